@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.api.dict;
+
+import java.nio.file.Path;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** What core gives a factory when it opens a table. */
+@ProviderType
+public interface DictContext {
+
+    /** The configuration directory (etc/postern); relative table config files resolve against it. */
+    Path configDirectory();
+
+    /** For tables that wrap other tables (proxy:, unionmap:, pipemap:, cache:). */
+    DictRegistry registry();
+}
