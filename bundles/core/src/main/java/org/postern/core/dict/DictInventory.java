@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.dict;
+
+import java.util.List;
+import java.util.Set;
+
+import org.postern.api.dict.Dict;
+import org.postern.api.dict.DictException;
+import org.postern.api.dict.DictFlag;
+
+/** What the registry tells administrators (postern:tables, postern:postmap); core-internal. */
+public interface DictInventory {
+
+    /** One table type and who provides it now. */
+    record TypeInfo(String type, String bundle, int providers) {
+    }
+
+    /** The table types with at least one factory, sorted by type. */
+    List<TypeInfo> types();
+
+    /**
+     * Opens a private, uncached instance (postmap reads the file as it is now).
+     * The caller closes it.
+     */
+    Dict openFresh(String spec, Set<DictFlag> flags) throws DictException;
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * A table plugin comes and goes at runtime: postmap on a demo: table fails temporarily
+ * ("unsupported dictionary type: demo"), answers once the bundle is installed, and fails
+ * again after it is uninstalled, all in one Karaf without restart.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DictHotSwapIT extends PosternKarafSupport {
+
+    @Configuration
+    public Option[] config() {
+        return posternDistribution();
+    }
+
+    @Test
+    public void demoTableShouldFollowItsBundleWithoutRestart() throws Exception {
+        Result before = run("postern:postmap -q okay demo:table1");
+        assertEquals(before.toString(), 1, before.status());
+        assertTrue(before.toString(), before.err().contains("unsupported dictionary type: demo"));
+
+        String location = new File(System.getProperty("postern.demoBundle")).toURI().toString();
+        Result install = run("bundle:install -s " + location);
+        Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(install.out());
+        assertTrue(install.toString(), id.find());
+
+        Result tables = run("postern:tables");
+        assertTrue(tables.toString(), tables.out().contains("postern-itest-demo-dict"));
+
+        Result found = waitForStatus("postern:postmap -q okay demo:table1", 0);
+        assertEquals("okay@table1", found.out().strip());
+        Result notFound = run("postern:postmap -q nope demo:table1");
+        assertEquals(notFound.toString(), 1, notFound.status());
+        assertEquals("", notFound.err().strip());
+
+        run("bundle:uninstall " + id.group(1));
+
+        Result after = run("postern:postmap -q okay demo:table1");
+        assertEquals(after.toString(), 1, after.status());
+        assertTrue(after.toString(), after.err().contains("unsupported dictionary type: demo"));
+        assertFalse(run("postern:tables").out().contains("postern-itest-demo-dict"));
+    }
+
+    /** DS activates the component asynchronously after bundle start. */
+    private Result waitForStatus(String command, int status) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        Result r = run(command);
+        while (r.status() != status && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            r = run(command);
+        }
+        return r;
+    }
+}
