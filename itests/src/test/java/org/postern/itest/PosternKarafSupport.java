@@ -74,7 +74,8 @@ public abstract class PosternKarafSupport {
                     new RolePrincipal("viewer"), new RolePrincipal("systembundles")),
             Set.of(), Set.of());
 
-    private static final Pattern STATUS = Pattern.compile("(?m)^@@postern-status=(\\d+)\\R?");
+    private static final Pattern STATUS = Pattern.compile("@@postern-status=(\\d+)");
+    private static final String ERR_MARKER = "@@postern-err:";
 
     /**
      * Runs one command line; the status comes from postern: commands (0 for others that succeed).
@@ -117,12 +118,19 @@ public abstract class PosternKarafSupport {
             errStream.flush();
             session.close();
         }
-        String text = out.toString(StandardCharsets.UTF_8);
-        Matcher m = STATUS.matcher(text);
-        if (m.find()) {
-            status = Integer.parseInt(m.group(1));
-            text = m.replaceAll("");
+        // Wrapper mode: stderr lines arrive on stdout marked "@@postern-err:", the status last.
+        StringBuilder stdout = new StringBuilder();
+        StringBuilder stderr = new StringBuilder(err.toString(StandardCharsets.UTF_8));
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\\R", -1)) {
+            Matcher m = STATUS.matcher(line);
+            if (m.matches()) {
+                status = Integer.parseInt(m.group(1));
+            } else if (line.startsWith(ERR_MARKER)) {
+                stderr.append(line.substring(ERR_MARKER.length())).append('\n');
+            } else {
+                stdout.append(line).append('\n');
+            }
         }
-        return new Result(status, text, err.toString(StandardCharsets.UTF_8));
+        return new Result(status, stdout.toString().strip(), stderr.toString());
     }
 }

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.config;
+
+import static org.postern.core.config.ParameterDefinition.bool;
+import static org.postern.core.config.ParameterDefinition.dynamic;
+import static org.postern.core.config.ParameterDefinition.integer;
+import static org.postern.core.config.ParameterDefinition.list;
+import static org.postern.core.config.ParameterDefinition.size;
+import static org.postern.core.config.ParameterDefinition.string;
+import static org.postern.core.config.ParameterDefinition.time;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * SUMMARY   The one table of known parameters: the source for parsing, defaults, validation and
+ *           "postconf -d".
+ * DESCRIPTION
+ *   Defaults are Postfix 3.7's ("postconf -d NAME"), written as postconf prints them, except
+ *   where a comment says Postern differs on purpose. Parameters not in this table are
+ *   "user-defined" like in Postfix: allowed, expandable as $name, and reported as unused when
+ *   nothing refers to them.
+ * CONFIGURATION PARAMETERS  All of them: see {@link #standard()}.
+ * BUGS      Covers the parameters Postern reads, not all ~1000 of Postfix; a setting of a
+ *           Postfix parameter missing here is reported as "unused parameter".
+ */
+public final class ParameterTable {
+
+    /** Postern's release, reported as mail_version. */
+    public static final String MAIL_VERSION = "0.1.0";
+
+    private static final ParameterTable STANDARD = new ParameterTable(standardDefinitions());
+
+    private final SortedMap<String, ParameterDefinition> byName;
+
+    public ParameterTable(Collection<ParameterDefinition> definitions) {
+        SortedMap<String, ParameterDefinition> map = new TreeMap<>();
+        for (ParameterDefinition d : definitions) {
+            if (map.put(d.name(), d) != null) {
+                throw new IllegalArgumentException("duplicate parameter definition: " + d.name());
+            }
+        }
+        this.byName = Collections.unmodifiableSortedMap(map);
+    }
+
+    /** The built-in table. */
+    public static ParameterTable standard() {
+        return STANDARD;
+    }
+
+    public Optional<ParameterDefinition> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public boolean isKnown(String name) {
+        return byName.containsKey(name);
+    }
+
+    /** All definitions, sorted by name. */
+    public Collection<ParameterDefinition> definitions() {
+        return byName.values();
+    }
+
+    private static String myhostname(ConfigEnvironment env, Function<String, String> mainCf) {
+        String host = env.hostname();
+        if (host.indexOf('.') >= 0) {
+            return host;
+        }
+        String domain = mainCf.apply("mydomain");
+        return host + "." + (domain == null || domain.isEmpty() ? "localdomain" : domain);
+    }
+
+    private static String mydomain(ConfigEnvironment env, Function<String, String> mainCf) {
+        String host = mainCf.apply("myhostname");
+        if (host == null) {
+            host = env.hostname();
+        }
+        int dot = host.indexOf('.');
+        return dot >= 0 && dot < host.length() - 1 ? host.substring(dot + 1) : "localdomain";
+    }
+
+    private static List<ParameterDefinition> standardDefinitions() {
+        return List.of(
+                // Identity and domains.
+                dynamic("myhostname", ParameterType.STRING, ParameterTable::myhostname),
+                dynamic("mydomain", ParameterType.STRING, ParameterTable::mydomain),
+                string("myorigin", "$myhostname"),
+                list("mydestination", "$myhostname, localhost.$mydomain, localhost"),
+                // Postern differs: Postfix lists the host's own networks (mynetworks_style);
+                // Postern does not enumerate interfaces and trusts loopback only.
+                list("mynetworks", "127.0.0.0/8 [::1]/128"),
+                string("mynetworks_style", "${{$compatibility_level} <level {2} ? {subnet} : {host}}")
+                        .withAllowed("host", "subnet", "class"),
+                list("inet_interfaces", "all"),
+                list("inet_protocols", "all"),
+                list("proxy_interfaces", ""),
+                list("relay_domains", "${{$compatibility_level} <level {2} ? {$mydestination} : {}}"),
+                string("relayhost", ""),
+                bool("append_dot_mydomain", "${{$compatibility_level} <level {1} ? {yes} : {no}}"),
+                list("parent_domain_matches_subdomains", "debug_peer_list,fast_flush_domains,mynetworks,"
+                        + "permit_mx_backup_networks,qmqpd_authorized_clients,relay_domains,smtpd_access_maps"),
+                // Routing.
+                list("transport_maps", ""),
+                string("default_transport", "smtp"),
+                // Postern addition: a table consulted before default_transport.
+                list("default_transport_maps", ""),
+                string("relay_transport", "relay"),
+                string("local_transport", "local:$myhostname"),
+                string("virtual_transport", "virtual"),
+                // Aliasing and mailboxes.
+                list("virtual_maps", ""),
+                list("virtual_alias_maps", "$virtual_maps"),
+                list("virtual_alias_domains", "$virtual_alias_maps"),
+                list("virtual_mailbox_domains", "$virtual_mailbox_maps"),
+                list("virtual_mailbox_maps", ""),
+                string("virtual_mailbox_base", ""),
+                list("virtual_uid_maps", ""),
+                list("virtual_gid_maps", ""),
+                integer("virtual_minimum_uid", "100", 1),
+                list("alias_maps", "hash:/etc/aliases, nis:mail.aliases"),
+                list("alias_database", "hash:/etc/aliases"),
+                list("local_recipient_maps", "proxy:unix:passwd.byname $alias_maps"),
+                list("relay_recipient_maps", ""),
+                string("recipient_delimiter", ""),
+                string("home_mailbox", ""),
+                string("mail_spool_directory", "/var/mail"),
+                // SMTP server.
+                list("smtpd_client_restrictions", ""),
+                list("smtpd_helo_restrictions", ""),
+                list("smtpd_sender_restrictions", ""),
+                list("smtpd_relay_restrictions", "${{$compatibility_level} <level {1} ? {} : "
+                        + "{permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination}}"),
+                list("smtpd_recipient_restrictions", ""),
+                list("smtpd_data_restrictions", ""),
+                list("smtpd_end_of_data_restrictions", ""),
+                list("smtpd_etrn_restrictions", ""),
+                list("smtpd_restriction_classes", ""),
+                bool("smtpd_helo_required", "no"),
+                string("smtpd_banner", "$myhostname ESMTP $mail_name"),
+                time("smtpd_timeout", "${stress?{10}:{300}}s", 's', 1),
+                integer("smtpd_recipient_limit", "1000", 1),
+                integer("smtpd_hard_error_limit", "${stress?{1}:{20}}", 1),
+                integer("smtpd_soft_error_limit", "10", 1),
+                integer("smtpd_junk_command_limit", "${stress?{1}:{100}}", 1),
+                time("smtpd_error_sleep_time", "1s", 's', 0),
+                integer("smtpd_client_connection_count_limit", "50", 0),
+                integer("smtpd_client_connection_rate_limit", "0", 0),
+                integer("smtpd_client_message_rate_limit", "0", 0),
+                string("smtpd_tls_security_level", "").withAllowed("none", "may", "encrypt"),
+                string("smtpd_tls_cert_file", ""),
+                string("smtpd_tls_key_file", "$smtpd_tls_cert_file"),
+                bool("smtpd_sasl_auth_enable", "no"),
+                list("smtpd_authorized_xclient_hosts", ""),
+                list("smtpd_authorized_xforward_hosts", ""),
+                string("smtpd_forbid_bare_newline", "no").withAllowed("yes", "no", "normalize", "reject"),
+                bool("smtpd_reject_unlisted_recipient", "yes"),
+                bool("smtpd_reject_unlisted_sender", "no"),
+                bool("smtpd_delay_reject", "yes"),
+                bool("disable_vrfy_command", "no"),
+                // Limits.
+                size("message_size_limit", "10240000", 0),
+                integer("header_size_limit", "102400", 1),
+                integer("line_length_limit", "2048", 1),
+                size("mailbox_size_limit", "51200000", 0),
+                // Queue.
+                time("queue_run_delay", "300s", 's', 1),
+                time("minimal_backoff_time", "300s", 's', 1),
+                time("maximal_backoff_time", "4000s", 's', 1),
+                time("maximal_queue_lifetime", "5d", 'd', 0),
+                time("bounce_queue_lifetime", "5d", 'd', 0),
+                time("delay_warning_time", "0h", 'h', 0),
+                integer("default_destination_concurrency_limit", "20", 0),
+                integer("default_destination_recipient_limit", "50", 0),
+                // Postern extension: accepts "250ms" (Postfix 3.7 takes whole seconds only).
+                time("default_destination_rate_delay", "0s", 's', 0).withSubSecond(),
+                integer("initial_destination_concurrency", "5", 1),
+                integer("default_process_limit", "100", 1),
+                // SMTP client.
+                time("smtp_connect_timeout", "30s", 's', 0),
+                time("smtp_helo_timeout", "300s", 's', 1),
+                string("smtp_tls_security_level", "").withAllowed("none", "may", "encrypt", "dane", "dane-only",
+                        "fingerprint", "verify", "secure"),
+                // Content inspection and rewriting.
+                list("header_checks", ""),
+                list("body_checks", ""),
+                list("mime_header_checks", "$header_checks"),
+                list("nested_header_checks", "$header_checks"),
+                list("canonical_maps", ""),
+                list("sender_canonical_maps", ""),
+                list("recipient_canonical_maps", ""),
+                list("masquerade_domains", ""),
+                string("always_bcc", ""),
+                list("sender_bcc_maps", ""),
+                list("recipient_bcc_maps", ""),
+                // Notification.
+                string("bounce_notice_recipient", "postmaster"),
+                string("double_bounce_sender", "double-bounce"),
+                list("notify_classes", "resource, software"),
+                // Installation and identity of the software.
+                string("compatibility_level", "0"),
+                // Postern differs: directories come from the runtime, not from compile time.
+                dynamic("config_directory", ParameterType.STRING, (env, m) -> env.configDirectory().toString()),
+                dynamic("queue_directory", ParameterType.STRING, (env, m) -> env.queueDirectory().toString()),
+                dynamic("data_directory", ParameterType.STRING, (env, m) -> env.postfixDataDirectory().toString()),
+                string("mail_owner", "postfix"),
+                // Postern differs: it names itself (smtpd_banner shows "ESMTP Postern").
+                string("mail_name", "Postern"),
+                string("mail_version", MAIL_VERSION),
+                // Set by the master for services under stress; empty otherwise.
+                string("stress", ""),
+                bool("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"),
+                bool("biff", "yes"),
+                bool("soft_bounce", "no"),
+                list("debug_peer_list", ""),
+                string("maillog_file", ""));
+    }
+}

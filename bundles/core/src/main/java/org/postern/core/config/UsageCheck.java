@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * SUMMARY   postconf's "unused parameter" and "undefined parameter" warnings.
+ * DESCRIPTION
+ *   A user-defined parameter (one not in the {@link ParameterTable}) counts as used when some
+ *   value in main.cf or in a master.cf "-o" refers to it as $name (in any branch of a
+ *   conditional), when smtpd_restriction_classes names it, or when it is a per-transport
+ *   setting of a master.cf service ("relay_destination_rate_delay"). Otherwise its setting is
+ *   reported, in Postfix's words: "/x/main.cf: unused parameter: foo=bar", and likewise for
+ *   master.cf "-o" settings. Every $name in main.cf that nothing defines gives
+ *   "/x/main.cf: undefined parameter: name". Messages lack the "postconf: warning: " prefix.
+ * BUGS      Postfix knows hundreds more parameters than the table, so settings of Postfix
+ *           parameters that Postern does not implement are reported as unused.
+ */
+public final class UsageCheck {
+
+    /** Per-transport parameter suffixes Postfix derives from master.cf service names. */
+    static final List<String> TRANSPORT_SUFFIXES = List.of("_destination_concurrency_limit",
+            "_destination_recipient_limit", "_initial_destination_concurrency", "_destination_rate_delay",
+            "_destination_concurrency_failed_cohort_limit", "_destination_concurrency_positive_feedback",
+            "_destination_concurrency_negative_feedback", "_extra_recipient_limit", "_recipient_limit",
+            "_recipient_refill_limit", "_recipient_refill_delay", "_time_limit", "_delivery_slot_cost",
+            "_delivery_slot_discount", "_delivery_slot_loan", "_minimum_delivery_slots", "_transport_rate_delay");
+
+    private UsageCheck() {
+    }
+
+    /** The names that count as used (see the class description). */
+    public static Set<String> used(PostfixConfig config, MasterCf master) {
+        Set<String> used = new HashSet<>();
+        for (ConfigEntry e : config.mainCf().entries()) {
+            used.addAll(referencesOrNone(e.value()));
+        }
+        if (master != null) {
+            for (MasterService s : master.services()) {
+                for (String v : s.overrides().values()) {
+                    used.addAll(referencesOrNone(v));
+                }
+                for (String suffix : TRANSPORT_SUFFIXES) {
+                    used.add(s.service() + suffix);
+                }
+            }
+        }
+        used.addAll(config.list("smtpd_restriction_classes"));
+        return used;
+    }
+
+    /** True when postconf would list {@code name}: known to the table or a used user-defined setting. */
+    public static boolean isListed(PostfixConfig config, Set<String> used, String name) {
+        return config.table().isKnown(name) || used.contains(name);
+    }
+
+    /** All warnings, main.cf first, in file order. */
+    public static List<String> warnings(PostfixConfig config, MasterCf master) {
+        List<String> warnings = new ArrayList<>();
+        Set<String> used = used(config, master);
+        for (ConfigEntry e : config.mainCf().entries()) {
+            for (String ref : referencesOrNone(e.value())) {
+                if (config.find(ref).isEmpty()) {
+                    warnings.add(e.file() + ": undefined parameter: " + ref);
+                }
+            }
+        }
+        for (ConfigEntry e : config.mainCf().effective().values()) {
+            if (!config.table().isKnown(e.name()) && !used.contains(e.name())) {
+                warnings.add(e.file() + ": unused parameter: " + e.name() + "=" + e.value());
+            }
+        }
+        if (master != null) {
+            for (MasterService s : master.services()) {
+                s.overrides().forEach((name, value) -> {
+                    if (!config.table().isKnown(name) && !used.contains(name)) {
+                        warnings.add(master.file() + ": unused parameter: " + name + "=" + value);
+                    }
+                });
+            }
+        }
+        return warnings;
+    }
+
+    private static List<String> referencesOrNone(String value) {
+        try {
+            return Expander.references(value);
+        } catch (ConfigException e) {
+            return List.of();
+        }
+    }
+}

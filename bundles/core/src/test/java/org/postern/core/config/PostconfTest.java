@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostconfTest {
+
+    @TempDir
+    Path dir;
+
+    private ConfigEnvironment env;
+
+    private record Result(int status, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        env = new ConfigEnvironment(dir, Path.of("/var/lib/postern"), "vm");
+    }
+
+    private Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Postconf.run(dir, env, List.of(args), new PrintWriter(out), new PrintWriter(err));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private void mainCf(String... lines) throws IOException {
+        Files.write(dir.resolve("main.cf"), List.of(lines));
+    }
+
+    private void masterCf(String... lines) throws IOException {
+        Files.write(dir.resolve("master.cf"), List.of(lines));
+    }
+
+    @Test
+    void defaultsShouldWorkWithoutAnyFile() {
+        Result r = run("-d", "mydestination", "myorigin", "relayhost", "queue_directory");
+        assertThat(r.status()).isZero();
+        assertThat(r.outLines()).containsExactly(
+                "mydestination = $myhostname, localhost.$mydomain, localhost",
+                "myorigin = $myhostname",
+                "relayhost =",
+                "queue_directory = /var/lib/postern/queue");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void defaultsShouldListEveryKnownParameterSorted() {
+        List<String> lines = run("-d").outLines();
+        assertThat(lines).hasSize(ParameterTable.standard().definitions().size());
+        assertThat(lines).isSorted();
+        assertThat(lines).contains("default_transport_maps =", "smtpd_timeout = ${stress?{10}:{300}}s");
+    }
+
+    @Test
+    void expandedDefaultsShouldUseDefaults() {
+        assertThat(run("-dx", "mydestination").out())
+                .isEqualTo("mydestination = vm.localdomain, localhost.localdomain, localhost\n");
+    }
+
+    @Test
+    void nonDefaultShouldListMainCfSettingsSortedByName() throws Exception {
+        mainCf("# comment", "relayhost = [mx]", "myorigin = $mydomain", "mydomain = example.com");
+        masterCf("smtp inet n - n - - smtpd");
+        Result r = run("-n");
+        assertThat(r.outLines()).containsExactly("mydomain = example.com", "myorigin = $mydomain",
+                "relayhost = [mx]");
+        assertThat(run("-nx").outLines()).contains("myorigin = example.com");
+        assertThat(run("-nh").outLines()).containsExactly("example.com", "$mydomain", "[mx]");
+    }
+
+    @Test
+    void explicitConfigDirectoryShouldShowAsSetting(@TempDir Path other) throws Exception {
+        Files.write(other.resolve("main.cf"), List.of("relayhost = x"));
+        Files.write(other.resolve("master.cf"), List.of());
+        assertThat(run("-c", other.toString(), "-n").outLines())
+                .containsExactly("config_directory = " + other, "relayhost = x");
+        assertThat(run("-d", "config_directory").out()).isEqualTo("config_directory = " + dir + "\n");
+    }
+
+    @Test
+    void namedParametersShouldPrintInGivenOrderAndWarnAboutUnknown() throws Exception {
+        mainCf("relayhost = [mx]");
+        masterCf();
+        Result r = run("relayhost", "nosuchparam", "myorigin");
+        assertThat(r.status()).isZero();
+        assertThat(r.outLines()).containsExactly("relayhost = [mx]", "myorigin = $myhostname");
+        assertThat(r.err()).isEqualTo("postconf: warning: nosuchparam: unknown parameter\n");
+        assertThat(run("-n", "relayhost", "myorigin").outLines()).containsExactly("relayhost = [mx]");
+    }
+
+    @Test
+    void unusedAndUndefinedParametersShouldBeWarnedInPostfixWords() throws Exception {
+        // Same files give the same warnings with the real postconf 3.7.
+        mainCf("foo = bar", "a = 1", "b = $a $zz", "smtpd_restriction_classes = cls", "cls = reject",
+                "relay_destination_rate_delay = 1s", "used_by_master = 5");
+        masterCf("relay unix - - n - - smtp -o x=y -o smtp_helo_timeout=$used_by_master");
+        Result r = run("-n");
+        Path main = dir.resolve("main.cf");
+        assertThat(r.err().lines()).containsExactly(
+                "postconf: warning: " + main + ": undefined parameter: zz",
+                "postconf: warning: " + main + ": unused parameter: foo=bar",
+                "postconf: warning: " + main + ": unused parameter: b=$a $zz",
+                "postconf: warning: " + dir.resolve("master.cf") + ": unused parameter: x=y");
+        assertThat(r.outLines()).containsExactly("a = 1", "cls = reject", "relay_destination_rate_delay = 1s",
+                "smtpd_restriction_classes = cls", "used_by_master = 5");
+        assertThat(run("foo").err()).startsWith("postconf: warning: foo: unknown parameter\n");
+    }
+
+    @Test
+    void missingMasterCfShouldOnlyWarn() throws Exception {
+        mainCf("relayhost = x");
+        Result r = run("-n");
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).isEqualTo("postconf: warning: open " + dir.resolve("master.cf")
+                + ": No such file or directory\n");
+    }
+
+    @Test
+    void missingMainCfShouldBeFatal() {
+        Result r = run("-n");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("postconf: fatal: open " + dir.resolve("main.cf")
+                + ": No such file or directory\n");
+    }
+
+    @Test
+    void badValueShouldBeFatalWithFileLineAndParameter() throws Exception {
+        mainCf("# x", "message_size_limit = 10x");
+        masterCf();
+        Result r = run("-n");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("postconf: fatal: " + dir.resolve("main.cf")
+                + ", line 2: message_size_limit: bad numerical value: 10x\n");
+    }
+
+    @Test
+    void foldShouldWrapAtEightyColumns() throws Exception {
+        String a64 = "a".repeat(64);
+        mainCf("mydestination = " + a64, "relay_domains = " + a64 + "a",
+                "smtpd_client_restrictions = permit_mynetworks, permit_sasl_authenticated, "
+                        + "reject_unauth_destination, check_client_access hash:/etc/postfix/access");
+        masterCf();
+        // Output of the real "postconf -nf" for the same file.
+        assertThat(run("-nf").outLines()).containsExactly(
+                "mydestination = " + a64,
+                "relay_domains =",
+                "    " + a64 + "a",
+                "smtpd_client_restrictions = permit_mynetworks, permit_sasl_authenticated,",
+                "    reject_unauth_destination, check_client_access hash:/etc/postfix/access");
+    }
+
+    @Test
+    void outputShouldJoinWordsWithSingleSpaces() throws Exception {
+        mainCf("mydestination = { multi", "    line", "  }");
+        masterCf();
+        assertThat(run("-n").out()).isEqualTo("mydestination = { multi line }\n");
+    }
+
+    @Test
+    void editShouldSetAndRemoveParameters() throws Exception {
+        mainCf("# keep me", "relayhost = old", "  continued", "myorigin = x");
+        assertThat(run("-e", "relayhost = new", "mynetworks=127.0.0.0/8").status()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("main.cf")))
+                .containsExactly("# keep me", "relayhost = new", "myorigin = x", "mynetworks = 127.0.0.0/8");
+        assertThat(run("-X", "myorigin").status()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("main.cf")))
+                .containsExactly("# keep me", "relayhost = new", "mynetworks = 127.0.0.0/8");
+    }
+
+    @Test
+    void editShouldRejectSettingWithoutEquals() throws Exception {
+        mainCf("a = 1");
+        Result r = run("-e", "bad");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("postconf: fatal: missing '=' after attribute name: \"bad\"\n");
+    }
+
+    @Test
+    void conflictingOptionsShouldFail() {
+        assertThat(run("-d", "-n").err()).isEqualTo("postconf: fatal: specify one of -d -n\n");
+        assertThat(run("-e", "-X", "a").status()).isEqualTo(1);
+        assertThat(run("-Me", "a").err()).contains("not implemented");
+        assertThat(run("-q").err()).startsWith("postconf: fatal: invalid option -q");
+    }
+
+    @Test
+    void overrideOptionShouldApplyForThisCommand() throws Exception {
+        mainCf("relayhost = a");
+        masterCf();
+        assertThat(run("-o", "relayhost=b", "-x", "relayhost").out()).isEqualTo("relayhost = b\n");
+    }
+
+    @Test
+    void masterShouldPrintEntriesInPostfixColumns() throws Exception {
+        mainCf();
+        masterCf("smtp      inet  n       -       y       -       -       smtpd",
+                "  -o smtpd_tls_security_level=may",
+                "  -o { smtpd_client_restrictions = permit_mynetworks, reject }",
+                "127.0.0.1:10025 inet n  -       n       -       10      smtpd -o { content_filter = }",
+                "scalemail-backend unix - n n - 2 pipe flags=R user=scalemail "
+                        + "argv=/usr/lib/scalemail/bin/scalemail-store ${nexthop} ${user} ${extension}");
+        // Expected text is what postconf 3.7 prints for the same master.cf.
+        assertThat(run("-M").outLines()).containsExactly(
+                "smtp       inet  n       -       y       -       -       smtpd -o smtpd_tls_security_level=may"
+                        + " -o {smtpd_client_restrictions=permit_mynetworks, reject}",
+                "127.0.0.1:10025 inet n   -       n       -       10      smtpd -o content_filter=",
+                "scalemail-backend unix - n       n       -       2       pipe flags=R user=scalemail"
+                        + " argv=/usr/lib/scalemail/bin/scalemail-store ${nexthop} ${user} ${extension}");
+        assertThat(run("-Mf").outLines()).containsExactly(
+                "smtp       inet  n       -       y       -       -       smtpd",
+                "    -o smtpd_tls_security_level=may",
+                "    -o {smtpd_client_restrictions=permit_mynetworks, reject}",
+                "127.0.0.1:10025 inet n   -       n       -       10      smtpd",
+                "    -o content_filter=",
+                "scalemail-backend unix - n       n       -       2       pipe flags=R",
+                "    user=scalemail argv=/usr/lib/scalemail/bin/scalemail-store ${nexthop}",
+                "    ${user} ${extension}");
+        assertThat(run("-M", "smtp/inet").outLines()).hasSize(1);
+        assertThat(run("-M", "nosuch").out()).isEmpty();
+    }
+
+    @Test
+    void foldedMasterLinesShouldStayBelowColumnEighty() throws Exception {
+        mainCf();
+        String a = "a".repeat(70);
+        masterCf("x unix - - n - - pipe", "  " + a + " 1234", "  " + a + " 12345");
+        assertThat(run("-Mf").outLines()).containsExactly(
+                "x          unix  -       -       n       -       -       pipe",
+                "    " + a + " 1234",
+                "    " + a,
+                "    12345");
+    }
+
+    @Test
+    void fieldsShouldPrintServiceTypeFieldLines() throws Exception {
+        mainCf();
+        masterCf("smtp inet n - y - - smtpd -o smtpd_helo_required=yes", "pickup unix n - y 60 1 pickup");
+        assertThat(run("-F", "smtp/inet").outLines()).containsExactly(
+                "smtp/inet/service = smtp",
+                "smtp/inet/type = inet",
+                "smtp/inet/private = n",
+                "smtp/inet/unprivileged = -",
+                "smtp/inet/chroot = y",
+                "smtp/inet/wakeup = -",
+                "smtp/inet/process_limit = -",
+                "smtp/inet/command = smtpd -o smtpd_helo_required=yes");
+        assertThat(run("-F", "*/*/wakeup").outLines()).containsExactly("smtp/inet/wakeup = -",
+                "pickup/unix/wakeup = 60");
+    }
+
+    @Test
+    void masterWithoutMasterCfShouldBeFatal() {
+        Result r = run("-M");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("master.cf: No such file or directory");
+    }
+}

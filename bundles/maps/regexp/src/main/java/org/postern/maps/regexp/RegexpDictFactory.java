@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.maps.regexp;
+
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+import org.postern.api.dict.Dict;
+import org.postern.api.dict.DictContext;
+import org.postern.api.dict.DictException;
+import org.postern.api.dict.DictFactory;
+import org.postern.api.dict.DictFlag;
+import org.postern.api.dict.DictType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SUMMARY   regexp - first-match regular expression table ("regexp:/etc/postern/header_checks").
+ * DESCRIPTION
+ *   Reads the file (or an inline "regexp:{ {/pattern/ result}, ... }" table) at open into an
+ *   ordered rule list; see {@link PatternDict} for the format, flags and what differs from Postfix.
+ * SECURITY  Reads one local file at open; keys are untrusted text from the network.
+ * BUGS      Java regular expressions stand in for POSIX regcomp(); see {@link RegexTranslator}.
+ * SEE ALSO  Postfix regexp_table(5).
+ */
+@Component(service = DictFactory.class)
+@DictType("regexp")
+public final class RegexpDictFactory implements DictFactory {
+    private static final Logger LOG = LoggerFactory.getLogger("postern.dict");
+
+    @Override
+    public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
+        return PatternDict.open(PatternDict.Dialect.REGEXP, name, flags, context, LOG::warn);
+    }
+}
