@@ -93,9 +93,23 @@ public class AssemblyScriptsIT {
         assertEquals(missing.toString(), 1, missing.status());
         assertEquals("", missing.out());
 
+        // Relative names are relative to the caller's directory, as with Postfix's postmap.
+        Run relative = exec(home, "bin/postmap", "-q", "192.0.2.9", "cidr:clients.cidr");
+        assertEquals(relative.toString(), "REJECT test network\n", relative.out());
+
         Run unsupported = exec(home, "bin/postmap", "-q", "x", "demo:foo");
         assertEquals(1, unsupported.status());
         assertTrue(unsupported.err(), unsupported.err().contains("unsupported dictionary type: demo"));
+    }
+
+    @Test
+    public void postmapShouldReadKeysFromStandardInput() throws Exception {
+        Path keys = home.resolve("keys.txt");
+        Files.writeString(keys, "Root\nnobody-here\n");
+
+        Run run = execWithInput(home, keys, "bin/postmap", "-q", "-", "inline:{root=admin, daemon=sys}");
+        assertEquals(run.toString(), 0, run.status());
+        assertEquals("Root\tadmin\n", run.out()); // the key as given, as Postfix prints it
     }
 
     @Test
@@ -120,6 +134,10 @@ public class AssemblyScriptsIT {
     }
 
     private static Run exec(Path dir, String... command) throws IOException, InterruptedException {
+        return execWithInput(dir, Path.of("/dev/null"), command);
+    }
+
+    private static Run execWithInput(Path dir, Path stdin, String... command) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(command));
         if (argv.get(0).startsWith("bin/")) {
             argv.set(0, dir.resolve(argv.get(0)).toString());
@@ -128,7 +146,7 @@ public class AssemblyScriptsIT {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         File out = File.createTempFile("postern-it", ".out");
         File err = File.createTempFile("postern-it", ".err");
-        pb.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -6,6 +6,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
+import java.io.FileOutputStream;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,6 +61,36 @@ public class DictHotSwapIT extends PosternKarafSupport {
         assertEquals(after.toString(), 1, after.status());
         assertTrue(after.toString(), after.err().contains("unsupported dictionary type: demo"));
         assertFalse(run("postern:tables").out().contains("postern-itest-demo-dict"));
+    }
+
+    @Test
+    public void tablesShouldNameAPluginBuiltAgainstAnIncompatibleApi() throws Exception {
+        File jar = File.createTempFile("postern-map-future", ".jar");
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "postern-map-future");
+        main.putValue("Bundle-Version", "1.0.0");
+        // What bnd writes for a plugin compiled against api 2.x.
+        main.putValue("Import-Package", "org.postern.api.dict;version=\"[2.0,3)\"");
+        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar), manifest)) {
+            out.flush();
+        }
+
+        Result install = run("bundle:install " + jar.toURI());
+        Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(install.out());
+        assertTrue(install.toString(), id.find());
+        try {
+            Result tables = run("postern:tables");
+            assertEquals(tables.toString(), 1, tables.status());
+            assertTrue(tables.out(), tables.out().contains("not resolved: postern-map-future 1.0.0 [" + id.group(1) + "]"));
+            assertTrue(tables.out(), tables.out().contains("org.postern.api.dict 1.0.0 from postern-api"));
+            assertTrue(tables.out(), tables.out().contains("cidr "));
+        } finally {
+            run("bundle:uninstall " + id.group(1));
+        }
+        assertEquals(0, run("postern:tables").status());
     }
 
     /** DS activates the component asynchronously after bundle start. */

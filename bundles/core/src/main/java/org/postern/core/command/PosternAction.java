@@ -2,9 +2,11 @@
 package org.postern.core.command;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -73,8 +75,15 @@ public abstract class PosternAction implements Action {
         return p.isAbsolute() || cwd == null ? p.toAbsolutePath() : Path.of(cwd.toString()).resolve(p);
     }
 
-    /** The session's standard input (postmap -q -). */
-    protected BufferedReader stdin() {
+    /** Session variable the bin/ wrappers set to a file holding their standard input. */
+    public static final String STDIN_FILE = "POSTERN_STDIN_FILE";
+
+    /** The caller's standard input (postmap -q -): the wrapper's file, else the session's keyboard. */
+    protected BufferedReader stdin() throws IOException {
+        Object file = session.get(STDIN_FILE);
+        if (file != null) {
+            return Files.newBufferedReader(Path.of(file.toString()), StandardCharsets.UTF_8);
+        }
         return new BufferedReader(new InputStreamReader(session.getKeyboard(), StandardCharsets.UTF_8));
     }
 }

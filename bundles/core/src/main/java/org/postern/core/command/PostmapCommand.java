@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,8 +39,22 @@ public class PostmapCommand extends PosternAction {
     @Reference
     DictInventory inventory;
 
+    /**
+     * "cidr:clients.cidr" typed in a shell means the file in the shell's directory, as with
+     * Postfix's postmap; names that are not files there (unix:passwd.byname) stay as they are.
+     */
+    private String relativeToCaller(String spec) {
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? "" : spec.substring(colon + 1);
+        if (name.isEmpty() || name.startsWith("/") || name.startsWith("{") || name.contains(":")) {
+            return spec;
+        }
+        Path file = resolveAgainstCallerDirectory(name);
+        return Files.exists(file) ? spec.substring(0, colon + 1) + file : spec;
+    }
+
     @Override
-    protected int run(PrintWriter out, PrintWriter err) {
+    protected int run(PrintWriter out, PrintWriter err) throws IOException {
         Postmap.Mode mode;
         if (dump) {
             mode = Postmap.Mode.DUMP;
@@ -49,7 +66,8 @@ public class PostmapCommand extends PosternAction {
             err.println("postmap: fatal: creating tables is not supported yet; use -q, -Q or -s");
             return 1;
         }
-        Postmap.Request request = new Postmap.Request(mode, key, tables, !noFold);
+        List<String> specs = tables.stream().map(this::relativeToCaller).toList();
+        Postmap.Request request = new Postmap.Request(mode, key, specs, !noFold);
         return new Postmap(inventory).run(request, mode == Postmap.Mode.QUERY_STDIN ? stdin() : null, out, err);
     }
 }

@@ -211,6 +211,12 @@ public final class ParameterTable {
                 // Postern differs: it names itself (smtpd_banner shows "ESMTP Postern").
                 string("mail_name", "Postern"),
                 string("mail_version", MAIL_VERSION),
+                // Logging identity; Postern differs: "postern" instead of "postfix" in log lines.
+                string("multi_instance_name", ""),
+                string("syslog_name", "${multi_instance_name?{$multi_instance_name}:{postern}}"),
+                // Set per service by the master (process_name is the program's own name).
+                string("service_name", ""),
+                string("process_name", "postconf"),
                 // Set by the master for services under stress; empty otherwise.
                 string("stress", ""),
                 bool("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"),
