@@ -23,7 +23,11 @@ public final class PostconfFormat {
     private PostconfFormat() {
     }
 
-    /** "name = value" ("name =" when empty), or only the value with {@code valueOnly}. */
+    /**
+     * "name = value" ("name =" when empty), or only the value with {@code valueOnly}.
+     * With {@code fold}, a {@code { ... }} group too long for one line is pretty-printed
+     * (Postern's addition to postconf -f, from Postfix's wish list; Postfix 3.7 only folds).
+     */
     public static String parameter(String name, String value, boolean valueOnly, boolean fold) {
         List<String> words = new ArrayList<>();
         if (!valueOnly) {
@@ -31,6 +35,17 @@ public final class PostconfFormat {
             words.add("=");
         }
         words.addAll(words(value));
+        if (fold && words.stream().anyMatch(w -> w.contains("{"))) {
+            List<String> items = new ArrayList<>();
+            if (!valueOnly) {
+                items.add(name);
+                items.add("=");
+            }
+            items.addAll(GroupLayout.items(value));
+            if (items.stream().anyMatch(GroupLayout::tooLongForOneLine)) {
+                return GroupLayout.layout(items);
+            }
+        }
         return fold(words, fold);
     }
 
