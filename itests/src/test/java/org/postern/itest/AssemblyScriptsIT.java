@@ -28,6 +28,8 @@ import org.junit.Test;
 public class AssemblyScriptsIT {
 
     private static Path home;
+    private static Run offlinePostconf;
+    private static Run offlineCheck;
 
     record Run(int status, String out, String err) {
     }
@@ -46,6 +48,10 @@ public class AssemblyScriptsIT {
         String cfg = Files.readString(shellCfg).replaceAll("(?m)^sshPort\\s*=.*$", "sshPort = " + freePort());
         Files.writeString(shellCfg, cfg);
 
+        // Postfix admins run these before "postfix start": they must work with nothing running.
+        offlinePostconf = exec(home, "bin/postconf", "-nh", "compatibility_level");
+        offlineCheck = exec(home, "bin/postfix", "check");
+
         Run start = exec(home, "bin/postfix", "start");
         assertEquals(start.toString(), 0, start.status());
     }
@@ -55,6 +61,19 @@ public class AssemblyScriptsIT {
         if (home != null) {
             exec(home, "bin/stop");
         }
+    }
+
+    @Test
+    public void postconfAndCheckShouldWorkBeforeStart() {
+        assertEquals(offlinePostconf.toString(), 0, offlinePostconf.status());
+        assertEquals("3.6\n", offlinePostconf.out());
+        assertEquals(offlineCheck.toString(), 0, offlineCheck.status());
+    }
+
+    @Test
+    public void postconfShouldAcceptCombinedFlags() throws Exception {
+        Run nh = exec(home, "bin/postconf", "-nh", "inet_interfaces");
+        assertEquals(nh.toString(), "loopback-only\n", nh.out());
     }
 
     @Test

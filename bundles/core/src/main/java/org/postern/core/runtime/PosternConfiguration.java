@@ -2,11 +2,8 @@
 package org.postern.core.runtime;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,9 +11,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.ConfigException;
-import org.postern.core.config.MasterCf;
-import org.postern.core.config.PostfixConfig;
-import org.postern.core.config.UsageCheck;
+import org.postern.core.config.HostNames;
+import org.postern.core.config.LoadedConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +30,7 @@ public final class PosternConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger("postern.master");
 
     /** One consistent pair of files, as loaded at one moment. */
-    public record Loaded(PostfixConfig main, Optional<MasterCf> master, List<String> warnings, Instant loadedAt) {
+    public record Loaded(LoadedConfig config, Instant loadedAt) {
     }
 
     private final ConfigEnvironment environment;
@@ -51,7 +47,7 @@ public final class PosternConfiguration {
     /** ${karaf.etc}/postern, ${karaf.data}/postern and this host's name. */
     public static ConfigEnvironment defaultEnvironment() {
         RuntimePaths paths = RuntimePaths.fromSystemProperties();
-        return new ConfigEnvironment(paths.configDirectory(), paths.dataDirectory(), localHostName());
+        return new ConfigEnvironment(paths.configDirectory(), paths.dataDirectory(), HostNames.local());
     }
 
     @Activate
@@ -64,7 +60,7 @@ public final class PosternConfiguration {
         try {
             current = load();
             LOG.info("configuration loaded from {}", environment.configDirectory());
-            current.warnings().forEach(w -> LOG.warn("warning: {}", w));
+            current.config().warnings().forEach(w -> LOG.warn("warning: {}", w));
         } catch (IOException | ConfigException e) {
             LOG.error("fatal: {}; using built-in defaults until the configuration is fixed and reloaded", e.getMessage());
         }
@@ -90,7 +86,7 @@ public final class PosternConfiguration {
             Loaded next = load();
             current = next;
             LOG.info("reload -- configuration {}", environment.configDirectory());
-            next.warnings().forEach(w -> LOG.warn("warning: {}", w));
+            next.config().warnings().forEach(w -> LOG.warn("warning: {}", w));
             return List.of();
         } catch (IOException | ConfigException e) {
             LOG.warn("warning: reload refused: {}; keeping the running configuration", e.getMessage());
@@ -100,34 +96,10 @@ public final class PosternConfiguration {
 
     /** Validates the files as they are on disk now: errors first, then warnings. Applies nothing. */
     public List<String> check() {
-        List<String> problems = new ArrayList<>();
-        try {
-            Loaded candidate = load();
-            candidate.warnings().forEach(w -> problems.add("warning: " + w));
-        } catch (IOException | ConfigException e) {
-            problems.add("fatal: " + e.getMessage());
-        }
-        return problems;
+        return LoadedConfig.check(environment);
     }
 
     private Loaded load() throws IOException, ConfigException {
-        PostfixConfig main = PostfixConfig.load(environment);
-        Path masterFile = environment.configDirectory().resolve("master.cf");
-        Optional<MasterCf> master = Files.exists(masterFile) ? Optional.of(MasterCf.read(masterFile)) : Optional.empty();
-        List<String> warnings = master.map(m -> UsageCheck.warnings(main, m)).orElse(List.of());
-        return new Loaded(main, master, warnings, Instant.now());
-    }
-
-    private static String localHostName() {
-        try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            if (name != null && !name.isBlank() && !Character.isDigit(name.charAt(0)) && !name.contains(":")) {
-                return name;
-            }
-        } catch (IOException e) {
-            // Fall through: a host without a resolvable name still gets a usable default.
-        }
-        String env = System.getenv("HOSTNAME");
-        return env != null && !env.isBlank() ? env : "localhost";
+        return new Loaded(LoadedConfig.load(environment), Instant.now());
     }
 }
