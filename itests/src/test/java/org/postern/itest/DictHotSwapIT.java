@@ -64,6 +64,24 @@ public class DictHotSwapIT extends PosternKarafSupport {
     }
 
     @Test
+    public void cidrFeatureShouldUninstallAndInstallWithoutRestart() throws Exception {
+        File table = File.createTempFile("clients", ".cidr");
+        java.nio.file.Files.writeString(table.toPath(), "192.0.2.0/24 OK\n");
+        String query = "postern:postmap -q 192.0.2.1 cidr:" + table;
+        assertEquals("OK", run(query).out().strip());
+
+        Result uninstall = run("feature:uninstall postern-map-cidr");
+        assertEquals(uninstall.toString(), 0, uninstall.status());
+        Result gone = run(query);
+        assertEquals(gone.toString(), 1, gone.status());
+        assertTrue(gone.toString(), gone.err().contains("unsupported dictionary type: cidr"));
+
+        Result install = run("feature:install postern-map-cidr");
+        assertEquals(install.toString(), 0, install.status());
+        assertEquals("OK", waitForStatus(query, 0).out().strip());
+    }
+
+    @Test
     public void tablesShouldNameAPluginBuiltAgainstAnIncompatibleApi() throws Exception {
         File jar = File.createTempFile("postern-map-future", ".jar");
         Manifest manifest = new Manifest();
