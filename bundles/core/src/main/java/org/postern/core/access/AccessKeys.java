@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.postern.api.dict.DictFlag;
+import org.postern.api.support.IpAddresses;
 
 /**
  * SUMMARY   The ordered lookup keys access(5) tries for an address, a host name or an IP address.
@@ -130,14 +131,14 @@ public final class AccessKeys {
         if (text.regionMatches(true, 0, "ipv6:", 0, 5)) {
             text = text.substring(5);
         }
-        byte[] bytes = IpText.parse(text);
+        byte[] bytes = IpAddresses.parse(text);
         if (bytes == null) {
             throw new IllegalArgumentException("not an IP address: \"" + printable(address) + "\"");
         }
         if (bytes.length == 16 && isIpv4Mapped(bytes)) {
             bytes = new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]};
         }
-        return IpText.format(bytes);
+        return IpAddresses.format(bytes);
     }
 
     private static boolean isIpv4Mapped(byte[] b) {
@@ -156,7 +157,7 @@ public final class AccessKeys {
             return keys;
         }
         keys.add(domain);
-        if (IpText.parse(domain) != null) {
+        if (IpAddresses.parse(domain) != null) {
             return keys;                    // no subdomain magic for numerical host names
         }
         String name = domain;

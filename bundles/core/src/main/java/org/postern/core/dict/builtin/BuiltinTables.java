@@ -6,10 +6,11 @@ import java.util.Set;
 
 import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFlag;
+import org.postern.api.support.TableLines;
 
 /**
  * SUMMARY   Small helpers shared by the built-in tables: reported flags, "{...}" names, log-safe text.
- * SECURITY  {@link #printable} is applied to every table name and key that reaches a message.
+ * SECURITY  {@link TableLines#printable} is applied to every table name and key that reaches a message.
  */
 final class BuiltinTables {
 
@@ -42,7 +43,7 @@ final class BuiltinTables {
      * the text between the braces, or throws "bad syntax: "type:name"; need "type:{need}"".
      */
     static String braceBody(String type, String name, String need) throws DictException {
-        String bad = "bad syntax: \"" + type + ":" + printable(name) + "\"; need \"" + type + ":{" + need + "}\"";
+        String bad = "bad syntax: \"" + type + ":" + TableLines.printable(name) + "\"; need \"" + type + ":{" + need + "}\"";
         if (!name.startsWith("{")) {
             throw new DictException(bad, false);
         }
@@ -63,24 +64,6 @@ final class BuiltinTables {
             }
         }
         throw new DictException(bad, false);
-    }
-
-    /** Untrusted text for a message: CR, LF and controls escaped, cut at 100 characters. */
-    static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < text.length() && b.length() < 100; i++) {
-            char c = text.charAt(i);
-            if (c == '\r') {
-                b.append("\\r");
-            } else if (c == '\n') {
-                b.append("\\n");
-            } else if (Character.isISOControl(c)) {
-                b.append('?');
-            } else {
-                b.append(c);
-            }
-        }
-        return b.length() >= 100 && text.length() > 100 ? b + "..." : b.toString();
     }
 
     /** Lower-cases a key when the table was opened with FOLD_CASE (Postfix fold_fix). */

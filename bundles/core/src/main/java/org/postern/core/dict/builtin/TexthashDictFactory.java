@@ -20,6 +20,7 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
+import org.postern.api.support.TableLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class TexthashDictFactory implements DictFactory {
         try {
             file = Path.of(name);
         } catch (InvalidPathException e) {
-            throw new DictException("texthash:" + BuiltinTables.printable(name) + ": bad file name", false, e);
+            throw new DictException("texthash:" + TableLines.printable(name) + ": bad file name", false, e);
         }
         if (!file.isAbsolute() && context != null && context.configDirectory() != null) {
             file = context.configDirectory().resolve(file);
@@ -75,30 +76,8 @@ public final class TexthashDictFactory implements DictFactory {
     /** postmap's source format into an ordered map; bad lines are warned about and skipped. */
     static Map<String, String> parse(String path, List<String> physical, Set<DictFlag> flags, Consumer<String> warnings) {
         Map<String, String> entries = new LinkedHashMap<>();
-        StringBuilder current = null;
-        int first = 0;
-        for (int i = 0; i <= physical.size(); i++) {
-            String text = i < physical.size() ? physical.get(i) : null;
-            if (text != null) {
-                String stripped = text.strip();
-                if (stripped.isEmpty() || stripped.startsWith("#")) {
-                    continue;
-                }
-                if (Character.isWhitespace(text.charAt(0))) {
-                    if (current != null) {
-                        current.append(text);
-                    } else {
-                        warnings.accept(path + ", line " + (i + 1) + ": logical line must not start with whitespace: \""
-                                + BuiltinTables.printable(text) + "\"");
-                    }
-                    continue;
-                }
-            }
-            if (current != null) {
-                entry(path, first, current.toString(), flags, entries, warnings);
-            }
-            current = text == null ? null : new StringBuilder(text);
-            first = i + 1;
+        for (TableLines.Line line : TableLines.join(physical, (n, msg) -> warnings.accept(path + ", line " + n + ": " + msg))) {
+            entry(path, line.number(), line.text(), flags, entries, warnings);
         }
         return entries;
     }
@@ -118,7 +97,7 @@ public final class TexthashDictFactory implements DictFactory {
         }
         key = BuiltinTables.fold(flags, key);
         if (entries.containsKey(key)) {
-            warnings.accept(where + "duplicate entry: \"" + BuiltinTables.printable(key) + "\"");
+            warnings.accept(where + "duplicate entry: \"" + TableLines.printable(key) + "\"");
             return;
         }
         entries.put(key, value);

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.LookupResult;
+import org.postern.api.support.IpAddresses;
+import org.postern.api.support.TableLines;
 
 /**
  * SUMMARY   An open cidr: table: an ordered list of netblock rules, first match wins.

@@ -15,6 +15,7 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
+import org.postern.api.support.TableLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,6 +21,7 @@ import org.postern.api.dict.DictContext;
 import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.LookupResult;
+import org.postern.api.support.TableLines;
 
 /**
  * SUMMARY   An open regexp: or pcre: table: ordered "/pattern/flags result" rules, first match wins.

@@ -4,6 +4,7 @@ package org.postern.maps.regexp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.MatchResult;
+import org.postern.api.support.TableLines;
 
 /**
  * SUMMARY   The result text of a regexp/pcre rule, with $1, ${1}, $(1) and $$ substitutions.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.maps.cidr;
+package org.postern.api.support;
 
 import java.util.Arrays;
 
@@ -13,22 +13,22 @@ import java.util.Arrays;
  *   as glibc does, so that suggestions in warnings read like Postfix's.
  * SECURITY  Keys come from the network (client addresses); no DNS, no allocation beyond 16 bytes.
  */
-final class IpAddresses {
+public final class IpAddresses {
 
     private IpAddresses() {
     }
 
     /** The address family as Postfix guesses it: IPv6 when the text has a ':'. */
-    static boolean looksLikeIpv6(String text) {
+    public static boolean looksLikeIpv6(String text) {
         return text.indexOf(':') >= 0;
     }
 
     /** inet_pton(AF_INET or AF_INET6); null when the text is not an address of that family. */
-    static byte[] parse(String text) {
+    public static byte[] parse(String text) {
         return looksLikeIpv6(text) ? parseIpv6(text) : parseIpv4(text);
     }
 
-    static byte[] parseIpv4(String text) {
+    public static byte[] parseIpv4(String text) {
         byte[] out = new byte[4];
         int octets = 0;
         int i = 0;
@@ -56,7 +56,7 @@ final class IpAddresses {
         }
     }
 
-    static byte[] parseIpv6(String text) {
+    public static byte[] parseIpv6(String text) {
         byte[] out = new byte[16];
         int n = text.length();
         int pos = 0;
@@ -130,7 +130,7 @@ final class IpAddresses {
     }
 
     /** inet_ntop(): dotted quad, or compressed IPv6 text. */
-    static String format(byte[] address) {
+    public static String format(byte[] address) {
         if (address.length == 4) {
             return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
         }

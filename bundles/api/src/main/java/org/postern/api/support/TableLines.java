@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.maps.regexp;
+package org.postern.api.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,21 +18,21 @@ import java.util.function.BiConsumer;
  *   of its first physical line for warnings.
  * SECURITY  The file is admin-provided; warnings quote it through {@link #printable}.
  */
-final class TableLines {
+public final class TableLines {
 
     /** One logical line and the number of its first physical line. */
-    record Line(int number, String text) {
+    public record Line(int number, String text) {
     }
 
     private TableLines() {
     }
 
-    static List<Line> read(Path file, BiConsumer<Integer, String> warn) throws IOException {
+    public static List<Line> read(Path file, BiConsumer<Integer, String> warn) throws IOException {
         return join(Files.readAllLines(file, StandardCharsets.UTF_8), warn);
     }
 
     /** readllines(): joins continuation lines, drops comments and blank lines. */
-    static List<Line> join(List<String> physical, BiConsumer<Integer, String> warn) {
+    public static List<Line> join(List<String> physical, BiConsumer<Integer, String> warn) {
         List<Line> out = new ArrayList<>();
         StringBuilder current = null;
         int first = 0;
@@ -67,7 +67,7 @@ final class TableLines {
      *
      * @throws IllegalArgumentException on unbalanced braces or text outside the braces
      */
-    static List<Line> inline(String spec) {
+    public static List<Line> inline(String spec) {
         String body = stripBraces(spec);
         List<Line> out = new ArrayList<>();
         int i = 0;
@@ -120,7 +120,7 @@ final class TableLines {
     }
 
     /** Untrusted text for a log line: CR, LF and other controls escaped, cut at 100 characters. */
-    static String printable(String text) {
+    public static String printable(String text) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < text.length() && b.length() < 100; i++) {
             char c = text.charAt(i);
