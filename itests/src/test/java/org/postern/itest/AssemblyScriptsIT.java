@@ -102,11 +102,13 @@ public class AssemblyScriptsIT {
     @Test
     public void postmapShouldAnswerWithPostfixExitStatuses() throws Exception {
         Path table = home.resolve("clients.cidr");
-        Files.writeString(table, "192.0.2.0/24 REJECT test network\n");
+        Files.writeString(table, "192.0.2.0/24 REJECT test network\n192.0.2/24 BROKEN\n");
 
         Run found = exec(home, "bin/postmap", "-q", "192.0.2.7", "cidr:" + table);
         assertEquals(found.toString(), 0, found.status());
         assertEquals("REJECT test network\n", found.out());
+        // A bad line is skipped with a warning on stderr, as Postfix's postmap does.
+        assertTrue(found.err(), found.err().startsWith("postmap: warning: cidr map " + table + ", line 2: "));
 
         Run missing = exec(home, "bin/postmap", "-q", "198.51.100.1", "cidr:" + table);
         assertEquals(missing.toString(), 1, missing.status());

@@ -3,6 +3,7 @@ package org.postern.core.dict;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictException;
@@ -19,8 +20,8 @@ public interface DictInventory {
     List<TypeInfo> types();
 
     /**
-     * Opens a private, uncached instance (postmap reads the file as it is now).
-     * The caller closes it.
+     * Opens a private, uncached instance (postmap reads the file as it is now), sending
+     * warnings about the table's source to {@code warnings}. The caller closes it.
      */
-    Dict openFresh(String spec, Set<DictFlag> flags) throws DictException;
+    Dict openFresh(String spec, Set<DictFlag> flags, Consumer<String> warnings) throws DictException;
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -56,10 +57,15 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
     }
 
     public DictRegistryImpl(Path configDirectory) {
-        this.context = new Context(configDirectory, this);
+        this.context = new Context(configDirectory, this, message -> LOG.warn("warning: {}", message));
     }
 
-    private record Context(Path configDirectory, DictRegistry registry) implements DictContext {
+    private record Context(Path configDirectory, DictRegistry registry, Consumer<String> warnings)
+            implements DictContext {
+        @Override
+        public void warn(String message) {
+            warnings.accept(message);
+        }
     }
 
     // --- the whiteboard -------------------------------------------------------------------
@@ -123,7 +129,7 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
         }
         Set<DictFlag> normalized = flags.isEmpty() ? EnumSet.noneOf(DictFlag.class) : EnumSet.copyOf(flags);
         String key = parsed + "\u0000" + normalized;
-        return handles.computeIfAbsent(key, k -> new DictHandle(parsed, normalized, this::openNow));
+        return handles.computeIfAbsent(key, k -> new DictHandle(parsed, normalized, (s, f) -> openNow(s, f, context)));
     }
 
     // --- DictInventory --------------------------------------------------------------------
@@ -138,19 +144,19 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
     }
 
     @Override
-    public Dict openFresh(String spec, Set<DictFlag> flags) throws DictException {
+    public Dict openFresh(String spec, Set<DictFlag> flags, Consumer<String> warnings) throws DictException {
         DictSpec parsed;
         try {
             parsed = DictSpec.parse(spec);
         } catch (IllegalArgumentException e) {
             throw new DictException(e.getMessage(), false);
         }
-        return openNow(parsed, flags);
+        return openNow(parsed, flags, new Context(context.configDirectory(), this, warnings));
     }
 
     // --- internals ------------------------------------------------------------------------
 
-    private Dict openNow(DictSpec spec, Set<DictFlag> flags) throws DictException {
+    private Dict openNow(DictSpec spec, Set<DictFlag> flags, DictContext openContext) throws DictException {
         DictFactory factory;
         synchronized (providers) {
             TreeSet<DictProvider> set = providers.get(spec.type());
@@ -160,7 +166,7 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
             factory = set.first().factory();
         }
         try {
-            Dict dict = factory.open(spec.name(), flags, context);
+            Dict dict = factory.open(spec.name(), flags, openContext);
             if (dict == null) {
                 throw new DictException(spec + ": table factory returned nothing", true);
             }

@@ -53,7 +53,7 @@ public final class Postmap {
         List<Dict> dicts = new ArrayList<>();
         try {
             for (String spec : request.tables()) {
-                dicts.add(inventory.openFresh(spec, flags));
+                dicts.add(inventory.openFresh(spec, flags, w -> err.println("postmap: warning: " + w)));
             }
             return switch (request.mode()) {
                 case QUERY -> query(dicts, request.key(), out, err, false) ? 0 : 1;

@@ -21,8 +21,6 @@ import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
 import org.postern.api.support.TableLines;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * SUMMARY   texthash - a postmap(1) source file read into memory ("texthash:/etc/postern/virtual").
@@ -41,11 +39,10 @@ import org.slf4j.LoggerFactory;
 @Component(service = DictFactory.class)
 @DictType("texthash")
 public final class TexthashDictFactory implements DictFactory {
-    private static final Logger LOG = LoggerFactory.getLogger("postern.dict");
 
     @Override
     public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
-        return open(name, flags, context, LOG::warn);
+        return open(name, flags, context, context::warn);
     }
 
     static Dict open(String name, Set<DictFlag> flags, DictContext context, Consumer<String> warnings)

@@ -22,7 +22,13 @@ final class FactoryRegistry implements DictRegistry, DictContext {
     private final Map<String, DictFactory> factories = new HashMap<>();
     private final Map<String, Dict> open = new HashMap<>();
     private final Path configDirectory;
+    final java.util.List<String> warnings = new java.util.ArrayList<>();
     int opens;
+
+    @Override
+    public void warn(String message) {
+        warnings.add(message);
+    }
 
     FactoryRegistry(Path configDirectory) {
         this.configDirectory = configDirectory;

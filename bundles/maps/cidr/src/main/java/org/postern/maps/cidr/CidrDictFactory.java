@@ -16,8 +16,6 @@ import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
 import org.postern.api.support.TableLines;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * SUMMARY   cidr - first-match IPv4/IPv6 netblock table ("cidr:/etc/postern/clients.cidr").
@@ -34,11 +32,10 @@ import org.slf4j.LoggerFactory;
 @Component(service = DictFactory.class)
 @DictType("cidr")
 public final class CidrDictFactory implements DictFactory {
-    private static final Logger LOG = LoggerFactory.getLogger("postern.dict");
 
     @Override
     public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
-        return open(name, flags, context, LOG::warn);
+        return open(name, flags, context, context::warn);
     }
 
     /** As {@link #open(String, Set, DictContext)}, with warnings about bad lines sent to {@code warnings}. */

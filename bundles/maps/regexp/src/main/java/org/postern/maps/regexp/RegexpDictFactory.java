@@ -10,8 +10,6 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * SUMMARY   regexp - first-match regular expression table ("regexp:/etc/postern/header_checks").
@@ -25,10 +23,9 @@ import org.slf4j.LoggerFactory;
 @Component(service = DictFactory.class)
 @DictType("regexp")
 public final class RegexpDictFactory implements DictFactory {
-    private static final Logger LOG = LoggerFactory.getLogger("postern.dict");
 
     @Override
     public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
-        return PatternDict.open(PatternDict.Dialect.REGEXP, name, flags, context, LOG::warn);
+        return PatternDict.open(PatternDict.Dialect.REGEXP, name, flags, context, context::warn);
     }
 }

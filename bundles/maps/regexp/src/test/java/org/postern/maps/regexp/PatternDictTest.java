@@ -215,10 +215,38 @@ class PatternDictTest {
     @Test
     void factoriesShouldOpenTheirOwnDialect(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("t"), List.of("/^a.b$/ DOT"));
-        var regexp = new RegexpDictFactory().open(dir.resolve("t").toString(), Set.of(), null);
-        var pcre = new PcreDictFactory().open(dir.resolve("t").toString(), Set.of(), null);
+        var regexp = new RegexpDictFactory().open(dir.resolve("t").toString(), Set.of(), new WarningContext(dir));
+        var pcre = new PcreDictFactory().open(dir.resolve("t").toString(), Set.of(), new WarningContext(dir));
         assertThat(regexp.type()).isEqualTo("regexp");
         assertThat(pcre.type()).isEqualTo("pcre");
         assertThat(pcre.lookup("a\nb")).isEqualTo(LookupResult.found("DOT"));
+    }
+
+    @Test
+    void factoryShouldReportBadLinesThroughItsContext(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("t"), List.of("/(unclosed/ X", "/ok/ OK"));
+        WarningContext context = new WarningContext(dir);
+
+        var dict = new RegexpDictFactory().open(dir.resolve("t").toString(), Set.of(), context);
+
+        assertThat(dict.lookup("ok")).isEqualTo(LookupResult.found("OK"));
+        assertThat(context.warnings).singleElement().asString().contains("line 1");
+    }
+
+    /** Collects what a factory reports through {@link org.postern.api.dict.DictContext#warn}. */
+    record WarningContext(Path configDirectory, List<String> warnings) implements org.postern.api.dict.DictContext {
+        WarningContext(Path configDirectory) {
+            this(configDirectory, new java.util.ArrayList<>());
+        }
+
+        @Override
+        public org.postern.api.dict.DictRegistry registry() {
+            throw new UnsupportedOperationException("regexp tables do not nest");
+        }
+
+        @Override
+        public void warn(String message) {
+            warnings.add(message);
+        }
     }
 }
