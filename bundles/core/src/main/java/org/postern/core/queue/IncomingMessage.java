@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.queue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A message being received into the incoming queue. The content is streamed as it arrives;
+ * nothing is visible to the queue manager until {@link #commit} completes.
+ *
+ * <p>Durability contract: the future returned by {@link #commit} completes only after the
+ * message file and its directory entry are on disk (fsync). The SMTP server replies 250 when
+ * it completes, never before. Closing without commit discards the message.
+ */
+public interface IncomingMessage extends AutoCloseable {
+
+    /** The queue ID, as logged and shown by mailq. */
+    String queueId();
+
+    /** Headers and body as received (dot-unstuffed, CRLF line ends). Not thread-safe. */
+    OutputStream content() throws IOException;
+
+    /** Makes the message durable and visible; completes exceptionally when that failed (then reply 4xx). */
+    CompletableFuture<Void> commit(Envelope envelope);
+
+    /** Discards the message unless it was committed. */
+    @Override
+    void close();
+}
