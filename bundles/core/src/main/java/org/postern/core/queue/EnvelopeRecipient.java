@@ -10,10 +10,10 @@ import org.postern.api.delivery.Recipient.DsnNotify;
  *
  * @param address           the address as given in RCPT TO (after canonicalisation by cleanup, later)
  * @param originalRecipient ORCPT= (e.g. {@code rfc822;user@example.com}), or empty
- * @param notify            NOTIFY=; empty means the default (FAILURE, DELAY)
+ * @param notifyOn          NOTIFY=; empty means the default (FAILURE, DELAY)
  */
-public record EnvelopeRecipient(String address, String originalRecipient, Set<DsnNotify> notify) {
+public record EnvelopeRecipient(String address, String originalRecipient, Set<DsnNotify> notifyOn) {
     public EnvelopeRecipient {
-        notify = Set.copyOf(notify);
+        notifyOn = Set.copyOf(notifyOn);
     }
 }
