@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.postern.core.master.MasterServices;
 import org.postern.core.runtime.PosternConfiguration;
 
 /** postern:reload - re-read main.cf and master.cf; a broken file keeps the running configuration. */
@@ -17,10 +18,14 @@ public class ReloadCommand extends PosternAction {
     @Reference
     PosternConfiguration configuration;
 
+    @Reference
+    MasterServices master;
+
     @Override
     protected int run(PrintWriter out, PrintWriter err) {
         List<String> errors = configuration.reload();
         if (errors.isEmpty()) {
+            master.restart();
             out.println("postfix/postfix-script: refreshing the Postern mail system");
             return 0;
         }

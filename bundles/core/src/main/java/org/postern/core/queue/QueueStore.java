@@ -20,4 +20,12 @@ public interface QueueStore {
 
     /** Its content (headers and body); the caller closes the stream. */
     InputStream content(String queueId) throws IOException;
+
+    /**
+     * Records appended to the message's file after commit (per-recipient status), in file
+     * order; empty when there are none or the message is gone.
+     */
+    default List<QueueFile.Record> appendedRecords(String queueId) throws IOException {
+        return List.of();
+    }
 }

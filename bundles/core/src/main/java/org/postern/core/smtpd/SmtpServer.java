@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.postern.core.config.PostfixConfig;
+import org.postern.core.queue.QueueStore;
+import org.postern.core.smtpd.codec.SmtpResponseEncoder;
+import org.postern.core.smtpd.codec.SmtpServerDecoder;
+import org.postern.core.smtpd.restrict.SmtpdChecks;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * SUMMARY   smtpd - one SMTP listener (one master.cf "inet ... smtpd" line) on Netty.
+ * DESCRIPTION
+ *   Binds one address, and runs one {@link SmtpSession} per connection with the pipeline
+ *   IdleStateHandler (smtpd_timeout) - {@link SmtpServerDecoder} - {@link SmtpResponseEncoder}
+ *   - session; STARTTLS puts an SslHandler in front. Restrictions and queue file creation run on
+ *   a small blocking executor. A plain class: the OSGi component that reads master.cf wraps it.
+ * CONFIGURATION PARAMETERS
+ *   myhostname, smtpd_banner, message_size_limit (10240000), smtpd_recipient_limit (1000),
+ *   line_length_limit (2048), header_size_limit (102400), smtpd_timeout (300s),
+ *   smtpd_hard_error_limit (20), smtpd_soft_error_limit (10), smtpd_error_sleep_time (1s),
+ *   smtpd_junk_command_limit (100), disable_vrfy_command (no), smtpd_helo_required (no),
+ *   smtputf8_enable, smtpd_forbid_bare_newline (no) and _exclusions ($mynetworks) and
+ *   _reject_code (550), smtpd_tls_security_level, smtpd_tls_cert_file, smtpd_tls_key_file,
+ *   smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit (0),
+ *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks).
+ * SECURITY  Everything a client sends is hostile; see {@link SmtpSession} and
+ *           {@link SmtpServerDecoder}.
+ * BUGS      No AUTH, XCLIENT, XFORWARD, ETRN, no reverse DNS, no postscreen, no milters.
+ * SEE ALSO  Postfix smtpd(8), RFC 5321, RFC 2920, RFC 3030, RFC 3207, RFC 3461, RFC 6531.
+ */
+public final class SmtpServer {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final String service;
+    private final InetSocketAddress address;
+    private final SmtpdSettings settings;
+    private final SmtpdChecks checks;
+    private final QueueStore queue;
+    private final Path tlsDirectory;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ExecutorService blocking;
+    private final Anvil anvil;
+    private final boolean ownGroups;
+    private final boolean ownExecutor;
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile Channel listener;
+
+    /** A listener with its own event loops, executor and anvil. */
+    public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
+                      QueueStore queue, Path tlsDirectory) {
+        this(serviceName, address, config, checks, queue, tlsDirectory, null, null, null, null);
+    }
+
+    /**
+     * A listener that may share resources with others; each null argument means "make my own".
+     *
+     * @param serviceName   the master.cf service name (logs, anvil keys, SmtpFacts)
+     * @param address       where to listen (port 0: any free port, see {@link #start()})
+     * @param config        main.cf with this service's -o overrides applied
+     * @param checks        the restrictions; called off the event loop
+     * @param queue         where accepted mail goes
+     * @param tlsDirectory  where the self-signed STARTTLS certificate is kept (null: no self-signed)
+     * @param bossGroup     accepts connections
+     * @param workerGroup   runs the sessions
+     * @param blocking      runs restrictions and queue file creation
+     * @param anvil         connection counts, shared across listeners when given
+     */
+    public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
+                      QueueStore queue, Path tlsDirectory, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                      ExecutorService blocking, Anvil anvil) {
+        this.service = Objects.requireNonNull(serviceName);
+        this.address = Objects.requireNonNull(address);
+        this.settings = SmtpdSettings.from(config);
+        this.checks = Objects.requireNonNull(checks);
+        this.queue = Objects.requireNonNull(queue);
+        this.tlsDirectory = tlsDirectory;
+        this.ownGroups = bossGroup == null || workerGroup == null;
+        int n = INSTANCES.incrementAndGet();
+        this.bossGroup = ownGroups ? new NioEventLoopGroup(1, new DefaultThreadFactory("postern-smtpd-accept-" + n))
+                : bossGroup;
+        this.workerGroup = ownGroups ? new NioEventLoopGroup(0, new DefaultThreadFactory("postern-smtpd-" + n))
+                : workerGroup;
+        this.ownExecutor = blocking == null;
+        this.blocking = ownExecutor ? new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("postern-smtpd-check-" + n, true)) : blocking;
+        this.anvil = anvil == null ? new Anvil() : anvil;
+    }
+
+    /** Binds the listener; returns the bound address once it accepts connections. */
+    public InetSocketAddress start() throws IOException, InterruptedException {
+        SslContext ssl = null;
+        if (settings.tlsOffered()) {
+            try {
+                ssl = SmtpdTls.serverContext(settings, tlsDirectory);
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                SmtpdLog.warn(service, null, "TLS library problem: " + e + "; STARTTLS is not offered");
+            }
+        }
+        SmtpSession.Context context = new SmtpSession.Context(service, settings, checks, queue, blocking, anvil, ssl);
+        long timeout = settings.timeout().toMillis();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SmtpServerDecoder decoder = new SmtpServerDecoder(settings.lineLengthLimit(),
+                                settings.bareNewline());
+                        SmtpSession session = new SmtpSession(context, decoder);
+                        channels.add(ch);
+                        sessions.add(session);
+                        ch.closeFuture().addListener(f -> {
+                            channels.remove(ch);
+                            sessions.remove(session);
+                        });
+                        ch.pipeline()
+                                .addLast("timeout", new IdleStateHandler(timeout, 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast("decoder", decoder)
+                                .addLast("encoder", SmtpResponseEncoder.INSTANCE)
+                                .addLast("session", session);
+                    }
+                });
+        try {
+            listener = b.bind(address).sync().channel();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                throw (InterruptedException) e;
+            }
+            throw new IOException("smtpd " + service + ": cannot bind " + address + ": " + e.getMessage(), e);
+        }
+        return localAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        Channel l = listener;
+        return l == null ? null : (InetSocketAddress) l.localAddress();
+    }
+
+    /** Open sessions (for tests and the shell). */
+    public int sessionCount() {
+        return channels.size();
+    }
+
+    public Anvil anvil() {
+        return anvil;
+    }
+
+    /** Stops {@link #stop(long, TimeUnit)} with a 10 second grace period. */
+    public void stop() {
+        stop(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Closes the listener, then lets each session finish its current command (idle sessions get
+     * "421 4.3.2 ... Service shutting down" at once); sessions still open after the grace period
+     * are closed. Releases the event loops and executor this server made itself.
+     */
+    public void stop(long grace, TimeUnit unit) {
+        Channel l = listener;
+        listener = null;
+        if (l != null) {
+            l.close().syncUninterruptibly();
+        }
+        sessions.forEach(SmtpSession::shutdown);
+        long deadline = System.nanoTime() + unit.toNanos(grace);
+        while (!channels.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        if (ownGroups) {
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (ownExecutor) {
+            blocking.shutdownNow();
+        }
+    }
+}

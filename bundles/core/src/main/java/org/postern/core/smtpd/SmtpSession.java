@@ -1,0 +1,955 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLSession;
+
+import org.postern.core.queue.Envelope;
+import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.queue.IncomingMessage;
+import org.postern.core.queue.QueueStore;
+import org.postern.core.smtpd.codec.BareNewlinePolicy;
+import org.postern.core.smtpd.codec.SmtpRequest;
+import org.postern.core.smtpd.codec.SmtpResponse;
+import org.postern.core.smtpd.codec.SmtpServerDecoder;
+import org.postern.core.smtpd.restrict.CheckResult;
+import org.postern.core.smtpd.restrict.MessageAction;
+import org.postern.core.smtpd.restrict.SmtpFacts;
+import org.postern.core.smtpd.restrict.SmtpStage;
+import org.postern.core.smtpd.restrict.SmtpdChecks;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * SUMMARY   One SMTP server session: the RFC 5321 state machine over decoded requests.
+ * DESCRIPTION
+ *   Sits after {@link SmtpServerDecoder} and never touches a ByteBuf. Each request is answered
+ *   before the decoder hands on the next one ({@link SmtpServerDecoder#resume()}), so replies stay
+ *   in order even when restrictions ({@link SmtpdChecks}, which may block) and queue operations
+ *   run on the blocking executor. Results come back on the channel's event loop.
+ *   <p>Stages: CONNECT before the banner (a refusal becomes the greeting and every later
+ *   command but QUIT gets "503 5.7.0 Error: access denied", RFC 5321 section 3.1), HELO, MAIL,
+ *   RCPT (per recipient), DATA (also before the first BDAT chunk), END_OF_DATA. Message actions
+ *   (HOLD, DISCARD, ...) are collected per transaction and stored as envelope attributes.
+ *   <p>Before the final 250 the session checks that the client is still connected; if it hung
+ *   up, the message is discarded rather than committed (RFC 1047 duplicates). The 250 is sent
+ *   only when {@link IncomingMessage#commit} has completed.
+ * SECURITY  All requests are client input. Limits: smtpd_recipient_limit, message_size_limit,
+ *           header_size_limit, smtpd_hard/soft_error_limit, smtpd_junk_command_limit,
+ *           smtpd_timeout; STARTTLS drops pipelined plaintext (CVE-2011-0411).
+ * BUGS      No AUTH, XCLIENT, XFORWARD, ETRN. No reverse DNS yet: the client name is "unknown".
+ *           Content is written to the queue file on the event loop (the store should buffer).
+ *           The queue file is opened at DATA/first BDAT, so "QUEUEID: client=" is logged then,
+ *           not at the first accepted RCPT as in Postfix.
+ */
+final class SmtpSession extends ChannelInboundHandlerAdapter {
+
+    /** What all sessions of one listener share. */
+    record Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
+                   Executor executor, Anvil anvil, SslContext ssl) {
+    }
+
+    private static final Set<String> JUNK = Set.of("helo", "ehlo", "noop", "vrfy", "rset", "etrn", "xclient",
+            "xforward");
+
+    private final Context cx;
+    private final SmtpdSettings st;
+    private final SmtpServerDecoder decoder;
+    private ChannelHandlerContext ctx;
+
+    private String clientAddress = "unknown";
+    private int clientPort;
+    private final String clientName = "unknown";
+    private boolean anvilCounted;
+    private boolean excludedFromBareNewline;
+
+    private String helo;
+    private boolean esmtp;
+    private SSLSession tls;
+    private SmtpReply accessDenied;
+    private int errorCount;
+    private int junkCount;
+    private boolean illegalPipelining;
+    private final CommandStats stats = new CommandStats();
+    private String lastCommand = "CONNECT";
+    private boolean pending;
+    private boolean closing;
+    private boolean shuttingDown;
+    private boolean loggedDisconnect;
+
+    private Transaction tx;
+    /** The reply owed at the end of the current BDAT chunk, when the chunk is being discarded. */
+    private SmtpReply chunkError;
+
+    private static final class Transaction {
+        final SmtpRequest.Mail mail;
+        final List<EnvelopeRecipient> recipients = new ArrayList<>();
+        final List<MessageAction> actions = new ArrayList<>();
+        IncomingMessage message;
+        MessageReceiver receiver;
+        boolean bdat;
+        boolean bdatFailed;
+        long bdatBytes;
+        boolean committing;
+
+        Transaction(SmtpRequest.Mail mail) {
+            this.mail = mail;
+        }
+
+        String sender() {
+            return mail.sender();
+        }
+
+        String queueId() {
+            return message == null ? "NOQUEUE" : message.queueId();
+        }
+    }
+
+    SmtpSession(Context cx, SmtpServerDecoder decoder) {
+        this.cx = cx;
+        this.st = cx.settings();
+        this.decoder = decoder;
+    }
+
+    // ------------------------------------------------------------------ connection life cycle
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        SocketAddress remote = ctx.channel().remoteAddress();
+        InetAddress ip = null;
+        if (remote instanceof InetSocketAddress) {
+            InetSocketAddress isa = (InetSocketAddress) remote;
+            ip = isa.getAddress();
+            clientPort = isa.getPort();
+            if (ip != null) {
+                clientAddress = NetUtil.toAddressString(ip);
+                if (clientAddress.startsWith("::ffff:") && clientAddress.indexOf('.') > 0) {
+                    clientAddress = clientAddress.substring(7);
+                }
+            }
+        }
+        excludedFromBareNewline = ip != null && st.bareNewlineExclusions().matches(ip);
+        if (excludedFromBareNewline) {
+            decoder.setPolicy(BareNewlinePolicy.NO);
+        }
+        log("connect from " + client());
+        if (ip != null && !st.eventLimitExceptions().matches(ip)) {
+            Anvil.Counts counts = cx.anvil().connect(cx.service(), clientAddress, st.anvilRateTimeUnit());
+            anvilCounted = true;
+            String exceeded = null;
+            int n = 0;
+            if (st.connectionCountLimit() > 0 && counts.count() > st.connectionCountLimit()) {
+                exceeded = "Connection concurrency limit exceeded";
+                n = counts.count();
+            } else if (st.connectionRateLimit() > 0 && counts.rate() > st.connectionRateLimit()) {
+                exceeded = "Connection rate limit exceeded";
+                n = counts.rate();
+            }
+            if (exceeded != null) {
+                SmtpdLog.warn(cx.service(), null, exceeded + ": " + n + " from " + client() + " for service "
+                        + cx.service());
+                close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many connections from "
+                        + clientAddress));
+                return;
+            }
+        }
+        pending = true;
+        check(SmtpStage.CONNECT, null, 0, result -> {
+            warnings(result, "CONNECT", null);
+            if (!result.accepted()) {
+                accessDenied = result.reply();
+                logReject("CONNECT", result.reply(), null);
+                send(result.reply());
+            } else {
+                send(new SmtpReply(220, "", st.banner()));
+            }
+            if (decoder.hasBufferedInput()) {
+                pipelining("CONNECT");
+            }
+            pending = false;
+            decoder.resume();
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!closing) {
+            String bytes = tx != null && tx.receiver != null ? " (" + tx.receiver.size() + " bytes)" : "";
+            log("lost connection after " + lastCommand + bytes + " from " + client());
+        }
+        abortTransaction();
+        if (anvilCounted) {
+            cx.anvil().disconnect(cx.service(), clientAddress);
+            anvilCounted = false;
+        }
+        if (!loggedDisconnect) {
+            loggedDisconnect = true;
+            log("disconnect from " + client() + stats);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            if (!pending && !closing) {
+                String bytes = tx != null && tx.receiver != null ? " (" + tx.receiver.size() + " bytes)" : "";
+                log("timeout after " + lastCommand + bytes + " from " + client());
+                close(new SmtpReply(421, "4.4.2", st.myhostname() + " Error: timeout exceeded"));
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!closing) {
+            String what = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (lastCommand.equals("STARTTLS") || cause.getCause() instanceof javax.net.ssl.SSLException) {
+                log("SSL_accept error from " + client() + ": " + SmtpdLog.printable(what));
+            } else {
+                log("lost connection after " + lastCommand + " from " + client() + ": " + SmtpdLog.printable(what));
+            }
+            closing = true;
+        }
+        ctx.close();
+    }
+
+    /** Server shutdown: an idle session gets 421 now, a busy one when its current command is done. */
+    void shutdown() {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(this::shutdown);
+            return;
+        }
+        shuttingDown = true;
+        if (!pending && (tx == null || tx.receiver == null) && !closing) {
+            close(new SmtpReply(421, "4.3.2", st.myhostname() + " Service shutting down"));
+        }
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof SmtpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (closing) {
+            return;
+        }
+        SmtpRequest r = (SmtpRequest) msg;
+        if (r instanceof SmtpRequest.Content) {
+            SmtpRequest.Content c = (SmtpRequest.Content) r;
+            if (tx != null && tx.receiver != null && chunkError == null) {
+                tx.receiver.write(c.bytes(), c.endOfLine());
+            }
+            return;
+        }
+        pending = true;
+        if (r instanceof SmtpRequest.EndOfData) {
+            lastCommand = "END-OF-MESSAGE";
+            endOfData();
+        } else if (r instanceof SmtpRequest.EndOfChunk) {
+            endOfChunk((SmtpRequest.EndOfChunk) r);
+        } else if (r instanceof SmtpRequest.BareLineFeed) {
+            bareLineFeed();
+        } else {
+            command(r);
+        }
+    }
+
+    private void command(SmtpRequest r) {
+        String verb = r.verb();
+        lastCommand = r instanceof SmtpRequest.Invalid && verb.equals("unknown") ? "UNKNOWN"
+                : verb.toUpperCase(java.util.Locale.ROOT);
+        if (JUNK.contains(verb) && junkCount++ >= st.junkCommandLimit()) {
+            errorCount++;
+        }
+        if (accessDenied != null && !(r instanceof SmtpRequest.Quit)) {
+            answer(verb, new SmtpReply(503, "5.7.0", "Error: access denied for " + client()));
+            return;
+        }
+        if (r instanceof SmtpRequest.Helo) {
+            helo((SmtpRequest.Helo) r);
+        } else if (r instanceof SmtpRequest.Mail) {
+            mail((SmtpRequest.Mail) r);
+        } else if (r instanceof SmtpRequest.Rcpt) {
+            rcpt((SmtpRequest.Rcpt) r);
+        } else if (r instanceof SmtpRequest.Data) {
+            data();
+        } else if (r instanceof SmtpRequest.Bdat) {
+            bdat((SmtpRequest.Bdat) r);
+        } else if (r instanceof SmtpRequest.Rset) {
+            abortTransaction();
+            answer(verb, new SmtpReply(250, "2.0.0", "Ok"));
+        } else if (r instanceof SmtpRequest.Noop) {
+            answer(verb, new SmtpReply(250, "2.0.0", "Ok"));
+        } else if (r instanceof SmtpRequest.Quit) {
+            stats.record(verb, true);
+            close(new SmtpReply(221, "2.0.0", "Bye"));
+        } else if (r instanceof SmtpRequest.Vrfy) {
+            vrfy((SmtpRequest.Vrfy) r);
+        } else if (r instanceof SmtpRequest.StartTls) {
+            startTls();
+        } else if (r instanceof SmtpRequest.NotOffered) {
+            notOffered((SmtpRequest.NotOffered) r);
+        } else if (r instanceof SmtpRequest.Forbidden) {
+            stats.record(verb, false);
+            SmtpdLog.warn(cx.service(), null, "non-SMTP command from " + client() + ": "
+                    + SmtpdLog.printable(((SmtpRequest.Forbidden) r).line()));
+            close(new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
+        } else if (r instanceof SmtpRequest.Invalid) {
+            invalid((SmtpRequest.Invalid) r);
+        }
+    }
+
+    private void invalid(SmtpRequest.Invalid r) {
+        SmtpReply reply = r.reply();
+        if (reply.enhancedCode().equals("5.1.7") || reply.enhancedCode().equals("5.1.3")) {
+            SmtpdLog.warn(cx.service(), null, "Illegal address syntax from " + client() + " in "
+                    + r.verb().toUpperCase(java.util.Locale.ROOT) + " command: " + SmtpdLog.printable(r.line()));
+        }
+        if (reply.code() == 521) {
+            stats.record(r.verb(), false);
+            SmtpdLog.info(cx.service(), null, "NOQUEUE: malformed " + r.verb().toUpperCase(java.util.Locale.ROOT)
+                    + " command syntax from " + client() + ": " + SmtpdLog.printable(r.line()));
+            close(reply);
+            return;
+        }
+        answer(r.verb(), reply);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    private void helo(SmtpRequest.Helo h) {
+        String verb = h.verb();
+        if (tx != null) {
+            answer(verb, new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress"));
+            return;
+        }
+        if (decoder.hasBufferedInput()) {
+            pipelining(lastCommand);
+        }
+        String previous = helo;
+        helo = h.domain();
+        check(SmtpStage.HELO, null, 0, result -> {
+            warnings(result, lastCommand, null);
+            if (!result.accepted()) {
+                helo = previous;
+                logReject(lastCommand, result.reply(), null);
+                answer(verb, result.reply());
+                return;
+            }
+            esmtp = h.extended();
+            if (!h.extended()) {
+                answer(verb, new SmtpReply(250, "", st.myhostname()));
+                return;
+            }
+            List<SmtpReply> lines = new ArrayList<>();
+            lines.add(new SmtpReply(250, "", st.myhostname()));
+            lines.add(new SmtpReply(250, "", "PIPELINING"));
+            lines.add(new SmtpReply(250, "", st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit() : "SIZE"));
+            if (!st.disableVrfy()) {
+                lines.add(new SmtpReply(250, "", "VRFY"));
+            }
+            if (starttlsOffered()) {
+                lines.add(new SmtpReply(250, "", "STARTTLS"));
+            }
+            lines.add(new SmtpReply(250, "", "ENHANCEDSTATUSCODES"));
+            lines.add(new SmtpReply(250, "", "8BITMIME"));
+            lines.add(new SmtpReply(250, "", "DSN"));
+            if (st.smtputf8Enable()) {
+                lines.add(new SmtpReply(250, "", "SMTPUTF8"));
+            }
+            lines.add(new SmtpReply(250, "", "CHUNKING"));
+            answer(verb, new SmtpResponse(lines));
+        });
+    }
+
+    private boolean starttlsOffered() {
+        return cx.ssl() != null && st.tlsOffered() && tls == null;
+    }
+
+    private SmtpReply tlsRequired() {
+        return st.tlsRequired() && tls == null ? new SmtpReply(530, "5.7.0", "Must issue a STARTTLS command first")
+                : null;
+    }
+
+    private void mail(SmtpRequest.Mail m) {
+        String verb = "mail";
+        SmtpReply refusal = tlsRequired();
+        if (refusal == null && helo == null && st.heloRequired()) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
+        }
+        if (refusal == null && tx != null) {
+            refusal = tx.bdat ? new SmtpReply(503, "5.5.1", "Error: MAIL after BDAT")
+                    : new SmtpReply(503, "5.5.1", "Error: nested MAIL command");
+        }
+        if (refusal == null && !esmtp && m.hasEsmtpParameters()) {
+            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + m.firstParameter());
+        }
+        if (refusal == null && m.smtputf8() && !st.smtputf8Enable()) {
+            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: SMTPUTF8");
+        }
+        if (refusal == null && m.nonAscii() && !m.smtputf8()) {
+            refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+        }
+        if (refusal == null && st.messageSizeLimit() > 0 && m.size() > st.messageSizeLimit()) {
+            refusal = new SmtpReply(552, "5.3.4", "Message size exceeds fixed limit");
+            logReject("MAIL", refusal, null);
+        }
+        if (refusal != null) {
+            answer(verb, refusal);
+            return;
+        }
+        Transaction candidate = new Transaction(m);
+        tx = candidate;
+        check(SmtpStage.MAIL, null, Math.max(m.size(), 0), result -> {
+            warnings(result, "MAIL", null);
+            if (!result.accepted()) {
+                logReject("MAIL", result.reply(), null);
+                tx = null;
+                answer(verb, result.reply());
+                return;
+            }
+            candidate.actions.addAll(result.actions());
+            answer(verb, new SmtpReply(250, "2.1.0", "Ok"));
+        });
+    }
+
+    private void rcpt(SmtpRequest.Rcpt r) {
+        String verb = "rcpt";
+        SmtpReply refusal = tlsRequired();
+        if (refusal == null && tx == null) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: need MAIL command");
+        }
+        if (refusal == null && tx.bdat) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: RCPT after BDAT");
+        }
+        if (refusal == null && !esmtp && r.hasEsmtpParameters()) {
+            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + r.firstParameter());
+        }
+        if (refusal == null && r.nonAscii() && !tx.mail.smtputf8()) {
+            refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+        }
+        if (refusal == null && tx.recipients.size() >= st.recipientLimit()) {
+            refusal = new SmtpReply(452, "4.5.3", "Error: too many recipients");
+        }
+        if (refusal != null) {
+            answer(verb, refusal);
+            return;
+        }
+        Transaction t = tx;
+        check(SmtpStage.RCPT, r.recipient(), 0, result -> {
+            warnings(result, "RCPT", r.recipient());
+            if (!result.accepted()) {
+                logReject("RCPT", result.reply(), r.recipient());
+                answer(verb, result.reply());
+                return;
+            }
+            if (t == tx) {
+                t.actions.addAll(result.actions());
+                t.recipients.add(new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
+                        r.notifyOn() == null ? Set.of() : r.notifyOn()));
+            }
+            answer(verb, new SmtpReply(250, "2.1.5", "Ok"));
+        });
+    }
+
+    /** The refusal of DATA or a first BDAT in the current state, or null. */
+    private SmtpReply dataStateError(boolean bdat) {
+        SmtpReply refusal = tlsRequired();
+        if (refusal != null) {
+            return refusal;
+        }
+        if (tx == null) {
+            return new SmtpReply(503, "5.5.1", bdat ? "Error: need MAIL command" : "Error: need RCPT command");
+        }
+        if (!bdat && tx.bdat) {
+            return new SmtpReply(503, "5.5.1", "Error: DATA after BDAT");
+        }
+        if (tx.recipients.isEmpty()) {
+            return new SmtpReply(554, "5.5.1", "Error: no valid recipients");
+        }
+        return null;
+    }
+
+    private void data() {
+        SmtpReply refusal = dataStateError(false);
+        if (refusal != null) {
+            answer("data", refusal);
+            return;
+        }
+        if (decoder.hasBufferedInput()) {
+            pipelining("DATA");
+        }
+        openMessage("DATA", reply -> {
+            if (reply != null) {
+                answer("data", reply);
+                return;
+            }
+            send(new SmtpReply(354, "", "End data with <CR><LF>.<CR><LF>"));
+            lastCommand = "DATA";
+            decoder.startData();
+            pending = false;
+            decoder.resume();
+        });
+    }
+
+    /** Runs the DATA restrictions and opens the queue file; calls back with null or a refusal. */
+    private void openMessage(String command, Consumer<SmtpReply> then) {
+        Transaction t = tx;
+        check(SmtpStage.DATA, null, 0, result -> {
+            warnings(result, command, null);
+            if (!result.accepted()) {
+                logReject(command, result.reply(), null);
+                then.accept(result.reply());
+                return;
+            }
+            t.actions.addAll(result.actions());
+            async(() -> {
+                try {
+                    IncomingMessage msg = cx.queue().receive();
+                    return new Object[] {msg, new MessageReceiver(msg.content(), st.messageSizeLimit(),
+                            st.headerSizeLimit())};
+                } catch (IOException | RuntimeException e) {
+                    return e;
+                }
+            }, value -> {
+                if (value instanceof Exception) {
+                    SmtpdLog.warn(cx.service(), null, "queue file create failed: " + value);
+                    then.accept(new SmtpReply(451, "4.3.0", "Error: queue file write error"));
+                    return;
+                }
+                Object[] pair = (Object[]) value;
+                t.message = (IncomingMessage) pair[0];
+                t.receiver = (MessageReceiver) pair[1];
+                if (t != tx || !ctx.channel().isActive()) {
+                    t.message.close();
+                    return;
+                }
+                SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": client=" + client());
+                then.accept(null);
+            });
+        });
+    }
+
+    private void endOfData() {
+        Transaction t = tx;
+        t.receiver.finish();
+        finishMessage(t, "data", false);
+    }
+
+    private void bdat(SmtpRequest.Bdat b) {
+        if (!esmtp) {
+            stats.record("bdat", false);
+            close(new SmtpReply(521, "5.5.1", "Error: command not implemented"));
+            return;
+        }
+        chunkError = null;
+        if (tx != null && tx.bdatFailed) {
+            chunkError = new SmtpReply(551, "5.0.0", "Discarded " + b.size() + " bytes after earlier error");
+        } else if (tx == null || !tx.bdat) {
+            chunkError = dataStateError(true);
+        }
+        if (chunkError == null && b.size() == 0 && !b.last()) {
+            chunkError = new SmtpReply(551, "5.7.1", "Null BDAT request");
+        }
+        if (chunkError == null && st.messageSizeLimit() > 0 && tx.bdatBytes + b.size() > st.messageSizeLimit()) {
+            chunkError = new SmtpReply(552, "5.3.4", "Chunk exceeds message size limit");
+        }
+        if (chunkError != null || tx.bdat) {
+            pending = false;
+            decoder.resume(); // read (and maybe discard) the chunk
+            return;
+        }
+        tx.bdat = true;
+        openMessage("BDAT", reply -> {
+            chunkError = reply;
+            pending = false;
+            decoder.resume();
+        });
+    }
+
+    private void endOfChunk(SmtpRequest.EndOfChunk c) {
+        if (chunkError != null) {
+            SmtpReply reply = chunkError;
+            chunkError = null;
+            if (tx != null && tx.bdat) {
+                tx.bdatFailed = true;
+                if (c.last()) {
+                    abortTransaction();
+                }
+            }
+            answer("bdat", reply);
+            return;
+        }
+        tx.bdatBytes += c.size();
+        if (!c.last()) {
+            answer("bdat", new SmtpReply(250, "2.0.0", "Ok: " + c.size() + " bytes"));
+            return;
+        }
+        tx.receiver.finish();
+        finishMessage(tx, "bdat", true);
+    }
+
+    private void finishMessage(Transaction t, String verb, boolean bdat) {
+        if (t.receiver.tooBig()) {
+            SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file size limit exceeded");
+            abortTransaction();
+            answer(verb, new SmtpReply(552, "5.3.4", "Message size exceeds fixed limit"));
+            return;
+        }
+        if (t.receiver.error() != null) {
+            SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + t.receiver.error());
+            abortTransaction();
+            answer(verb, new SmtpReply(451, "4.3.0", "Error: queue file write error"));
+            return;
+        }
+        check(SmtpStage.END_OF_DATA, null, t.receiver.size(), result -> {
+            warnings(result, "END-OF-MESSAGE", null);
+            if (!result.accepted()) {
+                logReject("END-OF-MESSAGE", result.reply(), null);
+                abortTransaction();
+                answer(verb, result.reply());
+                return;
+            }
+            t.actions.addAll(result.actions());
+            if (!ctx.channel().isActive() || closing) {
+                // RFC 1047: the client will not see our 250 and will send the message again.
+                SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": discarded: client " + client()
+                        + " disconnected before the end-of-data reply");
+                abortTransaction();
+                return;
+            }
+            Envelope envelope = envelope(t);
+            t.committing = true;
+            java.util.concurrent.CompletableFuture<Void> future;
+            try {
+                future = t.message.commit(envelope);
+            } catch (RuntimeException e) {
+                future = java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+            future.whenComplete((ok, failure) -> ctx.executor().execute(() -> {
+                if (tx == t) {
+                    tx = null;
+                }
+                if (failure != null) {
+                    SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + failure);
+                    t.message.close();
+                    answer(verb, new SmtpReply(451, "4.3.0", "Error: queue file write error"));
+                    return;
+                }
+                errorCount = 0;
+                junkCount = 0;
+                answer(verb, new SmtpReply(250, "2.0.0", bdat
+                        ? "Ok: " + t.bdatBytes + " bytes queued as " + t.queueId()
+                        : "Ok: queued as " + t.queueId()));
+            }));
+        });
+    }
+
+    private Envelope envelope(Transaction t) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("client_name", clientName);
+        a.put("reverse_client_name", clientName);
+        a.put("client_address", clientAddress);
+        a.put("client_port", Integer.toString(clientPort));
+        if (helo != null) {
+            a.put("helo_name", helo);
+        }
+        a.put("protocol", protocol());
+        a.put("service", cx.service());
+        if (t.mail.body() != null) {
+            a.put("body", t.mail.body());
+        }
+        a.put("smtputf8", Boolean.toString(t.mail.smtputf8()));
+        if (t.mail.size() >= 0) {
+            a.put("size_declared", Long.toString(t.mail.size()));
+        }
+        if (tls != null) {
+            a.put("tls_protocol", tls.getProtocol());
+            a.put("tls_cipher", tls.getCipherSuite());
+        }
+        Map<String, List<String>> actions = new HashMap<>();
+        for (MessageAction action : t.actions) {
+            String key;
+            String value;
+            if (action instanceof MessageAction.Hold) {
+                key = "hold";
+                value = ((MessageAction.Hold) action).reason();
+            } else if (action instanceof MessageAction.Discard) {
+                key = "discard";
+                value = ((MessageAction.Discard) action).reason();
+            } else if (action instanceof MessageAction.Filter) {
+                key = "filter";
+                value = ((MessageAction.Filter) action).nexthop();
+            } else if (action instanceof MessageAction.Redirect) {
+                key = "redirect";
+                value = ((MessageAction.Redirect) action).address();
+            } else if (action instanceof MessageAction.Prepend) {
+                key = "prepend";
+                value = ((MessageAction.Prepend) action).headerLine();
+            } else {
+                key = "bcc";
+                value = ((MessageAction.Bcc) action).address();
+            }
+            actions.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+        for (Map.Entry<String, List<String>> e : actions.entrySet()) {
+            List<String> v = e.getValue();
+            switch (e.getKey()) {
+                case "prepend":
+                case "bcc":
+                    a.put(e.getKey(), String.join("\n", v)); // every one, in order
+                    break;
+                case "filter":
+                case "redirect":
+                    a.put(e.getKey(), v.get(v.size() - 1)); // the last one wins, as in Postfix
+                    break;
+                default:
+                    a.put(e.getKey(), v.get(0));
+            }
+        }
+        return new Envelope(t.sender(), t.recipients, Instant.now(),
+                t.mail.envid() == null ? "" : t.mail.envid(), t.mail.ret() == null ? "" : t.mail.ret(), a);
+    }
+
+    private void vrfy(SmtpRequest.Vrfy v) {
+        if (st.disableVrfy()) {
+            answer("vrfy", new SmtpReply(502, "5.5.1", "VRFY command is disabled"));
+            return;
+        }
+        if (decoder.hasBufferedInput()) {
+            pipelining("VRFY");
+        }
+        // RFC 5321 section 3.5.3: 252 "cannot verify, but will accept and attempt delivery".
+        answer("vrfy", new SmtpReply(252, "2.0.0", SmtpdLog.printable(v.argument())));
+    }
+
+    private void startTls() {
+        if (!starttlsOffered() || !esmtp) {
+            answer("starttls", tls != null ? new SmtpReply(554, "5.5.1", "Error: TLS already active")
+                    : new SmtpReply(502, "5.5.1", "Error: command not implemented"));
+            return;
+        }
+        if (tx != null) {
+            answer("starttls", new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress"));
+            return;
+        }
+        // CVE-2011-0411: nothing the client sent after STARTTLS in plaintext may survive.
+        if (decoder.hasBufferedInput()) {
+            pipelining("STARTTLS");
+        }
+        decoder.discardBuffered();
+        SslHandler ssl = new SslHandler(cx.ssl().newEngine(ctx.alloc()), true);
+        ctx.pipeline().addFirst("tls", ssl);
+        stats.record("starttls", true);
+        send(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
+        helo = null;
+        esmtp = false;
+        abortTransaction();
+        ssl.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                tls = ssl.engine().getSession();
+                log("Anonymous TLS connection established from " + client() + ": " + tls.getProtocol()
+                        + " with cipher " + tls.getCipherSuite());
+                return;
+            }
+            if (!closing) {
+                log("SSL_accept error from " + client() + ": " + SmtpdLog.printable(String.valueOf(f.cause())));
+                log("lost connection after STARTTLS from " + client());
+                closing = true;
+            }
+            ctx.close();
+        });
+        pending = false;
+        decoder.resume();
+    }
+
+    private void notOffered(SmtpRequest.NotOffered n) {
+        switch (n.name()) {
+            case "AUTH":
+                answer(n.verb(), new SmtpReply(503, "5.5.1", "Error: authentication not enabled"));
+                break;
+            case "XCLIENT":
+            case "XFORWARD":
+                answer(n.verb(), new SmtpReply(550, "5.7.0", "Error: insufficient authorization"));
+                break;
+            default:
+                answer(n.verb(), new SmtpReply(502, "5.5.1", "Error: command not implemented"));
+        }
+    }
+
+    private void bareLineFeed() {
+        String where = lastCommand;
+        SmtpdLog.info(cx.service(), tx == null ? null : tx.queueId(), (tx == null ? "NOQUEUE" : tx.queueId())
+                + ": reject: bare <LF> received from " + client() + " after " + where);
+        stats.record(where.equals("DATA") ? "data" : "unknown", false);
+        close(new SmtpReply(st.bareNewlineRejectCode(), "5.5.2", st.myhostname() + " Error: bare <LF> received"));
+    }
+
+    // ------------------------------------------------------------------ replies and flow
+
+    /** Sends the final reply of one command, counts it, applies the error limits, then reads on. */
+    private void answer(String verb, Object response) {
+        int code = response instanceof SmtpReply ? ((SmtpReply) response).code()
+                : ((SmtpResponse) response).lines().get(0).code();
+        boolean failed = code >= 400;
+        stats.record(verb, !failed);
+        boolean sleep = errorCount >= st.softErrorLimit() && !st.errorSleepTime().isZero();
+        if (failed) {
+            errorCount++;
+        }
+        Runnable after = () -> {
+            if (closing) {
+                return;
+            }
+            send(response);
+            if (errorCount >= st.hardErrorLimit()) {
+                log("too many errors after " + lastCommand + " from " + client());
+                close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many errors"));
+                return;
+            }
+            if (shuttingDown && (tx == null || tx.receiver == null)) {
+                close(new SmtpReply(421, "4.3.2", st.myhostname() + " Service shutting down"));
+                return;
+            }
+            pending = false;
+            decoder.resume();
+        };
+        if (sleep) {
+            ctx.executor().schedule(after, st.errorSleepTime().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            after.run();
+        }
+    }
+
+    private void send(Object response) {
+        ctx.writeAndFlush(response);
+    }
+
+    private void close(SmtpReply reply) {
+        closing = true;
+        pending = false;
+        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void abortTransaction() {
+        Transaction t = tx;
+        tx = null;
+        chunkError = null;
+        if (t != null && t.message != null && !t.committing) {
+            t.message.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
+        SmtpFacts facts = new SmtpFacts(clientAddress, clientPort, clientName, clientName, helo,
+                tx == null ? null : tx.sender(), recipient, tx == null ? 0 : tx.recipients.size(), null,
+                protocol(), illegalPipelining, size, cx.service());
+        async(() -> {
+            try {
+                CheckResult r = cx.checks().check(stage, facts);
+                return r == null ? CheckResult.DUNNO : r;
+            } catch (RuntimeException e) {
+                SmtpdLog.warn(cx.service(), null, "restriction check " + stage + " failed: " + e);
+                return new CheckResult(CheckResult.Verdict.DEFER,
+                        new SmtpReply(451, "4.3.5", "Server configuration error"), List.of(), List.of());
+            }
+        }, then);
+    }
+
+    private <T> void async(Supplier<T> work, Consumer<T> then) {
+        try {
+            cx.executor().execute(() -> {
+                T value = work.get();
+                try {
+                    ctx.executor().execute(() -> then.accept(value));
+                } catch (RejectedExecutionException e) {
+                    // the event loop is gone (server stopped); the channel is closed with it
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            close(new SmtpReply(421, "4.3.0", st.myhostname() + " Server local error"));
+        }
+    }
+
+    // ------------------------------------------------------------------ logging
+
+    private String client() {
+        return clientName + "[" + clientAddress + "]";
+    }
+
+    private String protocol() {
+        String p = esmtp ? "ESMTP" : "SMTP";
+        return tls != null && esmtp ? p + "S" : p;
+    }
+
+    private void pipelining(String after) {
+        illegalPipelining = true;
+        log("improper command pipelining after " + after + " from " + client() + ": "
+                + SmtpdLog.printable(decoder.peekBuffered(100)));
+    }
+
+    private String context(String recipient) {
+        StringBuilder sb = new StringBuilder();
+        if (tx != null) {
+            sb.append(" from=<").append(SmtpdLog.printable(tx.sender())).append('>');
+        }
+        if (recipient != null) {
+            sb.append(" to=<").append(SmtpdLog.printable(recipient)).append('>');
+        }
+        sb.append(" proto=").append(esmtp ? "ESMTP" : "SMTP");
+        if (helo != null) {
+            sb.append(" helo=<").append(SmtpdLog.printable(helo)).append('>');
+        }
+        return sb.toString();
+    }
+
+    private void logReject(String command, SmtpReply reply, String recipient) {
+        String id = tx == null ? "NOQUEUE" : tx.queueId();
+        SmtpdLog.info(cx.service(), tx == null ? null : id, id + ": reject: " + command + " from " + client() + ": "
+                + reply + ";" + context(recipient));
+    }
+
+    private void warnings(CheckResult result, String command, String recipient) {
+        for (String w : result.warnings()) {
+            String id = tx == null ? "NOQUEUE" : tx.queueId();
+            SmtpdLog.info(cx.service(), null, id + ": warn: " + command + " from " + client() + ": "
+                    + SmtpdLog.printable(w) + ";" + context(recipient));
+        }
+    }
+
+    private void log(String message) {
+        SmtpdLog.info(cx.service(), null, message);
+    }
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.postern.core.config.PostfixConfig;
+import org.postern.core.smtpd.codec.BareNewlinePolicy;
+
+/**
+ * The smtpd parameters of one service, read once from its {@link PostfixConfig} (main.cf with
+ * the master.cf -o overrides). Parameters that the {@code ParameterTable} does not declare yet
+ * are read when set and otherwise take Postfix's default (noted per field).
+ */
+public record SmtpdSettings(
+        String myhostname,
+        String banner,
+        long messageSizeLimit,
+        int recipientLimit,
+        int lineLengthLimit,
+        int headerSizeLimit,
+        Duration timeout,
+        int hardErrorLimit,
+        int softErrorLimit,
+        int junkCommandLimit,
+        Duration errorSleepTime,
+        boolean disableVrfy,
+        boolean heloRequired,
+        boolean smtputf8Enable,
+        BareNewlinePolicy bareNewline,
+        /* not in ParameterTable: smtpd_forbid_bare_newline_reject_code, default 550 */
+        int bareNewlineRejectCode,
+        /* not in ParameterTable: smtpd_forbid_bare_newline_exclusions, default $mynetworks */
+        NetworkList bareNewlineExclusions,
+        String tlsSecurityLevel,
+        String tlsCertFile,
+        String tlsKeyFile,
+        int connectionCountLimit,
+        int connectionRateLimit,
+        /* not in ParameterTable: anvil_rate_time_unit, default 60s */
+        Duration anvilRateTimeUnit,
+        /* not in ParameterTable: smtpd_client_event_limit_exceptions, default $mynetworks */
+        NetworkList eventLimitExceptions) {
+
+    public static SmtpdSettings from(PostfixConfig c) {
+        NetworkList mynetworks = NetworkList.parse(c.list("mynetworks"));
+        return new SmtpdSettings(
+                c.get("myhostname"),
+                c.get("smtpd_banner"),
+                c.size("message_size_limit"),
+                c.integer("smtpd_recipient_limit"),
+                c.integer("line_length_limit"),
+                c.integer("header_size_limit"),
+                c.time("smtpd_timeout"),
+                c.integer("smtpd_hard_error_limit"),
+                c.integer("smtpd_soft_error_limit"),
+                c.integer("smtpd_junk_command_limit"),
+                c.time("smtpd_error_sleep_time"),
+                c.bool("disable_vrfy_command"),
+                c.bool("smtpd_helo_required"),
+                c.bool("smtputf8_enable"),
+                BareNewlinePolicy.parse(c.get("smtpd_forbid_bare_newline")),
+                c.find("smtpd_forbid_bare_newline_reject_code").map(String::trim).filter(s -> !s.isEmpty())
+                        .map(Integer::parseInt).orElse(550),
+                c.find("smtpd_forbid_bare_newline_exclusions").map(v -> NetworkList.parse(c.list(
+                        "smtpd_forbid_bare_newline_exclusions"))).orElse(mynetworks),
+                c.get("smtpd_tls_security_level").trim().toLowerCase(Locale.ROOT),
+                c.get("smtpd_tls_cert_file").trim(),
+                c.get("smtpd_tls_key_file").trim(),
+                c.integer("smtpd_client_connection_count_limit"),
+                c.integer("smtpd_client_connection_rate_limit"),
+                c.find("anvil_rate_time_unit").filter(s -> !s.isBlank()).map(v -> c.time("anvil_rate_time_unit"))
+                        .orElse(Duration.ofSeconds(60)),
+                c.find("smtpd_client_event_limit_exceptions").map(v -> NetworkList.parse(c.list(
+                        "smtpd_client_event_limit_exceptions"))).orElse(mynetworks));
+    }
+
+    /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt). */
+    public boolean tlsOffered() {
+        return tlsSecurityLevel.equals("may") || tlsSecurityLevel.equals("encrypt");
+    }
+
+    public boolean tlsRequired() {
+        return tlsSecurityLevel.equals("encrypt");
+    }
+
+    public Path certFile() {
+        return tlsCertFile.isEmpty() ? null : Path.of(tlsCertFile);
+    }
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd.codec;
+
+import java.util.Set;
+
+import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.core.smtpd.SmtpReply;
+
+/**
+ * What the server decoder hands to the session: a typed command, a piece of message content,
+ * or an input error that becomes a reply. Handlers see these, never a {@code ByteBuf}.
+ */
+public sealed interface SmtpRequest {
+
+    /** The command word as Postfix counts it in "disconnect from ... ehlo=1 mail=1". */
+    String verb();
+
+    /** HELO or EHLO. */
+    record Helo(String domain, boolean extended) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return extended ? "ehlo" : "helo";
+        }
+    }
+
+    /**
+     * MAIL FROM.
+     *
+     * @param sender    the reverse-path as given (without brackets and source route); "" for {@code <>}
+     * @param size      SIZE=, or -1
+     * @param body      BODY= ("7BIT", "8BITMIME"), or null
+     * @param smtputf8  SMTPUTF8 was given
+     * @param ret       RET= ("FULL", "HDRS"), or null
+     * @param envid     ENVID= decoded from xtext, or null
+     * @param nonAscii  the address contains non-ASCII characters (needs SMTPUTF8)
+     * @param hasEsmtpParameters any parameter at all was given (refused after HELO)
+     * @param firstParameter the first parameter as given, for "Unsupported option" replies
+     */
+    record Mail(String sender, long size, String body, boolean smtputf8, String ret, String envid,
+                boolean nonAscii, boolean hasEsmtpParameters, String firstParameter) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "mail";
+        }
+    }
+
+    /**
+     * RCPT TO.
+     *
+     * @param recipient  the forward-path as given (without brackets and source route)
+     * @param notifyOn   NOTIFY=, or null when absent
+     * @param orcpt      ORCPT= with the xtext value decoded ("rfc822;user@example.com"), or null
+     */
+    record Rcpt(String recipient, Set<DsnNotify> notifyOn, String orcpt, boolean nonAscii,
+                boolean hasEsmtpParameters, String firstParameter) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "rcpt";
+        }
+    }
+
+    record Data() implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "data";
+        }
+    }
+
+    /** BDAT size [LAST] (RFC 3030). The decoder reads the chunk right after this request. */
+    record Bdat(long size, boolean last) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "bdat";
+        }
+    }
+
+    record Rset() implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "rset";
+        }
+    }
+
+    record Noop() implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "noop";
+        }
+    }
+
+    record Quit() implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "quit";
+        }
+    }
+
+    record Vrfy(String argument) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "vrfy";
+        }
+    }
+
+    record StartTls() implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "starttls";
+        }
+    }
+
+    /** A command Postfix knows but this server does not offer (AUTH, ETRN, XCLIENT, XFORWARD, EXPN...). */
+    record NotOffered(String name) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return name.toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** An HTTP-style or proxy command (CONNECT, GET, POST, "Host:" ...): hang up (smtpd_forbidden_commands). */
+    record Forbidden(String line) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "unknown";
+        }
+    }
+
+    /** A known command with bad syntax, or an unknown command: the reply to send. */
+    record Invalid(String verb, SmtpReply reply, String line) implements SmtpRequest {
+    }
+
+    /** A line of message content (dot-unstuffed, without its line end); {@code endOfLine} when CRLF follows. */
+    record Content(byte[] bytes, boolean endOfLine) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "content";
+        }
+    }
+
+    /** The "." that ends DATA. */
+    record EndOfData() implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "end-of-data";
+        }
+    }
+
+    /** The end of one BDAT chunk. */
+    record EndOfChunk(long size, boolean last) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "end-of-chunk";
+        }
+    }
+
+    /** A bare LF under smtpd_forbid_bare_newline=reject. */
+    record BareLineFeed() implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "bare-lf";
+        }
+    }
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd.restrict;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+import org.postern.api.dict.Dict;
+import org.postern.api.dict.DictFlag;
+import org.postern.api.dict.DictRegistry;
+import org.postern.api.dict.LookupResult;
+import org.postern.api.support.IpAddresses;
+import org.postern.core.access.AccessKeys;
+import org.postern.core.config.ConfigException;
+import org.postern.core.config.PostfixLists;
+
+/**
+ * SUMMARY   A Postfix host/domain pattern list (match_list: namadr_list for mynetworks,
+ *           domain_list for mydestination, relay_domains, virtual_*_domains).
+ * DESCRIPTION
+ *   Patterns are tried in order, the first match decides; "!pattern" turns a match into a
+ *   non-match. A pattern is a domain ("example.com"; with parent-style matching, named in
+ *   parent_domain_matches_subdomains, it also matches subdomains), ".example.com" (subdomains
+ *   only), a "type:table" (the name and its parent domains are looked up; the value is
+ *   ignored; for addresses only the address), "/file/name" (its words are patterns), and, in
+ *   address lists, an address or net/mask: 192.0.2.1, 192.0.2.0/24, [2001:db8::]/32, [::1].
+ * SECURITY  Names and addresses come from the network; the patterns from main.cf.
+ * BUGS      The "host.example.com" form in an address list (mynetworks) matches the verified
+ *           client name only, as in Postfix; no DNS lookups are made for it.
+ * SEE ALSO  Postfix match_list(3), postconf(5) mynetworks, parent_domain_matches_subdomains.
+ */
+final class HostList {
+
+    private sealed interface Pattern permits NamePattern, NetPattern, TablePattern {
+    }
+
+    private record NamePattern(String pattern) implements Pattern {
+    }
+
+    private record NetPattern(byte[] network, int prefix) implements Pattern {
+    }
+
+    private record TablePattern(Dict table) implements Pattern {
+    }
+
+    private record Entry(boolean negated, Pattern pattern) {
+    }
+
+    private final List<Entry> entries;
+    private final boolean parentStyle;
+
+    private HostList(List<Entry> entries, boolean parentStyle) {
+        this.entries = entries;
+        this.parentStyle = parentStyle;
+    }
+
+    /**
+     * Parses {@code parameter}'s value.
+     *
+     * @param withAddresses true for address lists (mynetworks): address and net/mask patterns
+     */
+    static HostList parse(String parameter, List<String> tokens, DictRegistry dicts, boolean parentStyle,
+            boolean withAddresses) throws ConfigException {
+        List<Entry> entries = new ArrayList<>();
+        add(parameter, tokens, dicts, withAddresses, entries, 0);
+        return new HostList(List.copyOf(entries), parentStyle);
+    }
+
+    static HostList empty() {
+        return new HostList(List.of(), false);
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    private static void add(String parameter, List<String> tokens, DictRegistry dicts, boolean withAddresses,
+            List<Entry> out, int depth) throws ConfigException {
+        for (String raw : tokens) {
+            String token = raw;
+            boolean negated = false;
+            while (token.startsWith("!")) {
+                negated = !negated;
+                token = token.substring(1);
+            }
+            if (token.isEmpty()) {
+                throw new ConfigException(parameter + ": empty pattern after \"!\"");
+            }
+            if (token.startsWith("/")) {
+                if (depth > 10) {
+                    throw new ConfigException(parameter + ": file includes nested too deeply: " + token);
+                }
+                List<String> words = new ArrayList<>();
+                try {
+                    for (String line : Files.readAllLines(Path.of(token))) {
+                        String l = line.strip();
+                        if (!l.isEmpty() && !l.startsWith("#")) {
+                            words.addAll(PostfixLists.split(l));
+                        }
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new ConfigException(parameter + ": open file " + token + ": " + e.getMessage());
+                }
+                if (negated) {
+                    throw new ConfigException(parameter + ": \"!\" before a file name is not supported: " + token);
+                }
+                add(parameter, words, dicts, withAddresses, out, depth + 1);
+                continue;
+            }
+            if (token.indexOf(':') > 0 && !looksLikeAddress(token)) {
+                String spec = PostfixLists.isGroup(token) ? PostfixLists.stripBraces(token) : token;
+                out.add(new Entry(negated, new TablePattern(dicts.open(spec, EnumSet.of(DictFlag.FOLD_CASE)))));
+                continue;
+            }
+            if (withAddresses) {
+                NetPattern net = parseNet(token);
+                if (net != null) {
+                    out.add(new Entry(negated, net));
+                    continue;
+                }
+                if (token.startsWith("[") || token.indexOf('/') >= 0) {
+                    throw new ConfigException(parameter + ": bad net/mask pattern: \"" + Replies.forLog(token) + "\"");
+                }
+            }
+            out.add(new Entry(negated, new NamePattern(token.toLowerCase(Locale.ROOT))));
+        }
+    }
+
+    private static boolean looksLikeAddress(String token) {
+        String t = token.startsWith("[") ? token.substring(1) : token;
+        int slash = t.indexOf('/');
+        if (slash >= 0) {
+            t = t.substring(0, slash);
+        }
+        if (t.endsWith("]")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return IpAddresses.parse(t) != null;
+    }
+
+    /** "a.b.c.d", "a.b.c.d/n", "[v6]", "[v6]/n", "v6/n"; null when not an address pattern. */
+    static NetPattern parseNet(String token) {
+        String addr = token;
+        String len = null;
+        int slash = token.indexOf('/');
+        if (slash >= 0) {
+            addr = token.substring(0, slash);
+            len = token.substring(slash + 1);
+        }
+        if (addr.startsWith("[") && addr.endsWith("]")) {
+            addr = addr.substring(1, addr.length() - 1);
+        }
+        byte[] bytes = IpAddresses.parse(addr);
+        if (bytes == null) {
+            return null;
+        }
+        int prefix = bytes.length * 8;
+        if (len != null) {
+            if (!HostSyntax.allDigits(len) || len.length() > 3 || Integer.parseInt(len) > prefix) {
+                return null;
+            }
+            prefix = Integer.parseInt(len);
+        }
+        byte[] network = bytes.clone();
+        for (int bit = prefix; bit < network.length * 8; bit++) {
+            network[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        return new NetPattern(network, prefix);
+    }
+
+    /**
+     * First match decides.
+     *
+     * @param name    a host or domain name, or null
+     * @param address a client address in canonical form, or null
+     * @throws LookupFailure when a table in the list does not answer
+     */
+    boolean matches(String name, String address) throws LookupFailure {
+        String lowerName = name == null ? null : name.toLowerCase(Locale.ROOT);
+        byte[] addressBytes = address == null ? null : IpAddresses.parse(address);
+        for (Entry e : entries) {
+            if (matchOne(e.pattern(), lowerName, address, addressBytes)) {
+                return !e.negated();
+            }
+        }
+        return false;
+    }
+
+    private boolean matchOne(Pattern p, String name, String address, byte[] addressBytes) throws LookupFailure {
+        if (p instanceof NamePattern np) {
+            if (name == null || name.isEmpty()) {
+                return false;
+            }
+            String pat = np.pattern();
+            if (pat.startsWith(".")) {
+                return name.endsWith(pat) && name.length() > pat.length();
+            }
+            return name.equals(pat) || (parentStyle && name.endsWith("." + pat));
+        }
+        if (p instanceof NetPattern net) {
+            return addressBytes != null && inNet(addressBytes, net);
+        }
+        TablePattern tp = (TablePattern) p;
+        if (name != null && !name.isEmpty()) {
+            for (String key : AccessKeys.forHostName(name, parentStyle, tp.table().flags())) {
+                if (found(tp.table(), key)) {
+                    return true;
+                }
+            }
+        }
+        return address != null && found(tp.table(), address);
+    }
+
+    private static boolean found(Dict table, String key) throws LookupFailure {
+        LookupResult r = table.lookup(key);
+        if (r instanceof LookupResult.Found) {
+            return true;
+        }
+        if (r instanceof LookupResult.TemporaryFailure t) {
+            throw new LookupFailure(true, table.spec() + ": " + t.reason());
+        }
+        if (r instanceof LookupResult.ConfigurationError c) {
+            throw new LookupFailure(false, table.spec() + ": " + c.reason());
+        }
+        return false;
+    }
+
+    private static boolean inNet(byte[] address, NetPattern net) {
+        if (address.length != net.network().length) {
+            return false;
+        }
+        for (int bit = 0; bit < net.prefix(); bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            if ((address[bit / 8] & mask) != (net.network()[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.nio.charset.StandardCharsets;
+
+import org.postern.core.config.PostfixConfig;
+import org.postern.core.smtpd.codec.SmtpResponseEncoder;
+import org.postern.core.smtpd.codec.SmtpServerDecoder;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+/**
+ * One SMTP session on an EmbeddedChannel: restrictions and queue calls run inline, results come
+ * back through the embedded event loop, so a test reads replies right after sending.
+ */
+final class SessionHarness {
+
+    final InMemoryQueueStore queue = new InMemoryQueueStore();
+    final ScriptedChecks checks;
+    final EmbeddedChannel channel;
+    final String greeting;
+
+    SessionHarness(PostfixConfig config) {
+        this(config, new ScriptedChecks());
+    }
+
+    SessionHarness(PostfixConfig config, ScriptedChecks checks) {
+        this.checks = checks;
+        SmtpdSettings st = SmtpdSettings.from(config);
+        SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
+        SmtpSession session = new SmtpSession(
+                new SmtpSession.Context("smtp", st, checks, queue, Runnable::run, new Anvil(), null), decoder);
+        channel = new EmbeddedChannel(decoder, SmtpResponseEncoder.INSTANCE, session);
+        greeting = settle();
+    }
+
+    /** Sends raw text (add CRLF yourself) and returns every reply line it produced. */
+    String send(String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        return settle();
+    }
+
+    /** Sends one command line (CRLF added) and returns the replies. */
+    String cmd(String line) {
+        return send(line + "\r\n");
+    }
+
+    String settle() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            channel.runPendingTasks();
+            channel.runScheduledPendingTasks();
+            ByteBuf b;
+            boolean any = false;
+            while ((b = channel.readOutbound()) != null) {
+                out.append(b.toString(StandardCharsets.UTF_8));
+                b.release();
+                any = true;
+            }
+            if (!any && !channel.hasPendingTasks()) {
+                break;
+            }
+        }
+        channel.checkException();
+        return out.toString();
+    }
+
+    boolean open() {
+        return channel.isActive();
+    }
+}

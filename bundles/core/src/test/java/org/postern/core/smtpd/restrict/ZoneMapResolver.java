@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd.restrict;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.postern.api.dns.DnsRecord;
+import org.postern.api.dns.DnsRecordType;
+import org.postern.api.dns.DnsResolver;
+import org.postern.api.dns.DnsResult;
+
+/**
+ * A fake resolver answering from an in-memory zone: records added per name and type; a name
+ * with records of other types answers NoData, an unknown name NXDOMAIN, a "broken" name
+ * SERVFAIL (temporary failure). Records every question.
+ */
+final class ZoneMapResolver implements DnsResolver {
+
+    private final Map<String, List<DnsRecord>> records = new HashMap<>();
+    private final Set<String> names = new HashSet<>();
+    private final Set<String> broken = new HashSet<>();
+    final List<String> questions = new ArrayList<>();
+
+    ZoneMapResolver add(String name, DnsRecordType type, String data) {
+        return add(name, type, 10, data);
+    }
+
+    ZoneMapResolver add(String name, DnsRecordType type, int preference, String data) {
+        String n = name.toLowerCase(Locale.ROOT);
+        names.add(n);
+        records.computeIfAbsent(n + " " + type, k -> new ArrayList<>())
+                .add(new DnsRecord(n, type, 300, preference, data));
+        return this;
+    }
+
+    ZoneMapResolver broken(String name) {
+        broken.add(name.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    @Override
+    public DnsResult lookup(String name, DnsRecordType type) {
+        String n = name.toLowerCase(Locale.ROOT);
+        questions.add(n + " " + type);
+        if (broken.contains(n)) {
+            return new DnsResult.TemporaryFailure("SERVFAIL");
+        }
+        List<DnsRecord> r = records.get(n + " " + type);
+        if (r != null) {
+            return new DnsResult.Answer(r, false);
+        }
+        return names.contains(n) ? new DnsResult.NoData(false) : new DnsResult.NoSuchDomain(false);
+    }
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.itest;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The distribution tar.gz unpacked into target/NAME and driven through its bin/ scripts, as an
+ * administrator does from a plain shell. Each instance gets its own SSH console port.
+ */
+final class Distribution {
+
+    /** What a command printed and its exit status. */
+    record Run(int status, String out, String err) {
+    }
+
+    private final Path home;
+
+    private Distribution(Path home) {
+        this.home = home;
+    }
+
+    static Distribution unpack(String name) throws IOException, InterruptedException {
+        Path work = Path.of("target", name).toAbsolutePath();
+        deleteTree(work);
+        Files.createDirectories(work);
+        Run tar = exec(work, Path.of("/dev/null"), "tar", "xzf", System.getProperty("postern.assembly"));
+        if (tar.status() != 0) {
+            throw new IOException("tar: " + tar.err());
+        }
+        Path home;
+        try (Stream<Path> dirs = Files.list(work)) {
+            home = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Distribution d = new Distribution(home);
+        // Our own console port, so that a Postern the developer runs on 8101 is not disturbed.
+        d.edit("etc/org.apache.karaf.shell.cfg", "(?m)^sshPort\\s*=.*$", "sshPort = " + freePort());
+        return d;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** Replaces every match of {@code regex} in a distribution file. */
+    void edit(String file, String regex, String replacement) throws IOException {
+        Path p = home.resolve(file);
+        Files.writeString(p, Files.readString(p).replaceAll(regex, replacement));
+    }
+
+    Run run(String... command) throws IOException, InterruptedException {
+        return runWithInput(Path.of("/dev/null"), command);
+    }
+
+    Run runWithInput(Path stdin, String... command) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(command));
+        if (argv.get(0).startsWith("bin/")) {
+            argv.set(0, home.resolve(argv.get(0)).toString());
+        }
+        return exec(home, stdin, argv.toArray(String[]::new));
+    }
+
+    void stop() throws IOException, InterruptedException {
+        run("bin/stop");
+    }
+
+    private static Run exec(Path dir, Path stdin, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        File out = File.createTempFile("postern-it", ".out");
+        File err = File.createTempFile("postern-it", ".err");
+        pb.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
+        Process p = pb.start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + ": no exit within 180 s");
+        }
+        Run run = new Run(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        Files.delete(out.toPath());
+        Files.delete(err.toPath());
+        return run;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
