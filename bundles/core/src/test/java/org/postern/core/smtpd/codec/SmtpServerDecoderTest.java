@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -54,10 +55,20 @@ class SmtpServerDecoderTest {
     private record Run(EmbeddedChannel channel, Collector collector, SmtpServerDecoder decoder) {
     }
 
+    /** Every channel a test opened; closed after each test so that the decoder frees its buffer. */
+    private static final List<EmbeddedChannel> OPEN = new ArrayList<>();
+
+    @AfterEach
+    void closeChannels() {
+        OPEN.forEach(EmbeddedChannel::finishAndReleaseAll);
+        OPEN.clear();
+    }
+
     private static Run run(BareNewlinePolicy policy, int lineLimit) {
         SmtpServerDecoder decoder = new SmtpServerDecoder(lineLimit, policy);
         Collector collector = new Collector(decoder);
         EmbeddedChannel ch = new EmbeddedChannel(decoder, collector);
+        OPEN.add(ch);
         decoder.resume();
         return new Run(ch, collector, decoder);
     }
