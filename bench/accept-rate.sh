@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# accept-rate.sh: how many messages per second Postern accepts into its durable queue.
+#
+# Unpacks the distribution (karaf-assembly/target/*.tar.gz, build it first with
+# `mvn install -DskipTests`) into a scratch directory, starts it, and points Postfix's
+# smtp-source at 127.0.0.1:2525: SESSIONS parallel sessions, MESSAGES messages of
+# SIZE body bytes, all over persistent connections (-d). Every 250 means the message
+# was fsync-ed (file and directory) first. Nothing is delivered (no queue manager yet).
+# Prints one line per run; stops Postern at the end. Loopback only.
+#
+# Needs smtp-source: DEBIAN_FRONTEND=noninteractive apt-get install -y postfix
+# (it must not run as the machine's MTA: `postfix stop` if the package started it).
+#
+# Compare with Postfix itself: ../shared/bench/postfix-baseline.sh (MODES=accept).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MESSAGES=${MESSAGES:-20000}
+SESSIONS=${SESSIONS:-20}
+SIZE=${SIZE:-4096}
+RUNS=${RUNS:-3}
+WORK=${WORK:-$(mktemp -d /tmp/postern-bench.XXXXXX)}
+
+tarball=$(ls karaf-assembly/target/postern-assembly-*.tar.gz | head -n 1)
+command -v smtp-source >/dev/null || { echo "accept-rate: smtp-source not found (apt-get install postfix)" >&2; exit 1; }
+
+tar xzf "$tarball" -C "$WORK" --strip-components=1
+trap '"$WORK/bin/stop" >/dev/null 2>&1 || true' EXIT
+"$WORK/bin/postfix" start
+for _ in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 1; done
+
+echo "messages=$MESSAGES sessions=$SESSIONS body=${SIZE}B machine: $(nproc) cores"
+for run in $(seq "$RUNS"); do
+    start=$(date +%s.%N)
+    smtp-source -s "$SESSIONS" -l "$SIZE" -m "$MESSAGES" -d -f bench@example.org -t sink@example.com 127.0.0.1:2525
+    end=$(date +%s.%N)
+    queued=$(find "$WORK/data/postern/queue/incoming" -type f ! -name '*.part' | wc -l)
+    awk -v n="$MESSAGES" -v s="$start" -v e="$end" -v r="$run" -v q="$queued" \
+        'BEGIN { printf "run %d: %.2f s, %.0f msgs/s accepted; %d messages in the queue\n", r, e - s, n / (e - s), q }'
+done
