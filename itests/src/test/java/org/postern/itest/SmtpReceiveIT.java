@@ -104,6 +104,9 @@ public class SmtpReceiveIT {
         Run postcat = distribution.run("bin/postcat", "-q", line.group(1));
         assertEquals(postcat.toString(), 0, postcat.status());
         assertTrue(postcat.out(), postcat.out().contains("Subject: " + subject));
+        // cleanup: Postfix's Received: header leads the message.
+        assertTrue(postcat.out(), postcat.out().contains("Received: from client.example.org ("));
+        assertTrue(postcat.out(), postcat.out().contains("[127.0.0.1])"));
         assertTrue(postcat.out(), postcat.out().contains("\n.leading dot must survive"));
     }
 

@@ -219,6 +219,20 @@ public final class ParameterTable {
                         "fingerprint", "verify", "secure"),
                 // Content inspection and rewriting.
                 list("header_checks", ""),
+                // cleanup (postconf(5), Postfix 3.7 defaults).
+                list("local_header_rewrite_clients", "permit_inet_interfaces"),
+                bool("always_add_missing_headers", "no"),
+                list("masquerade_exceptions", ""),
+                list("masquerade_classes", "envelope_sender, header_sender, header_recipient"),
+                list("propagate_unmatched_extensions", "canonical, virtual"),
+                integer("virtual_alias_recursion_limit", "1000", 1),
+                integer("virtual_alias_expansion_limit", "1000", 1),
+                size("body_checks_size_limit", "51200", 0),
+                integer("hopcount_limit", "50", 1),
+                // Postern's wishlist addition: envelope sender from the From: header (trusted clients).
+                bool("sender_from_header_rewrite", "no"),
+                list("smtpd_discard_ehlo_keywords", ""),
+                list("smtpd_discard_ehlo_keyword_address_maps", ""),
                 list("body_checks", ""),
                 list("mime_header_checks", "$header_checks"),
                 list("nested_header_checks", "$header_checks"),

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
+import org.postern.core.cleanup.CleanupQueueStore;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.MasterService;
@@ -36,7 +37,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * SUMMARY   master - starts the services master.cf describes; for now the "inet ... smtpd" listeners.
  * DESCRIPTION
  *   Each "inet" line whose command is smtpd becomes one SmtpServer per listen address, with
- *   main.cf plus that line's "-o name=value" overrides, its own restrictions, and the shared
+ *   main.cf plus that line's "-o name=value" overrides, its own restrictions and cleanup
+ *   (header checks, address rewriting, bcc: Postfix's cleanup, in process), and the shared
  *   queue, event loops, check executor and anvil (connection counts span all listeners, as
  *   Postfix's anvil does). A line that cannot start (bad -o value, unknown restriction, port in
  *   use) is logged with the reason and skipped; the others run. {@link #restart()} applies a
@@ -122,10 +124,12 @@ public final class MasterServices {
         try {
             PostfixConfig config = main.withOverrides(service.overrideEntries());
             RestrictionChecks restrictions = RestrictionChecks.create(config, dicts, dns);
+            // smtpd -> cleanup (this service's header checks, rewriting, bcc) -> the durable queue.
+            QueueStore cleanup = CleanupQueueStore.create(queue, config, dicts);
             for (InetSocketAddress address : ListenAddresses.of(service.service(),
                     config.list("inet_interfaces"), config.get("inet_protocols"))) {
-                SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, queue,
-                        tlsDirectory, bossGroup, workerGroup, checks, anvil);
+                SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
+                        tlsDirectory, bossGroup, workerGroup, checks, anvil, dns);
                 try {
                     InetSocketAddress bound = server.start();
                     running.add(server);

@@ -18,6 +18,14 @@ public interface IncomingMessage extends AutoCloseable {
     /** The queue ID, as logged and shown by mailq. */
     String queueId();
 
+    /**
+     * What the receiver knows before the content: the envelope as it stands at DATA. A layer
+     * that writes headers first (cleanup's Received:) needs it to stream the content instead
+     * of holding it until commit. Call before {@link #content()}; stores ignore it.
+     */
+    default void announce(Envelope preliminary) {
+    }
+
     /** Headers and body as received (dot-unstuffed, CRLF line ends). Not thread-safe. */
     OutputStream content() throws IOException;
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.postern.api.dns.DnsResolver;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
@@ -47,15 +49,23 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   smtputf8_enable, smtpd_forbid_bare_newline (no) and _exclusions ($mynetworks) and
  *   _reject_code (550), smtpd_tls_security_level, smtpd_tls_cert_file, smtpd_tls_key_file,
  *   smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit (0),
- *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks).
+ *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks),
+ *   smtpd_authorized_xclient_hosts (empty), smtpd_authorized_xforward_hosts (empty),
+ *   smtpd_discard_ehlo_keywords (empty).
+ *   <p>With a {@link DnsResolver}, the client hostname is looked up at connect before the
+ *   greeting (PTR, then forward confirmation; at most {@link #CLIENT_LOOKUP_TIMEOUT}).
  * SECURITY  Everything a client sends is hostile; see {@link SmtpSession} and
- *           {@link SmtpServerDecoder}.
- * BUGS      No AUTH, XCLIENT, XFORWARD, ETRN, no reverse DNS, no postscreen, no milters.
+ *           {@link SmtpServerDecoder}. DNS answers are hostile too (see {@link ClientHostname}).
+ * BUGS      No AUTH, ETRN, no postscreen, no milters. smtpd_discard_ehlo_keyword_address_maps is
+ *           not supported (it needs table lookups this class has no access to); the
+ *           authorized XCLIENT/XFORWARD host lists take addresses and networks only.
  * SEE ALSO  Postfix smtpd(8), RFC 5321, RFC 2920, RFC 3030, RFC 3207, RFC 3461, RFC 6531.
  */
 public final class SmtpServer {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** The most the client hostname lookup (PTR and forward lookups together) may delay the greeting. */
+    static final Duration CLIENT_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
     private final String service;
     private final InetSocketAddress address;
@@ -71,6 +81,7 @@ public final class SmtpServer {
     private final boolean ownExecutor;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private final DnsResolver dns;
     private volatile Channel listener;
 
     /** A listener with its own event loops, executor and anvil. */
@@ -96,6 +107,19 @@ public final class SmtpServer {
     public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
                       QueueStore queue, Path tlsDirectory, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                       ExecutorService blocking, Anvil anvil) {
+        this(serviceName, address, config, checks, queue, tlsDirectory, bossGroup, workerGroup, blocking, anvil, null);
+    }
+
+    /**
+     * As the 10-argument constructor, with client hostname lookup.
+     *
+     * @param dns  looks up the client hostname at connect (PTR, then A/AAAA); null: every client
+     *             is "unknown"
+     */
+    public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
+                      QueueStore queue, Path tlsDirectory, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                      ExecutorService blocking, Anvil anvil, DnsResolver dns) {
+        this.dns = dns;
         this.service = Objects.requireNonNull(serviceName);
         this.address = Objects.requireNonNull(address);
         this.settings = SmtpdSettings.from(config);
@@ -124,7 +148,8 @@ public final class SmtpServer {
                 SmtpdLog.warn(service, null, "TLS library problem: " + e + "; STARTTLS is not offered");
             }
         }
-        SmtpSession.Context context = new SmtpSession.Context(service, settings, checks, queue, blocking, anvil, ssl);
+        SmtpSession.Context context = new SmtpSession.Context(service, settings, checks, queue, blocking, anvil, ssl,
+                dns, CLIENT_LOOKUP_TIMEOUT);
         long timeout = settings.timeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLSession;
 
+import org.postern.api.dns.DnsResolver;
+import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.IncomingMessage;
@@ -60,7 +63,15 @@ import io.netty.util.ReferenceCountUtil;
  * SECURITY  All requests are client input. Limits: smtpd_recipient_limit, message_size_limit,
  *           header_size_limit, smtpd_hard/soft_error_limit, smtpd_junk_command_limit,
  *           smtpd_timeout; STARTTLS drops pipelined plaintext (CVE-2011-0411).
- * BUGS      No AUTH, XCLIENT, XFORWARD, ETRN. No reverse DNS yet: the client name is "unknown".
+ *   <p>Client hostname: looked up before the CONNECT stage (see {@link ClientHostname}); a
+ *   lookup that fails or times out leaves "unknown". XCLIENT (authorized clients) replaces the
+ *   client attributes and starts over with a new greeting; XFORWARD attributes go into the
+ *   envelope as Postfix's log_* attributes and are forgotten after each transaction.
+ *   smtpd_discard_ehlo_keywords hides features and refuses them as not announced.
+ *   A {@link CleanupRejection} from the commit is sent to the client as it is.
+ * BUGS      No AUTH, ETRN. The client name status (temporary failure, XCLIENT [TEMPUNAVAIL]) is
+ *           kept here but SmtpFacts cannot carry it: reject_unknown_client_hostname asks the
+ *           DNS again. XCLIENT/XFORWARD are accepted after HELO too (authorization is the gate).
  *           Content is written to the queue file on the event loop (the store should buffer).
  *           The queue file is opened at DATA/first BDAT, so "QUEUEID: client=" is logged then,
  *           not at the first accepted RCPT as in Postfix.
@@ -69,7 +80,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** What all sessions of one listener share. */
     record Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
-                   Executor executor, Anvil anvil, SslContext ssl) {
+                   Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout) {
+
+        /** Without client hostname lookup. */
+        Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                Anvil anvil, SslContext ssl) {
+            this(service, settings, checks, queue, executor, anvil, ssl, null, Duration.ofSeconds(10));
+        }
     }
 
     private static final Set<String> JUNK = Set.of("helo", "ehlo", "noop", "vrfy", "rset", "etrn", "xclient",
@@ -82,8 +99,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private String clientAddress = "unknown";
     private int clientPort;
-    private final String clientName = "unknown";
-    private boolean anvilCounted;
+    /** The client address for list matching; null when unknown (XCLIENT ADDR=[UNAVAILABLE]). */
+    private InetAddress clientIp;
+    private String clientName = ClientHostname.UNKNOWN;
+    private String reverseClientName = ClientHostname.UNKNOWN;
+    /**
+     * Why the names are what they are. SmtpFacts has no field for it yet, so the restrictions
+     * (reject_unknown_client_hostname) ask the DNS again when the name is "unknown".
+     */
+    private ClientHostname.Status clientNameStatus = ClientHostname.Status.PERM;
+    private ClientHostname.Status reverseClientNameStatus = ClientHostname.Status.PERM;
+    /** XCLIENT LOGIN; null when not given. */
+    private String saslUsername;
+    /** XCLIENT PROTO until the next HELO/EHLO; null otherwise. */
+    private String protocolOverride;
+    private boolean xclientAllowed;
+    private boolean xforwardAllowed;
+    /** XFORWARD attributes for the next transaction (NAME, ADDR, PORT, PROTO, HELO, IDENT, SOURCE). */
+    private final Map<String, String> xforward = new LinkedHashMap<>();
+    /** The address counted in the anvil, released at disconnect or when XCLIENT replaces it. */
+    private String anvilAddress;
     private boolean excludedFromBareNewline;
 
     private String helo;
@@ -139,44 +174,128 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        decoder.pause(); // nothing the client sends is acted on before the greeting
+        pending = true;
         SocketAddress remote = ctx.channel().remoteAddress();
-        InetAddress ip = null;
         if (remote instanceof InetSocketAddress) {
             InetSocketAddress isa = (InetSocketAddress) remote;
-            ip = isa.getAddress();
+            clientIp = isa.getAddress();
             clientPort = isa.getPort();
-            if (ip != null) {
-                clientAddress = NetUtil.toAddressString(ip);
+            if (clientIp != null) {
+                clientAddress = NetUtil.toAddressString(clientIp);
                 if (clientAddress.startsWith("::ffff:") && clientAddress.indexOf('.') > 0) {
                     clientAddress = clientAddress.substring(7);
                 }
             }
         }
-        excludedFromBareNewline = ip != null && st.bareNewlineExclusions().matches(ip);
-        if (excludedFromBareNewline) {
-            decoder.setPolicy(BareNewlinePolicy.NO);
+        if (cx.dns() == null || clientIp == null) {
+            connected();
+            return;
         }
-        log("connect from " + client());
-        if (ip != null && !st.eventLimitExceptions().matches(ip)) {
-            Anvil.Counts counts = cx.anvil().connect(cx.service(), clientAddress, st.anvilRateTimeUnit());
-            anvilCounted = true;
-            String exceeded = null;
-            int n = 0;
-            if (st.connectionCountLimit() > 0 && counts.count() > st.connectionCountLimit()) {
-                exceeded = "Connection concurrency limit exceeded";
-                n = counts.count();
-            } else if (st.connectionRateLimit() > 0 && counts.rate() > st.connectionRateLimit()) {
-                exceeded = "Connection rate limit exceeded";
-                n = counts.rate();
+        lookUpClientName();
+    }
+
+    /**
+     * The client hostname lookup (PTR, then forward confirmation) on the blocking executor, with
+     * a time limit; a lookup that takes too long leaves "unknown" with a temporary status.
+     */
+    private void lookUpClientName() {
+        String address = clientAddress;
+        boolean[] done = new boolean[1];
+        java.util.concurrent.ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
+            if (!done[0]) {
+                done[0] = true;
+                SmtpdLog.warn(cx.service(), null, "hostname lookup for " + address + " timed out after "
+                        + cx.dnsTimeout().toMillis() + "ms");
+                clientNameStatus = ClientHostname.Status.TEMP;
+                reverseClientNameStatus = ClientHostname.Status.TEMP;
+                afterLookup();
             }
-            if (exceeded != null) {
-                SmtpdLog.warn(cx.service(), null, exceeded + ": " + n + " from " + client() + " for service "
-                        + cx.service());
-                close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many connections from "
-                        + clientAddress));
+        }, cx.dnsTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        async(() -> {
+            try {
+                return ClientHostname.lookup(cx.dns(), address);
+            } catch (RuntimeException e) {
+                SmtpdLog.warn(cx.service(), null, "hostname lookup for " + address + " failed: " + e);
+                return ClientHostname.Names.unknown(ClientHostname.Status.TEMP);
+            }
+        }, names -> {
+            if (done[0]) {
                 return;
             }
+            done[0] = true;
+            timer.cancel(false);
+            for (String w : names.warnings()) {
+                SmtpdLog.warn(cx.service(), null, w);
+            }
+            clientName = names.name();
+            clientNameStatus = names.nameStatus();
+            reverseClientName = names.reverseName();
+            reverseClientNameStatus = names.reverseStatus();
+            afterLookup();
+        });
+    }
+
+    private void afterLookup() {
+        if (closing || !ctx.channel().isActive()) {
+            return;
         }
+        connected();
+    }
+
+    /** The client is known: log it, apply the per-client settings and limits, then greet. */
+    private void connected() {
+        log("connect from " + client());
+        xclientAllowed = clientIp != null && st.xclientHosts().matches(clientIp);
+        xforwardAllowed = clientIp != null && st.xforwardHosts().matches(clientIp);
+        applyClientPolicies();
+        if (!countConnection()) {
+            return;
+        }
+        greet("CONNECT");
+    }
+
+    /** smtpd_forbid_bare_newline_exclusions for the current client. */
+    private void applyClientPolicies() {
+        excludedFromBareNewline = clientIp != null && st.bareNewlineExclusions().matches(clientIp);
+        decoder.setPolicy(excludedFromBareNewline ? BareNewlinePolicy.NO : st.bareNewline());
+    }
+
+    /**
+     * Counts the connection in the anvil (not for XCLIENT-authorized clients and the
+     * event limit exceptions, as Postfix); false when a limit is exceeded and the session closes.
+     */
+    private boolean countConnection() {
+        if (anvilAddress != null) {
+            cx.anvil().disconnect(cx.service(), anvilAddress);
+            anvilAddress = null;
+        }
+        if (clientIp == null || xclientAllowed || st.eventLimitExceptions().matches(clientIp)) {
+            return true;
+        }
+        Anvil.Counts counts = cx.anvil().connect(cx.service(), clientAddress, st.anvilRateTimeUnit());
+        anvilAddress = clientAddress;
+        String exceeded = null;
+        int n = 0;
+        if (st.connectionCountLimit() > 0 && counts.count() > st.connectionCountLimit()) {
+            exceeded = "Connection concurrency limit exceeded";
+            n = counts.count();
+        } else if (st.connectionRateLimit() > 0 && counts.rate() > st.connectionRateLimit()) {
+            exceeded = "Connection rate limit exceeded";
+            n = counts.rate();
+        }
+        if (exceeded != null) {
+            SmtpdLog.warn(cx.service(), null, exceeded + ": " + n + " from " + client() + " for service "
+                    + cx.service());
+            close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many connections from "
+                    + clientAddress));
+            return false;
+        }
+        return true;
+    }
+
+    /** The CONNECT restrictions, then the greeting (or the refusal that replaces it); reads on. */
+    private void greet(String after) {
         pending = true;
         check(SmtpStage.CONNECT, null, 0, result -> {
             warnings(result, "CONNECT", null);
@@ -188,7 +307,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 send(new SmtpReply(220, "", st.banner()));
             }
             if (decoder.hasBufferedInput()) {
-                pipelining("CONNECT");
+                pipelining(after);
             }
             pending = false;
             decoder.resume();
@@ -202,9 +321,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log("lost connection after " + lastCommand + bytes + " from " + client());
         }
         abortTransaction();
-        if (anvilCounted) {
-            cx.anvil().disconnect(cx.service(), clientAddress);
-            anvilCounted = false;
+        if (anvilAddress != null) {
+            cx.anvil().disconnect(cx.service(), anvilAddress);
+            anvilAddress = null;
         }
         if (!loggedDisconnect) {
             loggedDisconnect = true;
@@ -295,6 +414,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             answer(verb, new SmtpReply(503, "5.7.0", "Error: access denied for " + client()));
             return;
         }
+        if (discards(EhloKeywords.Keyword.PIPELINING) && !illegalPipelining && decoder.hasBufferedInput()
+                && !(r instanceof SmtpRequest.Quit)) {
+            pipelining(lastCommand); // PIPELINING was not announced: any command group is improper
+        }
         if (r instanceof SmtpRequest.Helo) {
             helo((SmtpRequest.Helo) r);
         } else if (r instanceof SmtpRequest.Mail) {
@@ -317,6 +440,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             vrfy((SmtpRequest.Vrfy) r);
         } else if (r instanceof SmtpRequest.StartTls) {
             startTls();
+        } else if (r instanceof SmtpRequest.Xclient) {
+            xclient((SmtpRequest.Xclient) r);
+        } else if (r instanceof SmtpRequest.Xforward) {
+            xforward((SmtpRequest.Xforward) r);
         } else if (r instanceof SmtpRequest.NotOffered) {
             notOffered((SmtpRequest.NotOffered) r);
         } else if (r instanceof SmtpRequest.Forbidden) {
@@ -367,33 +494,97 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             esmtp = h.extended();
+            protocolOverride = null;
             if (!h.extended()) {
                 answer(verb, new SmtpReply(250, "", st.myhostname()));
                 return;
             }
+            EhloKeywords discard = st.discardEhloKeywords();
+            if (!discard.isEmpty() && !discard.silent()) {
+                log("discarding EHLO keywords: " + discard.describe());
+            }
             List<SmtpReply> lines = new ArrayList<>();
             lines.add(new SmtpReply(250, "", st.myhostname()));
-            lines.add(new SmtpReply(250, "", "PIPELINING"));
-            lines.add(new SmtpReply(250, "", st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit() : "SIZE"));
-            if (!st.disableVrfy()) {
+            if (!discards(EhloKeywords.Keyword.PIPELINING)) {
+                lines.add(new SmtpReply(250, "", "PIPELINING"));
+            }
+            if (!discards(EhloKeywords.Keyword.SIZE)) {
+                lines.add(new SmtpReply(250, "", st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit()
+                        : "SIZE"));
+            }
+            if (vrfyOffered()) {
                 lines.add(new SmtpReply(250, "", "VRFY"));
             }
             if (starttlsOffered()) {
                 lines.add(new SmtpReply(250, "", "STARTTLS"));
             }
-            lines.add(new SmtpReply(250, "", "ENHANCEDSTATUSCODES"));
-            lines.add(new SmtpReply(250, "", "8BITMIME"));
-            lines.add(new SmtpReply(250, "", "DSN"));
-            if (st.smtputf8Enable()) {
+            if (xclientOffered()) {
+                lines.add(new SmtpReply(250, "", "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN"));
+            }
+            if (xforwardOffered()) {
+                lines.add(new SmtpReply(250, "", "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT"));
+            }
+            if (!discards(EhloKeywords.Keyword.ENHANCEDSTATUSCODES)) {
+                lines.add(new SmtpReply(250, "", "ENHANCEDSTATUSCODES"));
+            }
+            if (!discards(EhloKeywords.Keyword.EIGHTBITMIME)) {
+                lines.add(new SmtpReply(250, "", "8BITMIME"));
+            }
+            if (!discards(EhloKeywords.Keyword.DSN)) {
+                lines.add(new SmtpReply(250, "", "DSN"));
+            }
+            if (smtputf8Offered()) {
                 lines.add(new SmtpReply(250, "", "SMTPUTF8"));
             }
-            lines.add(new SmtpReply(250, "", "CHUNKING"));
+            if (!discards(EhloKeywords.Keyword.CHUNKING)) {
+                lines.add(new SmtpReply(250, "", "CHUNKING"));
+            }
             answer(verb, new SmtpResponse(lines));
         });
     }
 
     private boolean starttlsOffered() {
-        return cx.ssl() != null && st.tlsOffered() && tls == null;
+        return cx.ssl() != null && st.tlsOffered() && tls == null && !discards(EhloKeywords.Keyword.STARTTLS);
+    }
+
+    private boolean discards(EhloKeywords.Keyword k) {
+        return st.discardEhloKeywords().discards(k);
+    }
+
+    private boolean vrfyOffered() {
+        return !st.disableVrfy() && !discards(EhloKeywords.Keyword.VRFY);
+    }
+
+    private boolean smtputf8Offered() {
+        return st.smtputf8Enable() && !discards(EhloKeywords.Keyword.SMTPUTF8);
+    }
+
+    private boolean xclientOffered() {
+        return xclientAllowed && !discards(EhloKeywords.Keyword.XCLIENT);
+    }
+
+    private boolean xforwardOffered() {
+        return xforwardAllowed && !discards(EhloKeywords.Keyword.XFORWARD);
+    }
+
+    /** An ESMTP parameter of MAIL whose extension was not announced, as the client wrote it (roughly), or null. */
+    private String unannouncedMailParameter(SmtpRequest.Mail m) {
+        if (m.size() >= 0 && discards(EhloKeywords.Keyword.SIZE)) {
+            return "SIZE=" + m.size();
+        }
+        if (m.body() != null && discards(EhloKeywords.Keyword.EIGHTBITMIME)) {
+            return "BODY=" + m.body();
+        }
+        if (m.smtputf8() && !smtputf8Offered()) {
+            return "SMTPUTF8";
+        }
+        if (m.ret() != null && discards(EhloKeywords.Keyword.DSN)) {
+            return "RET=" + m.ret();
+        }
+        if (m.envid() != null && discards(EhloKeywords.Keyword.DSN)) {
+            return "ENVID=" + org.postern.core.smtpd.codec.Xtext.encode(m.envid());
+        }
+        return null;
     }
 
     private SmtpReply tlsRequired() {
@@ -414,8 +605,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (refusal == null && !esmtp && m.hasEsmtpParameters()) {
             refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + m.firstParameter());
         }
-        if (refusal == null && m.smtputf8() && !st.smtputf8Enable()) {
-            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: SMTPUTF8");
+        String unannounced = refusal == null ? unannouncedMailParameter(m) : null;
+        if (unannounced != null) {
+            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + unannounced);
         }
         if (refusal == null && m.nonAscii() && !m.smtputf8()) {
             refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
@@ -452,7 +644,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (refusal == null && tx.bdat) {
             refusal = new SmtpReply(503, "5.5.1", "Error: RCPT after BDAT");
         }
-        if (refusal == null && !esmtp && r.hasEsmtpParameters()) {
+        if (refusal == null && r.hasEsmtpParameters() && (!esmtp || discards(EhloKeywords.Keyword.DSN))) {
+            // NOTIFY and ORCPT are the only RCPT parameters, both of the DSN extension.
             refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + r.firstParameter());
         }
         if (refusal == null && r.nonAscii() && !tx.mail.smtputf8()) {
@@ -536,6 +729,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             async(() -> {
                 try {
                     IncomingMessage msg = cx.queue().receive();
+                    msg.announce(envelope(t));   // cleanup writes Received: first, then streams
                     return new Object[] {msg, new MessageReceiver(msg.content(), st.messageSizeLimit(),
                             st.headerSizeLimit())};
                 } catch (IOException | RuntimeException e) {
@@ -554,7 +748,17 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                     t.message.close();
                     return;
                 }
-                SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": client=" + client());
+                StringBuilder origin = new StringBuilder(client());
+                if (saslUsername != null) {
+                    origin.append(", sasl_method=XCLIENT, sasl_username=").append(SmtpdLog.printable(saslUsername));
+                }
+                if (xforward.containsKey("IDENT")) {
+                    origin.append(", orig_queue_id=").append(SmtpdLog.printable(xforward.get("IDENT")));
+                }
+                if (xforward.containsKey("NAME") || xforward.containsKey("ADDR")) {
+                    origin.append(", orig_client=").append(SmtpdLog.printable(forwardOrigin()));
+                }
+                SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": client=" + origin);
                 then.accept(null);
             });
         });
@@ -567,7 +771,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void bdat(SmtpRequest.Bdat b) {
-        if (!esmtp) {
+        if (!esmtp || discards(EhloKeywords.Keyword.CHUNKING)) {
+            // RFC 3030: the chunk cannot be told from commands reliably once BDAT is refused.
             stats.record("bdat", false);
             close(new SmtpReply(521, "5.5.1", "Error: command not implemented"));
             return;
@@ -659,10 +864,19 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             future.whenComplete((ok, failure) -> ctx.executor().execute(() -> {
                 if (tx == t) {
                     tx = null;
+                    xforward.clear();
                 }
                 if (failure != null) {
-                    SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + failure);
+                    Throwable cause = unwrap(failure);
                     t.message.close();
+                    if (cause instanceof CleanupRejection && ((CleanupRejection) cause).reply() != null) {
+                        SmtpReply reply = ((CleanupRejection) cause).reply();
+                        logReject(t, "END-OF-MESSAGE", reply, t.recipients.size() == 1
+                                ? t.recipients.get(0).address() : null);
+                        answer(verb, reply);
+                        return;
+                    }
+                    SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + cause);
                     answer(verb, new SmtpReply(451, "4.3.0", "Error: queue file write error"));
                     return;
                 }
@@ -675,16 +889,46 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** Unwraps CompletionException and ExecutionException. */
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
     private Envelope envelope(Transaction t) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("client_name", clientName);
-        a.put("reverse_client_name", clientName);
+        a.put("reverse_client_name", reverseClientName);
         a.put("client_address", clientAddress);
         a.put("client_port", Integer.toString(clientPort));
         if (helo != null) {
             a.put("helo_name", helo);
         }
         a.put("protocol", protocol());
+        if (saslUsername != null) {
+            a.put("sasl_method", "XCLIENT");
+            a.put("sasl_username", saslUsername);
+        }
+        // Postfix's log_* attributes: the XFORWARD values where given, else the client's own.
+        a.put("log_client_name", xforward.getOrDefault("NAME", clientName));
+        a.put("log_client_address", xforward.getOrDefault("ADDR", clientAddress));
+        a.put("log_client_port", xforward.getOrDefault("PORT", Integer.toString(clientPort)));
+        a.put("log_message_origin", forwardOrigin());
+        String forwardHelo = xforward.containsKey("HELO") ? xforward.get("HELO") : helo;
+        if (forwardHelo != null) {
+            a.put("log_helo_name", forwardHelo);
+        }
+        a.put("log_protocol_name", xforward.getOrDefault("PROTO", baseProtocol()));
+        if (xforward.containsKey("IDENT")) {
+            a.put("log_ident", xforward.get("IDENT"));
+        }
+        if (xforward.containsKey("SOURCE")) {
+            a.put("rewrite_context", xforward.get("SOURCE"));
+        }
         a.put("service", cx.service());
         if (t.mail.body() != null) {
             a.put("body", t.mail.body());
@@ -742,7 +986,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void vrfy(SmtpRequest.Vrfy v) {
-        if (st.disableVrfy()) {
+        if (!vrfyOffered()) {
             answer("vrfy", new SmtpReply(502, "5.5.1", "VRFY command is disabled"));
             return;
         }
@@ -755,7 +999,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void startTls() {
         if (!starttlsOffered() || !esmtp) {
-            answer("starttls", tls != null ? new SmtpReply(554, "5.5.1", "Error: TLS already active")
+            answer("starttls", tls != null && !discards(EhloKeywords.Keyword.STARTTLS)
+                    ? new SmtpReply(554, "5.5.1", "Error: TLS already active")
                     : new SmtpReply(502, "5.5.1", "Error: command not implemented"));
             return;
         }
@@ -774,6 +1019,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         send(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
         helo = null;
         esmtp = false;
+        protocolOverride = null;
         abortTransaction();
         ssl.handshakeFuture().addListener(f -> {
             if (f.isSuccess()) {
@@ -793,14 +1039,98 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         decoder.resume();
     }
 
+    /**
+     * XCLIENT: replaces the client attributes, then starts over as if the client had just
+     * connected (anvil, CONNECT restrictions, a new 220 greeting), keeping HELO, PROTO and LOGIN
+     * only when given. TLS stays.
+     */
+    private void xclient(SmtpRequest.Xclient x) {
+        SmtpReply refusal = null;
+        if (tx != null) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
+        } else if (x.arguments().isEmpty()) {
+            refusal = new SmtpReply(501, "5.5.4", "Syntax: XCLIENT attribute=value...");
+        } else if (!xclientAllowed) {
+            refusal = new SmtpReply(550, "5.7.0", "Error: insufficient authorization");
+        } else if (!xclientOffered()) {
+            refusal = new SmtpReply(502, "5.5.1", "Error: command not implemented");
+        }
+        XclientAttributes.Update u = refusal == null ? XclientAttributes.xclient(x.arguments()) : null;
+        if (u != null && u.error != null) {
+            refusal = u.error;
+        }
+        if (refusal != null) {
+            answer("xclient", refusal);
+            return;
+        }
+        stats.record("xclient", true);
+        if (u.name != null) {
+            clientName = u.name;
+            clientNameStatus = u.nameStatus;
+        }
+        if (u.reverseName != null) {
+            reverseClientName = u.reverseName;
+            reverseClientNameStatus = u.reverseStatus;
+        }
+        if (u.address != null) {
+            clientAddress = u.address;
+            byte[] b = NetUtil.createByteArrayFromIpAddressString(u.address);
+            try {
+                clientIp = b == null ? null : InetAddress.getByAddress(b);
+            } catch (java.net.UnknownHostException e) {
+                clientIp = null;
+            }
+        }
+        if (u.port != null) {
+            clientPort = u.port;
+        }
+        if (u.heloGiven) {
+            helo = u.helo;
+        } else {
+            helo = null;
+        }
+        esmtp = false;
+        protocolOverride = u.protocol;
+        saslUsername = u.login;
+        abortTransaction();
+        xclientAllowed = clientIp != null && st.xclientHosts().matches(clientIp);
+        applyClientPolicies();
+        if (!countConnection()) {
+            return;
+        }
+        greet("XCLIENT");
+    }
+
+    /** XFORWARD: attributes of the up-stream client for the next transaction (logging, Received:). */
+    private void xforward(SmtpRequest.Xforward x) {
+        SmtpReply refusal = null;
+        if (tx != null) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
+        } else if (x.arguments().isEmpty()) {
+            refusal = new SmtpReply(501, "5.5.4", "Syntax: XFORWARD attribute=value...");
+        } else if (!xforwardAllowed) {
+            refusal = new SmtpReply(550, "5.7.0", "Error: insufficient authorization");
+        } else if (!xforwardOffered()) {
+            refusal = new SmtpReply(502, "5.5.1", "Error: command not implemented");
+        }
+        Map<String, String> values = null;
+        if (refusal == null) {
+            SmtpReply[] error = new SmtpReply[1];
+            values = XclientAttributes.xforward(x.arguments(), error);
+            refusal = error[0];
+        }
+        if (refusal != null) {
+            answer("xforward", refusal);
+            return;
+        }
+        xforward.putAll(values);
+        answer("xforward", new SmtpReply(250, "2.0.0", "Ok"));
+    }
+
     private void notOffered(SmtpRequest.NotOffered n) {
         switch (n.name()) {
             case "AUTH":
                 answer(n.verb(), new SmtpReply(503, "5.5.1", "Error: authentication not enabled"));
-                break;
-            case "XCLIENT":
-            case "XFORWARD":
-                answer(n.verb(), new SmtpReply(550, "5.7.0", "Error: insufficient authorization"));
                 break;
             default:
                 answer(n.verb(), new SmtpReply(502, "5.5.1", "Error: command not implemented"));
@@ -852,19 +1182,36 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void send(Object response) {
-        ctx.writeAndFlush(response);
+        ctx.writeAndFlush(wire(response));
     }
 
     private void close(SmtpReply reply) {
         closing = true;
         pending = false;
-        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(wire(reply)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Without the RFC 3463 status codes when ENHANCEDSTATUSCODES is discarded (as Postfix). */
+    private Object wire(Object response) {
+        if (!discards(EhloKeywords.Keyword.ENHANCEDSTATUSCODES)) {
+            return response;
+        }
+        if (response instanceof SmtpReply) {
+            SmtpReply r = (SmtpReply) response;
+            return r.enhancedCode().isEmpty() ? r : new SmtpReply(r.code(), "", r.text());
+        }
+        List<SmtpReply> lines = new ArrayList<>();
+        for (SmtpReply r : ((SmtpResponse) response).lines()) {
+            lines.add(r.enhancedCode().isEmpty() ? r : new SmtpReply(r.code(), "", r.text()));
+        }
+        return new SmtpResponse(lines);
     }
 
     private void abortTransaction() {
         Transaction t = tx;
         tx = null;
         chunkError = null;
+        xforward.clear();
         if (t != null && t.message != null && !t.committing) {
             t.message.close();
         }
@@ -873,8 +1220,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ checks
 
     private void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
-        SmtpFacts facts = new SmtpFacts(clientAddress, clientPort, clientName, clientName, helo,
-                tx == null ? null : tx.sender(), recipient, tx == null ? 0 : tx.recipients.size(), null,
+        SmtpFacts facts = new SmtpFacts(clientAddress, clientPort, clientName, reverseClientName, helo,
+                tx == null ? null : tx.sender(), recipient, tx == null ? 0 : tx.recipients.size(), saslUsername,
                 protocol(), illegalPipelining, size, cx.service());
         async(() -> {
             try {
@@ -909,9 +1256,24 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         return clientName + "[" + clientAddress + "]";
     }
 
+    /** SMTP or ESMTP (or what XCLIENT PROTO said until the next HELO/EHLO). */
+    private String baseProtocol() {
+        return protocolOverride != null ? protocolOverride : esmtp ? "ESMTP" : "SMTP";
+    }
+
     private String protocol() {
-        String p = esmtp ? "ESMTP" : "SMTP";
-        return tls != null && esmtp ? p + "S" : p;
+        String p = baseProtocol();
+        return tls != null && p.equals("ESMTP") ? p + "S" : p;
+    }
+
+    /** The XFORWARD client as name[addr] (or the name alone without an address), else the client. */
+    private String forwardOrigin() {
+        if (!xforward.containsKey("NAME") && !xforward.containsKey("ADDR")) {
+            return client();
+        }
+        String name = xforward.getOrDefault("NAME", clientName);
+        String addr = xforward.getOrDefault("ADDR", clientAddress);
+        return addr.equals(ClientHostname.UNKNOWN) ? name : name + "[" + addr + "]";
     }
 
     private void pipelining(String after) {
@@ -921,14 +1283,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private String context(String recipient) {
+        return context(tx, recipient);
+    }
+
+    private String context(Transaction t, String recipient) {
         StringBuilder sb = new StringBuilder();
-        if (tx != null) {
-            sb.append(" from=<").append(SmtpdLog.printable(tx.sender())).append('>');
+        if (t != null) {
+            sb.append(" from=<").append(SmtpdLog.printable(t.sender())).append('>');
         }
         if (recipient != null) {
             sb.append(" to=<").append(SmtpdLog.printable(recipient)).append('>');
         }
-        sb.append(" proto=").append(esmtp ? "ESMTP" : "SMTP");
+        sb.append(" proto=").append(baseProtocol());
         if (helo != null) {
             sb.append(" helo=<").append(SmtpdLog.printable(helo)).append('>');
         }
@@ -936,9 +1302,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void logReject(String command, SmtpReply reply, String recipient) {
-        String id = tx == null ? "NOQUEUE" : tx.queueId();
-        SmtpdLog.info(cx.service(), tx == null ? null : id, id + ": reject: " + command + " from " + client() + ": "
-                + reply + ";" + context(recipient));
+        logReject(tx, command, reply, recipient);
+    }
+
+    private void logReject(Transaction t, String command, SmtpReply reply, String recipient) {
+        String id = t == null ? "NOQUEUE" : t.queueId();
+        SmtpdLog.info(cx.service(), t == null ? null : id, id + ": reject: " + command + " from " + client() + ": "
+                + reply + ";" + context(t, recipient));
     }
 
     private void warnings(CheckResult result, String command, String recipient) {

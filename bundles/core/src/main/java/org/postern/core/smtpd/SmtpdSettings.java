@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import org.postern.core.config.PostfixConfig;
+import org.postern.core.config.PostfixLists;
 import org.postern.core.smtpd.codec.BareNewlinePolicy;
 
 /**
@@ -41,7 +42,13 @@ public record SmtpdSettings(
         /* not in ParameterTable: anvil_rate_time_unit, default 60s */
         Duration anvilRateTimeUnit,
         /* not in ParameterTable: smtpd_client_event_limit_exceptions, default $mynetworks */
-        NetworkList eventLimitExceptions) {
+        NetworkList eventLimitExceptions,
+        /* smtpd_authorized_xclient_hosts (empty); addresses and networks only */
+        NetworkList xclientHosts,
+        /* smtpd_authorized_xforward_hosts (empty); addresses and networks only */
+        NetworkList xforwardHosts,
+        /* not in ParameterTable: smtpd_discard_ehlo_keywords, default empty */
+        EhloKeywords discardEhloKeywords) {
 
     public static SmtpdSettings from(PostfixConfig c) {
         NetworkList mynetworks = NetworkList.parse(c.list("mynetworks"));
@@ -73,7 +80,10 @@ public record SmtpdSettings(
                 c.find("anvil_rate_time_unit").filter(s -> !s.isBlank()).map(v -> c.time("anvil_rate_time_unit"))
                         .orElse(Duration.ofSeconds(60)),
                 c.find("smtpd_client_event_limit_exceptions").map(v -> NetworkList.parse(c.list(
-                        "smtpd_client_event_limit_exceptions"))).orElse(mynetworks));
+                        "smtpd_client_event_limit_exceptions"))).orElse(mynetworks),
+                NetworkList.parse(c.list("smtpd_authorized_xclient_hosts")),
+                NetworkList.parse(c.list("smtpd_authorized_xforward_hosts")),
+                EhloKeywords.parse(PostfixLists.split(c.find("smtpd_discard_ehlo_keywords").orElse(""))));
     }
 
     /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt). */

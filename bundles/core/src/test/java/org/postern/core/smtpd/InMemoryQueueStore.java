@@ -36,6 +36,8 @@ final class InMemoryQueueStore implements QueueStore {
     final AtomicInteger opened = new AtomicInteger();
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
     volatile boolean failCommits;
+    /** When set, every commit fails with this (e.g. a CleanupRejection wrapped in a CompletionException). */
+    volatile Throwable commitFailure;
 
     @Override
     public IncomingMessage receive() {
@@ -57,6 +59,9 @@ final class InMemoryQueueStore implements QueueStore {
 
             @Override
             public CompletableFuture<Void> commit(Envelope envelope) {
+                if (commitFailure != null) {
+                    return CompletableFuture.failedFuture(commitFailure);
+                }
                 if (failCommits) {
                     return CompletableFuture.failedFuture(new IOException("disk full"));
                 }

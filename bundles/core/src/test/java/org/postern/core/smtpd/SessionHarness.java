@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+import org.postern.api.dns.DnsResolver;
 
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
@@ -9,6 +15,8 @@ import org.postern.core.smtpd.codec.SmtpServerDecoder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 /**
@@ -27,13 +35,43 @@ final class SessionHarness {
     }
 
     SessionHarness(PostfixConfig config, ScriptedChecks checks) {
+        this(config, checks, null, null, Runnable::run, Duration.ofSeconds(10));
+    }
+
+    /**
+     * A session from {@code remote} (null: an EmbeddedChannel address, client address "unknown"),
+     * with client hostname lookup through {@code dns} (null: none) on {@code executor}.
+     */
+    SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
+                   Executor executor, Duration dnsTimeout) {
         this.checks = checks;
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
-                new SmtpSession.Context("smtp", st, checks, queue, Runnable::run, new Anvil(), null), decoder);
-        channel = new EmbeddedChannel(decoder, SmtpResponseEncoder.INSTANCE, session);
+                new SmtpSession.Context("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout),
+                decoder);
+        channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
         greeting = settle();
+    }
+
+    /** An EmbeddedChannel whose peer has a real socket address. */
+    private static final class RemoteChannel extends EmbeddedChannel {
+        private InetSocketAddress remote;
+
+        RemoteChannel(InetSocketAddress remote, ChannelHandler... handlers) {
+            super(DefaultChannelId.newInstance(), false, false, handlers);
+            this.remote = remote;
+            try {
+                register();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        protected SocketAddress remoteAddress0() {
+            return remote != null ? remote : super.remoteAddress0();
+        }
     }
 
     /** Sends raw text (add CRLF yourself) and returns every reply line it produced. */

@@ -94,6 +94,19 @@ class SmtpServerTest {
     }
 
     @Test
+    void clientHostnameShouldBeLookedUpThroughTheResolver() throws Exception {
+        ZoneTableResolver dns = new ZoneTableResolver().host("loopback.example", "127.0.0.1");
+        server = new SmtpServer("smtp", new InetSocketAddress("127.0.0.1", 0), TestConfigs.config(), checks, queue,
+                tlsDirectory, null, null, null, null, dns);
+        InetSocketAddress a = server.start();
+        Transport.send(message(Session.getInstance(props(a))));
+        awaitCommitted(1);
+        assertThat(queue.committed.get(0).envelope().attributes()).containsEntry("client_name", "loopback.example")
+                .containsEntry("reverse_client_name", "loopback.example");
+        assertThat(dns.questions).contains("1.0.0.127.in-addr.arpa PTR", "loopback.example A");
+    }
+
+    @Test
     void angusMailShouldUseStarttls() throws Exception {
         InetSocketAddress a = start("smtpd_tls_security_level = may");
         Properties p = props(a);

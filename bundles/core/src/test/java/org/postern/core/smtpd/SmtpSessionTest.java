@@ -3,13 +3,18 @@ package org.postern.core.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpStage;
@@ -364,6 +369,43 @@ class SmtpSessionTest {
         s.cmd("DATA");
         assertThat(s.send("x\r\n.\r\n")).isEqualTo(line("451 4.3.0 Error: queue file write error"));
         assertThat(s.cmd("NOOP")).isEqualTo(line("250 2.0.0 Ok"));
+    }
+
+    @Test
+    void cleanupRejectionShouldBeSentAndLoggedInsteadOfAWriteError() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        SessionHarness s = session();
+        String reply;
+        try {
+            s.queue.commitFailure = new CompletionException(new CleanupRejection(
+                    new SmtpReply(550, "5.7.1", "Message content rejected")));
+            s.cmd("EHLO h.example");
+            s.cmd("MAIL FROM:<a@b.example>");
+            s.cmd("RCPT TO:<c@d.example>");
+            s.cmd("DATA");
+            reply = s.send("x\r\n.\r\n");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(reply).isEqualTo(line("550 5.7.1 Message content rejected"));
+        assertThat(s.queue.committed).isEmpty();
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("4Xtest0001: reject: END-OF-MESSAGE from "
+                + "unknown[unknown]: 550 5.7.1 Message content rejected; from=<a@b.example> to=<c@d.example> "
+                + "proto=ESMTP helo=<h.example>");
+        assertThat(s.cmd("MAIL FROM:<a@b.example>")).isEqualTo(line("250 2.1.0 Ok"));
+    }
+
+    @Test
+    void unwrappedCleanupRejectionShouldBeSentToo() {
+        SessionHarness s = session();
+        s.queue.commitFailure = new CleanupRejection(new SmtpReply(554, "5.7.0", "Too many recipients"));
+        s.cmd("HELO h.example");
+        s.cmd("MAIL FROM:<a@b.example>");
+        s.cmd("RCPT TO:<c@d.example>");
+        s.cmd("DATA");
+        assertThat(s.send("x\r\n.\r\n")).isEqualTo(line("554 5.7.0 Too many recipients"));
     }
 
     @Test

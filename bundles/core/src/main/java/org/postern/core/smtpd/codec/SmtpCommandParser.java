@@ -65,9 +65,11 @@ public final class SmtpCommandParser {
                 return rest.isEmpty() ? new SmtpRequest.StartTls() : syntax("starttls", "Syntax: STARTTLS", line);
             case "AUTH":
             case "ETRN":
-            case "XCLIENT":
-            case "XFORWARD":
                 return new SmtpRequest.NotOffered(verb);
+            case "XCLIENT":
+                return new SmtpRequest.Xclient(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
+            case "XFORWARD":
+                return new SmtpRequest.Xforward(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
             case "CONNECT":
             case "GET":
             case "POST":

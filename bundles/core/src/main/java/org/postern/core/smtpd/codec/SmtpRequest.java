@@ -109,7 +109,34 @@ public sealed interface SmtpRequest {
         }
     }
 
-    /** A command Postfix knows but this server does not offer (AUTH, ETRN, XCLIENT, XFORWARD, EXPN...). */
+    /**
+     * XCLIENT (Postfix XCLIENT_README): the raw {@code NAME=value} arguments, still xtext-encoded;
+     * the session checks authorization first, then the attributes.
+     */
+    record Xclient(java.util.List<String> arguments) implements SmtpRequest {
+        public Xclient {
+            arguments = java.util.List.copyOf(arguments);
+        }
+
+        @Override
+        public String verb() {
+            return "xclient";
+        }
+    }
+
+    /** XFORWARD (Postfix XFORWARD_README): the raw {@code NAME=value} arguments, still xtext-encoded. */
+    record Xforward(java.util.List<String> arguments) implements SmtpRequest {
+        public Xforward {
+            arguments = java.util.List.copyOf(arguments);
+        }
+
+        @Override
+        public String verb() {
+            return "xforward";
+        }
+    }
+
+    /** A command Postfix knows but this server does not offer (AUTH, ETRN). */
     record NotOffered(String name) implements SmtpRequest {
         @Override
         public String verb() {

@@ -136,6 +136,15 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Stops handing on requests until {@link #resume()}: the session calls this when the connection
+     * opens, so that nothing a client sends before the greeting is acted on (it waits in the buffer
+     * and counts as improper pipelining).
+     */
+    public void pause() {
+        demand = false;
+    }
+
     /** Switches to DATA content; call before {@link #resume()} after answering DATA with 354. */
     public void startData() {
         mode = Mode.DATA;

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.cleanup;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.core.cleanup.TableList.TableFailure;
+import org.postern.core.config.PostfixLists;
+import org.postern.core.queue.Envelope;
+import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.queue.IncomingMessage;
+import org.postern.core.smtpd.SmtpReply;
+
+/**
+ * SUMMARY   One message passing through cleanup on its way into the queue.
+ * DESCRIPTION
+ *   Two ways to feed it. Fast path: call {@link #announce} with what is known before DATA
+ *   (client attributes, sender, recipients) before {@link #content()}; then the Received:
+ *   header is written first and the content streams straight into the queue file as it is
+ *   inspected. Without an announcement (plain {@link IncomingMessage} contract) the raw content
+ *   is held in a {@link SpillBuffer} (memory, then a temporary file) and inspected at commit,
+ *   because Received: needs the envelope and must come first.
+ *   At {@link #commit} the envelope is rewritten (canonical, masquerade, virtual, bcc,
+ *   redirect) and the delegate commits. Refusals complete the future with
+ *   {@link CleanupRejection}; the delegate is then closed without commit.
+ * SECURITY  Content and envelope are untrusted (from the SMTP client).
+ * BUGS      In the fast path, attributes that appear only in the final envelope (end-of-data
+ *           PREPEND) cannot be prepended any more and are logged and dropped; header rewriting
+ *           and the Received: "for" use the announced envelope.
+ */
+public final class CleanupMessage implements IncomingMessage {
+
+    private final CleanupSettings s;
+    private final AddressRewriter rewriter;
+    private final IncomingMessage delegate;
+    private Envelope announced;
+    private ContentProcessor processor;
+    private SpillBuffer spill;
+    private OutputStream content;
+    private boolean finished;
+
+    CleanupMessage(CleanupSettings settings, AddressRewriter rewriter, IncomingMessage delegate) {
+        this.s = settings;
+        this.rewriter = rewriter;
+        this.delegate = delegate;
+    }
+
+    @Override
+    public String queueId() {
+        return delegate.queueId();
+    }
+
+    /**
+     * What smtpd knows at DATA (the envelope as it would commit it now). Call before
+     * {@link #content()} to let cleanup stream the content instead of holding it until commit.
+     */
+    @Override
+    public void announce(Envelope preliminary) {
+        if (content != null) {
+            throw new IllegalStateException(queueId() + ": announce() after content()");
+        }
+        this.announced = preliminary;
+    }
+
+    @Override
+    public OutputStream content() throws IOException {
+        if (content != null) {
+            return content;
+        }
+        if (announced != null) {
+            processor = new ContentProcessor(s, rewriter, queueId(), announced, delegate.content());
+            processor.start();
+            content = processor;
+        } else {
+            spill = new SpillBuffer(256 * 1024);
+            content = spill;
+        }
+        return content;
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(Envelope envelope) {
+        if (finished) {
+            return CompletableFuture.failedFuture(new IllegalStateException(queueId() + ": already committed or discarded"));
+        }
+        finished = true;
+        try {
+            if (processor == null) {
+                processor = new ContentProcessor(s, rewriter, queueId(), envelope, delegate.content());
+                processor.start();
+                if (spill != null) {
+                    spill.replayTo(processor);
+                }
+            } else {
+                droppedPrepends(envelope);
+            }
+            processor.finish();
+        } catch (IOException | RuntimeException e) {
+            delegate.close();
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            if (spill != null) {
+                spill.discard();
+                spill = null;
+            }
+        }
+        ContentProcessor p = processor;
+        if (p.failure != null) {
+            return refuse(temporaryFailure());
+        }
+        if (p.rejection != null) {
+            return refuse(p.rejection);
+        }
+        Envelope out;
+        try {
+            out = rewrite(envelope, p);
+        } catch (TableFailure e) {
+            ContentProcessor.LOG.warn("{}: warning: {}", queueId(), e.getMessage());
+            return refuse(temporaryFailure());
+        } catch (CleanupRejection e) {
+            ContentProcessor.LOG.info("{}: reject: virtual alias expansion; from=<{}>: {}", queueId(),
+                    ContentProcessor.printable(envelope.sender()), e.reply());
+            return refuse(e);
+        }
+        String discard = p.discard != null ? p.discard : envelope.attributes().get("discard");
+        if (discard != null) {
+            ContentProcessor.LOG.info("{}: discard: {}", queueId(), ContentProcessor.printable(discard));
+            delegate.close();
+            return CompletableFuture.completedFuture(null);
+        }
+        return delegate.commit(out);
+    }
+
+    private void droppedPrepends(Envelope last) {
+        String now = last.attributes().getOrDefault("prepend", "");
+        String before = announced.attributes().getOrDefault("prepend", "");
+        if (!now.equals(before)) {
+            ContentProcessor.LOG.warn("{}: warning: PREPEND after the content was written is not supported: {}",
+                    queueId(), ContentProcessor.printable(now));
+        }
+    }
+
+    private static CleanupRejection temporaryFailure() {
+        return new CleanupRejection(new SmtpReply(451, "4.3.0", "Error: temporary lookup failure"));
+    }
+
+    private CompletableFuture<Void> refuse(CleanupRejection r) {
+        delegate.close();
+        return CompletableFuture.failedFuture(r);
+    }
+
+    /** Sender and recipients as cleanup writes them to the queue file. */
+    private Envelope rewrite(Envelope in, ContentProcessor p) throws TableFailure, CleanupRejection {
+        Map<String, String> attrs = new LinkedHashMap<>(in.attributes());
+        String sender = in.sender();
+        if (s.senderFromHeaderRewrite && p.fromAddress != null && !p.fromAddress.isEmpty()
+                && s.mynetworks.matches(attrs.getOrDefault("client_address", ""))) {
+            if (!p.fromAddress.equals(sender)) {
+                ContentProcessor.LOG.info("{}: sender_from_header_rewrite: from=<{}> to <{}>", queueId(),
+                        ContentProcessor.printable(sender), ContentProcessor.printable(p.fromAddress));
+            }
+            sender = p.fromAddress;
+        }
+        sender = rewriter.rewriteSender(sender);
+
+        List<EnvelopeRecipient> recipients = in.recipients();
+        String redirect = p.redirect != null ? p.redirect : attrs.get("redirect");
+        attrs.remove("redirect");
+        if (redirect != null && !redirect.isEmpty()) {
+            ContentProcessor.LOG.info("{}: redirect: to <{}>", queueId(), ContentProcessor.printable(redirect));
+            recipients = List.of(new EnvelopeRecipient(redirect, "", Set.of()));
+        }
+        Map<String, EnvelopeRecipient> out = new LinkedHashMap<>();
+        List<String> bcc = new ArrayList<>();
+        for (EnvelopeRecipient r : recipients) {
+            String canonical = rewriter.rewriteRecipientCanonical(r.address());
+            for (String a : rewriter.expandVirtual(canonical)) {
+                String orcpt = r.originalRecipient().isEmpty() && !a.equals(r.address())
+                        ? "rfc822;" + r.address() : r.originalRecipient();
+                out.putIfAbsent(a, new EnvelopeRecipient(a, orcpt, r.notifyOn()));
+            }
+            bcc.addAll(rewriter.bcc(s.recipientBccMaps, canonical));
+        }
+        bcc.addAll(rewriter.bcc(s.senderBccMaps, sender));
+        bcc.addAll(s.alwaysBcc);
+        String smtpdBcc = attrs.remove("bcc");
+        if (smtpdBcc != null) {
+            for (String line : smtpdBcc.split("\n")) {
+                bcc.addAll(PostfixLists.split(line));
+            }
+        }
+        for (String b : p.bcc) {
+            bcc.addAll(PostfixLists.split(b));
+        }
+        for (String b : bcc) {
+            String canonical = rewriter.rewriteRecipientCanonical(b);
+            for (String a : rewriter.expandVirtual(canonical)) {
+                out.putIfAbsent(a, new EnvelopeRecipient(a, "", Set.of(DsnNotify.NEVER)));
+            }
+        }
+        if (p.hold != null) {
+            attrs.putIfAbsent("hold", p.hold);
+        }
+        if (p.filter != null) {
+            attrs.put("filter", p.filter);
+        }
+        if (p.messageId != null) {
+            attrs.put("message_id", p.messageId);
+        }
+        attrs.remove("prepend");
+        return new Envelope(sender, new ArrayList<>(out.values()), in.arrival(), in.dsnEnvelopeId(),
+                in.dsnReturn(), attrs);
+    }
+
+    @Override
+    public void close() {
+        if (spill != null) {
+            spill.discard();
+            spill = null;
+        }
+        if (!finished) {
+            finished = true;
+            delegate.close();
+        }
+    }
+}
