@@ -3,16 +3,28 @@ package org.postern.core.smtpd;
 
 import java.util.Arrays;
 
-import io.netty.util.NetUtil;
+import org.postern.api.support.IpAddresses;
 
-/** Postfix's valid_hostname(), valid_hostaddr() and address comparison, for client names. */
-final class HostNames {
+/**
+ * SUMMARY   Host name and address syntax as Postfix judges it (valid_hostname(),
+ *           valid_hostaddr(), valid_mailhost_addr(), dup_if_truncate()); shared by the SMTP
+ *           server (PTR names, XCLIENT) and the restrictions (HELO, address domains).
+ * SECURITY  All input is from the network (HELO, MAIL FROM, RCPT TO, DNS answers); pure string checks.
+ * BUGS      Non-ASCII (SMTPUTF8) names are never valid here.
+ */
+public final class HostNames {
 
     private HostNames() {
     }
 
-    /** Labels of letters, digits, '-' and '_', 1..63 long, 255 in all, not all-numeric. */
-    static boolean validHostname(String name) {
+    /** Strips one trailing dot (dup_if_truncate). */
+    public static String truncateDot(String name) {
+        int n = name.length();
+        return n > 1 && name.charAt(n - 1) == '.' && name.charAt(n - 2) != '.' ? name.substring(0, n - 1) : name;
+    }
+
+    /** valid_hostname(): labels of letters, digits, '-' and '_', 1..63 long, 255 in all, not all-numeric. */
+    public static boolean validHostname(String name) {
         if (name.isEmpty() || name.length() > 255) {
             return false;
         }
@@ -46,33 +58,42 @@ final class HostNames {
         return labelLength > 0 && name.charAt(name.length() - 1) != '-' && nonNumeric;
     }
 
-    /** A bare IPv4 or IPv6 address. */
-    static boolean validHostaddr(String text) {
-        return NetUtil.createByteArrayFromIpAddressString(text) != null;
+    /** valid_hostaddr(): a bare IPv4 or IPv6 address. */
+    public static boolean validHostaddr(String text) {
+        return IpAddresses.parse(text) != null;
     }
 
-    /**
-     * valid_mailhost_addr(): IPv4, or "IPv6:" and an IPv6 address; returns the bare address, or
-     * null when the syntax is bad.
-     */
-    static String bareMailhostAddr(String text) {
+    /** valid_mailhost_addr(): IPv4, or "IPv6:" followed by an IPv6 address (inside an address literal). */
+    public static boolean validMailhostAddr(String text) {
+        return bareMailhostAddr(text) != null;
+    }
+
+    /** As {@link #validMailhostAddr}, returning the bare address, or null when the syntax is bad. */
+    public static String bareMailhostAddr(String text) {
         if (text.regionMatches(true, 0, "IPv6:", 0, 5)) {
             String v6 = text.substring(5);
-            return NetUtil.isValidIpV6Address(v6) && v6.indexOf('%') < 0 ? v6 : null;
+            return IpAddresses.parseIpv6(v6) != null ? v6 : null;
         }
-        return NetUtil.isValidIpV4Address(text) ? text : null;
+        return IpAddresses.parseIpv4(text) != null ? text : null;
     }
 
     /** Same address, whatever the spelling ("2001:db8::1" and "2001:DB8:0::1"). */
-    static boolean sameAddress(String a, String b) {
-        byte[] x = NetUtil.createByteArrayFromIpAddressString(a);
-        byte[] y = NetUtil.createByteArrayFromIpAddressString(b);
+    public static boolean sameAddress(String a, String b) {
+        byte[] x = IpAddresses.parse(a);
+        byte[] y = IpAddresses.parse(b);
         return x != null && y != null && Arrays.equals(x, y);
     }
 
-    /** Strips one trailing dot. */
-    static String truncateDot(String name) {
-        int n = name.length();
-        return n > 1 && name.charAt(n - 1) == '.' && name.charAt(n - 2) != '.' ? name.substring(0, n - 1) : name;
+    /** True for a non-empty text of digits 0-9 only. */
+    public static boolean allDigits(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

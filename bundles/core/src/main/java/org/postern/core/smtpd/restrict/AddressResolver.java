@@ -15,6 +15,7 @@ import org.postern.api.dict.Dict;
 import org.postern.api.dict.LookupResult;
 import org.postern.api.support.IpAddresses;
 import org.postern.core.access.AccessKeys;
+import org.postern.core.smtpd.HostNames;
 
 /**
  * SUMMARY   The part of trivial-rewrite address resolution that smtpd restrictions need: the
@@ -125,7 +126,7 @@ final class AddressResolver {
 
     /** Postfix resolve_local(): the domain is this host's. */
     boolean isLocalDomain(String domain) throws LookupFailure {
-        String d = HostSyntax.truncateDot(domain).toLowerCase(Locale.ROOT);
+        String d = HostNames.truncateDot(domain).toLowerCase(Locale.ROOT);
         if (d.startsWith("[") && d.endsWith("]")) {
             String inner = d.substring(1, d.length() - 1);
             if (inner.startsWith("ipv6:")) {
@@ -148,7 +149,7 @@ final class AddressResolver {
         int at = address.lastIndexOf('@');
         String local = at < 0 ? address : address.substring(0, at);
         String domain = at < 0 ? myorigin : address.substring(at + 1);
-        domain = HostSyntax.truncateDot(domain).toLowerCase(Locale.ROOT);
+        domain = HostNames.truncateDot(domain).toLowerCase(Locale.ROOT);
         if (domain.isEmpty()) {
             domain = myorigin.toLowerCase(Locale.ROOT);
         }

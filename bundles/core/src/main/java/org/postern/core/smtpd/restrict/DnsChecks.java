@@ -10,6 +10,7 @@ import org.postern.api.dns.DnsRecordType;
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResult;
 import org.postern.api.support.IpAddresses;
+import org.postern.core.smtpd.HostNames;
 
 /**
  * SUMMARY   The DNS questions of smtpd restrictions: does a mail domain or host exist, what
@@ -132,7 +133,7 @@ final class DnsChecks {
         boolean retry = false;
         String want = IpAddresses.format(bytes);
         for (DnsRecord rec : a.records()) {
-            String name = HostSyntax.truncateDot(rec.data().strip());
+            String name = HostNames.truncateDot(rec.data().strip());
             DnsRecordType type = bytes.length == 4 ? DnsRecordType.A : DnsRecordType.AAAA;
             DnsResult fwd = lookup(name, type);
             if (fwd instanceof DnsResult.TemporaryFailure) {
@@ -289,7 +290,7 @@ final class DnsChecks {
             }
             return set;
         }
-        if (!HostSyntax.allDigits(p) || p.length() > 3 || Integer.parseInt(p) > 255) {
+        if (!HostNames.allDigits(p) || p.length() > 3 || Integer.parseInt(p) > 255) {
             return null;
         }
         set[Integer.parseInt(p)] = true;

@@ -14,6 +14,7 @@ import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.Expander;
 import org.postern.core.config.PostfixLists;
+import org.postern.core.smtpd.HostNames;
 import org.postern.core.smtpd.SmtpReply;
 import org.postern.core.smtpd.restrict.AddressResolver.AddressClass;
 import org.postern.core.smtpd.restrict.AddressResolver.Resolved;
@@ -745,7 +746,7 @@ final class Evaluation {
             default:
                 break;
         }
-        if (HostSyntax.allDigits(v)) {
+        if (HostNames.allDigits(v)) {
             return OK;
         }
         if (cmd.length() == 3 && !text.isEmpty() && (cmd.charAt(0) == '4' || cmd.charAt(0) == '5')
@@ -835,7 +836,7 @@ final class Evaluation {
         if (addr.startsWith("[") && addr.length() > 2 && addr.endsWith("]")) {
             test = addr.substring(1, addr.length() - 1);
         }
-        if (!HostSyntax.validMailhostAddr(test)) {
+        if (!HostNames.validMailhostAddr(test)) {
             return reject(ErrorClass.POLICY, cfg.invalidHostnameCode, "5.5.2",
                     "<" + addr + ">: " + Replies.HELO + " rejected: invalid ip address");
         }
@@ -843,8 +844,8 @@ final class Evaluation {
     }
 
     private int rejectInvalidHostname(String name) {
-        String test = HostSyntax.truncateDot(name);
-        if (!HostSyntax.validHostname(test) && !HostSyntax.validHostaddr(test)) {
+        String test = HostNames.truncateDot(name);
+        if (!HostNames.validHostname(test) && !HostNames.validHostaddr(test)) {
             return reject(ErrorClass.POLICY, cfg.invalidHostnameCode, "5.5.2",
                     "<" + name + ">: " + Replies.HELO + " rejected: Invalid name");
         }
@@ -852,8 +853,8 @@ final class Evaluation {
     }
 
     private int rejectNonFqdnHostname(String name) {
-        String test = HostSyntax.truncateDot(name);
-        if (!HostSyntax.validHostname(test) || test.indexOf('.') < 0) {
+        String test = HostNames.truncateDot(name);
+        if (!HostNames.validHostname(test) || test.indexOf('.') < 0) {
             return reject(ErrorClass.POLICY, cfg.nonFqdnCode, "5.5.2",
                     "<" + name + ">: " + Replies.HELO + " rejected: need fully-qualified hostname");
         }
@@ -866,8 +867,8 @@ final class Evaluation {
         if (domain.startsWith("[") && domain.endsWith("]")) {
             return DUNNO;
         }
-        String test = HostSyntax.truncateDot(domain);
-        if (test.isEmpty() || !HostSyntax.validHostname(test) || test.indexOf('.') < 0) {
+        String test = HostNames.truncateDot(domain);
+        if (test.isEmpty() || !HostNames.validHostname(test) || test.indexOf('.') < 0) {
             return reject(ErrorClass.POLICY, cfg.nonFqdnCode, "4.5.2",
                     "<" + addr + ">: " + replyClass + " rejected: need fully-qualified address");
         }
@@ -894,7 +895,7 @@ final class Evaluation {
     }
 
     private int rejectUnknownHostname(String name) {
-        String test = HostSyntax.truncateDot(name);
+        String test = HostNames.truncateDot(name);
         DnsChecks.Status s = cfg.dns.host(test);
         String text = "<" + name + ">: " + Replies.HELO + " rejected: Host not found";
         if (s == DnsChecks.Status.NOT_FOUND) {
@@ -946,8 +947,8 @@ final class Evaluation {
             return DnsChecks.ListAnswer.NOT_LISTED;
         }
         int dot = domain.lastIndexOf('.');
-        if (HostSyntax.allDigits(dot < 0 ? domain : domain.substring(dot + 1))
-                || !HostSyntax.validHostname(HostSyntax.truncateDot(domain))) {
+        if (HostNames.allDigits(dot < 0 ? domain : domain.substring(dot + 1))
+                || !HostNames.validHostname(HostNames.truncateDot(domain))) {
             return DnsChecks.ListAnswer.NOT_LISTED;
         }
         int eq = spec.indexOf('=');

@@ -17,6 +17,7 @@ import org.postern.api.support.IpAddresses;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixLists;
+import org.postern.core.smtpd.HostNames;
 
 /**
  * SUMMARY   A Postfix host/domain pattern list (match_list: namadr_list for mynetworks,
@@ -160,7 +161,7 @@ final class HostList {
         }
         int prefix = bytes.length * 8;
         if (len != null) {
-            if (!HostSyntax.allDigits(len) || len.length() > 3 || Integer.parseInt(len) > prefix) {
+            if (!HostNames.allDigits(len) || len.length() > 3 || Integer.parseInt(len) > prefix) {
                 return null;
             }
             prefix = Integer.parseInt(len);

@@ -18,6 +18,7 @@ import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigEntry;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
+import org.postern.core.smtpd.HostNames;
 import org.postern.core.smtpd.SmtpReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -327,7 +328,7 @@ public final class RestrictionChecks implements SmtpdChecks {
         if (v.isEmpty()) {
             return def;
         }
-        if (!HostSyntax.allDigits(v) || v.length() != 3) {
+        if (!HostNames.allDigits(v) || v.length() != 3) {
             throw new ConfigException(where(config, name) + ": bad numerical value: " + Replies.forLog(v));
         }
         return Integer.parseInt(v);
@@ -350,7 +351,7 @@ public final class RestrictionChecks implements SmtpdChecks {
         String t = level.strip();
         int dot = t.indexOf('.');
         String major = dot < 0 ? t : t.substring(0, dot);
-        return HostSyntax.allDigits(major) && major.length() < 6 ? Integer.parseInt(major) : 0;
+        return HostNames.allDigits(major) && major.length() < 6 ? Integer.parseInt(major) : 0;
     }
 
     private boolean hasRequired(List<Restriction> list, Set<String> seen) {
