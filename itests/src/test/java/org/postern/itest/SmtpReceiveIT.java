@@ -111,6 +111,29 @@ public class SmtpReceiveIT {
     }
 
     @Test
+    public void sendmailShouldQueueALocalSubmissionWithRecipientsFromHeaders() throws Exception {
+        String sender = "sendmail-" + UUID.randomUUID() + "@example.org";
+        java.nio.file.Path message = distribution.home().resolve("sendmail-input.txt");
+        java.nio.file.Files.writeString(message,
+                "To: local-rcpt@example.com\nBcc: hidden@example.com\nSubject: via sendmail\n\nbody line\n");
+
+        Run sendmail = distribution.runWithInput(message, "bin/sendmail", "-t", "-f", sender);
+        assertEquals(sendmail.toString(), 0, sendmail.status());
+
+        Run mailq = distribution.run("bin/mailq");
+        Matcher line = Pattern.compile("(?m)^([0-9A-Za-z]+)[*!]?\\s+\\d+ .*" + Pattern.quote(sender) + "$").matcher(mailq.out());
+        assertTrue(mailq.out(), line.find());
+        String block = mailq.out().substring(line.start()).split("\n\n")[0];
+        assertTrue(block, block.contains("local-rcpt@example.com"));
+        assertTrue(block, block.contains("hidden@example.com"));
+
+        Run postcat = distribution.run("bin/postcat", "-q", line.group(1));
+        assertTrue(postcat.out(), postcat.out().contains("Subject: via sendmail"));
+        assertTrue(postcat.out(), !postcat.out().contains("Bcc: hidden@example.com"));   // -t removes Bcc:
+        assertTrue(postcat.out(), postcat.out().contains("Message-I"));                  // cleanup adds it for local mail
+    }
+
+    @Test
     public void relayFromOutsideMynetworksShouldBeRefused() throws Exception {
         try {
             Transport.send(message(session("127.0.0.2"), "someone@foreign.example", "relay attempt"));

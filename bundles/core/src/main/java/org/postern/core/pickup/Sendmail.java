@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.pickup;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.james.mime4j.dom.address.AddressList;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
+import org.apache.james.mime4j.util.MimeUtil;
+import org.postern.core.cleanup.CleanupRejection;
+import org.postern.core.config.PostfixConfig;
+import org.postern.core.queue.Envelope;
+import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.queue.IncomingMessage;
+import org.postern.core.queue.QueueStore;
+import org.postern.core.smtpd.SmtpReply;
+
+/**
+ * Sendmail - Postfix to Sendmail compatibility interface: local submission of one message.
+ *
+ * <h2>SUMMARY</h2>
+ * {@code sendmail [-f sender] [-t] [-i|-oi] [-F fullname] [-bm] [-o x] [--] recipient ...}
+ *
+ * <h2>DESCRIPTION</h2>
+ * Reads a message from standard input and hands it, with its envelope, to the queue store
+ * it was given (in service, cleanup wrapping the incoming queue: it adds missing
+ * Message-ID:, Date: and From: headers for local submissions and applies canonical, virtual
+ * and bcc mappings). Line ends become CRLF. Without {@code -i}, a line with a single "."
+ * ends the input, as with Sendmail; no dot-unstuffing is done either way.
+ *
+ * <p>With {@code -t}, recipients also come from the To:, Cc: and Bcc: headers; when the
+ * message has Resent-To:, Resent-Cc: or Resent-Bcc: headers, from those instead (as
+ * Postfix's cleanup does). Bcc: and Resent-Bcc: headers are then removed. Header addresses
+ * are parsed by mime4j's lenient parser; groups are flattened.
+ *
+ * <p>The envelope sender is {@code -f} (an empty value or {@code <>} is the null sender),
+ * else the login name at $myorigin. Unqualified addresses get "@$myorigin"
+ * (append_at_myorigin). The envelope carries protocol "local" and no client_address.
+ *
+ * <p>Exit status (sysexits): 0 queued; 64 usage error or no recipients; 69 cleanup rejected
+ * the message with a 5xx reply; 75 the queue write failed or a 4xx rejection.
+ *
+ * <h2>SECURITY</h2>
+ * The message and the arguments are untrusted local input. Header lines are only read for
+ * addresses; nothing from them reaches a log unescaped here.
+ *
+ * <h2>CONFIGURATION PARAMETERS</h2>
+ * myorigin (default $myhostname), myhostname.
+ *
+ * <h2>BUGS</h2>
+ * Only the deliver mode ({@code -bm}) is implemented; {@code -bs}, {@code -bv}, {@code -bp},
+ * {@code -q} and friends are refused with status 64. Input is read as UTF-8 text: bytes that
+ * are not UTF-8 are replaced. Combined flags ({@code -ti}) are not split. {@code -F} is
+ * accepted and ignored: cleanup's From: carries no full name. {@code -N}, {@code -R},
+ * {@code -V} (DSN) are accepted and ignored.
+ *
+ * <h2>SEE ALSO</h2>
+ * sendmail(1), cleanup(8), CleanupQueueStore.
+ */
+public final class Sendmail {
+
+    /** sysexits.h */
+    public static final int EX_OK = 0;
+    public static final int EX_USAGE = 64;
+    public static final int EX_UNAVAILABLE = 69;
+    public static final int EX_SOFTWARE = 70;
+    public static final int EX_TEMPFAIL = 75;
+
+    /** Parsed command line. {@code sender} null = the default (login@$myorigin). */
+    public record Options(String sender, boolean extractRecipients, boolean ignoreDots, String fullName,
+                          List<String> recipients) {
+        public Options {
+            recipients = List.copyOf(recipients);
+        }
+    }
+
+    /** A command line Postfix's sendmail would refuse. */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Options taking a value, joined ("-fbob") or separate ("-f bob"), as Postfix's getopt string. */
+    private static final String WITH_VALUE = "ABCFLNORVXbefhopqr";
+
+    private final QueueStore queue;
+    private final String myorigin;
+    private final String loginName;
+    private final Clock clock;
+
+    /**
+     * @param queue     where the message goes (CleanupQueueStore in service)
+     * @param config    main.cf (myorigin, myhostname)
+     * @param loginName the submitting user's login name, for the default sender
+     */
+    public Sendmail(QueueStore queue, PostfixConfig config, String loginName, Clock clock) {
+        this.queue = queue;
+        String origin = config.get("myorigin");
+        this.myorigin = origin == null || origin.isBlank() ? config.get("myhostname") : origin.trim();
+        this.loginName = loginName == null || loginName.isBlank() ? "root" : loginName;
+        this.clock = clock;
+    }
+
+    /** Parses sendmail(1) arguments (without the program name). */
+    public static Options parse(List<String> args) throws UsageException {
+        String sender = null;
+        String fullName = null;
+        boolean extract = false;
+        boolean ignoreDots = false;
+        List<String> recipients = new ArrayList<>();
+        int i = 0;
+        while (i < args.size()) {
+            String a = args.get(i);
+            if (a.equals("--")) {
+                i++;
+                break;
+            }
+            if (!a.startsWith("-") || a.length() < 2) {
+                break;
+            }
+            char opt = a.charAt(1);
+            String value = null;
+            if (WITH_VALUE.indexOf(opt) >= 0) {
+                if (a.length() > 2) {
+                    value = a.substring(2);
+                } else if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    throw new UsageException("option requires an argument -- " + opt);
+                }
+            } else if (a.length() > 2) {
+                throw new UsageException("usage: sendmail [-f sender] [-t] [-i] [-F fullname] [--] recipient ...: "
+                        + "unsupported option " + a);
+            }
+            i++;
+            switch (opt) {
+                case 'f', 'r' -> sender = value;
+                case 'F' -> fullName = value;
+                case 't' -> extract = true;
+                case 'i' -> ignoreDots = true;
+                case 'o' -> {
+                    // -oi / -o i: dots are data; every other -o option is ignored, as Postfix does.
+                    if (value.startsWith("i")) {
+                        ignoreDots = true;
+                    }
+                }
+                case 'b' -> {
+                    if (!value.equals("m")) {
+                        throw new UsageException("unsupported: -b" + value + " (only -bm, deliver mail, is implemented)");
+                    }
+                }
+                case 'q' -> throw new UsageException("unsupported: -q (use postqueue -f)");
+                // Accepted and ignored, as Postfix's sendmail does or as not applicable here.
+                case 'A', 'B', 'C', 'L', 'N', 'O', 'R', 'V', 'X', 'e', 'h', 'p', 'c', 'm', 'n', 'v', 'U', 'G', 'I', 'x' -> {
+                }
+                default -> throw new UsageException("illegal option -- " + opt);
+            }
+        }
+        recipients.addAll(args.subList(Math.min(i, args.size()), args.size()));
+        return new Options(sender, extract, ignoreDots, fullName, recipients);
+    }
+
+    /** The outcome of one submission: exit status and the queue ID (empty unless queued). */
+    public record Result(int status, String queueId) {
+    }
+
+    /**
+     * Submits the message read from {@code in}; diagnostics go to {@code err} as
+     * "sendmail: fatal: ...". Returns the exit status.
+     */
+    public Result submit(Options options, BufferedReader in, PrintWriter err) {
+        List<String> cmdline = new ArrayList<>();
+        for (String r : options.recipients()) {
+            cmdline.addAll(addresses(r));
+        }
+        if (cmdline.isEmpty() && !options.extractRecipients()) {
+            err.println("sendmail: fatal: no recipients specified");
+            return new Result(EX_USAGE, "");
+        }
+        String sender = sender(options.sender());
+        try {
+            List<String> headers = new ArrayList<>();
+            String firstBodyLine = readHeaders(in, options.ignoreDots(), headers);
+            Set<String> rcpts = new LinkedHashSet<>();
+            for (String r : cmdline) {
+                rcpts.add(qualify(r));
+            }
+            if (options.extractRecipients()) {
+                for (String r : extract(headers)) {
+                    rcpts.add(qualify(r));
+                }
+                headers = withoutBcc(headers);
+            }
+            if (rcpts.isEmpty()) {
+                err.println("sendmail: fatal: no recipients specified");
+                return new Result(EX_USAGE, "");
+            }
+            List<EnvelopeRecipient> recipients = rcpts.stream()
+                    .map(r -> new EnvelopeRecipient(r, "", Set.of())).toList();
+            Envelope preliminary = new Envelope(sender, recipients, clock.instant(), "", "",
+                    Map.of("protocol", "local"));
+            try (IncomingMessage message = queue.receive()) {
+                message.announce(preliminary);
+                OutputStream out = message.content();
+                for (String h : headers) {
+                    line(out, h);
+                }
+                if (firstBodyLine != null) {
+                    line(out, firstBodyLine);
+                    String l;
+                    while ((l = in.readLine()) != null && (options.ignoreDots() || !l.equals("."))) {
+                        line(out, l);
+                    }
+                }
+                out.flush();
+                Envelope envelope = new Envelope(sender, recipients, clock.instant(), "", "",
+                        Map.of("protocol", "local"));
+                message.commit(envelope).get();
+                return new Result(EX_OK, message.queueId());
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CleanupRejection rejection) {
+                SmtpReply reply = rejection.reply();
+                err.println("sendmail: fatal: " + reply.text());
+                return new Result(reply.isPermanentFailure() ? EX_UNAVAILABLE : EX_TEMPFAIL, "");
+            }
+            err.println("sendmail: fatal: queue file write error");
+            return new Result(EX_TEMPFAIL, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("sendmail: fatal: interrupted");
+            return new Result(EX_TEMPFAIL, "");
+        } catch (IOException | RuntimeException e) {
+            err.println("sendmail: fatal: queue file write error");
+            return new Result(EX_TEMPFAIL, "");
+        }
+    }
+
+    /**
+     * Reads the header section into {@code headers} (one entry per physical line, without the
+     * line end) and returns the first line after it (the empty separator line, or the first
+     * line that is not a header), or null when input ended within the headers.
+     */
+    private static String readHeaders(BufferedReader in, boolean ignoreDots, List<String> headers) throws IOException {
+        String l;
+        while ((l = in.readLine()) != null) {
+            if (!ignoreDots && l.equals(".")) {
+                return null;
+            }
+            boolean continuation = !headers.isEmpty() && (l.startsWith(" ") || l.startsWith("\t"));
+            if (continuation || isHeaderStart(l)) {
+                headers.add(l);
+            } else {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isHeaderStart(String l) {
+        int colon = l.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        for (int i = 0; i < colon; i++) {
+            char c = l.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Logical headers: name and unfolded value, with the index of their first physical line. */
+    private record Field(String name, int first, int last, String value) {
+    }
+
+    private static List<Field> fields(List<String> headers) {
+        List<Field> fields = new ArrayList<>();
+        int i = 0;
+        while (i < headers.size()) {
+            int start = i;
+            StringBuilder raw = new StringBuilder(headers.get(i++));
+            while (i < headers.size() && (headers.get(i).startsWith(" ") || headers.get(i).startsWith("\t"))) {
+                raw.append("\r\n").append(headers.get(i++));
+            }
+            int colon = raw.indexOf(":");
+            if (colon > 0) {
+                fields.add(new Field(raw.substring(0, colon).trim().toLowerCase(Locale.ROOT), start, i - 1,
+                        MimeUtil.unfold(raw.substring(colon + 1))));
+            }
+        }
+        return fields;
+    }
+
+    private static final Set<String> PLAIN = Set.of("to", "cc", "bcc");
+    private static final Set<String> RESENT = Set.of("resent-to", "resent-cc", "resent-bcc");
+
+    /** Recipients named in To:/Cc:/Bcc:, or in Resent-To:/-Cc:/-Bcc: when there are any. */
+    static List<String> extract(List<String> headers) {
+        List<Field> fields = fields(headers);
+        boolean resent = fields.stream().anyMatch(f -> RESENT.contains(f.name()));
+        Set<String> wanted = resent ? RESENT : PLAIN;
+        List<String> out = new ArrayList<>();
+        for (Field f : fields) {
+            if (wanted.contains(f.name())) {
+                out.addAll(addresses(f.value()));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> withoutBcc(List<String> headers) {
+        List<String> out = new ArrayList<>();
+        int next = 0;
+        for (Field f : fields(headers)) {
+            // physical lines before this field that did not belong to any field are kept
+            for (; next < f.first(); next++) {
+                out.add(headers.get(next));
+            }
+            if (!f.name().equals("bcc") && !f.name().equals("resent-bcc")) {
+                for (int i = f.first(); i <= f.last(); i++) {
+                    out.add(headers.get(i));
+                }
+            }
+            next = f.last() + 1;
+        }
+        for (; next < headers.size(); next++) {
+            out.add(headers.get(next));
+        }
+        return out;
+    }
+
+    /** The mailbox addresses of an address list (groups flattened), by mime4j's lenient parser. */
+    static List<String> addresses(String list) {
+        List<String> out = new ArrayList<>();
+        if (list.isBlank()) {
+            return out;
+        }
+        AddressList parsed = LenientAddressParser.DEFAULT.parseAddressList(list);
+        for (Mailbox m : parsed.flatten()) {
+            String a = m.getAddress();
+            if (a != null && !a.isBlank()) {
+                out.add(a.trim());
+            }
+        }
+        return out;
+    }
+
+    private String sender(String given) {
+        if (given == null) {
+            return loginName + "@" + myorigin;
+        }
+        String s = given.trim();
+        if (s.startsWith("<") && s.endsWith(">")) {
+            s = s.substring(1, s.length() - 1).trim();
+        }
+        return s.isEmpty() ? "" : qualify(s);
+    }
+
+    private String qualify(String address) {
+        return address.indexOf('@') >= 0 ? address : address + "@" + myorigin;
+    }
+
+    private static void line(OutputStream out, String l) throws IOException {
+        out.write(l.getBytes(StandardCharsets.UTF_8));
+        out.write('\r');
+        out.write('\n');
+    }
+}
