@@ -29,6 +29,7 @@ import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.queue.RecordingQueueStore;
 
 class CleanupQueueStoreTest {
 

@@ -24,13 +24,14 @@ import org.postern.core.config.MainCf;
 import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.queue.RecordingQueueStore;
 import org.postern.core.smtpd.SmtpReply;
 
 class SendmailTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-03-05T10:06:07Z"), ZoneOffset.UTC);
 
-    private final MemoryQueueStore queue = new MemoryQueueStore();
+    private final RecordingQueueStore queue = new RecordingQueueStore();
     private final StringWriter errors = new StringWriter();
 
     private static PostfixConfig config(String... mainCf) throws Exception {
@@ -59,7 +60,7 @@ class SendmailTest {
     @Test
     void commandLineRecipientIsQueuedWithCrlfAndLocalProtocol() throws Exception {
         assertThat(send("Subject: hi\n\nbody\n", "bob@example.org")).isZero();
-        MemoryQueueStore.Message m = queue.last();
+        RecordingQueueStore.Message m = queue.last();
         assertThat(m.text()).isEqualTo("Subject: hi\r\n\r\nbody\r\n");
         assertThat(recipients()).containsExactly("bob@example.org");
         assertThat(m.committed.attributes()).containsEntry("protocol", "local").doesNotContainKey("client_address");

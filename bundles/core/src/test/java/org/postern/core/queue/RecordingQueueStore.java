@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.cleanup;
+package org.postern.core.queue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,18 +11,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.IncomingMessage;
-import org.postern.core.queue.QueueName;
-import org.postern.core.queue.QueueStore;
-import org.postern.core.queue.QueuedMessage;
+/**
+ * In-memory queue double for the layers above the store (cleanup, sendmail): records each
+ * message's content, the announced and committed envelopes, and whether it was closed.
+ */
+public final class RecordingQueueStore implements QueueStore {
 
-/** In-memory queue double: records content, the committed envelope, and whether it was closed. */
-final class RecordingQueueStore implements QueueStore {
-
-    final List<Message> messages = new ArrayList<>();
-    /** When set, content is only counted, not kept (for the large-message test). */
-    boolean countOnly;
+    public final List<Message> messages = new ArrayList<>();
+    /** When set, content is only counted, not kept (large-message tests). */
+    public boolean countOnly;
+    /** When set, commit fails with it. */
+    public Throwable failCommit;
     private int next = 1;
 
     @Override
@@ -32,7 +31,7 @@ final class RecordingQueueStore implements QueueStore {
         return m;
     }
 
-    Message last() {
+    public Message last() {
         return messages.get(messages.size() - 1);
     }
 
@@ -52,12 +51,14 @@ final class RecordingQueueStore implements QueueStore {
                 .orElseThrow().bytes.toByteArray());
     }
 
-    final class Message implements IncomingMessage {
-        final String id;
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        long size;
-        Envelope committed;
-        boolean closed;
+    /** One received message. */
+    public final class Message implements IncomingMessage {
+        public final String id;
+        public final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        public long size;
+        public Envelope announced;
+        public Envelope committed;
+        public boolean closed;
 
         Message(String id) {
             this.id = id;
@@ -66,6 +67,11 @@ final class RecordingQueueStore implements QueueStore {
         @Override
         public String queueId() {
             return id;
+        }
+
+        @Override
+        public void announce(Envelope preliminary) {
+            announced = preliminary;
         }
 
         @Override
@@ -88,6 +94,9 @@ final class RecordingQueueStore implements QueueStore {
 
         @Override
         public CompletableFuture<Void> commit(Envelope envelope) {
+            if (failCommit != null) {
+                return CompletableFuture.failedFuture(failCommit);
+            }
             committed = envelope;
             return CompletableFuture.completedFuture(null);
         }
@@ -97,7 +106,7 @@ final class RecordingQueueStore implements QueueStore {
             closed = true;
         }
 
-        String text() {
+        public String text() {
             return bytes.toString(StandardCharsets.UTF_8);
         }
     }
