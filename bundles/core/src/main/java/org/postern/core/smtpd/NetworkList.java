@@ -2,27 +2,95 @@
 package org.postern.core.smtpd;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.postern.api.support.IpAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.netty.util.NetUtil;
-
 /**
- * SUMMARY   A small address matcher for mynetworks-style lists: "127.0.0.0/8", "[::1]/128",
+ * SUMMARY   Address matching for mynetworks-style lists: "127.0.0.0/8", "[::1]/128",
  *           "192.0.2.1", "[2001:db8::1]", "!pattern" (negation; first match wins).
- * SECURITY  Input is the administrator's configuration.
+ * DESCRIPTION
+ *   {@link Net} is the one net/mask pattern of the SMTP server and the restrictions (HostList
+ *   uses it for permit_mynetworks), so both read the same setting the same way. IPv4-mapped
+ *   IPv6 clients (::ffff:192.0.2.1) match IPv4 patterns, as Postfix sees them as IPv4.
+ * SECURITY  Patterns are the administrator's; addresses come from the network.
  * BUGS      "/file/name" and "type:table" entries are not supported here; they are skipped with
- *           a warning (the restriction engine has the full matcher).
+ *           a warning (the restriction engine's HostList has the full matcher).
  */
 public final class NetworkList {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.smtpd");
 
-    private record Entry(byte[] network, int prefix, boolean negate) {
+    /** One network: the address with host bits cleared, and the prefix length. */
+    public record Net(byte[] network, int prefix) {
+
+        /** "a.b.c.d", "a.b.c.d/n", "[v6]", "[v6]/n", "v6/n"; null when the token is not a net pattern. */
+        public static Net parse(String token) {
+            String addr = token;
+            String len = null;
+            int slash = token.indexOf('/');
+            if (slash >= 0) {
+                addr = token.substring(0, slash);
+                len = token.substring(slash + 1);
+            }
+            if (addr.startsWith("[") && addr.endsWith("]")) {
+                addr = addr.substring(1, addr.length() - 1);
+            }
+            byte[] bytes = IpAddresses.parse(addr);
+            if (bytes == null) {
+                return null;
+            }
+            int prefix = bytes.length * 8;
+            if (len != null) {
+                if (!HostNames.allDigits(len) || len.length() > 3 || Integer.parseInt(len) > prefix) {
+                    return null;
+                }
+                prefix = Integer.parseInt(len);
+            }
+            byte[] network = bytes.clone();
+            for (int bit = prefix; bit < network.length * 8; bit++) {
+                network[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+            }
+            return new Net(network, prefix);
+        }
+
+        /** True when the address (4 or 16 bytes; IPv4-mapped IPv6 counts as IPv4) is inside. */
+        public boolean contains(byte[] address) {
+            byte[] a = unmapped(address);
+            if (a.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static byte[] unmapped(byte[] a) {
+            if (a.length != 16) {
+                return a;
+            }
+            for (int i = 0; i < 10; i++) {
+                if (a[i] != 0) {
+                    return a;
+                }
+            }
+            if (a[10] != (byte) 0xff || a[11] != (byte) 0xff) {
+                return a;
+            }
+            byte[] v4 = new byte[4];
+            System.arraycopy(a, 12, v4, 0, 4);
+            return v4;
+        }
+    }
+
+    private record Entry(Net net, boolean negate) {
     }
 
     private final List<Entry> entries;
@@ -35,30 +103,12 @@ public final class NetworkList {
         List<Entry> out = new ArrayList<>();
         for (String p : patterns) {
             boolean negate = p.startsWith("!");
-            String s = negate ? p.substring(1) : p;
-            int slash = s.lastIndexOf('/');
-            String addr = slash > 0 ? s.substring(0, slash) : s;
-            if (addr.startsWith("[") && addr.endsWith("]")) {
-                addr = addr.substring(1, addr.length() - 1);
-            }
-            byte[] bytes = NetUtil.createByteArrayFromIpAddressString(addr);
-            if (bytes == null) {
+            Net net = Net.parse(negate ? p.substring(1) : p);
+            if (net == null) {
                 LOG.warn("warning: network list: unsupported or bad entry \"{}\", skipped", p);
                 continue;
             }
-            int prefix = bytes.length * 8;
-            if (slash > 0) {
-                try {
-                    prefix = Integer.parseInt(s.substring(slash + 1));
-                } catch (NumberFormatException e) {
-                    prefix = -1;
-                }
-                if (prefix < 0 || prefix > bytes.length * 8) {
-                    LOG.warn("warning: network list: bad netmask in \"{}\", skipped", p);
-                    continue;
-                }
-            }
-            out.add(new Entry(bytes, prefix, negate));
+            out.add(new Entry(net, negate));
         }
         return new NetworkList(List.copyOf(out));
     }
@@ -68,50 +118,20 @@ public final class NetworkList {
     }
 
     public boolean matches(InetAddress address) {
-        byte[] a = address.getAddress();
-        if (a.length == 16 && isMappedV4(a)) {
-            byte[] v4 = new byte[4];
-            System.arraycopy(a, 12, v4, 0, 4);
-            a = v4;
-        }
+        return matches(address.getAddress());
+    }
+
+    public boolean matches(String address) {
+        byte[] b = IpAddresses.parse(address);
+        return b != null && matches(b);
+    }
+
+    private boolean matches(byte[] address) {
         for (Entry e : entries) {
-            if (e.network.length == a.length && prefixMatch(e.network, a, e.prefix)) {
+            if (e.net.contains(address)) {
                 return !e.negate;
             }
         }
         return false;
-    }
-
-    public boolean matches(String address) {
-        try {
-            byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
-            return b != null && matches(InetAddress.getByAddress(b));
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static boolean isMappedV4(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
-    }
-
-    private static boolean prefixMatch(byte[] net, byte[] a, int prefix) {
-        int full = prefix / 8;
-        for (int i = 0; i < full; i++) {
-            if (net[i] != a[i]) {
-                return false;
-            }
-        }
-        int rest = prefix % 8;
-        if (rest == 0) {
-            return true;
-        }
-        int mask = 0xff << (8 - rest) & 0xff;
-        return (net[full] & mask) == (a[full] & mask);
     }
 }

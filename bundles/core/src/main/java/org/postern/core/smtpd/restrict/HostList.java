@@ -17,7 +17,7 @@ import org.postern.api.support.IpAddresses;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixLists;
-import org.postern.core.smtpd.HostNames;
+import org.postern.core.smtpd.NetworkList;
 
 /**
  * SUMMARY   A Postfix host/domain pattern list (match_list: namadr_list for mynetworks,
@@ -42,7 +42,7 @@ final class HostList {
     private record NamePattern(String pattern) implements Pattern {
     }
 
-    private record NetPattern(byte[] network, int prefix) implements Pattern {
+    private record NetPattern(NetworkList.Net net) implements Pattern {
     }
 
     private record TablePattern(Dict table) implements Pattern {
@@ -118,9 +118,9 @@ final class HostList {
                 continue;
             }
             if (withAddresses) {
-                NetPattern net = parseNet(token);
+                NetworkList.Net net = NetworkList.Net.parse(token);
                 if (net != null) {
-                    out.add(new Entry(negated, net));
+                    out.add(new Entry(negated, new NetPattern(net)));
                     continue;
                 }
                 if (token.startsWith("[") || token.indexOf('/') >= 0) {
@@ -141,36 +141,6 @@ final class HostList {
             t = t.substring(0, t.length() - 1);
         }
         return IpAddresses.parse(t) != null;
-    }
-
-    /** "a.b.c.d", "a.b.c.d/n", "[v6]", "[v6]/n", "v6/n"; null when not an address pattern. */
-    static NetPattern parseNet(String token) {
-        String addr = token;
-        String len = null;
-        int slash = token.indexOf('/');
-        if (slash >= 0) {
-            addr = token.substring(0, slash);
-            len = token.substring(slash + 1);
-        }
-        if (addr.startsWith("[") && addr.endsWith("]")) {
-            addr = addr.substring(1, addr.length() - 1);
-        }
-        byte[] bytes = IpAddresses.parse(addr);
-        if (bytes == null) {
-            return null;
-        }
-        int prefix = bytes.length * 8;
-        if (len != null) {
-            if (!HostNames.allDigits(len) || len.length() > 3 || Integer.parseInt(len) > prefix) {
-                return null;
-            }
-            prefix = Integer.parseInt(len);
-        }
-        byte[] network = bytes.clone();
-        for (int bit = prefix; bit < network.length * 8; bit++) {
-            network[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        return new NetPattern(network, prefix);
     }
 
     /**
@@ -203,7 +173,7 @@ final class HostList {
             return name.equals(pat) || (parentStyle && name.endsWith("." + pat));
         }
         if (p instanceof NetPattern net) {
-            return addressBytes != null && inNet(addressBytes, net);
+            return addressBytes != null && net.net().contains(addressBytes);
         }
         TablePattern tp = (TablePattern) p;
         if (name != null && !name.isEmpty()) {
@@ -228,18 +198,5 @@ final class HostList {
             throw new LookupFailure(false, table.spec() + ": " + c.reason());
         }
         return false;
-    }
-
-    private static boolean inNet(byte[] address, NetPattern net) {
-        if (address.length != net.network().length) {
-            return false;
-        }
-        for (int bit = 0; bit < net.prefix(); bit++) {
-            int mask = 0x80 >>> (bit % 8);
-            if ((address[bit / 8] & mask) != (net.network()[bit / 8] & mask)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
