@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  *   middle of a logical line. A line that starts with whitespace continues the previous logical
  *   line and is appended as is, leading whitespace included. Each logical line keeps the number
  *   of its first physical line for warnings.
- * SECURITY  The file is admin-provided; warnings quote it through {@link #printable}.
+ * SECURITY  The file is admin-provided; warnings quote it through {@link LogText#printable}.
  */
 public final class TableLines {
 
@@ -46,7 +46,7 @@ public final class TableLines {
             if (continuation && current != null) {
                 current.append(text);
             } else if (continuation) {
-                warn.accept(i + 1, "logical line must not start with whitespace: \"" + printable(text) + "\"");
+                warn.accept(i + 1, "logical line must not start with whitespace: \"" + LogText.printable(text) + "\"");
             } else {
                 if (current != null) {
                     out.add(new Line(first, current.toString()));
@@ -86,7 +86,7 @@ public final class TableLines {
                     depth++;
                 } else if (c == '}') {
                     if (--depth < 0) {
-                        throw new IllegalArgumentException("unexpected '}' in \"" + printable(spec) + "\"");
+                        throw new IllegalArgumentException("unexpected '}' in \"" + LogText.printable(spec) + "\"");
                     }
                 } else if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
                     break;
@@ -94,7 +94,7 @@ public final class TableLines {
                 i++;
             }
             if (depth != 0) {
-                throw new IllegalArgumentException("missing '}' in \"" + printable(spec) + "\"");
+                throw new IllegalArgumentException("missing '}' in \"" + LogText.printable(spec) + "\"");
             }
             String token = body.substring(start, i);
             out.add(new Line(out.size() + 1, token.startsWith("{") ? stripBraces(token) : token));
@@ -110,30 +110,13 @@ public final class TableLines {
             if (c == '{') {
                 depth++;
             } else if (c == '}' && --depth == 0 && i != t.length() - 1) {
-                throw new IllegalArgumentException("text after '}' in \"" + printable(token) + "\"");
+                throw new IllegalArgumentException("text after '}' in \"" + LogText.printable(token) + "\"");
             }
         }
         if (!t.startsWith("{") || !t.endsWith("}") || depth != 0) {
-            throw new IllegalArgumentException("need \"{ {rule}, ... }\" instead of \"" + printable(token) + "\"");
+            throw new IllegalArgumentException("need \"{ {rule}, ... }\" instead of \"" + LogText.printable(token) + "\"");
         }
         return t.substring(1, t.length() - 1).strip();
     }
 
-    /** Untrusted text for a log line: CR, LF and other controls escaped, cut at 100 characters. */
-    public static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < text.length() && b.length() < 100; i++) {
-            char c = text.charAt(i);
-            if (c == '\r') {
-                b.append("\\r");
-            } else if (c == '\n') {
-                b.append("\\n");
-            } else if (Character.isISOControl(c)) {
-                b.append('?');
-            } else {
-                b.append(c);
-            }
-        }
-        return b.length() >= 100 && text.length() > 100 ? b + "..." : b.toString();
-    }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.postern.api.dict.DictFlag;
 import org.postern.api.support.IpAddresses;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   The ordered lookup keys access(5) tries for an address, a host name or an IP address.
@@ -133,7 +134,7 @@ public final class AccessKeys {
         }
         byte[] bytes = IpAddresses.parse(text);
         if (bytes == null) {
-            throw new IllegalArgumentException("not an IP address: \"" + printable(address) + "\"");
+            throw new IllegalArgumentException("not an IP address: \"" + LogText.printable(address) + "\"");
         }
         if (bytes.length == 16 && isIpv4Mapped(bytes)) {
             bytes = new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]};
@@ -197,8 +198,4 @@ public final class AccessKeys {
         return local.substring(0, cut);
     }
 
-    private static String printable(String text) {
-        String t = text.length() > 100 ? text.substring(0, 100) + "..." : text;
-        return t.replace("\r", "\\r").replace("\n", "\\n");
-    }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.api.support.LogText;
 import org.postern.core.cleanup.TableList.TableFailure;
 import org.postern.core.config.PostfixLists;
 import org.postern.core.queue.Envelope;
@@ -126,12 +127,12 @@ public final class CleanupMessage implements IncomingMessage {
             return refuse(temporaryFailure());
         } catch (CleanupRejection e) {
             ContentProcessor.LOG.info("{}: reject: virtual alias expansion; from=<{}>: {}", queueId(),
-                    ContentProcessor.printable(envelope.sender()), e.reply());
+                    LogText.printable(envelope.sender()), e.reply());
             return refuse(e);
         }
         String discard = p.discard != null ? p.discard : envelope.attributes().get("discard");
         if (discard != null) {
-            ContentProcessor.LOG.info("{}: discard: {}", queueId(), ContentProcessor.printable(discard));
+            ContentProcessor.LOG.info("{}: discard: {}", queueId(), LogText.printable(discard));
             delegate.close();
             return CompletableFuture.completedFuture(null);
         }
@@ -143,7 +144,7 @@ public final class CleanupMessage implements IncomingMessage {
         String before = announced.attributes().getOrDefault("prepend", "");
         if (!now.equals(before)) {
             ContentProcessor.LOG.warn("{}: warning: PREPEND after the content was written is not supported: {}",
-                    queueId(), ContentProcessor.printable(now));
+                    queueId(), LogText.printable(now));
         }
     }
 
@@ -164,7 +165,7 @@ public final class CleanupMessage implements IncomingMessage {
                 && s.mynetworks.matches(attrs.getOrDefault("client_address", ""))) {
             if (!p.fromAddress.equals(sender)) {
                 ContentProcessor.LOG.info("{}: sender_from_header_rewrite: from=<{}> to <{}>", queueId(),
-                        ContentProcessor.printable(sender), ContentProcessor.printable(p.fromAddress));
+                        LogText.printable(sender), LogText.printable(p.fromAddress));
             }
             sender = p.fromAddress;
         }
@@ -174,7 +175,7 @@ public final class CleanupMessage implements IncomingMessage {
         String redirect = p.redirect != null ? p.redirect : attrs.get("redirect");
         attrs.remove("redirect");
         if (redirect != null && !redirect.isEmpty()) {
-            ContentProcessor.LOG.info("{}: redirect: to <{}>", queueId(), ContentProcessor.printable(redirect));
+            ContentProcessor.LOG.info("{}: redirect: to <{}>", queueId(), LogText.printable(redirect));
             recipients = List.of(new EnvelopeRecipient(redirect, "", Set.of()));
         }
         Map<String, EnvelopeRecipient> out = new LinkedHashMap<>();

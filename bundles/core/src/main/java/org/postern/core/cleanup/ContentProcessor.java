@@ -24,6 +24,7 @@ import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.stream.RawFieldParser;
 import org.apache.james.mime4j.util.ContentUtil;
 import org.apache.james.mime4j.util.MimeUtil;
+import org.postern.api.support.LogText;
 import org.postern.core.cleanup.TableList.TableFailure;
 import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
@@ -383,7 +384,7 @@ final class ContentProcessor extends OutputStream {
         String value = text.substring(field.getDelimiterIdx() + 1);
         if (name.equals("message-id") && messageId == null) {
             messageId = MimeUtil.unfold(value).strip();
-            LOG.info("{}: message-id={}", queueId, printable(messageId));
+            LOG.info("{}: message-id={}", queueId, LogText.printable(messageId));
         } else if (name.equals("date")) {
             sawDate = true;
         } else if (name.equals("from")) {
@@ -583,7 +584,7 @@ final class ContentProcessor extends OutputStream {
             case "OK":
                 return true;
             default:
-                LOG.warn("{}: warning: unknown command in {}_checks: \"{}\"", queueId, where, printable(a.verb()));
+                LOG.warn("{}: warning: unknown command in {}_checks: \"{}\"", queueId, where, LogText.printable(a.verb()));
                 return true;
         }
     }
@@ -628,26 +629,26 @@ final class ContentProcessor extends OutputStream {
     private void logAction(String action, String where, String what, String text) {
         var a = env.attributes();
         StringBuilder b = new StringBuilder();
-        b.append(queueId).append(": ").append(action).append(": ").append(where).append(' ').append(printable(what));
+        b.append(queueId).append(": ").append(action).append(": ").append(where).append(' ').append(LogText.printable(what));
         String addr = a.get("client_address");
         if (addr != null && !addr.isEmpty()) {
             b.append(" from ").append(a.getOrDefault("client_name", "unknown")).append('[').append(addr).append(']');
         } else {
             b.append(" from local");
         }
-        b.append("; from=<").append(printable(env.sender())).append('>');
+        b.append("; from=<").append(LogText.printable(env.sender())).append('>');
         List<EnvelopeRecipient> r = env.recipients();
         if (!r.isEmpty()) {
-            b.append(" to=<").append(printable(r.get(0).address())).append('>');
+            b.append(" to=<").append(LogText.printable(r.get(0).address())).append('>');
         }
         if (a.get("protocol") != null) {
             b.append(" proto=").append(a.get("protocol"));
         }
         if (a.get("helo_name") != null) {
-            b.append(" helo=<").append(printable(a.get("helo_name"))).append('>');
+            b.append(" helo=<").append(LogText.printable(a.get("helo_name"))).append('>');
         }
         if (!text.isEmpty()) {
-            b.append(": ").append(printable(text));
+            b.append(": ").append(LogText.printable(text));
         }
         if (action.equals("warning")) {
             LOG.warn(b.toString());
@@ -658,25 +659,6 @@ final class ContentProcessor extends OutputStream {
 
     private static String truncate(String s) {
         return s.length() > 100 ? s.substring(0, 100) + "..." : s;
-    }
-
-    /** Untrusted text for a log line: at most 100 characters, CR/LF and controls escaped. */
-    static String printable(String s) {
-        String t = truncate(s);
-        StringBuilder b = new StringBuilder(t.length());
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == '\r') {
-                b.append("\\r");
-            } else if (c == '\n') {
-                b.append("\\n");
-            } else if (c < 32 || c == 127) {
-                b.append('?');
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     private void writeText(String text) throws IOException {

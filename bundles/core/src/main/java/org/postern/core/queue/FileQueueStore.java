@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 
+import org.postern.api.support.LogText;
 import org.postern.core.queue.QueueFile.CorruptQueueFileException;
 import org.postern.core.queue.QueueFile.Parsed;
 import org.slf4j.Logger;
@@ -350,29 +351,12 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
         if (QMGR.isInfoEnabled()) {
             MDC.put("postern.queue_id", id);
             try {
-                QMGR.info("{}: from=<{}>, size={}, nrcpt={} (queue {})", id, printable(sender), size, nrcpt,
+                QMGR.info("{}: from=<{}>, size={}, nrcpt={} (queue {})", id, LogText.printable(sender), size, nrcpt,
                         QueueName.INCOMING.directory());
             } finally {
                 MDC.remove("postern.queue_id");
             }
         }
-    }
-
-    /** Untrusted text for a log line: at most 100 characters, control characters escaped. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 100) + 8);
-        for (int i = 0; i < s.length() && i < 100; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\x%02x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        if (s.length() > 100) {
-            b.append("...");
-        }
-        return b.toString();
     }
 
     /**

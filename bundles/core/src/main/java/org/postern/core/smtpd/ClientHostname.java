@@ -10,6 +10,7 @@ import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResult;
 
 import io.netty.util.NetUtil;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   The client hostname lookup of Postfix's smtpd_peer.c: PTR, then forward confirmation.
@@ -70,12 +71,12 @@ final class ClientHostname {
             return Names.unknown(Status.PERM);
         }
         if (HostNames.validHostaddr(name)) {
-            warnings.add("numeric hostname: " + SmtpdLog.printable(name));
+            warnings.add("numeric hostname: " + LogText.printable(name));
             return new Names(UNKNOWN, Status.PERM, UNKNOWN, Status.PERM, warnings);
         }
         if (!HostNames.validHostname(name)) {
             warnings.add("malformed domain name in resource data of PTR record for " + address + ": "
-                    + SmtpdLog.printable(name));
+                    + LogText.printable(name));
             return new Names(UNKNOWN, Status.PERM, UNKNOWN, Status.PERM, warnings);
         }
         DnsRecordType type = bytes.length == 4 ? DnsRecordType.A : DnsRecordType.AAAA;

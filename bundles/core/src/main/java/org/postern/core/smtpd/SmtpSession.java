@@ -45,6 +45,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   One SMTP server session: the RFC 5321 state machine over decoded requests.
@@ -350,9 +351,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (!closing) {
             String what = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             if (lastCommand.equals("STARTTLS") || cause.getCause() instanceof javax.net.ssl.SSLException) {
-                log("SSL_accept error from " + client() + ": " + SmtpdLog.printable(what));
+                log("SSL_accept error from " + client() + ": " + LogText.printable(what));
             } else {
-                log("lost connection after " + lastCommand + " from " + client() + ": " + SmtpdLog.printable(what));
+                log("lost connection after " + lastCommand + " from " + client() + ": " + LogText.printable(what));
             }
             closing = true;
         }
@@ -449,7 +450,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         } else if (r instanceof SmtpRequest.Forbidden) {
             stats.record(verb, false);
             SmtpdLog.warn(cx.service(), null, "non-SMTP command from " + client() + ": "
-                    + SmtpdLog.printable(((SmtpRequest.Forbidden) r).line()));
+                    + LogText.printable(((SmtpRequest.Forbidden) r).line()));
             close(new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
         } else if (r instanceof SmtpRequest.Invalid) {
             invalid((SmtpRequest.Invalid) r);
@@ -460,12 +461,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         SmtpReply reply = r.reply();
         if (reply.enhancedCode().equals("5.1.7") || reply.enhancedCode().equals("5.1.3")) {
             SmtpdLog.warn(cx.service(), null, "Illegal address syntax from " + client() + " in "
-                    + r.verb().toUpperCase(java.util.Locale.ROOT) + " command: " + SmtpdLog.printable(r.line()));
+                    + r.verb().toUpperCase(java.util.Locale.ROOT) + " command: " + LogText.printable(r.line()));
         }
         if (reply.code() == 521) {
             stats.record(r.verb(), false);
             SmtpdLog.info(cx.service(), null, "NOQUEUE: malformed " + r.verb().toUpperCase(java.util.Locale.ROOT)
-                    + " command syntax from " + client() + ": " + SmtpdLog.printable(r.line()));
+                    + " command syntax from " + client() + ": " + LogText.printable(r.line()));
             close(reply);
             return;
         }
@@ -750,13 +751,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 }
                 StringBuilder origin = new StringBuilder(client());
                 if (saslUsername != null) {
-                    origin.append(", sasl_method=XCLIENT, sasl_username=").append(SmtpdLog.printable(saslUsername));
+                    origin.append(", sasl_method=XCLIENT, sasl_username=").append(LogText.printable(saslUsername));
                 }
                 if (xforward.containsKey("IDENT")) {
-                    origin.append(", orig_queue_id=").append(SmtpdLog.printable(xforward.get("IDENT")));
+                    origin.append(", orig_queue_id=").append(LogText.printable(xforward.get("IDENT")));
                 }
                 if (xforward.containsKey("NAME") || xforward.containsKey("ADDR")) {
-                    origin.append(", orig_client=").append(SmtpdLog.printable(forwardOrigin()));
+                    origin.append(", orig_client=").append(LogText.printable(forwardOrigin()));
                 }
                 SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": client=" + origin);
                 then.accept(null);
@@ -994,7 +995,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             pipelining("VRFY");
         }
         // RFC 5321 section 3.5.3: 252 "cannot verify, but will accept and attempt delivery".
-        answer("vrfy", new SmtpReply(252, "2.0.0", SmtpdLog.printable(v.argument())));
+        answer("vrfy", new SmtpReply(252, "2.0.0", LogText.printable(v.argument())));
     }
 
     private void startTls() {
@@ -1029,7 +1030,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!closing) {
-                log("SSL_accept error from " + client() + ": " + SmtpdLog.printable(String.valueOf(f.cause())));
+                log("SSL_accept error from " + client() + ": " + LogText.printable(String.valueOf(f.cause())));
                 log("lost connection after STARTTLS from " + client());
                 closing = true;
             }
@@ -1279,7 +1280,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void pipelining(String after) {
         illegalPipelining = true;
         log("improper command pipelining after " + after + " from " + client() + ": "
-                + SmtpdLog.printable(decoder.peekBuffered(100)));
+                + LogText.printable(decoder.peekBuffered(100)));
     }
 
     private String context(String recipient) {
@@ -1289,14 +1290,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String context(Transaction t, String recipient) {
         StringBuilder sb = new StringBuilder();
         if (t != null) {
-            sb.append(" from=<").append(SmtpdLog.printable(t.sender())).append('>');
+            sb.append(" from=<").append(LogText.printable(t.sender())).append('>');
         }
         if (recipient != null) {
-            sb.append(" to=<").append(SmtpdLog.printable(recipient)).append('>');
+            sb.append(" to=<").append(LogText.printable(recipient)).append('>');
         }
         sb.append(" proto=").append(baseProtocol());
         if (helo != null) {
-            sb.append(" helo=<").append(SmtpdLog.printable(helo)).append('>');
+            sb.append(" helo=<").append(LogText.printable(helo)).append('>');
         }
         return sb.toString();
     }
@@ -1315,7 +1316,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         for (String w : result.warnings()) {
             String id = tx == null ? "NOQUEUE" : tx.queueId();
             SmtpdLog.info(cx.service(), null, id + ": warn: " + command + " from " + client() + ": "
-                    + SmtpdLog.printable(w) + ";" + context(recipient));
+                    + LogText.printable(w) + ";" + context(recipient));
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.postern.api.support.LogText;
 import org.postern.core.smtpd.codec.Xtext;
 
 /**
@@ -123,7 +124,7 @@ final class XclientAttributes {
                     }
                     break;
                 default:
-                    u.error = new SmtpReply(501, "5.5.4", "Bad XCLIENT attribute name: " + SmtpdLog.printable(key));
+                    u.error = new SmtpReply(501, "5.5.4", "Bad XCLIENT attribute name: " + LogText.printable(key));
                     return u;
             }
         }
@@ -205,7 +206,7 @@ final class XclientAttributes {
                     break;
                 default:
                     errorOut[0] = new SmtpReply(501, "5.5.4", "Bad XFORWARD attribute name: "
-                            + SmtpdLog.printable(key));
+                            + LogText.printable(key));
                     return null;
             }
             out.put(key, value);
@@ -255,6 +256,6 @@ final class XclientAttributes {
     }
 
     private static SmtpReply bad(String key, String value) {
-        return new SmtpReply(501, "5.5.4", "Bad " + key + " syntax: " + SmtpdLog.printable(value));
+        return new SmtpReply(501, "5.5.4", "Bad " + key + " syntax: " + LogText.printable(value));
     }
 }

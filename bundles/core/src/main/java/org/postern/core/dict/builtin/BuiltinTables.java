@@ -6,11 +6,12 @@ import java.util.Set;
 
 import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFlag;
+import org.postern.api.support.LogText;
 import org.postern.api.support.TableLines;
 
 /**
  * SUMMARY   Small helpers shared by the built-in tables: reported flags, "{...}" names, log-safe text.
- * SECURITY  {@link TableLines#printable} is applied to every table name and key that reaches a message.
+ * SECURITY  {@link org.postern.api.support.LogText#printable} is applied to every table name and key that reaches a message.
  */
 final class BuiltinTables {
 
@@ -43,7 +44,7 @@ final class BuiltinTables {
      * the text between the braces, or throws "bad syntax: "type:name"; need "type:{need}"".
      */
     static String braceBody(String type, String name, String need) throws DictException {
-        String bad = "bad syntax: \"" + type + ":" + TableLines.printable(name) + "\"; need \"" + type + ":{" + need + "}\"";
+        String bad = "bad syntax: \"" + type + ":" + LogText.printable(name) + "\"; need \"" + type + ":{" + need + "}\"";
         if (!name.startsWith("{")) {
             throw new DictException(bad, false);
         }

@@ -9,7 +9,7 @@ import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictContext;
 import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFlag;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 import org.postern.core.config.PostfixLists;
 
 /** What unionmap: and pipemap: share: parsing "{type:name, ...}" and opening the members. */
@@ -26,10 +26,10 @@ final class Composite {
         try {
             specs = PostfixLists.split(body);
         } catch (IllegalArgumentException e) {
-            throw new DictException("bad syntax: \"" + type + ":" + TableLines.printable(name) + "\": " + e.getMessage(), false);
+            throw new DictException("bad syntax: \"" + type + ":" + LogText.printable(name) + "\": " + e.getMessage(), false);
         }
         if (specs.isEmpty() || specs.stream().anyMatch(s -> s.indexOf(':') <= 0)) {
-            throw new DictException("bad syntax: \"" + type + ":" + TableLines.printable(name) + "\"; need \""
+            throw new DictException("bad syntax: \"" + type + ":" + LogText.printable(name) + "\"; need \""
                     + type + ":{" + need + "}\"", false);
         }
         Set<DictFlag> nested = BuiltinTables.nestedFlags(flags);

@@ -11,7 +11,7 @@ import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
 import org.postern.api.dict.LookupResult;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   fail - every lookup is a temporary failure ("fail:maintenance").
@@ -42,7 +42,7 @@ public final class FailDictFactory implements DictFactory {
 
         @Override
         public LookupResult lookup(String key) {
-            return LookupResult.temporaryFailure("table fail:" + TableLines.printable(name) + ": lookup failed as configured");
+            return LookupResult.temporaryFailure("table fail:" + LogText.printable(name) + ": lookup failed as configured");
         }
     }
 }

@@ -12,7 +12,7 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 import org.postern.core.config.PostfixLists;
 
 /**
@@ -40,7 +40,7 @@ public final class InlineDictFactory implements DictFactory {
             for (String token : PostfixLists.split(body)) {
                 String entry = token.startsWith("{") ? PostfixLists.stripBraces(token) : token;
                 int eq = entry.indexOf('=');
-                String where = "\"inline:" + TableLines.printable(name) + "\"; need \"inline:{" + need + "}\"";
+                String where = "\"inline:" + LogText.printable(name) + "\"; need \"inline:{" + need + "}\"";
                 if (eq < 0) {
                     throw new DictException("missing '=' after attribute name: " + where, false);
                 }
@@ -50,15 +50,15 @@ public final class InlineDictFactory implements DictFactory {
                     throw new DictException("missing attribute name: " + where, false);
                 }
                 if (value.isEmpty()) {
-                    throw new DictException("empty value for \"" + TableLines.printable(key) + "\": " + where, false);
+                    throw new DictException("empty value for \"" + LogText.printable(key) + "\": " + where, false);
                 }
                 entries.put(BuiltinTables.fold(flags, key), value);
             }
         } catch (IllegalArgumentException e) {
-            throw new DictException("bad syntax: \"inline:" + TableLines.printable(name) + "\": " + e.getMessage(), false);
+            throw new DictException("bad syntax: \"inline:" + LogText.printable(name) + "\": " + e.getMessage(), false);
         }
         if (entries.isEmpty()) {
-            throw new DictException("empty table: \"inline:" + TableLines.printable(name) + "\"; need \"inline:{" + need + "}\"", false);
+            throw new DictException("empty table: \"inline:" + LogText.printable(name) + "\"; need \"inline:{" + need + "}\"", false);
         }
         return new MemoryDict("inline", name, flags, entries);
     }

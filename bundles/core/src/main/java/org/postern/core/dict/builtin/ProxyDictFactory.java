@@ -14,7 +14,7 @@ import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
 import org.postern.api.dict.LookupResult;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   proxy - a read-only, shared view of another table ("proxy:ldap:/etc/postern/users.cf").
@@ -35,11 +35,11 @@ public final class ProxyDictFactory implements DictFactory {
     public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
         int colon = name.indexOf(':');
         if (colon <= 0) {
-            throw new DictException("bad syntax: \"proxy:" + TableLines.printable(name) + "\"; need \"proxy:type:name\"", false);
+            throw new DictException("bad syntax: \"proxy:" + LogText.printable(name) + "\"; need \"proxy:type:name\"", false);
         }
         String type = name.substring(0, colon).strip();
         if (type.equalsIgnoreCase("proxy")) {
-            throw new DictException("proxy:" + TableLines.printable(name) + ": a proxy table cannot wrap another proxy table", false);
+            throw new DictException("proxy:" + LogText.printable(name) + ": a proxy table cannot wrap another proxy table", false);
         }
         return new ProxyDict(name, context.registry().open(name, BuiltinTables.nestedFlags(flags)));
     }

@@ -18,7 +18,7 @@ import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
 import org.postern.api.dict.LookupResult;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 import org.postern.core.config.PostfixLists;
 
 /**
@@ -63,24 +63,24 @@ public final class RandmapDictFactory implements DictFactory {
                     String digits = m.group(2);
                     weight = digits.length() > 9 ? 0 : Long.parseLong(digits);
                     if (weight < 1) {
-                        throw new DictException("randmap:" + TableLines.printable(name) + ": weight \"" + digits
+                        throw new DictException("randmap:" + LogText.printable(name) + ": weight \"" + digits
                                 + "\" must be a number from 1 to 999999999", false);
                     }
                     token = m.group(1);
                 }
                 String value = token.startsWith("{") ? PostfixLists.stripBraces(token) : token;
                 if (value.isEmpty()) {
-                    throw new DictException("randmap:" + TableLines.printable(name) + ": empty result is not allowed", false);
+                    throw new DictException("randmap:" + LogText.printable(name) + ": empty result is not allowed", false);
                 }
                 total += weight;
                 values.add(value);
                 cumulative.add(total);
             }
         } catch (IllegalArgumentException e) {
-            throw new DictException("bad syntax: \"randmap:" + TableLines.printable(name) + "\": " + e.getMessage(), false);
+            throw new DictException("bad syntax: \"randmap:" + LogText.printable(name) + "\": " + e.getMessage(), false);
         }
         if (values.isEmpty()) {
-            throw new DictException("bad syntax: \"randmap:" + TableLines.printable(name) + "\"; need \"randmap:{" + need + "}\"", false);
+            throw new DictException("bad syntax: \"randmap:" + LogText.printable(name) + "\"; need \"randmap:{" + need + "}\"", false);
         }
         return new RandmapDict(name, BuiltinTables.flags(flags, DictFlag.PATTERN), List.copyOf(values),
                 cumulative.stream().mapToLong(Long::longValue).toArray(), randomSource.get());

@@ -11,7 +11,7 @@ import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
 import org.postern.api.dict.LookupResult;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   static - every key finds the same value ("static:OK", "static:{ text with spaces }").
@@ -38,16 +38,16 @@ public final class StaticDictFactory implements DictFactory {
                     depth++;
                 } else if (c == '}' && --depth == 0 && i != name.length() - 1) {
                     throw new DictException("bad static:name syntax: syntax error after '}' in \""
-                            + TableLines.printable(name) + "\"", false);
+                            + LogText.printable(name) + "\"", false);
                 }
             }
             if (depth != 0 || !name.endsWith("}")) {
-                throw new DictException("bad static:name syntax: missing '}' in \"" + TableLines.printable(name) + "\"", false);
+                throw new DictException("bad static:name syntax: missing '}' in \"" + LogText.printable(name) + "\"", false);
             }
             value = name.substring(1, name.length() - 1).strip();
         }
         if (value.isEmpty()) {
-            throw new DictException("static:" + TableLines.printable(name) + ": empty result is not allowed", false);
+            throw new DictException("static:" + LogText.printable(name) + ": empty result is not allowed", false);
         }
         return new StaticDict(name, BuiltinTables.flags(flags, DictFlag.FIXED), value);
     }

@@ -20,6 +20,7 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
+import org.postern.api.support.LogText;
 import org.postern.api.support.TableLines;
 
 /**
@@ -54,7 +55,7 @@ public final class TexthashDictFactory implements DictFactory {
         try {
             file = Path.of(name);
         } catch (InvalidPathException e) {
-            throw new DictException("texthash:" + TableLines.printable(name) + ": bad file name", false, e);
+            throw new DictException("texthash:" + LogText.printable(name) + ": bad file name", false, e);
         }
         if (!file.isAbsolute() && context != null && context.configDirectory() != null) {
             file = context.configDirectory().resolve(file);
@@ -94,7 +95,7 @@ public final class TexthashDictFactory implements DictFactory {
         }
         key = BuiltinTables.fold(flags, key);
         if (entries.containsKey(key)) {
-            warnings.accept(where + "duplicate entry: \"" + TableLines.printable(key) + "\"");
+            warnings.accept(where + "duplicate entry: \"" + LogText.printable(key) + "\"");
             return;
         }
         entries.put(key, value);

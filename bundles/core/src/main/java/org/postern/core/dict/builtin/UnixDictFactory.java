@@ -11,7 +11,7 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   unix - the system user database ("unix:passwd.byname", "unix:group.byname").
@@ -49,7 +49,7 @@ public final class UnixDictFactory implements DictFactory {
         return switch (name) {
             case "passwd.byname" -> new UnixDict(name, passwd, 7, BuiltinTables.flags(flags, DictFlag.FIXED));
             case "group.byname" -> new UnixDict(name, group, 4, BuiltinTables.flags(flags, DictFlag.FIXED));
-            default -> throw new DictException("unknown table: unix:" + TableLines.printable(name)
+            default -> throw new DictException("unknown table: unix:" + LogText.printable(name)
                     + " (expecting unix:passwd.byname or unix:group.byname)", false);
         };
     }

@@ -10,6 +10,7 @@ import java.util.function.IntSupplier;
 
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.LookupResult;
+import org.postern.api.support.LogText;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.Expander;
@@ -293,7 +294,7 @@ final class Evaluation {
             try {
                 status = apply(r, replyName, replyClass, defAcl);
             } catch (LookupFailure f) {
-                RestrictionChecks.LOG.warn("warning: {}", Replies.forLog(f.getMessage()));
+                RestrictionChecks.LOG.warn("warning: {}", LogText.printable(f.getMessage()));
                 if (f.temporary) {
                     dictRetry(replyName);
                 }
@@ -441,7 +442,7 @@ final class Evaluation {
                 }
                 return DUNNO;
             default:
-                RestrictionChecks.LOG.warn("warning: unknown smtpd restriction: \"{}\"", Replies.forLog(name));
+                RestrictionChecks.LOG.warn("warning: unknown smtpd restriction: \"{}\"", LogText.printable(name));
                 serverError();
                 return DUNNO;
         }
@@ -459,7 +460,7 @@ final class Evaluation {
                 && errorClass != ErrorClass.DATA;
         if (code < 400 || code > 599 || !Replies.validDsn(dsn)) {
             RestrictionChecks.LOG.warn("warning: SMTP reply code configuration error: {} {} {}", code, dsn,
-                    Replies.forLog(text));
+                    LogText.printable(text));
             code = 450;
             dsn = "4.7.1";
             text = "Service unavailable";
@@ -520,7 +521,7 @@ final class Evaluation {
         try {
             return cfg.resolver.resolve(address);
         } catch (LookupFailure f) {
-            RestrictionChecks.LOG.warn("warning: {}", Replies.forLog(f.getMessage()));
+            RestrictionChecks.LOG.warn("warning: {}", LogText.printable(f.getMessage()));
             if (f.temporary) {
                 dictRetry(address);
             }
@@ -565,7 +566,7 @@ final class Evaluation {
     private void forbidAllowlist(String name, int status, String target) {
         if (!discard && status == OK) {
             RestrictionChecks.LOG.warn("warning: restriction {} returns OK for {}; this is not allowed for security "
-                    + "reasons; use DUNNO instead of OK if you want to make an exception", name, Replies.forLog(target));
+                    + "reasons; use DUNNO instead of OK if you want to make an exception", name, LogText.printable(target));
             serverError();
         }
     }
@@ -581,8 +582,8 @@ final class Evaluation {
         }
         String reason = r instanceof LookupResult.TemporaryFailure t ? t.reason()
                 : ((LookupResult.ConfigurationError) r).reason();
-        RestrictionChecks.LOG.warn("warning: {} lookup error for \"{}\": {}", table.spec(), Replies.forLog(key),
-                Replies.forLog(reason));
+        RestrictionChecks.LOG.warn("warning: {} lookup error for \"{}\": {}", table.spec(), LogText.printable(key),
+                LogText.printable(reason));
         return "451 4.3.5 Server configuration error";
     }
 
@@ -668,7 +669,7 @@ final class Evaluation {
                         prefix + " rejected: " + (d.text().isEmpty() ? "Access denied" : d.text()));
             }
             case "INFO":
-                RestrictionChecks.LOG.info("info: {} from {}: {}", where, namaddr, Replies.forLog(text));
+                RestrictionChecks.LOG.info("info: {} from {}: {}", where, namaddr, LogText.printable(text));
                 return DUNNO;
             case "WARN":
                 warnings.add("warn: " + Replies.printable(text, '_'));
@@ -679,7 +680,7 @@ final class Evaluation {
                 }
                 if (text.isEmpty() || text.indexOf(':') < 0) {
                     RestrictionChecks.LOG.warn("warning: access table {} entry \"{}\" requires transport:destination",
-                            table, Replies.forLog(datum));
+                            table, LogText.printable(datum));
                     return DUNNO;
                 }
                 actions.add(new MessageAction.Filter(text));
@@ -706,7 +707,7 @@ final class Evaluation {
                 }
                 if (text.indexOf('@') < 0) {
                     RestrictionChecks.LOG.warn("warning: access table {} entry \"{}\" requires user@domain target",
-                            table, Replies.forLog(datum));
+                            table, LogText.printable(datum));
                     return DUNNO;
                 }
                 actions.add(cmd.equals("BCC") ? new MessageAction.Bcc(text) : new MessageAction.Redirect(text));
@@ -735,7 +736,7 @@ final class Evaluation {
                 }
                 if (!isHeader(text)) {
                     RestrictionChecks.LOG.warn("warning: access table {} entry \"{}\" requires header: text", table,
-                            Replies.forLog(datum));
+                            LogText.printable(datum));
                     return DUNNO;
                 }
                 actions.add(new MessageAction.Prepend(text));
@@ -758,19 +759,19 @@ final class Evaluation {
         if (v.indexOf(':') >= 0) {
             RestrictionChecks.LOG.warn("warning: access table {} has entry with lookup table: {}; do not specify lookup "
                     + "tables inside SMTPD access maps; define a restriction class and specify its name instead.",
-                    table, Replies.forLog(v));
+                    table, LogText.printable(v));
             serverError();
         }
         if (recursion > 100) {
             RestrictionChecks.LOG.warn("warning: access table {} entry {} causes unreasonable recursion", table,
-                    Replies.forLog(v));
+                    LogText.printable(v));
             serverError();
         }
         List<Restriction> list;
         try {
             list = Restriction.parseList("access table " + table, PostfixLists.split(v), cfg.classNames, null);
         } catch (ConfigException | IllegalArgumentException e) {
-            RestrictionChecks.LOG.warn("warning: {}", Replies.forLog(e.getMessage()));
+            RestrictionChecks.LOG.warn("warning: {}", LogText.printable(e.getMessage()));
             serverError();
             return DUNNO;
         }
@@ -959,7 +960,7 @@ final class Evaluation {
     private DnsChecks.ListAnswer filtered(String spec, String query) {
         DnsChecks.ListAnswer a = cfg.dns.listLookup(query);
         if (a.soft()) {
-            RestrictionChecks.LOG.warn("warning: {}: RBL lookup error", Replies.forLog(query));
+            RestrictionChecks.LOG.warn("warning: {}: RBL lookup error", LogText.printable(query));
             return a;
         }
         int eq = spec.indexOf('=');
@@ -1039,7 +1040,7 @@ final class Evaluation {
             text = new Expander(raw::get).expand(template != null ? template : cfg.defaultRblReply);
         } catch (ConfigException e) {
             RestrictionChecks.LOG.warn("warning: bad rbl reply template for domain {}: {}", domain,
-                    Replies.forLog(e.getMessage()));
+                    LogText.printable(e.getMessage()));
             try {
                 text = new Expander(raw::get).expand(cfg.defaultRblReply);
             } catch (ConfigException e2) {
@@ -1049,7 +1050,7 @@ final class Evaluation {
         }
         if (text.length() < 4 || (text.charAt(0) != '4' && text.charAt(0) != '5') || !Character.isDigit(text.charAt(1))
                 || !Character.isDigit(text.charAt(2)) || text.charAt(3) != ' ') {
-            RestrictionChecks.LOG.warn("warning: rbl response code configuration error: {}", Replies.forLog(text));
+            RestrictionChecks.LOG.warn("warning: rbl response code configuration error: {}", LogText.printable(text));
             return reject(ErrorClass.POLICY, 450, "4.7.1", "Service unavailable");
         }
         int code = Integer.parseInt(text.substring(0, 3));
@@ -1088,7 +1089,7 @@ final class Evaluation {
             return maps.find(r.localPart(), r.domain(), cfg.recipientDelimiter,
                     r.addressClass() == AddressClass.LOCAL) != null;
         } catch (LookupFailure f) {
-            RestrictionChecks.LOG.warn("warning: {}: {}", maps.parameter(), Replies.forLog(f.getMessage()));
+            RestrictionChecks.LOG.warn("warning: {}: {}", maps.parameter(), LogText.printable(f.getMessage()));
             if (f.temporary) {
                 dictRetry(replyName);
             }

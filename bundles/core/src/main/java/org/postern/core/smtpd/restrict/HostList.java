@@ -14,6 +14,7 @@ import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dict.LookupResult;
 import org.postern.api.support.IpAddresses;
+import org.postern.api.support.LogText;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixLists;
@@ -124,7 +125,7 @@ final class HostList {
                     continue;
                 }
                 if (token.startsWith("[") || token.indexOf('/') >= 0) {
-                    throw new ConfigException(parameter + ": bad net/mask pattern: \"" + Replies.forLog(token) + "\"");
+                    throw new ConfigException(parameter + ": bad net/mask pattern: \"" + LogText.printable(token) + "\"");
                 }
             }
             out.add(new Entry(negated, new NamePattern(token.toLowerCase(Locale.ROOT))));

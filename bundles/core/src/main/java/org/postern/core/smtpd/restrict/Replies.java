@@ -88,12 +88,4 @@ final class Replies {
         return b.toString();
     }
 
-    /** For log lines and warnings: at most 100 characters, CR/LF escaped. */
-    static String forLog(String text) {
-        if (text == null) {
-            return "";
-        }
-        String t = text.length() > 100 ? text.substring(0, 100) + "..." : text;
-        return t.replace("\r", "\\r").replace("\n", "\\n");
-    }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictRegistry;
+import org.postern.api.support.LogText;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixLists;
 
@@ -79,7 +80,7 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
                 if (i + 1 >= tokens.size() || tokens.get(i + 1).indexOf(':') < 0) {
                     String bad = i + 1 < tokens.size() ? tokens.get(i + 1) : "";
                     throw new ConfigException(where + ": restriction " + lower + ": bad argument \""
-                            + Replies.forLog(bad) + "\": need maptype:mapname");
+                            + LogText.printable(bad) + "\": need maptype:mapname");
                 }
                 String spec = tokens.get(++i);
                 out.add(new Restriction(Kind.BUILTIN, lower, spec, open(where, spec, dicts)));
@@ -93,7 +94,7 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
                 if (domain.isEmpty() || domain.indexOf(':') >= 0 || SIMPLE.contains(arg.toLowerCase(Locale.ROOT))
                         || TABLE.contains(arg.toLowerCase(Locale.ROOT))) {
                     throw new ConfigException(where + ": restriction " + lower + " requires domain name argument, not \""
-                            + Replies.forLog(arg) + "\"");
+                            + LogText.printable(arg) + "\"");
                 }
                 if (eq >= 0) {
                     String problem = DnsChecks.filterError(arg.substring(eq + 1));
@@ -107,7 +108,7 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
             } else if (classNames.contains(token)) {
                 out.add(new Restriction(Kind.CLASS, token, null, null));
             } else {
-                throw new ConfigException(where + ": unknown restriction \"" + Replies.forLog(token) + "\"");
+                throw new ConfigException(where + ": unknown restriction \"" + LogText.printable(token) + "\"");
             }
         }
         return List.copyOf(out);
@@ -115,7 +116,7 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
 
     private static Dict open(String where, String token, DictRegistry dicts) throws ConfigException {
         if (dicts == null) {
-            throw new ConfigException(where + ": a lookup table is not allowed here: " + Replies.forLog(token));
+            throw new ConfigException(where + ": a lookup table is not allowed here: " + LogText.printable(token));
         }
         String spec = token;
         if (PostfixLists.isGroup(token)) {
@@ -128,7 +129,7 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
         }
         int colon = spec.indexOf(':');
         if (colon <= 0) {
-            throw new ConfigException(where + ": bad table \"" + Replies.forLog(token) + "\": need maptype:mapname");
+            throw new ConfigException(where + ": bad table \"" + LogText.printable(token) + "\": need maptype:mapname");
         }
         return dicts.open(spec, EnumSet.of(DictFlag.FOLD_CASE));
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.support.LogText;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigEntry;
 import org.postern.core.config.ConfigException;
@@ -281,7 +282,7 @@ public final class RestrictionChecks implements SmtpdChecks {
         try {
             return new Evaluation(this, stage, facts).run();
         } catch (RuntimeException e) {
-            LOG.warn("warning: restriction evaluation failed at {}: {}", stage, Replies.forLog(String.valueOf(e)), e);
+            LOG.warn("warning: restriction evaluation failed at {}: {}", stage, LogText.printable(String.valueOf(e)), e);
             return new CheckResult(CheckResult.Verdict.DEFER, new SmtpReply(451, "4.3.5", "Server configuration error"),
                     List.of(), List.of());
         }
@@ -329,7 +330,7 @@ public final class RestrictionChecks implements SmtpdChecks {
             return def;
         }
         if (!HostNames.allDigits(v) || v.length() != 3) {
-            throw new ConfigException(where(config, name) + ": bad numerical value: " + Replies.forLog(v));
+            throw new ConfigException(where(config, name) + ": bad numerical value: " + LogText.printable(v));
         }
         return Integer.parseInt(v);
     }
@@ -342,7 +343,7 @@ public final class RestrictionChecks implements SmtpdChecks {
         switch (v.toLowerCase(Locale.ROOT)) {
             case "defer_if_permit": return true;
             case "defer": return false;
-            default: throw new ConfigException("bad configuration: " + name + " = " + Replies.forLog(v));
+            default: throw new ConfigException("bad configuration: " + name + " = " + LogText.printable(v));
         }
     }
 

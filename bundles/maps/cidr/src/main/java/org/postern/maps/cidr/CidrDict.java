@@ -14,6 +14,7 @@ import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.LookupResult;
 import org.postern.api.support.IpAddresses;
+import org.postern.api.support.LogText;
 import org.postern.api.support.TableLines;
 
 /**
@@ -169,14 +170,14 @@ final class CidrDict implements Dict {
         if (pattern.startsWith("[")) {
             int close = pattern.indexOf(']');
             if (close < 0) {
-                throw new BadRule("missing ']' character after \"" + TableLines.printable(pattern) + "\"");
+                throw new BadRule("missing ']' character after \"" + LogText.printable(pattern) + "\"");
             }
             network = pattern.substring(1, close);
             String after = pattern.substring(close + 1);
             if (after.startsWith("/")) {
                 mask = after.substring(1);
             } else if (!after.isEmpty()) {
-                throw new BadRule("garbage after \"" + TableLines.printable(pattern.substring(0, close + 1)) + "\"");
+                throw new BadRule("garbage after \"" + LogText.printable(pattern.substring(0, close + 1)) + "\"");
             } else if (network.indexOf('/') >= 0) {         // "[addr/len]"
                 mask = network.substring(network.indexOf('/') + 1);
                 network = network.substring(0, network.indexOf('/'));
@@ -186,7 +187,7 @@ final class CidrDict implements Dict {
             network = slash < 0 ? pattern : pattern.substring(0, slash);
             mask = slash < 0 ? null : pattern.substring(slash + 1);
         }
-        String shown = TableLines.printable(pattern);
+        String shown = LogText.printable(pattern);
         byte[] address = IpAddresses.parse(network);
         if (mask == null) {
             if (address == null) {

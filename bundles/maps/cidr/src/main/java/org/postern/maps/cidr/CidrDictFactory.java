@@ -15,6 +15,7 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictType;
+import org.postern.api.support.LogText;
 import org.postern.api.support.TableLines;
 
 /**
@@ -46,9 +47,9 @@ public final class CidrDictFactory implements DictFactory {
         }
         if (name.startsWith("{")) {
             try {
-                return CidrDict.parse(name, "cidr:" + TableLines.printable(name), TableLines.inline(name), flags, warnings);
+                return CidrDict.parse(name, "cidr:" + LogText.printable(name), TableLines.inline(name), flags, warnings);
             } catch (IllegalArgumentException e) {
-                throw new DictException("cidr:" + TableLines.printable(name) + ": " + e.getMessage(), false);
+                throw new DictException("cidr:" + LogText.printable(name) + ": " + e.getMessage(), false);
             }
         }
         Path file = Path.of(name);

@@ -21,6 +21,7 @@ import org.postern.api.dict.DictContext;
 import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.LookupResult;
+import org.postern.api.support.LogText;
 import org.postern.api.support.TableLines;
 
 /**
@@ -106,15 +107,15 @@ final class PatternDict implements Dict {
             try {
                 lines = TableLines.inline(name);
             } catch (IllegalArgumentException e) {
-                throw new DictException(type + ":" + TableLines.printable(name) + ": " + e.getMessage(), false);
+                throw new DictException(type + ":" + LogText.printable(name) + ": " + e.getMessage(), false);
             }
-            return parse(dialect, name, type + ":" + TableLines.printable(name), lines, flags, warnings);
+            return parse(dialect, name, type + ":" + LogText.printable(name), lines, flags, warnings);
         }
         Path file;
         try {
             file = Path.of(name);
         } catch (InvalidPathException e) {
-            throw new DictException(type + ":" + TableLines.printable(name) + ": bad file name", false, e);
+            throw new DictException(type + ":" + LogText.printable(name) + ": bad file name", false, e);
         }
         if (!file.isAbsolute() && context != null && context.configDirectory() != null) {
             file = context.configDirectory().resolve(file);
@@ -151,7 +152,7 @@ final class PatternDict implements Dict {
                 if (isKeyword(text, "if")) {
                     Parsed p = parseExpr(dialect, text.substring(2).stripLeading(), utf8, warn);
                     if (!p.rest().isBlank()) {
-                        warn.accept("ignoring extra text after IF statement: \"" + TableLines.printable(p.rest().strip()) + "\"");
+                        warn.accept("ignoring extra text after IF statement: \"" + LogText.printable(p.rest().strip()) + "\"");
                     }
                     open.push(new Open(p.expr(), new ArrayList<>(), line.number()));
                 } else if (isKeyword(text, "endif")) {
@@ -286,7 +287,7 @@ final class PatternDict implements Dict {
             }
             return new Parsed(new Expr(Pattern.compile(translated, javaFlags), anchored, match), text.substring(i));
         } catch (PatternSyntaxException e) {
-            throw new BadRule("error in regex \"" + TableLines.printable(regex) + "\": " + e.getDescription());
+            throw new BadRule("error in regex \"" + LogText.printable(regex) + "\": " + e.getDescription());
         }
     }
 
@@ -312,7 +313,7 @@ final class PatternDict implements Dict {
             return value == null ? LookupResult.notFound() : LookupResult.found(value);
         } catch (StackOverflowError e) {
             return LookupResult.temporaryFailure(spec() + ": regular expression too complex for key \""
-                    + TableLines.printable(key) + "\"");
+                    + LogText.printable(key) + "\"");
         }
     }
 

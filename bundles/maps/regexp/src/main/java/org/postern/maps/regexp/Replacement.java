@@ -4,7 +4,7 @@ package org.postern.maps.regexp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.MatchResult;
-import org.postern.api.support.TableLines;
+import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   The result text of a regexp/pcre rule, with $1, ${1}, $(1) and $$ substitutions.
@@ -38,7 +38,7 @@ final class Replacement {
                 continue;
             }
             if (i + 1 >= n) {
-                throw new IllegalArgumentException("empty macro name: \"" + TableLines.printable(text) + "\"");
+                throw new IllegalArgumentException("empty macro name: \"" + LogText.printable(text) + "\"");
             }
             char d = text.charAt(++i);
             String name;
@@ -48,7 +48,7 @@ final class Replacement {
             } else if (d == '{' || d == '(') {
                 int close = text.indexOf(d == '{' ? '}' : ')', i);
                 if (close < 0) {
-                    throw new IllegalArgumentException("truncated macro reference: \"" + TableLines.printable(text.substring(i - 1)) + "\"");
+                    throw new IllegalArgumentException("truncated macro reference: \"" + LogText.printable(text.substring(i - 1)) + "\"");
                 }
                 name = text.substring(i + 1, close);
                 i = close;
@@ -61,10 +61,10 @@ final class Replacement {
                 i--;
             }
             if (name.isEmpty()) {
-                throw new IllegalArgumentException("empty macro name: \"" + TableLines.printable(text) + "\"");
+                throw new IllegalArgumentException("empty macro name: \"" + LogText.printable(text) + "\"");
             }
             if (!name.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-                throw new IllegalArgumentException("non-numeric replacement index \"" + TableLines.printable(name) + "\"");
+                throw new IllegalArgumentException("non-numeric replacement index \"" + LogText.printable(name) + "\"");
             }
             if (lit.length() > 0) {
                 parts.add(lit.toString());
