@@ -2,10 +2,14 @@
 /**
  * Helpers every table plugin needs and none should write again: Postfix's logical-line
  * reading of table files ({@link org.postern.api.support.TableLines}) and strict IP address
- * text handling like inet_pton/inet_ntop ({@link org.postern.api.support.IpAddresses}).
+ * text handling like inet_pton/inet_ntop ({@link org.postern.api.support.IpAddresses}), and
+ * what networked tables share: their configuration file ({@link org.postern.api.support.TableConfig}),
+ * query expansion ({@link org.postern.api.support.QueryTemplate}), the "domain" filter
+ * ({@link org.postern.api.support.DomainFilter}) and result collection with expansion_limit
+ * ({@link org.postern.api.support.ResultList}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.postern.api.support;
 
 import org.osgi.annotation.bundle.Export;
