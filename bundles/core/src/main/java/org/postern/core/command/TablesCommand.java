@@ -30,6 +30,9 @@ public class TablesCommand extends PosternAction {
             String more = t.providers() > 1 ? " (+" + (t.providers() - 1) + " standby)" : "";
             out.printf("%-12s %s%s%n", t.type(), t.bundle(), more);
         }
+        for (DictInventory.TableStatistics t : inventory.statistics()) {
+            out.printf("%s: %s%n", t.spec(), t.statistics());
+        }
         List<PluginCompatibility.Problem> problems = PluginCompatibility.problems(bundleContext);
         for (PluginCompatibility.Problem p : problems) {
             out.printf("not resolved: %s [%d]: requires %s; installed: %s%n",

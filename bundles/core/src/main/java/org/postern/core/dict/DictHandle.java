@@ -97,6 +97,11 @@ final class DictHandle implements Dict {
         return required().delete(key);
     }
 
+    /** The open table's statistics, or null when it keeps none or is not open. */
+    String statistics() {
+        return delegate instanceof DictStatistics counting ? counting.statistics() : null;
+    }
+
     /** Handles are shared; closing one does nothing. The registry closes the table behind it. */
     @Override
     public void close() {

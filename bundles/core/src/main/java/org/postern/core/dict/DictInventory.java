@@ -16,6 +16,13 @@ public interface DictInventory {
     record TypeInfo(String type, String bundle, int providers) {
     }
 
+    /** An open table that counts its work (cache:), and what it counted. */
+    record TableStatistics(String spec, String statistics) {
+    }
+
+    /** The open tables that keep statistics, sorted by spec. */
+    List<TableStatistics> statistics();
+
     /** The table types with at least one factory, sorted by type. */
     List<TypeInfo> types();
 

@@ -144,6 +144,20 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
     }
 
     @Override
+    public List<TableStatistics> statistics() {
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+        for (DictHandle handle : handles.values()) {
+            String counted = handle.statistics();
+            if (counted != null) {
+                sorted.merge(handle.spec(), counted, (a, b) -> a + "; " + b);
+            }
+        }
+        List<TableStatistics> list = new ArrayList<>();
+        sorted.forEach((spec, counted) -> list.add(new TableStatistics(spec, counted)));
+        return list;
+    }
+
+    @Override
     public Dict openFresh(String spec, Set<DictFlag> flags, Consumer<String> warnings) throws DictException {
         DictSpec parsed;
         try {

@@ -8,21 +8,33 @@ package org.postern.core.dict;
  */
 public record DictSpec(String type, String name) {
 
-    /** @throws IllegalArgumentException when there is no {@code type:} prefix */
+    /**
+     * Also accepts options glued to the type, {@code cache{ttl=30s}:ldap:/x.cf} and
+     * {@code filtermap{2}:mysql:/y.cf}: the same as {@code cache:{ttl=30s}:ldap:/x.cf}.
+     *
+     * @throws IllegalArgumentException when there is no {@code type:} prefix
+     */
     public static DictSpec parse(String spec) {
         String s = spec.strip();
+        int brace = s.indexOf('{');
         int colon = s.indexOf(':');
+        if (brace > 0 && (colon < 0 || brace < colon)) {
+            return new DictSpec(checkedType(spec, s.substring(0, brace)), s.substring(brace));
+        }
         if (colon <= 0) {
             throw new IllegalArgumentException("table \"" + spec + "\": need \"type:name\"");
         }
-        String type = s.substring(0, colon);
+        return new DictSpec(checkedType(spec, s.substring(0, colon)), s.substring(colon + 1));
+    }
+
+    private static String checkedType(String spec, String type) {
         for (int i = 0; i < type.length(); i++) {
             char c = type.charAt(i);
             if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) {
                 throw new IllegalArgumentException("table \"" + spec + "\": bad table type \"" + type + "\"");
             }
         }
-        return new DictSpec(type.toLowerCase(java.util.Locale.ROOT), s.substring(colon + 1));
+        return type.toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

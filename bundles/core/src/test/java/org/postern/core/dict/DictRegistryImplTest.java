@@ -153,5 +153,7 @@ class DictRegistryImplTest {
     void specShouldSplitAtFirstColon() {
         assertThat(DictSpec.parse("proxy:ldap:/etc/x.cf")).isEqualTo(new DictSpec("proxy", "ldap:/etc/x.cf"));
         assertThat(DictSpec.parse("inline:{a=b}")).isEqualTo(new DictSpec("inline", "{a=b}"));
+        assertThat(DictSpec.parse("filtermap{2}:mysql:/etc/x.cf")).isEqualTo(new DictSpec("filtermap", "{2}:mysql:/etc/x.cf"));
+        assertThat(DictSpec.parse("cache{ttl=5s}:ldap:x")).isEqualTo(DictSpec.parse("cache:{ttl=5s}:ldap:x"));
     }
 }
