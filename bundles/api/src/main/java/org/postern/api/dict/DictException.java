@@ -27,4 +27,17 @@ public class DictException extends Exception {
     public static DictException unsupported(Dict dict, String operation) {
         return new DictException(dict.type() + ":" + dict.name() + ": " + operation + " is not supported by this table type", false);
     }
+
+    /**
+     * Thrown by the default {@link DictFactory#create}; core prefixes the type, giving Postfix's
+     * "unsupported dictionary type: cidr does not support bulk-mode creation."
+     *
+     * @since 1.1
+     */
+    public static DictException cannotCreate() {
+        return new DictException(CANNOT_CREATE, false);
+    }
+
+    /** The message of {@link #cannotCreate()}. @since 1.1 */
+    public static final String CANNOT_CREATE = "does not support bulk-mode creation.";
 }

@@ -20,4 +20,15 @@ public interface DictFactory {
      * the registry then answers every lookup with a temporary failure and logs one warning.
      */
     Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException;
+
+    /**
+     * Starts building a new version of the indexed table {@code name} (postmap, postalias).
+     * The live table stays as it is until {@link DictWriter#commit()}. Table types that are
+     * not built from a source file (cidr, ldap, ...) keep this default, which refuses.
+     *
+     * @since 1.1
+     */
+    default DictWriter create(String name, Set<DictFlag> flags, DictContext context) throws DictException {
+        throw DictException.cannotCreate();
+    }
 }
