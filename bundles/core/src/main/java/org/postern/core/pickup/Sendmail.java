@@ -133,42 +133,43 @@ public final class Sendmail {
             if (!a.startsWith("-") || a.length() < 2) {
                 break;
             }
-            char opt = a.charAt(1);
-            String value = null;
-            if (WITH_VALUE.indexOf(opt) >= 0) {
-                if (a.length() > 2) {
-                    value = a.substring(2);
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
-                } else {
-                    throw new UsageException("option requires an argument -- " + opt);
-                }
-            } else if (a.length() > 2) {
-                throw new UsageException("usage: sendmail [-f sender] [-t] [-i] [-F fullname] [--] recipient ...: "
-                        + "unsupported option " + a);
-            }
             i++;
-            switch (opt) {
-                case 'f', 'r' -> sender = value;
-                case 'F' -> fullName = value;
-                case 't' -> extract = true;
-                case 'i' -> ignoreDots = true;
-                case 'o' -> {
-                    // -oi / -o i: dots are data; every other -o option is ignored, as Postfix does.
-                    if (value.startsWith("i")) {
-                        ignoreDots = true;
+            // getopt(3) clusters, as Postfix's sendmail: "-ti" is -t -i; "-tfjoe" is -t -f joe.
+            for (int c = 1; c < a.length(); c++) {
+                char opt = a.charAt(c);
+                String value = null;
+                if (WITH_VALUE.indexOf(opt) >= 0) {
+                    if (c + 1 < a.length()) {
+                        value = a.substring(c + 1);
+                    } else if (i < args.size()) {
+                        value = args.get(i++);
+                    } else {
+                        throw new UsageException("option requires an argument -- " + opt);
                     }
+                    c = a.length();
                 }
-                case 'b' -> {
-                    if (!value.equals("m")) {
-                        throw new UsageException("unsupported: -b" + value + " (only -bm, deliver mail, is implemented)");
+                switch (opt) {
+                    case 'f', 'r' -> sender = value;
+                    case 'F' -> fullName = value;
+                    case 't' -> extract = true;
+                    case 'i' -> ignoreDots = true;
+                    case 'o' -> {
+                        // -oi / -o i: dots are data; every other -o option is ignored, as Postfix does.
+                        if (value.startsWith("i")) {
+                            ignoreDots = true;
+                        }
                     }
+                    case 'b' -> {
+                        if (!value.equals("m")) {
+                            throw new UsageException("unsupported: -b" + value + " (only -bm, deliver mail, is implemented)");
+                        }
+                    }
+                    case 'q' -> throw new UsageException("unsupported: -q (use postqueue -f)");
+                    // Accepted and ignored, as Postfix's sendmail does or as not applicable here.
+                    case 'A', 'B', 'C', 'L', 'N', 'O', 'R', 'V', 'X', 'e', 'h', 'p', 'c', 'm', 'n', 'v', 'U', 'G', 'I', 'x' -> {
+                    }
+                    default -> throw new UsageException("illegal option -- " + opt);
                 }
-                case 'q' -> throw new UsageException("unsupported: -q (use postqueue -f)");
-                // Accepted and ignored, as Postfix's sendmail does or as not applicable here.
-                case 'A', 'B', 'C', 'L', 'N', 'O', 'R', 'V', 'X', 'e', 'h', 'p', 'c', 'm', 'n', 'v', 'U', 'G', 'I', 'x' -> {
-                }
-                default -> throw new UsageException("illegal option -- " + opt);
             }
         }
         recipients.addAll(args.subList(Math.min(i, args.size()), args.size()));

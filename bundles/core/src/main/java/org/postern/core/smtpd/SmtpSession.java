@@ -189,7 +189,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 }
             }
         }
-        if (cx.dns() == null || clientIp == null) {
+        if (cx.dns() == null || clientIp == null || !cx.settings().peernameLookup()) {
+            // No lookup: the name stays "unknown" with a permanent status, as Postfix's smtpd_peername_lookup = no.
             connected();
             return;
         }

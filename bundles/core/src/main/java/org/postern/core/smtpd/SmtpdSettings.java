@@ -48,7 +48,9 @@ public record SmtpdSettings(
         /* smtpd_authorized_xforward_hosts (empty); addresses and networks only */
         NetworkList xforwardHosts,
         /* not in ParameterTable: smtpd_discard_ehlo_keywords, default empty */
-        EhloKeywords discardEhloKeywords) {
+        EhloKeywords discardEhloKeywords,
+        /* smtpd_peername_lookup (yes): no means the client is "unknown" without a DNS query */
+        boolean peernameLookup) {
 
     public static SmtpdSettings from(PostfixConfig c) {
         NetworkList mynetworks = NetworkList.parse(c.list("mynetworks"));
@@ -83,7 +85,8 @@ public record SmtpdSettings(
                         "smtpd_client_event_limit_exceptions"))).orElse(mynetworks),
                 NetworkList.parse(c.list("smtpd_authorized_xclient_hosts")),
                 NetworkList.parse(c.list("smtpd_authorized_xforward_hosts")),
-                EhloKeywords.parse(PostfixLists.split(c.find("smtpd_discard_ehlo_keywords").orElse(""))));
+                EhloKeywords.parse(PostfixLists.split(c.find("smtpd_discard_ehlo_keywords").orElse(""))),
+                c.bool("smtpd_peername_lookup"));
     }
 
     /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt). */

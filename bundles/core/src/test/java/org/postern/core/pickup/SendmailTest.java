@@ -174,6 +174,19 @@ class SendmailTest {
     }
 
     @Test
+    void parseOptionClustersLikeGetopt() throws Exception {
+        Sendmail.Options ti = Sendmail.parse(List.of("-ti", "rcpt@example.com"));
+        assertThat(ti.extractRecipients()).isTrue();
+        assertThat(ti.ignoreDots()).isTrue();
+        assertThat(ti.recipients()).containsExactly("rcpt@example.com");
+        Sendmail.Options tf = Sendmail.parse(List.of("-itfjoe@example.org"));
+        assertThat(tf.sender()).isEqualTo("joe@example.org");
+        assertThat(tf.ignoreDots()).isTrue();
+        assertThat(Sendmail.parse(List.of("-tf", "ann@example.org", "x")).sender()).isEqualTo("ann@example.org");
+        assertThatThrownBy(() -> Sendmail.parse(List.of("-tz"))).hasMessage("illegal option -- z");
+    }
+
+    @Test
     void queueWriteFailureIsTempfail() throws Exception {
         queue.failCommit = new IOException("disk full");
         assertThat(send("\nx\n", "bob@example.org")).isEqualTo(75);

@@ -107,6 +107,18 @@ class SmtpServerTest {
     }
 
     @Test
+    void peernameLookupNoShouldLeaveTheClientUnknownWithoutAsking() throws Exception {
+        ZoneTableResolver dns = new ZoneTableResolver().host("loopback.example", "127.0.0.1");
+        server = new SmtpServer("smtp", new InetSocketAddress("127.0.0.1", 0), TestConfigs.config("smtpd_peername_lookup = no"),
+                checks, queue, tlsDirectory, null, null, null, null, dns);
+        InetSocketAddress a = server.start();
+        Transport.send(message(Session.getInstance(props(a))));
+        awaitCommitted(1);
+        assertThat(queue.committed.get(0).envelope().attributes()).containsEntry("client_name", "unknown");
+        assertThat(dns.questions).isEmpty();
+    }
+
+    @Test
     void angusMailShouldUseStarttls() throws Exception {
         InetSocketAddress a = start("smtpd_tls_security_level = may");
         Properties p = props(a);
