@@ -388,6 +388,11 @@ public final class Expander {
         return level;
     }
 
+    /** Compares two compatibility levels ("3.6" > "2"); throws ExpansionError when malformed. */
+    static int compareLevels(String a, String b) {
+        return compareLevels(parseLevel(a), parseLevel(b));
+    }
+
     private static int compareLevels(BigInteger[] a, BigInteger[] b) {
         for (int i = 0; i < 3; i++) {
             int c = a[i].compareTo(b[i]);

@@ -66,6 +66,29 @@ public final class ParameterTable {
         return byName.values();
     }
 
+    /** mynetworks from mynetworks_style (its default depends on compatibility_level, as in Postfix). */
+    private static String mynetworks(ConfigEnvironment env, Function<String, String> mainCf) {
+        String style = mainCf.apply("mynetworks_style");
+        if (style == null || style.isBlank()) {
+            style = compatibilityBelow2(mainCf.apply("compatibility_level")) ? "subnet" : "host";
+        }
+        return LocalNetworks.mynetworks(style.strip(), listOf(mainCf, "inet_interfaces", "all"),
+                listOf(mainCf, "inet_protocols", "all"), LocalNetworks.enumerate());
+    }
+
+    private static boolean compatibilityBelow2(String level) {
+        try {
+            return level == null || Expander.compareLevels(level.strip(), "2") < 0;
+        } catch (RuntimeException e) {
+            return true;   // malformed: postconf reports it; the conservative (Postfix 0) default here
+        }
+    }
+
+    private static java.util.List<String> listOf(Function<String, String> mainCf, String name, String defaultValue) {
+        String value = mainCf.apply(name);
+        return PostfixLists.split(value == null ? defaultValue : value.toLowerCase(java.util.Locale.ROOT));
+    }
+
     private static String myhostname(ConfigEnvironment env, Function<String, String> mainCf) {
         String host = env.hostname();
         if (host.indexOf('.') >= 0) {
@@ -91,9 +114,7 @@ public final class ParameterTable {
                 dynamic("mydomain", ParameterType.STRING, ParameterTable::mydomain),
                 string("myorigin", "$myhostname"),
                 list("mydestination", "$myhostname, localhost.$mydomain, localhost"),
-                // Postern differs: Postfix lists the host's own networks (mynetworks_style);
-                // Postern does not enumerate interfaces and trusts loopback only.
-                list("mynetworks", "127.0.0.0/8 [::1]/128"),
+                dynamic("mynetworks", ParameterType.LIST, ParameterTable::mynetworks),
                 string("mynetworks_style", "${{$compatibility_level} <level {2} ? {subnet} : {host}}")
                         .withAllowed("host", "subnet", "class"),
                 list("inet_interfaces", "all"),

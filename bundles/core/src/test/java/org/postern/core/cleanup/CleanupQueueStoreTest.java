@@ -42,7 +42,8 @@ class CleanupQueueStoreTest {
 
     private CleanupQueueStore cleanup(String... mainCf) throws Exception {
         List<String> lines = new ArrayList<>(List.of("myhostname = mx.example.com", "mydomain = example.com",
-                "mydestination = $myhostname, localhost"));
+                "mydestination = $myhostname, localhost",
+                "mynetworks = 127.0.0.0/8"));   // not this machine's networks: REMOTE must stay remote
         lines.addAll(Arrays.asList(mainCf));
         PostfixConfig config = PostfixConfig.of(ParameterTable.standard(),
                 new ConfigEnvironment(Path.of("/etc/postern"), Path.of("/var/lib/postern"), "mx.example.com"),

@@ -20,10 +20,11 @@ final class TestConfigs {
 
     static PostfixConfig config(String... lines) {
         try {
-            String[] all = new String[lines.length + 2];
+            String[] all = new String[lines.length + 3];
             all[0] = "myhostname = mx.example.test";
             all[1] = "compatibility_level = 3.6";
-            System.arraycopy(lines, 0, all, 2, lines.length);
+            all[2] = "mynetworks = 127.0.0.0/8 [::1]/128";   // not this machine's own networks (mynetworks_style)
+            System.arraycopy(lines, 0, all, 3, lines.length);
             return PostfixConfig.of(ParameterTable.standard(), ENV, MainCf.parse(Path.of("/x/main.cf"), List.of(all)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
