@@ -2,6 +2,7 @@
 package org.postern.itest;
 
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -58,6 +59,9 @@ public abstract class PosternKarafSupport {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "0"),
             // Pitfall 1: the test runs inside Karaf; pass what it needs explicitly.
             systemProperty("postern.demoBundle").value(requiredProperty("postern.demoBundle")),
+            // Pax Exam does not source bin/setenv: the lmdb: plugin's flags (lmdbjava), as there.
+            vmOption("--add-opens=java.base/java.nio=ALL-UNNAMED"),
+            vmOption("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
         };
     }
 

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFlag;
+import org.postern.api.dict.DictWriter;
 
 /** What the registry tells administrators (postern:tables, postern:postmap); core-internal. */
 public interface DictInventory {
@@ -31,4 +32,11 @@ public interface DictInventory {
      * warnings about the table's source to {@code warnings}. The caller closes it.
      */
     Dict openFresh(String spec, Set<DictFlag> flags, Consumer<String> warnings) throws DictException;
+
+    /**
+     * Starts building a new version of an indexed table (postmap file, postalias file). Types
+     * that cannot be built fail with Postfix's "unsupported dictionary type: cidr does not
+     * support bulk-mode creation."
+     */
+    DictWriter createFresh(String spec, Set<DictFlag> flags, Consumer<String> warnings) throws DictException;
 }

@@ -27,6 +27,7 @@ import org.postern.api.dict.DictException;
 import org.postern.api.dict.DictFactory;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictRegistry;
+import org.postern.api.dict.DictWriter;
 import org.postern.api.dict.LookupResult;
 import org.postern.core.runtime.RuntimePaths;
 import org.slf4j.Logger;
@@ -168,17 +169,43 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
         return openNow(parsed, flags, new Context(context.configDirectory(), this, warnings));
     }
 
+    @Override
+    public DictWriter createFresh(String spec, Set<DictFlag> flags, Consumer<String> warnings) throws DictException {
+        DictSpec parsed;
+        try {
+            parsed = DictSpec.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new DictException(e.getMessage(), false);
+        }
+        DictFactory factory = factory(parsed.type());
+        try {
+            DictWriter writer = factory.create(parsed.name(), flags, new Context(context.configDirectory(), this, warnings));
+            if (writer == null) {
+                throw new DictException(parsed + ": table factory returned nothing", true);
+            }
+            return writer;
+        } catch (DictException e) {
+            if (DictException.CANNOT_CREATE.equals(e.getMessage())) {
+                throw new DictException(unsupported(parsed.type()) + " " + e.getMessage(), false, e);
+            }
+            throw e;
+        }
+    }
+
     // --- internals ------------------------------------------------------------------------
 
-    private Dict openNow(DictSpec spec, Set<DictFlag> flags, DictContext openContext) throws DictException {
-        DictFactory factory;
+    private DictFactory factory(String type) throws DictException {
         synchronized (providers) {
-            TreeSet<DictProvider> set = providers.get(spec.type());
+            TreeSet<DictProvider> set = providers.get(type);
             if (set == null) {
-                throw new DictException(unsupported(spec.type()), true);
+                throw new DictException(unsupported(type), true);
             }
-            factory = set.first().factory();
+            return set.first().factory();
         }
+    }
+
+    private Dict openNow(DictSpec spec, Set<DictFlag> flags, DictContext openContext) throws DictException {
+        DictFactory factory = factory(spec.type());
         try {
             Dict dict = factory.open(spec.name(), flags, openContext);
             if (dict == null) {

@@ -38,30 +38,39 @@ public final class Postmap {
     public enum Mode { QUERY, QUERY_STDIN, DUMP }
 
     private final DictInventory inventory;
+    private final String program;
+    private final String dumpSeparator;
 
     public Postmap(DictInventory inventory) {
+        this(inventory, PostmapBuild.Format.POSTMAP);
+    }
+
+    /** For postalias -q/-s: "postalias:" in messages, and -s prints "key:<TAB>value". */
+    public Postmap(DictInventory inventory, PostmapBuild.Format format) {
         this.inventory = inventory;
+        this.program = format == PostmapBuild.Format.POSTMAP ? "postmap" : "postalias";
+        this.dumpSeparator = format == PostmapBuild.Format.POSTMAP ? "\t" : ":\t";
     }
 
     /** Runs one request; returns the exit status. */
     public int run(Request request, BufferedReader stdin, PrintWriter out, PrintWriter err) {
         if (request.tables().isEmpty()) {
-            err.println("postmap: fatal: no table name specified");
+            err.println(program + ": fatal: no table name specified");
             return 1;
         }
         Set<DictFlag> flags = request.foldCase() ? EnumSet.of(DictFlag.FOLD_CASE) : EnumSet.noneOf(DictFlag.class);
         List<Dict> dicts = new ArrayList<>();
         try {
             for (String spec : request.tables()) {
-                dicts.add(inventory.openFresh(spec, flags, w -> err.println("postmap: warning: " + w)));
+                dicts.add(inventory.openFresh(spec, flags, w -> err.println(program + ": warning: " + w)));
             }
             return switch (request.mode()) {
                 case QUERY -> query(dicts, request.key(), out, err, false) ? 0 : 1;
                 case QUERY_STDIN -> queryStdin(dicts, stdin, out, err);
-                case DUMP -> dump(dicts, out);
+                case DUMP -> dump(dicts, out, dumpSeparator);
             };
         } catch (DictException | QueryError e) {
-            err.println("postmap: fatal: " + e.getMessage());
+            err.println(program + ": fatal: " + e.getMessage());
             return 1;
         } finally {
             dicts.forEach(DictHandle::closeQuietly);
@@ -110,12 +119,12 @@ public final class Postmap {
         return anyFound ? 0 : 1;
     }
 
-    private static int dump(List<Dict> dicts, PrintWriter out) throws DictException {
+    private static int dump(List<Dict> dicts, PrintWriter out, String separator) throws DictException {
         for (Dict dict : dicts) {
             if (!dict.capabilities().contains(DictCapability.ITERATE)) {
                 throw new DictException("table " + dict.spec() + ": sequential access is not supported", false);
             }
-            dict.forEach((k, v) -> out.println(k + "\t" + v));
+            dict.forEach((k, v) -> out.println(k + separator + v));
         }
         return 0;
     }

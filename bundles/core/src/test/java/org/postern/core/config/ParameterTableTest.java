@@ -33,6 +33,14 @@ class ParameterTableTest {
     }
 
     @Test
+    void indexedTableDefaultsShouldBeLmdbWherePostfixSaysHash() {
+        // Postern differs from Postfix (hash): alias_maps is not in PostconfDifferentialTest for this reason.
+        assertThat(table.find("default_database_type").orElseThrow().defaultValue()).isEqualTo("lmdb");
+        assertThat(table.find("alias_maps").orElseThrow().defaultValue()).isEqualTo("lmdb:/etc/aliases, nis:mail.aliases");
+        assertThat(table.find("alias_database").orElseThrow().defaultValue()).isEqualTo("lmdb:/etc/aliases");
+    }
+
+    @Test
     void definitionsShouldBeSortedByName() {
         List<String> names = table.definitions().stream().map(ParameterDefinition::name).toList();
         assertThat(names).isSorted();

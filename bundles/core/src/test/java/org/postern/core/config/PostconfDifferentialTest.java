@@ -144,7 +144,7 @@ class PostconfDifferentialTest {
         assertSameOutput("-d", "mydestination", "myorigin", "relay_domains", "mynetworks_style",
                 "smtpd_relay_restrictions", "smtpd_timeout", "smtpd_hard_error_limit", "message_size_limit",
                 "mailbox_size_limit", "maximal_queue_lifetime", "delay_warning_time", "notify_classes",
-                "mime_header_checks", "local_transport", "alias_maps", "local_recipient_maps",
+                "mime_header_checks", "local_transport", "local_recipient_maps",
                 "parent_domain_matches_subdomains", "append_dot_mydomain", "smtputf8_enable",
                 "default_destination_rate_delay", "bounce_notice_recipient", "double_bounce_sender",
                 "compatibility_level", "virtual_alias_domains", "smtpd_tls_key_file", "relayhost");
