@@ -167,6 +167,15 @@ public final class ParameterTable {
                 bool("smtpd_peername_lookup", "yes"),
                 string("smtpd_banner", "$myhostname ESMTP $mail_name"),
                 time("smtpd_timeout", "${stress?{10}:{300}}s", 's', 1),
+                // check_policy_service (SMTPD policy delegation).
+                time("smtpd_policy_service_timeout", "100s", 's', 1),
+                time("smtpd_policy_service_max_idle", "300s", 's', 1),
+                time("smtpd_policy_service_max_ttl", "1000s", 's', 1),
+                string("smtpd_policy_service_default_action", "451 4.3.5 Server configuration problem"),
+                integer("smtpd_policy_service_try_limit", "2", 1),
+                time("smtpd_policy_service_retry_delay", "1s", 's', 0),
+                integer("smtpd_policy_service_request_limit", "0", 0),
+                string("smtpd_policy_service_policy_context", ""),
                 integer("smtpd_recipient_limit", "1000", 1),
                 // Reply codes and texts of the restrictions (postconf(5), Postfix 3.7 defaults).
                 integer("access_map_reject_code", "554", 400).withMax(599),

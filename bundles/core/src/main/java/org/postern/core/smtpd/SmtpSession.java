@@ -125,6 +125,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String helo;
     private boolean esmtp;
     private SSLSession tls;
+    /** MAIL transactions so far: with the session's identity, the policy protocol's "instance". */
+    private int transactions;
+    private final String instancePrefix = Long.toHexString(System.currentTimeMillis()) + "."
+            + Integer.toHexString(System.identityHashCode(this));
     private SmtpReply accessDenied;
     private int errorCount;
     private int junkCount;
@@ -623,6 +627,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Transaction candidate = new Transaction(m);
+        transactions++;
         tx = candidate;
         check(SmtpStage.MAIL, null, Math.max(m.size(), 0), result -> {
             warnings(result, "MAIL", null);
@@ -1224,7 +1229,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
         SmtpFacts facts = new SmtpFacts(clientAddress, clientPort, clientName, reverseClientName, helo,
                 tx == null ? null : tx.sender(), recipient, tx == null ? 0 : tx.recipients.size(), saslUsername,
-                protocol(), illegalPipelining, size, cx.service());
+                protocol(), illegalPipelining, size, cx.service(), policyAttributes());
         async(() -> {
             try {
                 CheckResult r = cx.checks().check(stage, facts);
@@ -1235,6 +1240,25 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                         new SmtpReply(451, "4.3.5", "Server configuration error"), List.of(), List.of());
             }
         }, then);
+    }
+
+    /** The attributes only check_policy_service sends (SMTPD_POLICY_README). */
+    private Map<String, String> policyAttributes() {
+        Map<String, String> a = new HashMap<>();
+        Transaction t = tx;
+        if (t != null && t.message != null) {
+            a.put("queue_id", t.queueId());
+        }
+        a.put("instance", instancePrefix + "." + transactions);
+        if (ctx.channel().localAddress() instanceof java.net.InetSocketAddress local) {
+            a.put("server_address", local.getAddress().getHostAddress());
+            a.put("server_port", Integer.toString(local.getPort()));
+        }
+        if (tls != null) {
+            a.put("encryption_protocol", tls.getProtocol());
+            a.put("encryption_cipher", tls.getCipherSuite());
+        }
+        return a;
     }
 
     private <T> void async(Supplier<T> work, Consumer<T> then) {

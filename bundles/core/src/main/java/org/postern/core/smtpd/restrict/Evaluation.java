@@ -331,6 +331,10 @@ final class Evaluation {
             return applyTable(defAcl, r.argument(), r.table(), replyName, replyClass, defAcl);
         }
         String name = r.name();
+        if (r.policy() != null) {
+            String action = r.policy().query(cfg.policies.request(stage, facts, etrnName));
+            return checkTableResult(r.policy().endpoint().name(), action, "policy query", replyName, replyClass, defAcl);
+        }
         if (r.table() != null) {
             return applyTable(name, r.argument(), r.table(), replyName, replyClass, defAcl);
         }

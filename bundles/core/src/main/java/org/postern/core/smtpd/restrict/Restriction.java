@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd.restrict;
 
+import org.postern.core.smtpd.policy.PolicyClient;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,7 +21,7 @@ import org.postern.core.config.PostfixLists;
  * its table or DNS-list argument), a restriction class (name as written), or a bare
  * "type:table" that means the list's own check_*_access.
  */
-record Restriction(Kind kind, String name, String argument, Dict table) {
+record Restriction(Kind kind, String name, String argument, Dict table, PolicyClient policy) {
 
     enum Kind { BUILTIN, CLASS, BARE_TABLE }
 
@@ -49,7 +51,7 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
 
     /** Postfix restrictions Postern does not implement yet: refused at load time. */
     static final Set<String> UNSUPPORTED = Set.of(
-            "check_policy_service", "reject_unverified_sender", "reject_unverified_recipient", "check_ccert_access",
+            "reject_unverified_sender", "reject_unverified_recipient", "check_ccert_access",
             "check_sasl_access", "reject_sender_login_mismatch", "reject_authenticated_sender_login_mismatch",
             "reject_known_sender_login_mismatch", "reject_unauthenticated_sender_login_mismatch",
             "check_client_ns_access", "check_client_mx_access", "check_client_a_access",
@@ -68,14 +70,30 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
      */
     static List<Restriction> parseList(String where, List<String> tokens, Set<String> classNames, DictRegistry dicts)
             throws ConfigException {
+        return parseList(where, tokens, classNames, dicts, null);
+    }
+
+    /**
+     * As above; {@code policies} gives the shared client of a check_policy_service endpoint
+     * (null where policy services are not allowed).
+     */
+    static List<Restriction> parseList(String where, List<String> tokens, Set<String> classNames, DictRegistry dicts,
+            PolicyClients policies) throws ConfigException {
         List<Restriction> out = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             String token = tokens.get(i);
             String lower = token.toLowerCase(Locale.ROOT);
-            if (token.startsWith("{") || token.indexOf(':') >= 0) {
-                out.add(new Restriction(Kind.BARE_TABLE, "", token, open(where, token, dicts)));
+            if (lower.equals("check_policy_service")) {
+                if (i + 1 >= tokens.size() || policies == null) {
+                    throw new ConfigException(where + ": restriction check_policy_service "
+                            + (policies == null ? "is not allowed here" : "requires a server argument (inet:host:port or unix:/path)"));
+                }
+                String server = tokens.get(++i);
+                out.add(new Restriction(Kind.BUILTIN, lower, server, null, policies.client(where, server)));
+            } else if (token.startsWith("{") || token.indexOf(':') >= 0) {
+                out.add(new Restriction(Kind.BARE_TABLE, "", token, open(where, token, dicts), null));
             } else if (SIMPLE.contains(lower)) {
-                out.add(new Restriction(Kind.BUILTIN, lower, null, null));
+                out.add(new Restriction(Kind.BUILTIN, lower, null, null, null));
             } else if (TABLE.contains(lower)) {
                 if (i + 1 >= tokens.size() || tokens.get(i + 1).indexOf(':') < 0) {
                     String bad = i + 1 < tokens.size() ? tokens.get(i + 1) : "";
@@ -83,7 +101,7 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
                             + LogText.printable(bad) + "\": need maptype:mapname");
                 }
                 String spec = tokens.get(++i);
-                out.add(new Restriction(Kind.BUILTIN, lower, spec, open(where, spec, dicts)));
+                out.add(new Restriction(Kind.BUILTIN, lower, spec, open(where, spec, dicts), null));
             } else if (DNS_LIST.contains(lower)) {
                 if (i + 1 >= tokens.size()) {
                     throw new ConfigException(where + ": restriction " + lower + " requires domain name argument");
@@ -102,11 +120,11 @@ record Restriction(Kind kind, String name, String argument, Dict table) {
                         throw new ConfigException(where + ": restriction " + lower + " " + arg + ": " + problem);
                     }
                 }
-                out.add(new Restriction(Kind.BUILTIN, lower, arg, null));
+                out.add(new Restriction(Kind.BUILTIN, lower, arg, null, null));
             } else if (UNSUPPORTED.contains(lower)) {
                 throw new ConfigException(where + ": restriction \"" + lower + "\" is not supported by Postern yet");
             } else if (classNames.contains(token)) {
-                out.add(new Restriction(Kind.CLASS, token, null, null));
+                out.add(new Restriction(Kind.CLASS, token, null, null, null));
             } else {
                 throw new ConfigException(where + ": unknown restriction \"" + LogText.printable(token) + "\"");
             }

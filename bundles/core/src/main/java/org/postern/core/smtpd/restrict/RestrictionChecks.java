@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  *   restrictions are reported again at every RCPT; reject_unknown_client_hostname asks the DNS
  *   itself when the client name is "unknown"; check_etrn_access reads the ETRN argument from
  *   {@link SmtpFacts#recipient()}; permit_tls_clientcerts, permit_tls_all_clientcerts and
- *   permit_mx_backup never permit; check_policy_service, reject_unverified_*, *_login_mismatch,
+ *   permit_mx_backup never permit; reject_unverified_*, *_login_mismatch,
  *   check_*_{ns,mx,a}_access, check_ccert/sasl_access and reject_plaintext_session are refused
  *   at load time. "dunno" is accepted as a restriction (Postfix knows it only as a table result).
  * SEE ALSO  Postfix postconf(5), access(5), SMTPD_ACCESS_README, smtpd_check.c.
@@ -151,8 +151,10 @@ public final class RestrictionChecks implements SmtpdChecks {
     final AddressMaps senderCanonicalMaps;
     final AddressMaps recipientCanonicalMaps;
     final DnsChecks dns;
+    final PolicyClients policies;
 
     private RestrictionChecks(PostfixConfig config, DictRegistry dicts, DnsResolver dnsOrNull) throws ConfigException {
+        policies = new PolicyClients(config);
         // Restriction classes first: lists may name them.
         classNames = new LinkedHashSet<>(list(config, "smtpd_restriction_classes"));
         classes = new HashMap<>();
@@ -161,14 +163,15 @@ public final class RestrictionChecks implements SmtpdChecks {
             if (value.isEmpty() || value.get().isBlank()) {
                 throw new ConfigException("smtpd_restriction_classes: restriction class `" + name + "' needs a definition");
             }
-            classes.put(name, Restriction.parseList(where(config, name), list(config, name), classNames, dicts));
+            classes.put(name, Restriction.parseList(where(config, name), list(config, name), classNames, dicts, policies));
         }
         checkClassCycles();
         client = parse(config, "smtpd_client_restrictions", dicts);
         helo = parse(config, "smtpd_helo_restrictions", dicts);
         sender = parse(config, "smtpd_sender_restrictions", dicts);
         if (config.isDefault("smtpd_relay_restrictions") && config.get("smtpd_relay_restrictions").isBlank()) {
-            relay = Restriction.parseList("smtpd_relay_restrictions", List.of(DEFAULT_RELAY.split(",\\s*")), classNames, dicts);
+            relay = Restriction.parseList("smtpd_relay_restrictions", List.of(DEFAULT_RELAY.split(",\\s*")), classNames, dicts,
+                    policies);
         } else {
             relay = parse(config, "smtpd_relay_restrictions", dicts);
         }
@@ -294,7 +297,7 @@ public final class RestrictionChecks implements SmtpdChecks {
     }
 
     private List<Restriction> parse(PostfixConfig config, String parameter, DictRegistry dicts) throws ConfigException {
-        return Restriction.parseList(where(config, parameter), list(config, parameter), classNames, dicts);
+        return Restriction.parseList(where(config, parameter), list(config, parameter), classNames, dicts, policies);
     }
 
     private static String where(PostfixConfig config, String parameter) {

@@ -17,9 +17,11 @@ package org.postern.core.smtpd.restrict;
  * @param illegalPipelining  the client sent commands before they were allowed (reject_unauth_pipelining)
  * @param messageSize        SIZE= or the received size at END_OF_DATA; 0 when unknown
  * @param service            the master.cf service name (for -o overrides and logging)
+ * @param policyAttributes   what only check_policy_service sends: queue_id, instance, server_address,
+ *                           server_port, encryption_protocol, encryption_cipher, ...
  */
 public record SmtpFacts(String clientAddress, int clientPort, String clientName, String reverseClientName,
                         String heloName, String sender, String recipient, int recipientCount,
                         String saslUsername, String protocol, boolean illegalPipelining, long messageSize,
-                        String service) {
+                        String service, java.util.Map<String, String> policyAttributes) {
 }

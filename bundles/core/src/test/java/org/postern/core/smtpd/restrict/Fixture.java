@@ -103,7 +103,7 @@ final class Fixture {
 
         SmtpFacts build() {
             return new SmtpFacts(clientAddress, 40000, clientName, reverseName, helo, sender, recipient, recipientCount,
-                    sasl, "ESMTP", pipelining, size, "smtp");
+                    sasl, "ESMTP", pipelining, size, "smtp", java.util.Map.of());
         }
     }
 
