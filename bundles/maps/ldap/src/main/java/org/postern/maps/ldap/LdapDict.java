@@ -67,7 +67,7 @@ final class LdapDict implements Dict {
         try {
             return search(folded);
         } catch (LDAPException e) {
-            return failure("search failed: " + e.getResultCode() + ": " + e.getExceptionMessage());
+            return failure(e.getResultCode().getName() + ": " + e.getMessage());
         } catch (EntryExpansion.LimitExceeded e) {
             return failure(e.getMessage());
         } catch (RuntimeException e) {

@@ -61,7 +61,7 @@ final class LdapPool {
         } catch (GeneralSecurityException e) {
             throw new DictException(settings.source() + ": cannot set up TLS: " + e.getMessage(), false, e);
         } catch (LDAPException e) {
-            throw new DictException(settings.source() + ": cannot set up the connection pool: " + e.getExceptionMessage(), true, e);
+            throw new DictException(settings.source() + ": cannot set up the connection pool: " + e.getMessage(), true, e);
         }
     }
 }

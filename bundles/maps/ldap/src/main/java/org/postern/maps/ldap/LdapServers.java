@@ -61,7 +61,7 @@ record LdapServers(List<Server> servers) {
                 String host = url.hostProvided() ? url.getHost() : "localhost";
                 return new Server(host, url.getPort(), lower.startsWith("ldaps:"));
             } catch (LDAPException e) {
-                throw config.error("server_host", "bad LDAP URL " + LogText.printable(item) + ": " + e.getExceptionMessage());
+                throw config.error("server_host", "bad LDAP URL " + LogText.printable(item) + ": " + e.getMessage());
             }
         }
         if (lower.contains("://")) {

@@ -165,7 +165,7 @@ record LdapSettings(
         try {
             parser.parse(sample.get());
         } catch (LDAPException e) {
-            throw config.error(name, "invalid: " + LogText.printable(template.template()) + ": " + e.getExceptionMessage());
+            throw config.error(name, "invalid: " + LogText.printable(template.template()) + ": " + e.getMessage());
         }
     }
 
