@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
  *     %d        the domain of user@domain; a key without "@": no query
  *     %1..%9    the n-th most significant domain label (%1 = com); too few labels: no query
  *     %l        (Postern, ldap only, if enabled) the domain as a DN: dc=mail,dc=example,dc=com
+ *   %S %U %D mean the same as %s %u %d in a query.
  *   In result_format, %s %u %d are parts of the result value (a value without "@" is dropped
  *   by %d), and %S %U %D %1..%9 are parts of the key. "No query" / "dropped" is an empty
  *   Optional: the lookup answers not-found without asking the server, as Postfix does.
@@ -65,7 +66,7 @@ public final class QueryTemplate {
      * @throws IllegalArgumentException naming the bad escape, e.g. {@code invalid expansion "%x"}
      */
     public static QueryTemplate parse(String template, Use use, String extraLetters) {
-        String allowed = (use == Use.QUERY ? "sud123456789" : "sudSUD123456789") + extraLetters;
+        String allowed = "sudSUD123456789" + extraLetters;
         List<Part> parts = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < template.length(); i++) {
