@@ -125,6 +125,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String helo;
     private boolean esmtp;
     private SSLSession tls;
+    /** The EHLO keywords hidden from this client: smtpd_discard_ehlo_keyword_address_maps, else the global list. */
+    private EhloKeywords discard;
     /** MAIL transactions so far: with the session's identity, the policy protocol's "instance". */
     private int transactions;
     private final String instancePrefix = Long.toHexString(System.currentTimeMillis()) + "."
@@ -258,7 +260,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (!countConnection()) {
             return;
         }
-        greet("CONNECT");
+        lookUpEhloDiscards(() -> greet("CONNECT"));
+    }
+
+    /** smtpd_discard_ehlo_keyword_address_maps for this client, looked up off the event loop. */
+    private void lookUpEhloDiscards(Runnable then) {
+        discard = st.discardEhloKeywords();
+        if (!cx.checks().hasEhloDiscardMaps() || clientIp == null) {
+            then.run();
+            return;
+        }
+        String address = clientAddress;
+        async(() -> cx.checks().ehloDiscardFor(address), words -> {
+            words.ifPresent(w -> discard = EhloKeywords.parse(org.postern.core.config.PostfixLists.split(w)));
+            then.run();
+        });
     }
 
     /** smtpd_forbid_bare_newline_exclusions for the current client. */
@@ -505,7 +521,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 answer(verb, new SmtpReply(250, "", st.myhostname()));
                 return;
             }
-            EhloKeywords discard = st.discardEhloKeywords();
             if (!discard.isEmpty() && !discard.silent()) {
                 log("discarding EHLO keywords: " + discard.describe());
             }
@@ -554,7 +569,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private boolean discards(EhloKeywords.Keyword k) {
-        return st.discardEhloKeywords().discards(k);
+        return (discard == null ? st.discardEhloKeywords() : discard).discards(k);
     }
 
     private boolean vrfyOffered() {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd;
 
+import org.postern.core.config.PostfixConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -27,6 +29,20 @@ class EhloDiscardTest {
         SessionHarness s = session("smtpd_discard_ehlo_keywords = chunking, DSN pipelining size vrfy 8bitmime");
         assertThat(s.cmd("EHLO c.example")).isEqualTo(String.join("\r\n", "250-mx.example.test",
                 "250-ENHANCEDSTATUSCODES", "250 SMTPUTF8") + "\r\n");
+    }
+
+    @Test
+    void perClientMapsShouldReplaceTheGlobalListForThatClientOnly() {
+        ScriptedChecks checks = new ScriptedChecks();
+        checks.ehloDiscards.put("192.0.2.9", "pipelining, dsn, chunking, silent-discard");
+        PostfixConfig config = TestConfigs.config("smtpd_discard_ehlo_keywords = vrfy");
+        SessionHarness listed = new SessionHarness(config, checks, new java.net.InetSocketAddress("192.0.2.9", 40000),
+                null, Runnable::run, java.time.Duration.ofSeconds(10));
+        assertThat(listed.cmd("EHLO c.example")).doesNotContain("PIPELINING").doesNotContain("DSN")
+                .doesNotContain("CHUNKING").contains("250-SIZE");
+        SessionHarness other = new SessionHarness(config, checks, new java.net.InetSocketAddress("192.0.2.10", 40000),
+                null, Runnable::run, java.time.Duration.ofSeconds(10));
+        assertThat(other.cmd("EHLO c.example")).contains("PIPELINING").contains("DSN").doesNotContain("VRFY");
     }
 
     @Test

@@ -23,6 +23,18 @@ final class ScriptedChecks implements SmtpdChecks {
     private final Map<String, CheckResult> byRecipient = new ConcurrentHashMap<>();
     volatile long delayMillis;
     volatile SmtpStage delayStage;
+    /** smtpd_discard_ehlo_keyword_address_maps answers by client address. */
+    final Map<String, String> ehloDiscards = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean hasEhloDiscardMaps() {
+        return !ehloDiscards.isEmpty();
+    }
+
+    @Override
+    public java.util.Optional<String> ehloDiscardFor(String clientAddress) {
+        return java.util.Optional.ofNullable(ehloDiscards.get(clientAddress));
+    }
 
     ScriptedChecks reject(SmtpStage stage, int code, String enhanced, String text) {
         byStage.put(stage, refusal(code, enhanced, text));

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictRegistry;
+import org.postern.api.dict.LookupResult;
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.support.LogText;
 import org.postern.core.access.AccessKeys;
@@ -152,6 +153,7 @@ public final class RestrictionChecks implements SmtpdChecks {
     final AddressMaps recipientCanonicalMaps;
     final DnsChecks dns;
     final PolicyClients policies;
+    private final List<Dict> ehloDiscardMaps;
 
     private RestrictionChecks(PostfixConfig config, DictRegistry dicts, DnsResolver dnsOrNull) throws ConfigException {
         policies = new PolicyClients(config);
@@ -264,6 +266,28 @@ public final class RestrictionChecks implements SmtpdChecks {
         recipientCanonicalMaps = AddressMaps.open("recipient_canonical_maps", list(config, "recipient_canonical_maps"),
                 dicts);
         dns = new DnsChecks(dnsOrNull);
+        ehloDiscardMaps = AddressMaps.openAll(list(config, "smtpd_discard_ehlo_keyword_address_maps"), dicts);
+    }
+
+    @Override
+    public boolean hasEhloDiscardMaps() {
+        return !ehloDiscardMaps.isEmpty();
+    }
+
+    @Override
+    public Optional<String> ehloDiscardFor(String clientAddress) {
+        for (Dict table : ehloDiscardMaps) {
+            LookupResult r = table.lookup(clientAddress);
+            if (r instanceof LookupResult.Found f) {
+                return Optional.of(f.value());
+            }
+            if (r.isFailure()) {
+                LOG.warn("warning: {}: smtpd_discard_ehlo_keyword_address_maps lookup error for {}; "
+                        + "using smtpd_discard_ehlo_keywords", table.spec(), LogText.printable(clientAddress));
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /**

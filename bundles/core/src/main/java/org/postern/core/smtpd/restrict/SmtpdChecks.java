@@ -9,4 +9,18 @@ package org.postern.core.smtpd.restrict;
 public interface SmtpdChecks {
 
     CheckResult check(SmtpStage stage, SmtpFacts facts);
+
+    /** Whether smtpd_discard_ehlo_keyword_address_maps is set (saves a lookup per connection). */
+    default boolean hasEhloDiscardMaps() {
+        return false;
+    }
+
+    /**
+     * smtpd_discard_ehlo_keyword_address_maps: the keyword list for this client address, from the
+     * first table that has it; empty when none has it (or a table fails: the global
+     * smtpd_discard_ehlo_keywords then applies, with a warning).
+     */
+    default java.util.Optional<String> ehloDiscardFor(String clientAddress) {
+        return java.util.Optional.empty();
+    }
 }

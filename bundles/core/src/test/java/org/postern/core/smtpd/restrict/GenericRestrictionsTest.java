@@ -93,7 +93,8 @@ class GenericRestrictionsTest {
         "smtpd_sender_restrictions = check_sender_access reject | restriction check_sender_access: bad argument \"reject\"",
         "smtpd_client_restrictions = reject_rbl_client          | smtpd_client_restrictions: restriction reject_rbl_client requires domain name argument",
         "smtpd_client_restrictions = reject_rbl_client zen.test=127.0.0.x | bad octet pattern",
-        "smtpd_client_restrictions = check_policy_service inet:127.0.0.1:10023 | is not supported by Postern yet",
+        "smtpd_client_restrictions = check_policy_service inet:127.0.0.1 | check_policy_service inet:127.0.0.1: need inet:host:port",
+        "smtpd_client_restrictions = reject_unverified_sender | is not supported by Postern yet",
         "smtpd_restriction_classes = nothing                    | restriction class `nothing' needs a definition",
         "smtpd_data_restrictions = inline:{a=b}                 | smtpd_data_restrictions: specify one of",
     })
