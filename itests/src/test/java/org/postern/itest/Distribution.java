@@ -69,6 +69,22 @@ final class Distribution {
         return exec(home, stdin, argv.toArray(String[]::new));
     }
 
+    /** Runs one Karaf console command (feature:install, bundle:update ...) over the distribution's SSH port. */
+    Run console(String command) throws IOException, InterruptedException {
+        String cfg = Files.readString(home.resolve("etc/org.apache.karaf.shell.cfg"));
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("(?m)^sshPort\\s*=\\s*(\\d+)").matcher(cfg);
+        if (!port.find()) {
+            throw new IOException("no sshPort in etc/org.apache.karaf.shell.cfg");
+        }
+        Path input = Files.createTempFile("postern-it", ".cmd");
+        try {
+            Files.writeString(input, command + "\n");
+            return runWithInput(input, "bin/client", "-a", port.group(1), "-u", "admin", "-p", "admin", "-b", "-r", "30", "-d", "1");
+        } finally {
+            Files.delete(input);
+        }
+    }
+
     void stop() throws IOException, InterruptedException {
         run("bin/stop");
     }
