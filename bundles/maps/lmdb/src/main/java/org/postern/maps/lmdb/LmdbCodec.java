@@ -27,6 +27,14 @@ final class LmdbCodec {
      * {@code withNul}. Returns false when the key does not fit (it cannot be in the table).
      */
     static boolean encode(String key, boolean withNul, ByteBuffer buffer) {
+        return encode(key, withNul, false, buffer);
+    }
+
+    /**
+     * As {@link #encode(String, boolean, ByteBuffer)}, lower-casing the key on the way when
+     * {@code fold} (FOLD_CASE tables): ASCII in place, so a lookup allocates no folded copy.
+     */
+    static boolean encode(String key, boolean withNul, boolean fold, ByteBuffer buffer) {
         buffer.clear();
         int n = key.length();
         int limit = MAX_KEY_BYTES - (withNul ? 1 : 0);
@@ -36,9 +44,9 @@ final class LmdbCodec {
         for (int i = 0; i < n; i++) {
             char c = key.charAt(i);
             if (c >= 0x80) {
-                return encodeUtf8(key, withNul, buffer, limit);
+                return encodeUtf8(fold ? key.toLowerCase(java.util.Locale.ROOT) : key, withNul, buffer, limit);
             }
-            buffer.put((byte) c);
+            buffer.put((byte) (fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
         }
         if (withNul) {
             buffer.put((byte) 0);

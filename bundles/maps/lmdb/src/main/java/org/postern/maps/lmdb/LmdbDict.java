@@ -39,6 +39,7 @@ final class LmdbDict implements Dict {
     private final String name;
     private final Path file;
     private final Set<DictFlag> flags;
+    private final boolean foldCase;
     private final LongSupplier clock;
     private final Object lock = new Object();
     private volatile LmdbSnapshot snapshot;
@@ -55,6 +56,7 @@ final class LmdbDict implements Dict {
         f.remove(DictFlag.PATTERN);
         f.add(DictFlag.FIXED);
         this.flags = Set.copyOf(f);
+        this.foldCase = this.flags.contains(DictFlag.FOLD_CASE);
         this.clock = clock;
         this.snapshot = snapshot;
         this.nextCheck = clock.getAsLong() + RECHECK_NANOS;
@@ -97,15 +99,14 @@ final class LmdbDict implements Dict {
 
     @Override
     public LookupResult lookup(String key) {
-        String folded = flags.contains(DictFlag.FOLD_CASE) ? key.toLowerCase(Locale.ROOT) : key;
         try {
-            String value = lookupOnce(folded);
+            String value = lookupOnce(key);
             return value == null ? LookupResult.notFound() : LookupResult.found(value);
         } catch (LmdbException first) {
             // The file grew past our map, or was replaced under us: reopen and try once more.
             try {
                 reopen();
-                String value = lookupOnce(folded);
+                String value = lookupOnce(key);
                 return value == null ? LookupResult.notFound() : LookupResult.found(value);
             } catch (DictException | LmdbException e) {
                 return LookupResult.temporaryFailure(spec() + ": " + e.getMessage());
@@ -115,7 +116,9 @@ final class LmdbDict implements Dict {
         }
     }
 
+    /** One lookup; FOLD_CASE keys are lower-cased while they are encoded (no folded copy). */
     private String lookupOnce(String key) throws DictException {
+        boolean fold = foldCase;
         LmdbSnapshot s = current();
         while (!s.acquire()) {
             s = current();
@@ -123,14 +126,14 @@ final class LmdbDict implements Dict {
         try {
             int mode = nulMode;
             if (mode != NO_NUL_ONLY) {
-                String value = s.get(key, true);
+                String value = s.get(key, true, fold);
                 if (value != null) {
                     nulMode = NUL_ONLY;
                     return value;
                 }
             }
             if (mode != NUL_ONLY) {
-                String value = s.get(key, false);
+                String value = s.get(key, false, fold);
                 if (value != null) {
                     nulMode = NO_NUL_ONLY;
                     return value;

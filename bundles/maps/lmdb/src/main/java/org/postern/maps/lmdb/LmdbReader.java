@@ -25,9 +25,9 @@ final class LmdbReader implements AutoCloseable {
         this.txn.reset();
     }
 
-    /** The value stored under {@code key} (with or without its NUL), or null. */
-    String get(String text, boolean withNul) {
-        if (!LmdbCodec.encode(text, withNul, key)) {
+    /** The value stored under {@code key} (with or without its NUL, lower-cased if {@code fold}), or null. */
+    String get(String text, boolean withNul, boolean fold) {
+        if (!LmdbCodec.encode(text, withNul, fold, key)) {
             return null;
         }
         txn.renew();

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -37,7 +36,7 @@ final class LmdbSnapshot {
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> dbi;
     private final Identity identity;
-    private final ConcurrentLinkedQueue<LmdbReader> idle = new ConcurrentLinkedQueue<>();
+    private final LmdbReaderPool idle = new LmdbReaderPool();
     /** Lookups in flight; -1 once closed. */
     private final AtomicInteger users = new AtomicInteger();
     private volatile boolean retired;
@@ -87,14 +86,11 @@ final class LmdbSnapshot {
     }
 
     /** Between {@link #acquire} and {@link #release}. */
-    String get(String key, boolean withNul) {
-        LmdbReader reader = idle.poll();
-        if (reader == null) {
-            reader = new LmdbReader(env, dbi);
-        }
+    String get(String key, boolean withNul, boolean fold) {
+        LmdbReader reader = idle.take(() -> new LmdbReader(env, dbi));
         try {
-            String value = reader.get(key, withNul);
-            idle.offer(reader);
+            String value = reader.get(key, withNul, fold);
+            idle.give(reader);
             return value;
         } catch (RuntimeException e) {
             reader.close();
@@ -119,9 +115,7 @@ final class LmdbSnapshot {
 
     private void closeIfUnused() {
         if (users.compareAndSet(0, -1)) {
-            for (LmdbReader reader = idle.poll(); reader != null; reader = idle.poll()) {
-                reader.close();
-            }
+            idle.closeAll();
             env.close();
         }
     }

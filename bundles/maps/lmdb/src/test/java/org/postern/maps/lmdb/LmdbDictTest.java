@@ -76,6 +76,9 @@ class LmdbDictTest {
             assertThat(dict.lookup("bücher.example")).isEqualTo(LookupResult.found("ÖK"));
             assertThat(dict.lookup("x".repeat(5000))).isEqualTo(LookupResult.notFound());
         }
+        try (LmdbDict folding = open(file, Set.of(DictFlag.FOLD_CASE))) {
+            assertThat(folding.lookup("BÜCHER.Example")).isEqualTo(LookupResult.found("ÖK"));
+        }
     }
 
     @Test
