@@ -13,13 +13,20 @@ import java.util.Map;
  * @param sender     envelope sender; empty for the null sender {@code <>}
  * @param recipients the recipients, in queue order
  * @param content    the message as queued (headers and body)
- * @param attributes DSN envid/ret, client attributes and other per-message facts, by name
+ * @param attributes per-message facts by name: {@code dsn_envid}, {@code dsn_ret} (FULL or HDRS),
+ *                   {@code body} (7BIT, 8BITMIME), {@code smtputf8} (true/false), {@code arrival}
+ *                   (epoch seconds), {@code client_address}, {@code client_name}, {@code helo_name},
+ *                   {@code protocol}, {@code message_id}, and whatever smtpd/cleanup recorded
+ * @param arguments  the master.cf command arguments after the agent name, without the
+ *                   {@code -o} options core applied (pipe: {@code flags=DRhu user=vmail argv=...})
+ * @param settings   main.cf as this service sees it (-o overrides applied)
  */
 public record DeliveryRequest(String queueId, String service, String nexthop, String sender,
                               List<Recipient> recipients, MessageContent content,
-                              Map<String, String> attributes) {
+                              Map<String, String> attributes, List<String> arguments, ServiceSettings settings) {
     public DeliveryRequest {
         recipients = List.copyOf(recipients);
         attributes = Map.copyOf(attributes);
+        arguments = List.copyOf(arguments);
     }
 }

@@ -12,5 +12,23 @@ package org.postern.api.delivery;
  */
 public record RecipientResult(Recipient recipient, Outcome outcome, String dsnStatus, String diagnostic, String relay) {
 
-    public enum Outcome { DELIVERED, DEFERRED, BOUNCED }
+    /**
+     * What the queue manager does next. Success notices (NOTIFY=SUCCESS) follow RFC 3464's
+     * actions: DELIVERED sends "delivered", RELAYED "relayed", EXPANDED "expanded"; HANDED_OFF
+     * sends none, because the next hop received NOTIFY/ORCPT and took over.
+     */
+    public enum Outcome {
+        /** Final delivery: mailbox, maildir, pipe command, LMTP server. */
+        DELIVERED,
+        /** Accepted by a next hop that does not support DSN. */
+        RELAYED,
+        /** Accepted by a DSN-capable next hop with NOTIFY and ORCPT passed on. */
+        HANDED_OFF,
+        /** Expanded (alias, .forward) into other recipients, which were queued anew. */
+        EXPANDED,
+        /** Try again later (4xx, timeouts, resource shortage). */
+        DEFERRED,
+        /** Undeliverable: return to sender (5xx, unknown user, loops). */
+        BOUNCED
+    }
 }

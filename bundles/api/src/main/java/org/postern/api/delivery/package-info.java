@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Delivery agents (smtp, lmtp, local, virtual, pipe, ...): first draft, refined by the delivery issue.
- * A transport bundle registers a {@link org.postern.api.delivery.DeliveryAgent} with
- * {@code postern.transport.agent=<name>}; master.cf services name the agent in their command field.
+ * Delivery agents (smtp, lmtp, local, virtual, pipe, ...). A transport bundle registers a
+ * {@link org.postern.api.delivery.DeliveryAgent} with {@code postern.transport.agent=<name>}
+ * (most simply {@code @Component(service = DeliveryAgent.class) @TransportAgent("smtp")});
+ * master.cf services name the agent in their command field, and core's queue manager calls it
+ * with one message for the recipients of one nexthop. Agents read their settings from
+ * {@link org.postern.api.delivery.ServiceSettings}, look up tables through
+ * {@link org.postern.api.dict.DictRegistry} and DNS through {@link org.postern.api.dns.DnsResolver}
+ * (both OSGi services), and queue forwarded mail with {@link org.postern.api.delivery.MessageSubmitter}.
+ * Still 0.x: may change while the delivery issue settles.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.postern.api.delivery;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.api.delivery;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Queues a new message through cleanup, as Postfix's local(8) does when an alias or .forward
+ * sends mail on to other addresses. Provided by core as an OSGi service. The message is on
+ * disk (fsync) when this returns.
+ */
+@ProviderType
+public interface MessageSubmitter {
+
+    /**
+     * @param sender     envelope sender ("" for the null sender)
+     * @param recipients the new recipients (ORCPT/NOTIFY carried over where the caller wants them)
+     * @param content    the message, e.g. the original with a Delivered-To: header prepended
+     * @param attributes envelope attributes such as {@code dsn_envid}, {@code dsn_ret}; may be empty
+     * @return the new queue ID
+     */
+    String submit(String sender, List<Recipient> recipients, MessageContent content, Map<String, String> attributes)
+            throws IOException;
+}
