@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transports.pipe;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.Recipient;
+
+/**
+ * SUMMARY   The values of pipe(8)'s command-line macros for one request and its recipients.
+ * DESCRIPTION
+ *   Per message: sender (null sender: the null_sender= text), nexthop, size, queue_id and the
+ *   client facts smtpd recorded (client_address, client_hostname, client_helo, client_port,
+ *   client_protocol, sasl_method, sasl_sender, sasl_username). Per recipient: recipient,
+ *   original_recipient, mailbox (the whole localpart), user and extension (split at the first
+ *   recipient_delimiter character), domain. Flags as pipe(8): h folds the domain part of the
+ *   addresses and all of $domain and $nexthop to lower case; u folds the localparts and
+ *   $user, $extension, $mailbox; q quotes the localparts of $sender, $recipient and
+ *   $original_recipient as RFC 822 does (the empty null_sender stays empty).
+ *   original_recipient is the ORCPT address when the client gave one (its "rfc822;" type
+ *   and xtext encoding removed), else the recipient address.
+ * SECURITY  All values are chosen by remote senders; they only ever become exec arguments.
+ */
+final class CommandMacros {
+
+    private static final String RFC822_SPECIALS = "()<>@,;:\\\".[]";
+
+    private CommandMacros() {
+    }
+
+    static Map<String, String> message(DeliveryRequest request, PipeAttributes attributes) {
+        Set<PipeFlag> flags = attributes.flags();
+        Map<String, String> m = new LinkedHashMap<>();
+        String sender = request.sender().isEmpty() ? attributes.nullSender() : request.sender();
+        m.put("sender", flags.contains(PipeFlag.QUOTE) && !sender.isEmpty() ? quoteAddress(sender) : sender);
+        String nexthop = request.nexthop();
+        m.put("nexthop", flags.contains(PipeFlag.FOLD_HOST) ? nexthop.toLowerCase(Locale.ROOT) : nexthop);
+        m.put("size", Long.toString(request.content().size()));
+        m.put("queue_id", request.queueId());
+        Map<String, String> a = request.attributes();
+        m.put("client_address", a.getOrDefault("client_address", ""));
+        m.put("client_hostname", a.getOrDefault("client_name", a.getOrDefault("client_hostname", "")));
+        m.put("client_helo", a.getOrDefault("helo_name", a.getOrDefault("client_helo", "")));
+        m.put("client_port", a.getOrDefault("client_port", ""));
+        m.put("client_protocol", a.getOrDefault("protocol", a.getOrDefault("client_protocol", "")));
+        m.put("sasl_method", a.getOrDefault("sasl_method", ""));
+        m.put("sasl_sender", a.getOrDefault("sasl_sender", ""));
+        m.put("sasl_username", a.getOrDefault("sasl_username", ""));
+        return m;
+    }
+
+    static Map<String, String> recipient(Recipient r, PipeAttributes attributes, String delimiters) {
+        Set<PipeFlag> flags = attributes.flags();
+        boolean foldUser = flags.contains(PipeFlag.FOLD_USER);
+        boolean foldHost = flags.contains(PipeFlag.FOLD_HOST);
+        boolean quote = flags.contains(PipeFlag.QUOTE);
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("recipient", address(r.address(), foldUser, foldHost, quote));
+        m.put("original_recipient", address(originalRecipient(r), foldUser, foldHost, quote));
+        int at = r.address().lastIndexOf('@');
+        String local = at < 0 ? r.address() : r.address().substring(0, at);
+        String domain = at < 0 ? "" : r.address().substring(at + 1);
+        if (foldUser) {
+            local = local.toLowerCase(Locale.ROOT);
+        }
+        m.put("mailbox", local);
+        int split = -1;
+        for (int i = 0; i < local.length() && split < 0 && !delimiters.isEmpty(); i++) {
+            if (delimiters.indexOf(local.charAt(i)) >= 0) {
+                split = i;
+            }
+        }
+        m.put("user", split < 0 ? local : local.substring(0, split));
+        m.put("extension", split < 0 ? "" : local.substring(split + 1));
+        m.put("domain", foldHost ? domain.toLowerCase(Locale.ROOT) : domain);
+        return m;
+    }
+
+    /** The ORCPT address (rfc822 type, xtext decoded), or the recipient address when there is none. */
+    static String originalRecipient(Recipient r) {
+        String orcpt = r.originalRecipient();
+        int semi = orcpt.indexOf(';');
+        if (semi > 0 && orcpt.substring(0, semi).strip().equalsIgnoreCase("rfc822")) {
+            String decoded = xtextDecode(orcpt.substring(semi + 1).strip());
+            if (!decoded.isEmpty()) {
+                return decoded;
+            }
+        }
+        return r.address();
+    }
+
+    private static String xtextDecode(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '+' && i + 2 < text.length()) {
+                try {
+                    out.append((char) Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                    i += 2;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an xtext escape: keep the '+'
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    private static String address(String address, boolean foldUser, boolean foldHost, boolean quote) {
+        int at = address.lastIndexOf('@');
+        String local = at < 0 ? address : address.substring(0, at);
+        String domain = at < 0 ? null : address.substring(at + 1);
+        if (foldUser) {
+            local = local.toLowerCase(Locale.ROOT);
+        }
+        if (quote) {
+            local = quoteLocalPart(local);
+        }
+        if (domain == null) {
+            return local;
+        }
+        return local + "@" + (foldHost ? domain.toLowerCase(Locale.ROOT) : domain);
+    }
+
+    /** The address with its localpart quoted as RFC 822 requires. */
+    static String quoteAddress(String address) {
+        return address(address, false, false, true);
+    }
+
+    /**
+     * Quotes an RFC 822 localpart when it needs it: whitespace, controls or specials, or dots
+     * at the start, the end or twice in a row. Inside quotes, '"' and '\' are backslash-escaped.
+     * 8-bit characters need no quoting (Postfix's "8-bit transparent" RFC 822).
+     */
+    static String quoteLocalPart(String local) {
+        boolean needs = local.startsWith(".") || local.endsWith(".") || local.contains("..");
+        for (int i = 0; i < local.length() && !needs; i++) {
+            char c = local.charAt(i);
+            needs = c <= ' ' || c == 0x7f || (c != '.' && RFC822_SPECIALS.indexOf(c) >= 0);
+        }
+        if (!needs) {
+            return local;
+        }
+        StringBuilder b = new StringBuilder(local.length() + 4).append('"');
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.append('"').toString();
+    }
+}
