@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.MessageSubmitter;
+import org.postern.api.delivery.Recipient;
+import org.postern.api.support.LogText;
+import org.postern.transport.local.LocalDelivery.Context;
+import org.postern.transport.local.LocalDelivery.Target;
+import org.postern.transport.local.LocalSettings.DeliveredHeaderContext;
+import org.postern.transport.local.LocalSettings.Source;
+import org.postern.transport.local.UserTables.TableFailure;
+import org.postern.transport.mailbox.CopyFlag;
+import org.postern.transport.mailbox.DeliveryStatus;
+import org.postern.transport.mailbox.MailboxException;
+import org.postern.transport.mailbox.MailboxLocks;
+import org.postern.transport.mailbox.MailboxOwner;
+import org.postern.transport.mailbox.MaildirFolder;
+import org.postern.transport.mailbox.MboxFile;
+import org.postern.transport.mailbox.MessageCopier;
+import org.postern.transport.mailbox.PrefixedContent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SUMMARY   The final steps of local(8): mailbox, maildir, file, command, :include: and forwarding.
+ * DESCRIPTION
+ *   The mailbox is $home/$home_mailbox when home_mailbox is set, else
+ *   $mail_spool_directory/user; a name ending in "/" is a maildir. Mailboxes and files get
+ *   the "From " line, Return-Path:, X-Original-To:, Delivered-To: (files only with "file"
+ *   in prepend_delivered_header), "&gt;From " quoting and an empty line at the end;
+ *   maildir files get the headers only; commands get the "From " line and headers
+ *   (Delivered-To: with "command"). Forwarded addresses are queued as one new message with
+ *   Delivered-To: prepended ("forward"), carrying the recipient's NOTIFY and ORCPT (the
+ *   recipient itself when it had none), dsn_envid and dsn_ret.
+ * SECURITY  Diagnostics name no paths or commands; the log does.
+ */
+final class DestinationDelivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger("postern.local");
+
+    private final DeliveryRequest request;
+    private final LocalSettings settings;
+    private final MessageSubmitter submitter;
+    private final CommandRunner commands;
+    private final MailboxLocks locks;
+    private final MaildirFolder maildirs;
+
+    DestinationDelivery(DeliveryRequest request, LocalSettings settings, MessageSubmitter submitter,
+                        CommandRunner commands, MailboxLocks locks, MaildirFolder maildirs) {
+        this.request = request;
+        this.settings = settings;
+        this.submitter = submitter;
+        this.commands = commands;
+        this.locks = locks;
+        this.maildirs = maildirs;
+    }
+
+    DeliveryStatus mailbox(Target target, PasswdEntry user) {
+        boolean inHome = !settings.homeMailbox().isEmpty();
+        String where = inHome ? settings.homeMailbox() : settings.spoolDirectory();
+        Path path = inHome ? user.home().resolve(settings.homeMailbox()) : Path.of(settings.spoolDirectory(), user.name());
+        try {
+            if (where.endsWith("/")) {
+                maildirs.deliver(path, settings.myhostname(), user.owner(), settings.mailboxSizeLimit(),
+                        out -> copy(out, target, EnumSet.of(CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT, CopyFlag.DELIVERED_TO)));
+                return DeliveryStatus.delivered("delivered to maildir");
+            }
+            MboxFile.append(path, user.owner(), settings.mailboxSizeLimit(), settings.locks(), locks,
+                    out -> copy(out, target, mboxFlags(true)));
+            return DeliveryStatus.delivered("delivered to mailbox");
+        } catch (MailboxException e) {
+            return failed(target, "mailbox " + path, e);
+        }
+    }
+
+    DeliveryStatus file(Target target, Path file, Context context) {
+        if (file.equals(Path.of("/dev/null"))) {
+            return DeliveryStatus.delivered("delivered to file");
+        }
+        if (!FileAccess.mayWrite(file, context.privileges())) {
+            LOG.warn("{}: cannot append to file {} as user {}: permission denied", request.queueId(),
+                    LogText.printable(file.toString()), context.privileges().name());
+            return DeliveryStatus.bounced("5.2.0", "cannot append message to file: Permission denied");
+        }
+        try {
+            MboxFile.append(file, context.privileges().owner(), settings.mailboxSizeLimit(), settings.locks(), locks,
+                    out -> copy(out, target, mboxFlags(settings.prependDelivered().contains(DeliveredHeaderContext.FILE))));
+            return DeliveryStatus.delivered("delivered to file");
+        } catch (MailboxException e) {
+            return failed(target, "file " + file, e);
+        }
+    }
+
+    DeliveryStatus maildir(Target target, Path directory, Context context) {
+        if (!FileAccess.mayWriteDirectory(directory, context.privileges())) {
+            LOG.warn("{}: cannot deliver to maildir {} as user {}: permission denied", request.queueId(),
+                    LogText.printable(directory.toString()), context.privileges().name());
+            return DeliveryStatus.bounced("5.2.0", "cannot create maildir file: Permission denied");
+        }
+        try {
+            maildirs.deliver(directory, settings.myhostname(), context.privileges().owner(), settings.mailboxSizeLimit(),
+                    out -> copy(out, target, EnumSet.of(CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT, CopyFlag.DELIVERED_TO)));
+            return DeliveryStatus.delivered("delivered to maildir");
+        } catch (MailboxException e) {
+            return failed(target, "maildir " + directory, e);
+        }
+    }
+
+    DeliveryStatus command(Target target, String command, Context context) {
+        Set<CopyFlag> flags = EnumSet.of(CopyFlag.FROM_LINE, CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT);
+        if (settings.prependDelivered().contains(DeliveredHeaderContext.COMMAND)) {
+            flags.add(CopyFlag.DELIVERED_TO);
+        }
+        DeliveryStatus status = commands.run(command, context.privileges(), environment(target, context),
+                settings.commandShell(), settings.commandTimeLimit(), out -> copy(out, target, flags));
+        if (status.outcome() != org.postern.api.delivery.RecipientResult.Outcome.DELIVERED) {
+            LOG.warn("{}: to=<{}>: command \"{}\" as user {}: {}", request.queueId(),
+                    LogText.printable(target.recipient().address()), LogText.printable(command),
+                    context.privileges().name(), status.text());
+        }
+        return status;
+    }
+
+    DeliveryStatus include(LocalDelivery expander, Target target, Path file, Context context) throws TableFailure {
+        if (context.depth() >= LocalDelivery.INCLUDE_NESTING_LIMIT) {
+            return DeliveryStatus.bounced("5.4.6", "include nesting too deep");
+        }
+        if (!file.isAbsolute() || !Files.isRegularFile(file) || !FileAccess.mayRead(file, context.privileges())) {
+            LOG.warn("{}: cannot open include file {} as user {}", request.queueId(),
+                    LogText.printable(file.toString()), context.privileges().name());
+            return DeliveryStatus.bounced("5.3.0", "cannot open include file");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return DeliveryStatus.deferred("4.3.0", "cannot read include file");
+        }
+        PasswdEntry privileges = context.privileges();
+        MailboxOwner owner = FileAccess.ownerOf(file);
+        if (owner != null && owner.uid() != 0 && owner.uid() != privileges.uid()) {
+            privileges = new PasswdEntry("#" + owner.uid(), owner.uid(), owner.gid(), Path.of("/"), "");
+        }
+        return expander.expand(target, Destination.parseFile(lines),
+                new Context(Source.INCLUDE, privileges, context.sender(), context.selfName(), context.depth() + 1));
+    }
+
+    DeliveryStatus forward(Target target, List<String> addresses, String sender) {
+        if (submitter == null) {
+            return DeliveryStatus.deferred("4.3.0", "cannot forward: mail submission service unavailable");
+        }
+        Recipient original = target.recipient();
+        String orcpt = original.originalRecipient().isEmpty() ? "rfc822;" + original.address() : original.originalRecipient();
+        List<Recipient> recipients = addresses.stream()
+                .map(a -> new Recipient(a, orcpt, original.notifyOn())).toList();
+        byte[] prefix = settings.prependDelivered().contains(DeliveredHeaderContext.FORWARD)
+                ? ("Delivered-To: " + original.address().toLowerCase(Locale.ROOT) + "\r\n").getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        Map<String, String> attributes = new HashMap<>();
+        for (String name : List.of("dsn_envid", "dsn_ret")) {
+            if (request.attributes().containsKey(name)) {
+                attributes.put(name, request.attributes().get(name));
+            }
+        }
+        try {
+            String queueId = submitter.submit(sender, recipients, new PrefixedContent(prefix, request.content()), attributes);
+            return DeliveryStatus.expanded("forwarded as " + queueId);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: to=<{}>: cannot forward: {}", request.queueId(),
+                    LogText.printable(original.address()), LogText.printable(e.toString()));
+            return DeliveryStatus.deferred("4.3.0", "cannot forward message");
+        }
+    }
+
+    private Map<String, String> environment(Target target, Context context) {
+        Map<String, String> env = new HashMap<>();
+        for (String item : settings.exportEnvironment()) {
+            int eq = item.indexOf('=');
+            if (eq > 0) {
+                env.put(item.substring(0, eq), item.substring(eq + 1));
+            } else if (System.getenv(item) != null) {
+                env.put(item, System.getenv(item));
+            }
+        }
+        PasswdEntry who = context.privileges();
+        LocalAddress address = target.address();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("HOME", who.home().toString());
+        env.put("LOGNAME", who.name());
+        env.put("USER", who.name());
+        env.put("SHELL", who.shell());
+        env.put("SENDER", request.sender());
+        env.put("RECIPIENT", target.recipient().address());
+        env.put("ORIGINAL_RECIPIENT", originalRecipient(target));
+        env.put("LOCAL", address.local());
+        env.put("DOMAIN", address.domain());
+        env.put("EXTENSION", address.extension());
+        return env;
+    }
+
+    private static Set<CopyFlag> mboxFlags(boolean deliveredTo) {
+        Set<CopyFlag> flags = EnumSet.of(CopyFlag.FROM_LINE, CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT,
+                CopyFlag.QUOTE_FROM, CopyFlag.BLANK_LINE);
+        if (deliveredTo) {
+            flags.add(CopyFlag.DELIVERED_TO);
+        }
+        return flags;
+    }
+
+    private void copy(java.io.OutputStream out, Target target, Set<CopyFlag> flags) throws IOException {
+        MessageCopier.Envelope envelope = new MessageCopier.Envelope(request.sender(),
+                settings.originalRecipientHeader() ? originalRecipient(target) : "", target.recipient().address());
+        MessageCopier.copy(request.content(), out, flags, envelope, ZonedDateTime.now());
+    }
+
+    /** The ORCPT address (rfc822 type, xtext decoded), else the recipient. */
+    static String originalRecipient(Target target) {
+        String orcpt = target.recipient().originalRecipient();
+        int semi = orcpt.indexOf(';');
+        if (semi < 0 || !orcpt.substring(0, semi).strip().equalsIgnoreCase("rfc822")) {
+            return target.recipient().address();
+        }
+        String xtext = orcpt.substring(semi + 1).strip();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < xtext.length(); i++) {
+            char c = xtext.charAt(i);
+            if (c == '+' && i + 2 < xtext.length()) {
+                try {
+                    b.append((char) Integer.parseInt(xtext.substring(i + 1, i + 3), 16));
+                    i += 2;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not xtext: keep the "+"
+                }
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    private DeliveryStatus failed(Target target, String what, MailboxException e) {
+        LOG.warn("{}: to=<{}>: {}: {}{}", request.queueId(), LogText.printable(target.recipient().address()),
+                LogText.printable(what), e.getMessage(), e.getCause() == null ? "" : " (" + e.getCause() + ")");
+        return DeliveryStatus.of(e);
+    }
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.local;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.postern.api.delivery.DeliveryAgent;
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.DeliveryResult;
+import org.postern.api.delivery.MessageSubmitter;
+import org.postern.api.delivery.Recipient;
+import org.postern.api.delivery.RecipientResult;
+import org.postern.api.delivery.TransportAgent;
+import org.postern.api.dict.DictRegistry;
+import org.postern.api.support.LogText;
+import org.postern.transport.mailbox.DeliveredToHeaders;
+import org.postern.transport.mailbox.MailboxLocks;
+import org.postern.transport.mailbox.MaildirFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SUMMARY   local - the local delivery agent (Postfix local(8)), master.cf "local".
+ * DESCRIPTION
+ *   For each recipient: Delivered-To: loop check, alias_maps, the passwd table, .forward
+ *   files along forward_path, then the mailbox (mbox in mail_spool_directory or
+ *   $home/$home_mailbox, maildir when that ends in "/"). Aliases and .forward files may
+ *   name addresses (queued anew through {@link MessageSubmitter}), "|commands", "/files",
+ *   "/maildirs/" and ":include:" files. See {@link LocalDelivery} and
+ *   {@link DestinationDelivery}; parameters in {@link LocalSettings}.
+ * SECURITY  Runs as root in production and writes as the recipient: files are created for
+ *   the recipient's uid/gid, commands run under setpriv as the user, never as root.
+ * BUGS      See {@link LocalDelivery}.
+ * SEE ALSO  Postfix local(8), aliases(5), postconf(5).
+ */
+@Component(service = DeliveryAgent.class)
+@TransportAgent("local")
+public final class LocalDeliveryAgent implements DeliveryAgent {
+
+    private static final Logger LOG = LoggerFactory.getLogger("postern.local");
+    static final String RELAY = "local";
+
+    private final DictRegistry registry;
+    private final MailboxLocks locks = new MailboxLocks();
+    private final MaildirFolder maildirs = new MaildirFolder();
+    private final CommandRunner commands = new CommandRunner();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MessageSubmitter submitter;
+
+    @Activate
+    public LocalDeliveryAgent(@Reference(name = "registry") DictRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** For tests and embedding: with a submitter for forwarded mail. */
+    LocalDeliveryAgent(DictRegistry registry, MessageSubmitter submitter) {
+        this.registry = registry;
+        this.submitter = submitter;
+    }
+
+    @Override
+    public DeliveryResult deliver(DeliveryRequest request) {
+        List<RecipientResult> results = new ArrayList<>();
+        DeliveredToHeaders delivered;
+        try {
+            delivered = DeliveredToHeaders.read(request.content());
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read message: {}", request.queueId(), LogText.printable(e.toString()));
+            for (Recipient r : request.recipients()) {
+                results.add(new RecipientResult(r, RecipientResult.Outcome.DEFERRED, "4.3.0", "cannot read message", RELAY));
+            }
+            return new DeliveryResult(results);
+        }
+        LocalSettings settings = LocalSettings.from(request.settings());
+        LocalDelivery delivery = new LocalDelivery(request, settings, new UserTables(registry, settings), delivered,
+                new DestinationDelivery(request, settings, submitter, commands, locks, maildirs));
+        for (Recipient r : request.recipients()) {
+            results.add(delivery.deliver(r).toResult(r, RELAY));
+        }
+        return new DeliveryResult(results);
+    }
+}

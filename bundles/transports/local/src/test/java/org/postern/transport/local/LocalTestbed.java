@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.local;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.MessageContent;
+import org.postern.api.delivery.Recipient;
+import org.postern.api.delivery.RecipientResult;
+import org.postern.transport.mailbox.MailboxOwner;
+
+/**
+ * A private world for local(8) tests under one temporary directory: a spool directory, home
+ * directories, a passwd table with "joe" and "nobody", an alias table, and a recording
+ * submitter. Run as root, the users get uids that are not the test's (5001, 65534) and
+ * the files really change owner; otherwise they get the current uid.
+ */
+final class LocalTestbed {
+    static final boolean ROOT = MailboxOwner.processIsRoot();
+    static final int JOE_UID = ROOT ? 5001 : MailboxOwner.ofProcess().uid();
+    static final int JOE_GID = ROOT ? 5001 : MailboxOwner.ofProcess().gid();
+    static final int NOBODY_UID = ROOT ? 65534 : MailboxOwner.ofProcess().uid();
+
+    final Path root;
+    final Path spool;
+    final Path joeHome;
+    final Path out;
+    final Map<String, String> settings = new HashMap<>();
+    final Map<String, String> aliases = new HashMap<>();
+    final Map<String, String> passwd = new HashMap<>();
+    final MapDictRegistry registry = new MapDictRegistry();
+    final RecordingMessageSubmitter submitter = new RecordingMessageSubmitter();
+    final LocalDeliveryAgent agent = new LocalDeliveryAgent(registry, submitter);
+
+    LocalTestbed(Path root) throws IOException {
+        this.root = root;
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        spool = Files.createDirectory(root.resolve("spool"));
+        joeHome = Files.createDirectory(root.resolve("joe"));
+        new MailboxOwner(JOE_UID, JOE_GID).applyTo(joeHome);
+        out = Files.createDirectory(root.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        passwd.put("joe", "joe:x:" + JOE_UID + ":" + JOE_GID + ":Joe:" + joeHome + ":/bin/sh");
+        passwd.put("nobody", "nobody:x:" + NOBODY_UID + ":" + NOBODY_UID + ":nobody:/nonexistent:/usr/sbin/nologin");
+        settings.put("mail_spool_directory", spool.toString());
+        settings.put("alias_maps", "test:aliases");
+        settings.put("local_passwd_maps", "test:passwd");
+        settings.put("myhostname", "mail.example.com");
+        settings.put("myorigin", "example.com");
+        settings.put("deliver_lock_delay", "10ms");
+    }
+
+    static MessageContent content(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return new MessageContent() {
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(bytes);
+            }
+
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+        };
+    }
+
+    static Recipient recipient(String address) {
+        return new Recipient(address, "", Set.of());
+    }
+
+    RecipientResult deliver(String sender, String recipient, String message) {
+        registry.put("test:aliases", aliases).put("test:passwd", passwd);
+        Map<String, String> snapshot = Map.copyOf(settings);
+        DeliveryRequest request = new DeliveryRequest("4XTEST", "local", "mail.example.com", sender,
+                List.of(recipient(recipient)), content(message), Map.of("dsn_envid", "ENV1"), List.of(), snapshot::get);
+        List<RecipientResult> results = agent.deliver(request).results();
+        return results.get(0);
+    }
+
+    static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+}
