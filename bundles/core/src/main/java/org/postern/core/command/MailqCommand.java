@@ -11,6 +11,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.postern.core.qmgr.QueueListing;
 import org.postern.core.queue.MailqFormat;
 import org.postern.core.queue.QueueName;
 import org.postern.core.queue.QueueStore;
@@ -44,7 +45,7 @@ public class MailqCommand extends PosternAction {
         try {
             for (QueueName q : MailqFormat.LISTED) {
                 for (QueuedMessage m : queue.list(q)) {
-                    entries.add(MailqFormat.Entry.of(m));
+                    entries.add(QueueListing.entry(m, queue.appendedRecords(m.queueId())));
                 }
             }
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.postern.core.master.MasterServices;
+import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.runtime.PosternConfiguration;
 
 /** postern:reload - re-read main.cf and master.cf; a broken file keeps the running configuration. */
@@ -21,11 +22,15 @@ public class ReloadCommand extends PosternAction {
     @Reference
     MasterServices master;
 
+    @Reference
+    QueueManagerComponent qmgr;
+
     @Override
     protected int run(PrintWriter out, PrintWriter err) {
         List<String> errors = configuration.reload();
         if (errors.isEmpty()) {
             master.restart();
+            qmgr.reload();
             out.println("postfix/postfix-script: refreshing the Postern mail system");
             return 0;
         }

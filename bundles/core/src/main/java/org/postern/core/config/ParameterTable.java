@@ -244,6 +244,15 @@ public final class ParameterTable {
                 // Postern extension: accepts "250ms" (Postfix 3.7 takes whole seconds only).
                 time("default_destination_rate_delay", "0s", 's', 0).withSubSecond(),
                 integer("initial_destination_concurrency", "5", 1),
+                integer("default_destination_concurrency_failed_cohort_limit", "1", 0),
+                integer("local_destination_concurrency_limit", "2", 0),
+                integer("local_destination_recipient_limit", "1", 0),
+                integer("qmgr_message_active_limit", "20000", 1),
+                time("transport_retry_time", "60s", 's', 1),
+                list("sender_dependent_relayhost_maps", ""),
+                list("sender_dependent_default_transport_maps", ""),
+                string("2bounce_notice_recipient", "postmaster"),
+                string("delay_notice_recipient", "postmaster"),
                 integer("default_process_limit", "100", 1),
                 // SMTP client.
                 time("smtp_connect_timeout", "30s", 's', 0),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.queue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,11 +15,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 import org.postern.api.support.LogText;
@@ -111,6 +118,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
     private final QueueIds ids;
     private final GroupCommitter committer;
     private final Recovery recovery;
+    private final List<Consumer<String>> commitListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private FileQueueStore(Path root, Options options) throws IOException {
@@ -321,6 +329,8 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                     .whenComplete((ok, failure) -> {
                         if (failure != null) {
                             CLEANUP.warn("warning: {}: queue file write error: {}", id, failure.getMessage());
+                        } else {
+                            announceCommitted(id);
                         }
                     });
         }
@@ -472,6 +482,108 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- delivery
+
+    /**
+     * Calls {@code listener} with the queue ID of every message committed from now on (the
+     * queue manager's wake-up: no polling). Runs on the sync thread: keep it short.
+     */
+    public void addCommitListener(Consumer<String> listener) {
+        commitListeners.add(listener);
+    }
+
+    public void removeCommitListener(Consumer<String> listener) {
+        commitListeners.remove(listener);
+    }
+
+    private void announceCommitted(String queueId) {
+        for (Consumer<String> listener : commitListeners) {
+            try {
+                listener.accept(queueId);
+            } catch (RuntimeException e) {
+                QMGR.warn("warning: {}: commit listener failed: {}", queueId, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Appends delivery records (per-recipient status) to a committed message and forces them
+     * to disk before returning, so that a delivery is never repeated after a crash.
+     *
+     * @return false when the message is gone
+     */
+    public boolean append(String queueId, List<QueueFile.Record> records) throws IOException {
+        Optional<Located> l = locate(queueId);
+        if (l.isEmpty()) {
+            return false;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (QueueFile.Record r : records) {
+            bytes.write(QueueFile.encodeRecord(r.type(), r.payload()));
+        }
+        try (FileChannel ch = FileChannel.open(l.get().file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+            while (buffer.hasRemaining()) {
+                ch.write(buffer);
+            }
+            ch.force(false);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * When a deferred message is due again: kept as the file's modification time, as Postfix
+     * does, so that the schedule survives a restart without extra records.
+     */
+    public void setNextAttempt(String queueId, Instant when) throws IOException {
+        Optional<Located> l = locate(queueId);
+        if (l.isPresent()) {
+            Files.setLastModifiedTime(l.get().file, FileTime.from(when));
+        }
+    }
+
+    /** The time set by {@link #setNextAttempt}, or empty when the message is gone. */
+    public Optional<Instant> nextAttempt(String queueId) throws IOException {
+        Optional<Located> l = locate(queueId);
+        if (l.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.getLastModifiedTime(l.get().file).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A committed message as the queue manager loads it: where it is and what the file says. */
+    public record Stored(QueueName queue, Parsed parsed) {
+    }
+
+    /** The message's queue and parsed file (envelope and delivery records), if it exists. */
+    public Optional<Stored> read(String queueId) throws IOException {
+        return locate(queueId).map(l -> new Stored(l.queue, l.parsed));
+    }
+
+    /** The messages of one queue with their next-attempt times, from the directory only (no file is read). */
+    public Map<String, Instant> dueTimes(QueueName queue) throws IOException {
+        Map<String, Instant> out = new LinkedHashMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(queueDirectory(queue))) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (QueueIds.isValid(name)) {
+                    try {
+                        out.put(name, Files.getLastModifiedTime(p).toInstant());
+                    } catch (NoSuchFileException e) {
+                        // moved or removed since the listing
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- reading
 
     @Override
@@ -551,8 +663,9 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             return true;
         }
         Path target = queueDirectory(to).resolve(queueId);
-        Files.move(l.get().file, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(l.get().file, target, StandardCopyOption.ATOMIC_MOVE);   // keeps the mtime (next attempt)
         FileSyncer.REAL.syncDirectory(target.getParent());
+        FileSyncer.REAL.syncDirectory(l.get().file.getParent());   // not in two queues after a crash
         return true;
     }
 

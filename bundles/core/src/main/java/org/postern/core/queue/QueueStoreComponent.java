@@ -23,7 +23,7 @@ import org.postern.core.runtime.PosternConfiguration;
  *   queue_directory (default ${karaf.data}/postern/queue). Read at activation only: as with
  *   Postfix, moving the queue needs a restart, not a reload.
  */
-@Component(service = QueueStore.class, immediate = true)
+@Component(service = {QueueStore.class, QueueStoreComponent.class}, immediate = true)
 public final class QueueStoreComponent implements QueueStore {
 
     @Reference

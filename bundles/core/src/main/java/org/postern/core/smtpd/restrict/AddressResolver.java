@@ -12,9 +12,12 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.postern.api.dict.Dict;
+import org.postern.api.dict.DictRegistry;
 import org.postern.api.dict.LookupResult;
 import org.postern.api.support.IpAddresses;
 import org.postern.core.access.AccessKeys;
+import org.postern.core.config.ConfigException;
+import org.postern.core.config.PostfixConfig;
 import org.postern.core.smtpd.HostNames;
 
 /**
@@ -39,14 +42,14 @@ import org.postern.core.smtpd.HostNames;
  *           switches (both behave as "yes"). The resolver of the receive path should replace it.
  * SEE ALSO  Postfix trivial-rewrite(8), ADDRESS_CLASS_README, transport(5).
  */
-final class AddressResolver {
+public final class AddressResolver {
 
-    enum AddressClass { LOCAL, ALIAS, VIRTUAL, RELAY, DEFAULT }
+    public enum AddressClass { LOCAL, ALIAS, VIRTUAL, RELAY, DEFAULT }
 
     /** The outcome: canonical address, its parts, class, transport and nexthop. */
-    record Resolved(String address, String localPart, String domain, AddressClass addressClass, boolean routed,
-                    String transport, String nexthop) {
-        boolean isFinal() {
+    public record Resolved(String address, String localPart, String domain, AddressClass addressClass, boolean routed,
+                    String transport, String nexthop, boolean viaTransportMaps) {
+        public boolean isFinal() {
             return addressClass == AddressClass.LOCAL || addressClass == AddressClass.ALIAS
                     || addressClass == AddressClass.VIRTUAL;
         }
@@ -92,7 +95,7 @@ final class AddressResolver {
      * The addresses of this host for address literals: the explicit inet_interfaces and
      * proxy_interfaces addresses, or every interface address with "all".
      */
-    static Set<String> ownAddresses(List<String> inetInterfaces, List<String> proxyInterfaces) {
+    public static Set<String> ownAddresses(List<String> inetInterfaces, List<String> proxyInterfaces) {
         Set<String> out = new HashSet<>();
         List<String> all = new ArrayList<>(inetInterfaces);
         all.addAll(proxyInterfaces);
@@ -141,7 +144,48 @@ final class AddressResolver {
         return mydestination.matches(d, null);
     }
 
-    Resolved resolve(String address) throws LookupFailure {
+    /**
+     * The resolver main.cf describes (mydestination, the virtual and relay domain lists,
+     * transport_maps, default_transport_maps and the class transports).
+     *
+     * @param ownAddresses this host's addresses (see {@link #ownAddresses})
+     */
+    public static AddressResolver create(PostfixConfig config, DictRegistry dicts, Set<String> ownAddresses)
+            throws ConfigException {
+        List<String> parentStyle = list(config, "parent_domain_matches_subdomains");
+        String myorigin = config.get("myorigin");
+        return new AddressResolver(myorigin.isEmpty() ? config.get("myhostname") : myorigin,
+                domains(config, "mydestination", dicts, parentStyle),
+                domains(config, "virtual_alias_domains", dicts, parentStyle),
+                domains(config, "virtual_mailbox_domains", dicts, parentStyle),
+                domains(config, "relay_domains", dicts, parentStyle),
+                ownAddresses,
+                AddressMaps.openAll(list(config, "transport_maps"), dicts),
+                AddressMaps.openAll(list(config, "default_transport_maps"), dicts),
+                parentStyle.contains("transport_maps"), config.get("recipient_delimiter"),
+                config.find("local_transport").orElse("local"), config.find("virtual_transport").orElse("virtual"),
+                config.find("relay_transport").orElse("relay"), config.find("default_transport").orElse("smtp"));
+    }
+
+    private static HostList domains(PostfixConfig config, String parameter, DictRegistry dicts, List<String> parentStyle)
+            throws ConfigException {
+        return HostList.parse(parameter, list(config, parameter), dicts, parentStyle.contains(parameter), false);
+    }
+
+    private static List<String> list(PostfixConfig config, String parameter) throws ConfigException {
+        try {
+            return config.list(parameter);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /**
+     * Resolves one address.
+     *
+     * @throws LookupFailure when transport_maps cannot answer (the caller defers)
+     */
+    public Resolved resolve(String address) throws LookupFailure {
         return resolve(address, false, 0);
     }
 
@@ -171,6 +215,7 @@ final class AddressResolver {
         }
         String canonical = local + "@" + domain;
         String channel;
+        boolean viaMaps = false;
         switch (cls) {
             case LOCAL: channel = localTransport; break;
             case ALIAS: channel = "error:5.1.1 User unknown in virtual alias table"; break;
@@ -179,18 +224,20 @@ final class AddressResolver {
             default:
                 String viaMap = transportLookup(defaultTransportMaps, canonical, local, domain);
                 channel = viaMap != null ? merge(defaultTransport, viaMap) : defaultTransport;
+                viaMaps = viaMap != null;
                 break;
         }
         if (cls != AddressClass.ALIAS) {
             String override = transportLookup(transportMaps, canonical, local, domain);
             if (override != null) {
                 channel = merge(channel, override);
+                viaMaps = true;
             }
         }
         int colon = channel.indexOf(':');
         String transport = colon < 0 ? channel : channel.substring(0, colon);
         String nexthop = colon < 0 ? "" : channel.substring(colon + 1);
-        return new Resolved(canonical, local, domain, cls, routed, transport.strip(), nexthop.strip());
+        return new Resolved(canonical, local, domain, cls, routed, transport.strip(), nexthop.strip(), viaMaps);
     }
 
     /** A transport_maps result "transport:nexthop" with empty parts filled from {@code base}. */

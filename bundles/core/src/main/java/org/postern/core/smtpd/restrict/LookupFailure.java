@@ -5,11 +5,16 @@ package org.postern.core.smtpd.restrict;
  * A table or resolver gave no answer: {@code temporary} for a temporary failure (Postfix
  * DICT_ERR_RETRY, answered 451 4.3.0), otherwise a configuration error (451 4.3.5).
  */
-final class LookupFailure extends Exception {
+public final class LookupFailure extends Exception {
     private static final long serialVersionUID = 1L;
     final boolean temporary;
 
-    LookupFailure(boolean temporary, String reason) {
+    /** True for a temporary failure, false for a configuration error. */
+    public boolean isTemporary() {
+        return temporary;
+    }
+
+    public LookupFailure(boolean temporary, String reason) {
         super(reason, null, false, false);
         this.temporary = temporary;
     }

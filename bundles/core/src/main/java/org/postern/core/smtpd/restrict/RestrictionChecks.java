@@ -241,22 +241,7 @@ public final class RestrictionChecks implements SmtpdChecks {
 
         mynetworks = HostList.parse("mynetworks", list(config, "mynetworks"), dicts, parentStyle.contains("mynetworks"), true);
         ownAddresses = AddressResolver.ownAddresses(list(config, "inet_interfaces"), list(config, "proxy_interfaces"));
-        HostList mydestination = HostList.parse("mydestination", list(config, "mydestination"), dicts,
-                parentStyle.contains("mydestination"), false);
-        String myorigin = config.get("myorigin");
-        resolver = new AddressResolver(myorigin.isEmpty() ? config.get("myhostname") : myorigin, mydestination,
-                HostList.parse("virtual_alias_domains", list(config, "virtual_alias_domains"), dicts,
-                        parentStyle.contains("virtual_alias_domains"), false),
-                HostList.parse("virtual_mailbox_domains", list(config, "virtual_mailbox_domains"), dicts,
-                        parentStyle.contains("virtual_mailbox_domains"), false),
-                HostList.parse("relay_domains", list(config, "relay_domains"), dicts,
-                        parentStyle.contains("relay_domains"), false),
-                ownAddresses,
-                AddressMaps.openAll(list(config, "transport_maps"), dicts),
-                AddressMaps.openAll(list(config, "default_transport_maps"), dicts),
-                parentStyle.contains("transport_maps"), recipientDelimiter,
-                param(config, "local_transport", "local"), param(config, "virtual_transport", "virtual"),
-                param(config, "relay_transport", "relay"), param(config, "default_transport", "smtp"));
+        resolver = AddressResolver.create(config, dicts, ownAddresses);
         localRecipientMaps = AddressMaps.open("local_recipient_maps", list(config, "local_recipient_maps"), dicts);
         virtualAliasMaps = AddressMaps.open("virtual_alias_maps", list(config, "virtual_alias_maps"), dicts);
         virtualMailboxMaps = AddressMaps.open("virtual_mailbox_maps", list(config, "virtual_mailbox_maps"), dicts);

@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.qmgr;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.postern.api.delivery.DeliveryAgent;
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.DeliveryResult;
+import org.postern.api.delivery.Recipient;
+import org.postern.api.delivery.RecipientResult;
+import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.support.LogText;
+import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.queue.FileQueueStore;
+import org.postern.core.queue.QueueFile;
+import org.postern.core.queue.QueueName;
+import org.postern.core.smtpd.restrict.LookupFailure;
+
+/**
+ * SUMMARY   The queue manager: loads committed mail, routes each recipient, and runs the
+ *           delivery agents under Postfix's scheduling rules.
+ * DESCRIPTION
+ *   New mail arrives through the queue's commit listener (no polling delay). Deferred mail
+ *   comes back when its next-attempt time (the file's modification time) is due: the
+ *   manager remembers the earliest one and wakes then, instead of scanning every
+ *   queue_run_delay (the Postfix wishlist's laptop friendliness).
+ *   Messages stay in the queue directory they are in while active (incoming or deferred):
+ *   an in-memory table of active queue IDs replaces Postfix's rename to active/, the
+ *   wishlist's "eliminate the (incoming,deferred)->active rename".
+ *   Each recipient is routed by {@link DeliveryRouter}; recipients with the same route
+ *   share a delivery, at most <transport>_destination_recipient_limit at a time. Each route
+ *   is a {@link Destination} with Postfix's concurrency window (slow start, feedback, dead
+ *   site after the failed cohort limit), rate delay (sub-second) and, per transport, the
+ *   master.cf process limit.
+ *   Delivery results are appended to the queue file and forced to disk before anything else
+ *   happens, so a restart never delivers a recipient twice. When every recipient of a
+ *   message is final, notices are queued (bounces, delay warnings, success notices) and the
+ *   file is removed; otherwise it goes to (or stays in) deferred with a randomised backoff,
+ *   or is returned to the sender once maximal_queue_lifetime (bounce_queue_lifetime for
+ *   the null sender) has passed.
+ *   A transport whose agent is not installed defers with "mail transport unavailable"; its
+ *   mail is tried again the moment an agent of that name registers.
+ *   Threads: one scheduler thread owns all scheduling state; deliveries and queue file
+ *   updates run on a worker pool.
+ * SECURITY  Addresses and diagnostics come from the network: log text goes through LogText.
+ * BUGS      A destination counts as failed only when a delivery deferred every recipient
+ *           without reaching a server (relay "none"): it is the agents' way of saying
+ *           "could not connect". No preemption of big messages (Postfix's slot costs).
+ * SEE ALSO  Postfix qmgr(8), SCHEDULER_README.
+ */
+public final class QueueManager {
+
+    /** Deliveries, finishing and notices: as many threads as deliveries may run at once. */
+    private static final int MAX_WORKERS = 200;
+
+    private final FileQueueStore store;
+    private final Notices notices;
+    private final Clock clock;
+    private final Map<String, DeliveryAgent> agents = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final ThreadPoolExecutor workers;
+    private final Consumer<String> commitListener = this::committed;
+
+    // Scheduler thread only.
+    private QmgrSettings settings;
+    private final Map<String, ActiveMessage> active = new HashMap<>();
+    private final Map<Route, Destination> destinations = new LinkedHashMap<>();
+    private final Map<String, Integer> runningPerTransport = new HashMap<>();
+    private final ArrayDeque<String> backlog = new ArrayDeque<>();
+    private final Set<String> backlogged = new HashSet<>();
+    private final Map<String, Set<String>> waitingForTransport = new HashMap<>();
+    private ScheduledFuture<?> deferredScan;
+    private Instant deferredScanAt;
+    private ScheduledFuture<?> dispatchTimer;
+    private boolean stopped;
+
+    public QueueManager(FileQueueStore store, QmgrSettings settings, Notices notices, Clock clock) {
+        this.store = store;
+        this.settings = settings;
+        this.notices = notices;
+        this.clock = clock;
+        ScheduledThreadPoolExecutor single = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "postern-qmgr"));
+        single.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);   // timers do not outlive stop()
+        single.setRemoveOnCancelPolicy(true);
+        this.scheduler = single;
+        this.workers = new ThreadPoolExecutor(MAX_WORKERS, MAX_WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> daemon(r, "postern-delivery"));
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts: picks up what is in incoming and deferred, then follows new commits. */
+    public void start() {
+        store.addCommitListener(commitListener);
+        onScheduler(() -> {
+            for (String problem : settings.problems()) {
+                DeliveryLog.warn(null, problem);
+            }
+            try {
+                store.dueTimes(QueueName.INCOMING).keySet().forEach(this::load);
+            } catch (IOException e) {
+                DeliveryLog.warn(null, "cannot list the incoming queue: " + e.getMessage());
+            }
+            scanDeferred();
+        });
+    }
+
+    /** Stops: no new deliveries; running ones get {@code grace} to finish (unfinished ones are retried later). */
+    public void stop(Duration grace) {
+        store.removeCommitListener(commitListener);
+        onScheduler(() -> stopped = true);
+        scheduler.shutdown();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+
+    /** A new configuration (postfix reload): new routes and limits for what is loaded from now on. */
+    public void reconfigure(QmgrSettings newSettings) {
+        onScheduler(() -> {
+            settings = newSettings;
+            destinations.values().removeIf(Destination::idle);
+            for (String problem : newSettings.problems()) {
+                DeliveryLog.warn(null, problem);
+            }
+        });
+    }
+
+    /** A delivery agent registered: mail that waited for its transport flows again. */
+    public void agentAdded(String name, DeliveryAgent agent) {
+        agents.put(name, agent);
+        onScheduler(() -> {
+            for (Map.Entry<String, TransportService> t : settings.transports().entrySet()) {
+                if (t.getValue().agent().equals(name)) {
+                    Set<String> waiting = waitingForTransport.remove(t.getKey());
+                    if (waiting != null) {
+                        waiting.forEach(this::loadNow);
+                    }
+                }
+            }
+        });
+    }
+
+    public void agentRemoved(String name, DeliveryAgent agent) {
+        agents.remove(name, agent);
+    }
+
+    /** postqueue -f: every deferred message is due now, and dead destinations get another chance. */
+    public void flush() {
+        onScheduler(() -> {
+            destinations.values().forEach(d -> {
+                d.deadUntilMillis = 0;
+                if (d.window.isDead()) {
+                    d.window.probe();
+                }
+            });
+            try {
+                store.dueTimes(QueueName.DEFERRED).keySet().forEach(this::loadNow);
+            } catch (IOException e) {
+                DeliveryLog.warn(null, "cannot list the deferred queue: " + e.getMessage());
+            }
+        });
+    }
+
+    /** postqueue -i: deliver one message now. */
+    public void deliverNow(String queueId) {
+        onScheduler(() -> loadNow(queueId));
+    }
+
+    /** postqueue -s: deferred mail with a pending recipient in {@code domain}. */
+    public void flushSite(String domain) {
+        String suffix = "@" + domain.toLowerCase(java.util.Locale.ROOT);
+        onScheduler(() -> {
+            try {
+                for (String id : store.dueTimes(QueueName.DEFERRED).keySet()) {
+                    Optional<FileQueueStore.Stored> m = store.read(id);
+                    if (m.isPresent() && m.get().parsed().envelope().recipients().stream()
+                            .anyMatch(r -> r.address().toLowerCase(java.util.Locale.ROOT).endsWith(suffix))) {
+                        loadNow(id);
+                    }
+                }
+            } catch (IOException e) {
+                DeliveryLog.warn(null, "cannot list the deferred queue: " + e.getMessage());
+            }
+        });
+    }
+
+    /** For tests and status: messages being worked on. */
+    public int activeCount() {
+        try {
+            return scheduler.submit(active::size).get();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    private void committed(String queueId) {
+        onScheduler(() -> load(queueId));
+    }
+
+    private void loadNow(String queueId) {
+        try {
+            store.setNextAttempt(queueId, clock.instant());
+        } catch (IOException e) {
+            // it will be found at its old time
+        }
+        load(queueId);
+    }
+
+    private void load(String queueId) {
+        if (stopped || active.containsKey(queueId) || backlogged.contains(queueId)) {
+            return;
+        }
+        if (active.size() >= settings.activeLimit()) {
+            backlog.add(queueId);
+            backlogged.add(queueId);
+            return;
+        }
+        Optional<FileQueueStore.Stored> stored;
+        try {
+            stored = store.read(queueId);
+        } catch (IOException e) {
+            DeliveryLog.warn(queueId, "cannot read queue file: " + e.getMessage());
+            return;
+        }
+        if (stored.isEmpty() || stored.get().queue() == QueueName.HOLD || stored.get().queue() == QueueName.CORRUPT) {
+            return;
+        }
+        QueueFile.Parsed p = stored.get().parsed();
+        ActiveMessage m = new ActiveMessage(queueId, stored.get().queue(), p.envelope(), p.contentLength(), p.appended(),
+                clock.instant());
+        active.put(queueId, m);
+        List<Integer> pending = m.pending();
+        if (m.notified || pending.isEmpty()) {
+            finish(m);
+            return;
+        }
+        DeliveryLog.qmgr(queueId, queueId + ": from=<" + LogText.printable(m.envelope.sender()) + ">, size="
+                + m.size + ", nrcpt=" + m.envelope.recipients().size() + " (queue active)");
+        Map<Route, List<Integer>> byRoute = new LinkedHashMap<>();
+        for (int index : pending) {
+            String address = m.envelope.recipients().get(index).address();
+            try {
+                byRoute.computeIfAbsent(settings.router().route(address, m.envelope.sender()), r -> new ArrayList<>())
+                        .add(index);
+            } catch (LookupFailure e) {
+                m.record(new RecipientStatus(index, Outcome.DEFERRED, clock.instant(), "4.3.0", "none",
+                        "address resolver failure: " + e.getMessage()));
+            }
+        }
+        for (Map.Entry<Route, List<Integer>> e : byRoute.entrySet()) {
+            Destination d = destination(e.getKey());
+            int limit = Math.max(1, recipientLimit(e.getKey().transport()));
+            List<Integer> all = e.getValue();
+            for (int from = 0; from < all.size(); from += limit) {
+                d.waiting.add(new DeliveryJob(m, e.getKey(), List.copyOf(all.subList(from, Math.min(all.size(), from + limit)))));
+                m.jobsOutstanding++;
+            }
+        }
+        if (m.jobsOutstanding == 0) {
+            finish(m);
+        }
+        dispatch();
+    }
+
+    private int recipientLimit(String transport) {
+        TransportService t = settings.transports().get(transport);
+        return t == null ? 50 : t.perTransport("destination_recipient_limit", 50) <= 0 ? Integer.MAX_VALUE
+                : t.perTransport("destination_recipient_limit", 50);
+    }
+
+    private Destination destination(Route route) {
+        return destinations.computeIfAbsent(route, r -> {
+            TransportService t = settings.transports().get(r.transport());
+            int limit = t == null ? 20 : t.perTransport("destination_concurrency_limit", 20);
+            int cohort = t == null ? 1 : t.perTransport("destination_concurrency_failed_cohort_limit", 1);
+            long rateDelay = t == null ? 0 : t.perTransportMillis("destination_rate_delay");
+            return new Destination(r, new ConcurrencyWindow(settings.initialConcurrency(), limit, cohort), rateDelay);
+        });
+    }
+
+    // ------------------------------------------------------------------ dispatching
+
+    private void dispatch() {
+        if (stopped) {
+            return;
+        }
+        long now = clock.millis();
+        long wakeAt = Long.MAX_VALUE;
+        for (Destination d : new ArrayList<>(destinations.values())) {
+            if (d.window.isDead()) {
+                if (now < d.deadUntilMillis) {
+                    suspendWaiting(d);
+                    wakeAt = Math.min(wakeAt, d.deadUntilMillis);
+                    continue;
+                }
+                d.window.probe();
+            }
+            while (!d.waiting.isEmpty() && d.running < d.allowed() && transportHasRoom(d.route.transport())) {
+                if (d.rateDelayMillis > 0 && now < d.nextStartMillis) {
+                    wakeAt = Math.min(wakeAt, d.nextStartMillis);
+                    break;
+                }
+                start(d, d.waiting.poll(), now);
+            }
+            if (d.idle() && !d.window.isDead()) {
+                destinations.remove(d.route);
+            }
+        }
+        if (wakeAt != Long.MAX_VALUE) {
+            scheduleDispatch(wakeAt - now);
+        }
+    }
+
+    /** A dead destination's waiting mail is deferred now, as Postfix does, instead of piling up. */
+    private void suspendWaiting(Destination d) {
+        while (!d.waiting.isEmpty()) {
+            DeliveryJob job = d.waiting.poll();
+            List<RecipientResult> results = new ArrayList<>();
+            for (int i : job.recipients()) {
+                results.add(new RecipientResult(recipient(job.message(), i), Outcome.DEFERRED, "4.4.1",
+                        "delivery temporarily suspended: " + d.lastFailure, "none"));
+            }
+            d.running++;
+            runningPerTransport.merge(d.route.transport(), 1, Integer::sum);
+            Instant now = clock.instant();
+            submitWork(() -> {
+                record(job, results, now, now, false);
+                onScheduler(() -> completed(d, job, results, false));
+            });
+        }
+    }
+
+    private boolean transportHasRoom(String transport) {
+        TransportService t = settings.transports().get(transport);
+        int limit = t == null ? 100 : t.processLimit() <= 0 ? Integer.MAX_VALUE : t.processLimit();
+        return runningPerTransport.getOrDefault(transport, 0) < limit;
+    }
+
+    private void scheduleDispatch(long delayMillis) {
+        if (dispatchTimer != null && !dispatchTimer.isDone() && dispatchTimer.getDelay(TimeUnit.MILLISECONDS) <= delayMillis) {
+            return;
+        }
+        if (dispatchTimer != null) {
+            dispatchTimer.cancel(false);
+        }
+        dispatchTimer = scheduler.schedule(this::dispatch, Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private void start(Destination d, DeliveryJob job, long now) {
+        d.running++;
+        d.nextStartMillis = now + d.rateDelayMillis;
+        runningPerTransport.merge(d.route.transport(), 1, Integer::sum);
+        TransportService transport = settings.transports().get(d.route.transport());
+        DeliveryAgent agent = transport == null ? null : agents.get(transport.agent());
+        submitWork(() -> {
+            Instant started = clock.instant();
+            boolean missing = agent == null;
+            List<RecipientResult> results = missing ? unavailable(job) : deliver(agent, transport, job);
+            record(job, results, started, clock.instant(), missing);
+            onScheduler(() -> completed(d, job, results, missing));
+        });
+    }
+
+    private List<RecipientResult> unavailable(DeliveryJob job) {
+        List<RecipientResult> out = new ArrayList<>();
+        for (int i : job.recipients()) {
+            out.add(new RecipientResult(recipient(job.message(), i), Outcome.DEFERRED, "4.3.0",
+                    "mail transport unavailable", "none"));
+        }
+        return out;
+    }
+
+    /** Runs the agent (worker thread); every recipient gets a result, whatever the agent does. */
+    private List<RecipientResult> deliver(DeliveryAgent agent, TransportService transport, DeliveryJob job) {
+        ActiveMessage m = job.message();
+        List<Recipient> recipients = new ArrayList<>();
+        for (int i : job.recipients()) {
+            recipients.add(recipient(m, i));
+        }
+        DeliveryRequest request = new DeliveryRequest(m.queueId, transport.name(), job.route().nexthop(),
+                m.envelope.sender(), recipients, new QueueContent(store, m.queueId, m.size), attributes(m),
+                transport.arguments(), transport.settings());
+        Map<Recipient, RecipientResult> byRecipient = new HashMap<>();
+        try {
+            DeliveryResult result = agent.deliver(request);
+            if (result != null) {
+                for (RecipientResult r : result.results()) {
+                    byRecipient.putIfAbsent(r.recipient(), r);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            DeliveryLog.warn(m.queueId, "delivery agent " + transport.agent() + " failed: " + e);
+        }
+        List<RecipientResult> out = new ArrayList<>();
+        for (Recipient r : recipients) {
+            RecipientResult given = byRecipient.get(r);
+            out.add(given != null ? softBounce(given) : new RecipientResult(r, Outcome.DEFERRED, "4.3.0",
+                    "delivery agent " + transport.agent() + " gave no result", "none"));
+        }
+        return out;
+    }
+
+    /** soft_bounce = yes: a bounce becomes a deferral (5.x.x becomes 4.x.x), as Postfix's safety net. */
+    private RecipientResult softBounce(RecipientResult r) {
+        if (!settings.softBounce() || r.outcome() != Outcome.BOUNCED) {
+            return r;
+        }
+        String status = r.dsnStatus() != null && r.dsnStatus().startsWith("5") ? "4" + r.dsnStatus().substring(1) : "4.0.0";
+        return new RecipientResult(r.recipient(), Outcome.DEFERRED, status, r.diagnostic(), r.relay());
+    }
+
+    private static Recipient recipient(ActiveMessage m, int index) {
+        EnvelopeRecipient r = m.envelope.recipients().get(index);
+        return new Recipient(r.address(), r.originalRecipient() == null ? "" : r.originalRecipient(), r.notifyOn());
+    }
+
+    private static Map<String, String> attributes(ActiveMessage m) {
+        Map<String, String> a = new HashMap<>(m.envelope.attributes());
+        if (m.envelope.dsnEnvelopeId() != null && !m.envelope.dsnEnvelopeId().isEmpty()) {
+            a.put("dsn_envid", m.envelope.dsnEnvelopeId());
+        }
+        if (m.envelope.dsnReturn() != null && !m.envelope.dsnReturn().isEmpty()) {
+            a.put("dsn_ret", m.envelope.dsnReturn());
+        }
+        a.put("arrival", Long.toString(m.envelope.arrival().getEpochSecond()));
+        return a;
+    }
+
+    /** Appends the results to the queue file (forced to disk) and logs them (worker thread). */
+    private void record(DeliveryJob job, List<RecipientResult> results, Instant started, Instant done, boolean quiet) {
+        ActiveMessage m = job.message();
+        List<QueueFile.Record> records = new ArrayList<>();
+        for (int k = 0; k < results.size(); k++) {
+            RecipientResult r = results.get(k);
+            records.add(new RecipientStatus(job.recipients().get(k), r.outcome(), done, r.dsnStatus(), r.relay(),
+                    r.diagnostic()).toRecord());
+        }
+        try {
+            store.append(m.queueId, records);
+        } catch (IOException e) {
+            DeliveryLog.warn(m.queueId, "cannot record delivery status (the recipients may get a duplicate): "
+                    + e.getMessage());
+        }
+        for (int k = 0; k < results.size(); k++) {
+            EnvelopeRecipient er = m.envelope.recipients().get(job.recipients().get(k));
+            DeliveryLog.delivery(job.route().transport(), m.queueId, er.address(), er.originalRecipient(),
+                    results.get(k), m.envelope.arrival(), m.loadedAt, started, done);
+        }
+    }
+
+    // ------------------------------------------------------------------ completion
+
+    private void completed(Destination d, DeliveryJob job, List<RecipientResult> results, boolean missing) {
+        d.running--;
+        runningPerTransport.merge(d.route.transport(), -1, Integer::sum);
+        boolean reachedNobody = results.stream().allMatch(r -> r.outcome() == Outcome.DEFERRED
+                && (r.relay() == null || r.relay().isEmpty() || r.relay().equals("none")));
+        if (missing) {
+            job.message().missingTransports.add(d.route.transport());
+        } else if (reachedNobody) {
+            d.lastFailure = results.isEmpty() ? "" : results.get(0).diagnostic();
+            d.window.failure();
+            if (d.window.isDead()) {
+                d.deadUntilMillis = clock.millis() + settings.transportRetryTime().toMillis();
+            }
+        } else {
+            d.window.success();
+        }
+        ActiveMessage m = job.message();
+        Instant now = clock.instant();
+        for (int k = 0; k < results.size(); k++) {
+            RecipientResult r = results.get(k);
+            m.record(new RecipientStatus(job.recipients().get(k), r.outcome(), now, r.dsnStatus(), r.relay(), r.diagnostic()));
+        }
+        if (--m.jobsOutstanding == 0) {
+            finish(m);
+        }
+        dispatch();
+    }
+
+    /** Every job of the message is done: notices and removal, or deferral (worker thread for the I/O). */
+    private void finish(ActiveMessage m) {
+        QmgrSettings s = settings;
+        submitWork(() -> {
+            Instant next = null;
+            try {
+                next = finishNow(m, s);
+            } catch (IOException | RuntimeException e) {
+                DeliveryLog.warn(m.queueId, "cannot finish message, retrying later: " + e);
+                next = clock.instant().plus(s.queueRunDelay());
+            }
+            Instant due = next;
+            onScheduler(() -> finished(m, due));
+        });
+    }
+
+    /** Returns when the message is due again, or null when it is gone. */
+    private Instant finishNow(ActiveMessage m, QmgrSettings s) throws IOException {
+        Instant now = clock.instant();
+        List<Integer> pending = m.pending();
+        if (!pending.isEmpty() && expired(m, s, now)) {
+            List<QueueFile.Record> records = new ArrayList<>();
+            for (int i : pending) {
+                RecipientStatus last = m.deferrals.get(i);
+                String diagnostic = last == null ? "message expired" : last.diagnostic();
+                RecipientStatus bounced = new RecipientStatus(i, Outcome.BOUNCED, now,
+                        last == null ? "4.4.7" : last.dsnStatus(), last == null ? "none" : last.relay(),
+                        "message expired in queue: " + diagnostic);
+                records.add(bounced.toRecord());
+                m.record(bounced);
+                DeliveryLog.qmgr(m.queueId, m.queueId + ": to=<" + LogText.printable(m.envelope.recipients().get(i).address())
+                        + ">, status=expired, returned to sender");
+            }
+            store.append(m.queueId, records);
+            pending = List.of();
+        }
+        if (pending.isEmpty()) {
+            if (!m.notified) {
+                notices.finalNotices(m, store);
+                store.append(m.queueId, List.of(RecipientStatus.marker(RecipientStatus.NOTIFIED)));
+            }
+            store.remove(m.queueId);
+            return null;
+        }
+        if (!m.warned && !s.delayWarningTime().isZero()
+                && Duration.between(m.envelope.arrival(), now).compareTo(s.delayWarningTime()) >= 0) {
+            notices.delayNotice(m, store);
+            store.append(m.queueId, List.of(RecipientStatus.marker(RecipientStatus.WARNED)));
+            m.warned = true;
+        }
+        Instant next = s.backoff().next(m.envelope.arrival(), now);
+        if (m.queue != QueueName.DEFERRED) {
+            store.move(m.queueId, QueueName.DEFERRED);
+            m.queue = QueueName.DEFERRED;
+        }
+        store.setNextAttempt(m.queueId, next);
+        return next;
+    }
+
+    private static boolean expired(ActiveMessage m, QmgrSettings s, Instant now) {
+        Duration lifetime = m.envelope.sender().isEmpty() ? s.bounceQueueLifetime() : s.maximalQueueLifetime();
+        return !Duration.between(m.envelope.arrival(), now).minus(lifetime).isNegative();
+    }
+
+    private void finished(ActiveMessage m, Instant next) {
+        active.remove(m.queueId);
+        if (next != null) {
+            for (String transport : m.missingTransports) {
+                waitingForTransport.computeIfAbsent(transport, t -> new HashSet<>()).add(m.queueId);
+            }
+            scheduleDeferredScan(next);
+        }
+        while (!backlog.isEmpty() && active.size() < settings.activeLimit()) {
+            String id = backlog.poll();
+            backlogged.remove(id);
+            load(id);
+        }
+    }
+
+    // ------------------------------------------------------------------ deferred queue
+
+    private void scanDeferred() {
+        deferredScan = null;
+        deferredScanAt = null;
+        Instant now = clock.instant();
+        Instant earliest = null;
+        try {
+            for (Map.Entry<String, Instant> e : store.dueTimes(QueueName.DEFERRED).entrySet()) {
+                if (!e.getValue().isAfter(now)) {
+                    load(e.getKey());
+                } else if (!active.containsKey(e.getKey()) && (earliest == null || e.getValue().isBefore(earliest))) {
+                    earliest = e.getValue();
+                }
+            }
+        } catch (IOException e) {
+            DeliveryLog.warn(null, "cannot list the deferred queue: " + e.getMessage());
+            earliest = now.plus(settings.queueRunDelay());
+        }
+        if (earliest != null) {
+            scheduleDeferredScan(earliest);
+        }
+    }
+
+    /** Wakes for the deferred queue at {@code when} unless an earlier wake-up is already set. */
+    private void scheduleDeferredScan(Instant when) {
+        if (stopped || (deferredScanAt != null && !deferredScanAt.isAfter(when))) {
+            return;
+        }
+        if (deferredScan != null) {
+            deferredScan.cancel(false);
+        }
+        deferredScanAt = when;
+        long delay = Math.max(1, Duration.between(clock.instant(), when).toMillis());
+        deferredScan = scheduler.schedule(this::scanDeferred, delay, TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    private void onScheduler(Runnable task) {
+        try {
+            scheduler.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    DeliveryLog.warn(null, "queue manager: " + e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void submitWork(Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException e) {
+            // stopping: the message stays in the queue and is picked up at the next start
+        }
+    }
+
+    /** For tests: waits until the scheduler has run everything queued so far. */
+    void settle() throws Exception {
+        scheduler.submit(() -> { }).get();
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+}
