@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.smtp;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.DeliveryResult;
+import org.postern.api.delivery.Recipient;
+import org.postern.api.delivery.RecipientResult;
+import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.support.LogText;
+
+/**
+ * SUMMARY   One delivery request: a cached session first, then each endpoint of the nexthop
+ *           in order until every recipient has a final answer.
+ * DESCRIPTION
+ *   Recipients that get a final answer (2xx, 5xx) are done; recipients deferred by a host
+ *   (4xx, 421, lost connection) stay open and go to the next host, as Postfix's smtp(8)
+ *   does with backup MX hosts; whatever is still open at the end is deferred with the last
+ *   reason. Limits: smtp_mx_session_limit sessions that complete the handshake,
+ *   smtp_connect_timeout per connect and smtp_connect_timeout_budget for the time spent in
+ *   failed connects across all hosts. A TLS handshake failure at level may is retried once
+ *   in plaintext on the same address. Clean sessions go to the connection cache.
+ * SECURITY  Logs untrusted replies through LogText.
+ */
+final class DeliveryAttempt {
+
+    private final SmtpClient client;
+    private final DeliveryRequest request;
+    private final ClientSettings settings;
+    private final List<Recipient> recipients;
+    private final List<Recipient> pending;
+    private final Map<Recipient, RecipientResult> done = new LinkedHashMap<>();
+    private final Map<Recipient, RecipientResult> deferred = new HashMap<>();
+    private SessionFailure lastFailure;
+    private String lastRelay = "none";
+    private int sessions;
+
+    DeliveryAttempt(SmtpClient client, DeliveryRequest request) {
+        this.client = client;
+        this.request = request;
+        this.settings = ClientSettings.of(client.protocol(), request.settings());
+        this.recipients = request.recipients().stream().distinct().toList();
+        this.pending = new ArrayList<>(recipients);
+    }
+
+    DeliveryResult run() {
+        String destination = request.nexthop().isBlank() && !recipients.isEmpty()
+                ? Nexthop.domainOf(recipients.get(0).address()) : request.nexthop();
+        Nexthop nexthop;
+        try {
+            nexthop = Nexthop.parse(destination, client.protocol());
+        } catch (IllegalArgumentException e) {
+            return finish(Outcome.DEFERRED, "4.3.5", "mail transport unavailable: " + e.getMessage());
+        }
+        OutgoingMessage message;
+        try {
+            message = OutgoingMessage.of(request);
+        } catch (IOException e) {
+            client.log().warn("warning: {}: cannot read message content: {}", request.queueId(), e.toString());
+            return finish(Outcome.DEFERRED, "4.3.0", "error reading the queued message");
+        }
+        String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT);
+
+        SmtpSession cached = client.cache().take(cacheKey, settings);
+        if (cached != null) {
+            if (cached.reset()) {
+                sessions++;
+                transact(cached, message);
+            } else {
+                cached.close();
+            }
+        }
+        if (!pending.isEmpty()) {
+            DestinationResolver.Resolution resolution = new DestinationResolver(client.dns(), settings).resolve(nexthop);
+            if (resolution instanceof DestinationResolver.Resolution.Failure f) {
+                return finish(f.permanent() ? Outcome.BOUNCED : Outcome.DEFERRED, f.dsnStatus(), f.diagnostic());
+            }
+            tryEndpoints(((DestinationResolver.Resolution.Endpoints) resolution).endpoints(), message, cacheKey);
+        }
+        if (lastFailure != null) {
+            return finish(Outcome.DEFERRED, lastFailure.dsnStatus(), lastFailure.diagnostic());
+        }
+        return finish(Outcome.DEFERRED, "4.4.1", "no mail exchanger for " + destination + " could be tried");
+    }
+
+    private void tryEndpoints(List<Endpoint> endpoints, OutgoingMessage message, String cacheKey) {
+        Duration budget = settings.connectBudget();
+        long spentNanos = 0;
+        for (Endpoint endpoint : endpoints) {
+            if (pending.isEmpty() || (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit())) {
+                return;
+            }
+            Duration timeout = settings.connectTimeout();
+            if (!budget.isZero()) {
+                Duration remaining = budget.minusNanos(spentNanos);
+                if (remaining.isNegative() || remaining.isZero()) {
+                    client.log().info("{}: smtp_connect_timeout_budget of {}s used up; not trying {}",
+                            request.queueId(), budget.toSeconds(), endpoint);
+                    return;
+                }
+                timeout = timeout.isZero() || timeout.compareTo(remaining) > 0 ? remaining : timeout;
+            }
+            long started = System.nanoTime();
+            SmtpSession session = open(endpoint, timeout, cacheKey);
+            if (session == null) {
+                spentNanos += System.nanoTime() - started;
+                if (lastFailure.permanent()) {
+                    pending.forEach(r -> done.put(r, result(r, Outcome.BOUNCED, lastFailure.dsnStatus(),
+                            lastFailure.diagnostic(), endpoint.relay())));
+                    pending.clear();
+                    return;
+                }
+                continue;
+            }
+            sessions++;
+            transact(session, message);
+        }
+    }
+
+    private SmtpSession open(Endpoint endpoint, Duration connectTimeout, String cacheKey) {
+        boolean allowTls = true;
+        while (true) {
+            try {
+                return SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(), client.tls(),
+                        cacheKey, client.log());
+            } catch (SessionFailure.Exception e) {
+                lastFailure = e.failure();
+                lastRelay = endpoint.relay();
+                client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
+                if (!lastFailure.tlsHandshake() || !allowTls) {
+                    return null;
+                }
+                allowTls = false;
+            }
+        }
+    }
+
+    private void transact(SmtpSession session, OutgoingMessage message) {
+        Map<Recipient, RecipientResult> results = new MailTransaction(session, settings, message).run(List.copyOf(pending));
+        for (RecipientResult r : results.values()) {
+            if (r.outcome() == Outcome.DEFERRED) {
+                deferred.put(r.recipient(), r);
+            } else {
+                done.put(r.recipient(), r);
+                pending.remove(r.recipient());
+            }
+        }
+        if (session.usable()) {
+            client.cache().offer(session, settings);
+        } else {
+            session.close();
+        }
+    }
+
+    /** Every recipient's result: final ones, then the last deferral, then the given fallback. */
+    private DeliveryResult finish(Outcome outcome, String dsn, String diagnostic) {
+        List<RecipientResult> out = new ArrayList<>();
+        for (Recipient r : recipients) {
+            RecipientResult result = done.get(r);
+            if (result == null) {
+                result = deferred.get(r);
+            }
+            if (result == null) {
+                result = result(r, outcome, dsn, diagnostic, lastRelay);
+            }
+            out.add(result);
+            logStatus(result);
+        }
+        return new DeliveryResult(out);
+    }
+
+    private RecipientResult result(Recipient r, Outcome outcome, String dsn, String diagnostic, String relay) {
+        return new RecipientResult(r, outcome, dsn, diagnostic, relay);
+    }
+
+    /** Postfix's status line: "to=<u@example.com>, relay=..., delay=0.5, dsn=2.0.0, status=sent (250 ok)". */
+    private void logStatus(RecipientResult r) {
+        String status = switch (r.outcome()) {
+            case DEFERRED -> "deferred";
+            case BOUNCED -> "bounced";
+            default -> "sent";
+        };
+        client.log().info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", request.queueId(),
+                LogText.printable(r.recipient().address()), r.relay(), delay(), r.dsnStatus(), status,
+                LogText.printable(r.diagnostic()));
+    }
+
+    private String delay() {
+        String arrival = request.attributes().get("arrival");
+        try {
+            long millis = Instant.now().toEpochMilli() - Long.parseLong(arrival) * 1000;
+            return String.format(Locale.ROOT, "%.1f", Math.max(0, millis) / 1000.0);
+        } catch (NumberFormatException e) {
+            return "0";
+        }
+    }
+}

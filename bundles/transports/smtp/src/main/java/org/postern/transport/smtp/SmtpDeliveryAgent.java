@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.smtp;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.postern.api.delivery.DeliveryAgent;
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.DeliveryResult;
+import org.postern.api.delivery.TransportAgent;
+import org.postern.api.dns.DnsResolver;
+
+/**
+ * SUMMARY   smtp - the SMTP delivery agent (Postfix smtp(8)): "relay unix - - n - - smtp".
+ * DESCRIPTION
+ *   Nexthops "example.com" (MX), "[host]", "[192.0.2.1]", "host:port", "[host]:port".
+ *   ESMTP with HELO fallback, PIPELINING, SIZE, 8BITMIME (downgrade to quoted-printable
+ *   when the server lacks it), DSN, SMTPUTF8, STARTTLS (smtp_tls_security_level none, may
+ *   (default), encrypt, verify/secure), connection caching. Parameters: smtp_* with
+ *   Postfix's defaults, plus smtp_connect_timeout_budget, smtp_connection_cache_size_limit
+ *   (see {@link ClientSettings}).
+ * SECURITY  Talks to arbitrary servers on the Internet: every reply is untrusted input
+ *   (bounded lines and replies, deadlines on every read and write).
+ * BUGS      No SASL, DANE, smtp_generic_maps, XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
+ *   folding, bind addresses, loop detection. Without a DnsResolver service every lookup
+ *   defers (IP literal nexthops still work).
+ * SEE ALSO  Postfix smtp(8), postconf(5); RFC 5321, 2920, 1870, 6152, 3461, 6531, 3207.
+ */
+@Component(service = DeliveryAgent.class)
+@TransportAgent("smtp")
+public final class SmtpDeliveryAgent implements DeliveryAgent {
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DnsResolver dns;
+
+    private final SmtpClient client = new SmtpClient(Protocol.SMTP, () -> dns);
+
+    public SmtpDeliveryAgent() {
+    }
+
+    /** For tests: an agent with this resolver (may be null). */
+    SmtpDeliveryAgent(DnsResolver dns) {
+        this.dns = dns;
+    }
+
+    @Override
+    public DeliveryResult deliver(DeliveryRequest request) {
+        return client.deliver(request);
+    }
+
+    /** Closes cached connections and stops the watchdog thread. */
+    @Deactivate
+    void deactivate() {
+        client.close();
+    }
+}
