@@ -263,36 +263,13 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
 
     private List<RecipientResult> finish(DeliveryRequest request, List<Recipient> recipients, Outcome outcome,
                                          String dsn, String text) {
+        // The queue manager logs the Postfix "to=<...>, relay=..., status=..." line of each result.
         List<RecipientResult> out = new ArrayList<>();
-        String delay = delay(request);
         for (Recipient r : recipients) {
             out.add(new RecipientResult(r, outcome, dsn, text, request.service()));
-            if (LOG.isInfoEnabled()) {
-                String orig = CommandMacros.originalRecipient(r);
-                LOG.info("{}: to=<{}>{}, relay={}, delay={}, dsn={}, status={} ({})", request.queueId(),
-                        LogText.printable(r.address()),
-                        orig.equals(r.address()) ? "" : ", orig_to=<" + LogText.printable(orig) + ">",
-                        request.service(), delay, dsn, status(outcome), text);
-            }
         }
         return out;
     }
 
-    private static String status(Outcome outcome) {
-        return switch (outcome) {
-            case DEFERRED -> "deferred";
-            case BOUNCED -> "bounced";
-            default -> "sent";
-        };
-    }
 
-    private static String delay(DeliveryRequest request) {
-        String arrival = request.attributes().get("arrival");
-        try {
-            long seconds = Instant.now().getEpochSecond() - Long.parseLong(arrival == null ? "" : arrival.strip());
-            return Long.toString(Math.max(0, seconds));
-        } catch (NumberFormatException e) {
-            return "0";
-        }
-    }
 }
