@@ -163,7 +163,7 @@ final class DestinationDelivery {
             return DeliveryStatus.deferred("4.3.0", "cannot forward: mail submission service unavailable");
         }
         Recipient original = target.recipient();
-        String orcpt = original.originalRecipient().isEmpty() ? "rfc822;" + original.address() : original.originalRecipient();
+        String orcpt = original.originalRecipient().isEmpty() ? "rfc822;" + xtext(original.address()) : original.originalRecipient();
         List<Recipient> recipients = addresses.stream()
                 .map(a -> new Recipient(a, orcpt, original.notifyOn())).toList();
         byte[] prefix = settings.prependDelivered().contains(DeliveredHeaderContext.FORWARD)
@@ -204,7 +204,7 @@ final class DestinationDelivery {
         env.put("SHELL", who.shell());
         env.put("SENDER", request.sender());
         env.put("RECIPIENT", target.recipient().address());
-        env.put("ORIGINAL_RECIPIENT", originalRecipient(target));
+        env.put("ORIGINAL_RECIPIENT", MessageCopier.originalRecipient(target.recipient()));
         env.put("LOCAL", address.local());
         env.put("DOMAIN", address.domain());
         env.put("EXTENSION", address.extension());
@@ -222,31 +222,19 @@ final class DestinationDelivery {
 
     private void copy(java.io.OutputStream out, Target target, Set<CopyFlag> flags) throws IOException {
         MessageCopier.Envelope envelope = new MessageCopier.Envelope(request.sender(),
-                settings.originalRecipientHeader() ? originalRecipient(target) : "", target.recipient().address());
+                settings.originalRecipientHeader() ? MessageCopier.originalRecipient(target.recipient()) : "", target.recipient().address());
         MessageCopier.copy(request.content(), out, flags, envelope, ZonedDateTime.now());
     }
 
-    /** The ORCPT address (rfc822 type, xtext decoded), else the recipient. */
-    static String originalRecipient(Target target) {
-        String orcpt = target.recipient().originalRecipient();
-        int semi = orcpt.indexOf(';');
-        if (semi < 0 || !orcpt.substring(0, semi).strip().equalsIgnoreCase("rfc822")) {
-            return target.recipient().address();
-        }
-        String xtext = orcpt.substring(semi + 1).strip();
+    /** RFC 3461 xtext: "+", "=" and characters outside "!".."~" as +HH. */
+    static String xtext(String text) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < xtext.length(); i++) {
-            char c = xtext.charAt(i);
-            if (c == '+' && i + 2 < xtext.length()) {
-                try {
-                    b.append((char) Integer.parseInt(xtext.substring(i + 1, i + 3), 16));
-                    i += 2;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not xtext: keep the "+"
-                }
+        for (char c : text.toCharArray()) {
+            if (c < '!' || c > '~' || c == '+' || c == '=') {
+                b.append('+').append(String.format("%02X", (int) c & 0xff));
+            } else {
+                b.append(c);
             }
-            b.append(c);
         }
         return b.toString();
     }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.postern.api.delivery.MessageContent;
+import org.postern.api.delivery.Recipient;
 
 /**
  * SUMMARY   Copies a queued message into a mailbox, maildir file or command (Postfix mail_copy).
@@ -65,6 +66,34 @@ public final class MessageCopier {
             b.append("Delivered-To: ").append(envelope.deliveredTo().toLowerCase(Locale.ROOT)).append(eol);
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What X-Original-To: says: the ORCPT address when it is of type rfc822 (xtext decoded),
+     * else the recipient address itself.
+     */
+    public static String originalRecipient(Recipient recipient) {
+        String orcpt = recipient.originalRecipient();
+        int semi = orcpt.indexOf(';');
+        if (semi < 0 || !orcpt.substring(0, semi).strip().equalsIgnoreCase("rfc822")) {
+            return recipient.address();
+        }
+        String xtext = orcpt.substring(semi + 1).strip();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < xtext.length(); i++) {
+            char c = xtext.charAt(i);
+            if (c == '+' && i + 2 < xtext.length()) {
+                try {
+                    b.append((char) Integer.parseInt(xtext.substring(i + 1, i + 3), 16));
+                    i += 2;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not xtext: keep the "+"
+                }
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /** Writes the prepended lines and the message to {@code out} (not closed, not flushed). */

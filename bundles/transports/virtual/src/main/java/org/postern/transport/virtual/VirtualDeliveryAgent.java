@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.virtual;
+
+import java.io.IOException;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.postern.api.delivery.DeliveryAgent;
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.DeliveryResult;
+import org.postern.api.delivery.Recipient;
+import org.postern.api.delivery.RecipientResult;
+import org.postern.api.delivery.TransportAgent;
+import org.postern.api.dict.DictRegistry;
+import org.postern.api.support.LogText;
+import org.postern.transport.mailbox.CopyFlag;
+import org.postern.transport.mailbox.DeliveredToHeaders;
+import org.postern.transport.mailbox.DeliveryStatus;
+import org.postern.transport.mailbox.MailboxException;
+import org.postern.transport.mailbox.MailboxLocks;
+import org.postern.transport.mailbox.MaildirFolder;
+import org.postern.transport.mailbox.MboxFile;
+import org.postern.transport.mailbox.MessageCopier;
+import org.postern.transport.virtual.MailboxFinder.Found;
+import org.postern.transport.virtual.MailboxFinder.Mailbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SUMMARY   virtual - the virtual mailbox delivery agent (Postfix virtual(8)), master.cf "virtual".
+ * DESCRIPTION
+ *   Which domains are virtual mailbox domains is the queue manager's business; this agent
+ *   gets their recipients. For each: a Delivered-To: header naming it bounces the message
+ *   (5.4.6 mail forwarding loop); {@link MailboxFinder} finds the mailbox and the uid/gid;
+ *   the message goes into the mbox file (under virtual_mailbox_lock, within
+ *   virtual_mailbox_limit) or the maildir, created as needed and owned by that uid/gid,
+ *   with Return-Path:, X-Original-To: and Delivered-To: prepended (and the "From " line,
+ *   "&gt;From " quoting and an empty line for mbox).
+ * SECURITY  Runs as root in production; mailbox paths come from admin tables (or
+ *   virtual_mailbox_path), the local part only through the filtered template. Files are
+ *   created for the table's uid/gid, never for a uid below virtual_minimum_uid.
+ * BUGS      No quota beyond virtual_mailbox_limit; maildir files have no size limit.
+ * SEE ALSO  Postfix virtual(8), VIRTUAL_README.
+ */
+@Component(service = DeliveryAgent.class)
+@TransportAgent("virtual")
+public final class VirtualDeliveryAgent implements DeliveryAgent {
+
+    private static final Logger LOG = LoggerFactory.getLogger("postern.virtual");
+    static final String RELAY = "virtual";
+
+    private final DictRegistry registry;
+    private final MailboxLocks locks = new MailboxLocks();
+    private final MaildirFolder maildirs = new MaildirFolder();
+
+    @Activate
+    public VirtualDeliveryAgent(@Reference(name = "registry") DictRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public DeliveryResult deliver(DeliveryRequest request) {
+        List<RecipientResult> results = new ArrayList<>();
+        DeliveredToHeaders delivered;
+        try {
+            delivered = DeliveredToHeaders.read(request.content());
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read message: {}", request.queueId(), LogText.printable(e.toString()));
+            for (Recipient r : request.recipients()) {
+                results.add(DeliveryStatus.deferred("4.3.0", "cannot read message").toResult(r, RELAY));
+            }
+            return new DeliveryResult(results);
+        }
+        VirtualSettings settings = VirtualSettings.from(request.settings());
+        MailboxFinder finder = new MailboxFinder(registry, settings, request.settings());
+        for (Recipient r : request.recipients()) {
+            results.add(deliverOne(request, settings, finder, delivered, r).toResult(r, RELAY));
+        }
+        return new DeliveryResult(results);
+    }
+
+    private DeliveryStatus deliverOne(DeliveryRequest request, VirtualSettings settings, MailboxFinder finder,
+                                      DeliveredToHeaders delivered, Recipient recipient) {
+        if (delivered.contains(recipient.address())) {
+            return DeliveryStatus.bounced("5.4.6", "mail forwarding loop for " + recipient.address());
+        }
+        Found found = finder.find(VirtualAddress.parse(recipient.address(), settings.recipientDelimiter()));
+        if (found.failure() != null) {
+            return found.failure();
+        }
+        Mailbox mailbox = found.mailbox();
+        MessageCopier.Envelope envelope = new MessageCopier.Envelope(request.sender(),
+                settings.originalRecipientHeader() ? MessageCopier.originalRecipient(recipient) : "", recipient.address());
+        try {
+            if (mailbox.maildir()) {
+                Set<CopyFlag> flags = EnumSet.of(CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT, CopyFlag.DELIVERED_TO);
+                maildirs.deliver(mailbox.path(), settings.myhostname(), mailbox.owner(), 0,
+                        out -> MessageCopier.copy(request.content(), out, flags, envelope, ZonedDateTime.now()));
+                return DeliveryStatus.delivered("delivered to maildir");
+            }
+            mailbox.owner().createDirectories(mailbox.path().getParent());
+            Set<CopyFlag> flags = EnumSet.allOf(CopyFlag.class);
+            MboxFile.append(mailbox.path(), mailbox.owner(), settings.mailboxLimit(), settings.locks(), locks,
+                    out -> MessageCopier.copy(request.content(), out, flags, envelope, ZonedDateTime.now()));
+            return DeliveryStatus.delivered("delivered to mailbox");
+        } catch (MailboxException e) {
+            LOG.warn("{}: to=<{}>: mailbox {}: {}{}", request.queueId(), LogText.printable(recipient.address()),
+                    mailbox.path(), e.getMessage(), e.getCause() == null ? "" : " (" + e.getCause() + ")");
+            return DeliveryStatus.of(e);
+        } catch (IOException e) {
+            LOG.warn("{}: to=<{}>: cannot create directory for {}: {}", request.queueId(),
+                    LogText.printable(recipient.address()), mailbox.path(), e.toString());
+            return DeliveryStatus.deferred("4.2.0", "cannot create mailbox directory");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.virtual;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.api.delivery.DeliveryRequest;
+import org.postern.api.delivery.MessageContent;
+import org.postern.api.delivery.Recipient;
+import org.postern.api.delivery.RecipientResult;
+import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.transport.mailbox.MailboxOwner;
+
+class VirtualDeliveryAgentTest {
+
+    private static final String MESSAGE = "Subject: hi\r\n\r\nFrom here\r\nbody\r\n";
+    private static final int UID = MailboxOwner.processIsRoot() ? 5002 : MailboxOwner.ofProcess().uid();
+
+    @TempDir
+    Path base;
+    final Map<String, String> settings = new HashMap<>();
+    final Map<String, String> mailboxes = new HashMap<>();
+    final MapDictRegistry registry = new MapDictRegistry();
+    final VirtualDeliveryAgent agent = new VirtualDeliveryAgent(registry);
+
+    @BeforeEach
+    void setUp() {
+        settings.put("virtual_mailbox_base", base.toString());
+        settings.put("virtual_mailbox_maps", "test:mailboxes");
+        settings.put("virtual_uid_maps", "static:" + UID);
+        settings.put("virtual_gid_maps", "static:" + UID);
+        settings.put("virtual_minimum_uid", "0");
+        settings.put("myhostname", "mx.example.com");
+        mailboxes.put("joe@example.com", "example.com/joe/");
+        mailboxes.put("@example.com", "example.com/catchall");
+    }
+
+    RecipientResult deliver(String recipient, String message) {
+        registry.put("test:mailboxes", mailboxes);
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        MessageContent content = new MessageContent() {
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(bytes);
+            }
+
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+        };
+        Map<String, String> snapshot = Map.copyOf(settings);
+        return agent.deliver(new DeliveryRequest("4XV", "virtual", "example.com", "sender@example.org",
+                List.of(new Recipient(recipient, "", Set.of())), content, Map.of(), List.of(), snapshot::get)).results().get(0);
+    }
+
+    @Test
+    void exactEntryEndingInSlashShouldDeliverToMaildirAsTheMappedUid() throws IOException {
+        RecipientResult result = deliver("Joe@Example.com", MESSAGE);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(result.relay()).isEqualTo("virtual");
+        List<Path> files = list(base.resolve("example.com/joe/new"));
+        assertThat(files).hasSize(1);
+        assertThat(Files.readString(files.get(0))).isEqualTo("Return-Path: <sender@example.org>\n"
+                + "X-Original-To: Joe@Example.com\nDelivered-To: joe@example.com\nSubject: hi\n\nFrom here\nbody\n");
+        assertThat(Files.getAttribute(files.get(0), "unix:uid")).isEqualTo(UID);
+        assertThat(Files.getAttribute(base.resolve("example.com/joe"), "unix:uid")).isEqualTo(UID);
+    }
+
+    @Test
+    void catchAllShouldDeliverOtherUsersToItsMbox() throws IOException {
+        RecipientResult result = deliver("anyone@example.com", MESSAGE);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(Files.readString(base.resolve("example.com/catchall"))).matches(
+                "From sender@example\\.org  .{24}\nReturn-Path: <sender@example\\.org>\n"
+                        + "X-Original-To: anyone@example\\.com\nDelivered-To: anyone@example\\.com\n"
+                        + "Subject: hi\n\n>From here\nbody\n\n");
+        assertThat(base.resolve("example.com/joe")).doesNotExist();
+    }
+
+    @Test
+    void extensionShouldFallBackToTheUserEntry() {
+        settings.put("recipient_delimiter", "+");
+
+        assertThat(deliver("joe+news@example.com", MESSAGE).outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(base.resolve("example.com/joe/new")).isDirectory();
+    }
+
+    @Test
+    void unknownRecipientShouldBounceAndFailingTableShouldDefer() {
+        RecipientResult unknown = deliver("joe@example.net", MESSAGE);
+        settings.put("virtual_mailbox_maps", "down:mailboxes");
+        RecipientResult down = deliver("joe@example.com", MESSAGE);
+
+        assertThat(unknown.outcome()).isEqualTo(Outcome.BOUNCED);
+        assertThat(unknown.dsnStatus()).isEqualTo("5.1.1");
+        assertThat(down.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(down.dsnStatus()).isEqualTo("4.3.0");
+    }
+
+    @Test
+    void uidFromTableShouldBeCheckedAgainstMinimum() {
+        settings.put("virtual_uid_maps", "test:uids");
+        settings.put("virtual_minimum_uid", "1000");
+        registry.put("test:uids", Map.of("joe@example.com", "12", "@example.com", "5003"));
+
+        RecipientResult low = deliver("joe@example.com", MESSAGE);
+        RecipientResult catchAll = deliver("other@example.com", "Subject: x\r\n\r\ny\r\n");
+
+        assertThat(low.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(low.diagnostic()).isEqualTo("mail system configuration error");
+        assertThat(catchAll.outcome()).isEqualTo(Outcome.DELIVERED);
+    }
+
+    @Test
+    void mboxOverVirtualMailboxLimitShouldBounce() {
+        settings.put("virtual_mailbox_limit", "100");
+
+        RecipientResult result = deliver("anyone@example.com", "Subject: big\r\n\r\n" + "x".repeat(200) + "\r\n");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.BOUNCED);
+        assertThat(result.dsnStatus()).isEqualTo("5.2.2");
+    }
+
+    @Test
+    void mailboxPathExpressionShouldOverrideTheTableValue() throws IOException {
+        settings.put("virtual_mailbox_path", "${virtual_mailbox_base}/${domain}/${user}/Maildir/");
+
+        assertThat(deliver("anyone@example.com", MESSAGE).outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(deliver("joe@example.com", MESSAGE).outcome()).isEqualTo(Outcome.DELIVERED);
+
+        assertThat(list(base.resolve("example.com/anyone/Maildir/new"))).hasSize(1);
+        assertThat(list(base.resolve("example.com/joe/Maildir/new"))).hasSize(1);
+        assertThat(base.resolve("example.com/catchall")).doesNotExist();
+    }
+
+    @Test
+    void mailboxPathExpressionShouldNotLetTheLocalPartLeaveTheBase() {
+        settings.put("virtual_mailbox_path", "${virtual_mailbox_base}/${domain}/${user}/");
+
+        RecipientResult dots = deliver("..@example.com", MESSAGE);
+        RecipientResult slash = deliver("a/../../x@example.com", MESSAGE);
+
+        assertThat(dots.outcome()).isEqualTo(Outcome.BOUNCED);
+        assertThat(slash.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(base.resolve("example.com/a_.._.._x/new")).isDirectory();
+    }
+
+    @Test
+    void deliveredToThisRecipientShouldBounceAsLoop() {
+        RecipientResult result = deliver("joe@example.com", "Delivered-To: joe@example.com\r\n" + MESSAGE);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.BOUNCED);
+        assertThat(result.dsnStatus()).isEqualTo("5.4.6");
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+}
