@@ -14,6 +14,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.postern.core.queue.Postsuper;
 import org.postern.core.queue.Postsuper.Operation;
+import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.queue.QueueStoreComponent;
 
@@ -41,6 +42,9 @@ public class PostsuperCommand extends PosternAction {
     @Reference
     QueueStore queue;
 
+    @Reference(optional = true)
+    QueueManagerComponent qmgr;
+
     @Override
     protected int run(PrintWriter out, PrintWriter err) {
         if (!(queue instanceof QueueStoreComponent component)) {
@@ -57,6 +61,10 @@ public class PostsuperCommand extends PosternAction {
         ids.put(Operation.HOLD, hold);
         ids.put(Operation.RELEASE, release);
         ids.put(Operation.REQUEUE, requeue);
-        return new Postsuper(component.store()).run(ids, queues, this::stdin, err);
+        int status = new Postsuper(component.store()).run(ids, queues, this::stdin, err);
+        if (qmgr != null && (!requeue.isEmpty() || !release.isEmpty())) {
+            qmgr.rescan();   // requeued and released mail is delivered now, not at the next deferred scan
+        }
+        return status;
     }
 }

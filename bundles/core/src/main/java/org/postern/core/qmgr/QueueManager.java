@@ -194,6 +194,18 @@ public final class QueueManager {
         });
     }
 
+    /** After postsuper -r/-H: picks up what is in incoming now and what is due in deferred. */
+    public void rescan() {
+        onScheduler(() -> {
+            try {
+                store.dueTimes(QueueName.INCOMING).keySet().forEach(this::load);
+            } catch (IOException e) {
+                DeliveryLog.warn(null, "cannot list the incoming queue: " + e.getMessage());
+            }
+            scanDeferred();
+        });
+    }
+
     /** postqueue -i: deliver one message now. */
     public void deliverNow(String queueId) {
         onScheduler(() -> loadNow(queueId));

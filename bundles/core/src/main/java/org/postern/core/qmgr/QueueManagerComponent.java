@@ -124,6 +124,14 @@ public final class QueueManagerComponent {
         }
     }
 
+    /** After postsuper -r/-H. */
+    public void rescan() {
+        QueueManager m = manager;
+        if (m != null) {
+            m.rescan();
+        }
+    }
+
     /** postqueue -i ID. */
     public void deliverNow(String queueId) {
         QueueManager m = manager;
