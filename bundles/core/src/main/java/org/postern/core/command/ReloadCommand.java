@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.postern.core.dict.DictInventory;
 import org.postern.core.master.MasterServices;
 import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.runtime.PosternConfiguration;
@@ -25,10 +26,14 @@ public class ReloadCommand extends PosternAction {
     @Reference
     QueueManagerComponent qmgr;
 
+    @Reference
+    DictInventory tables;
+
     @Override
     protected int run(PrintWriter out, PrintWriter err) {
         List<String> errors = configuration.reload();
         if (errors.isEmpty()) {
+            tables.reopenAll();
             master.restart();
             qmgr.reload();
             out.println("postfix/postfix-script: refreshing the Postern mail system");

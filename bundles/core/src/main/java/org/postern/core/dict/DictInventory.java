@@ -21,6 +21,12 @@ public interface DictInventory {
     record TableStatistics(String spec, String statistics) {
     }
 
+    /**
+     * Closes every open table; each reopens at its next lookup (postfix reload: Postfix's
+     * daemons restart and read their tables again, so edited files and caches start fresh).
+     */
+    void reopenAll();
+
     /** The open tables that keep statistics, sorted by spec. */
     List<TableStatistics> statistics();
 

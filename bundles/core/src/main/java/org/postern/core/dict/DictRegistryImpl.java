@@ -218,6 +218,11 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
         }
     }
 
+    @Override
+    public void reopenAll() {
+        handles.values().forEach(h -> h.reset("reopening after postfix reload"));
+    }
+
     private void resetHandles(String type, String reason) {
         for (DictHandle handle : handles.values()) {
             if (handle.dictSpec().type().equals(type)) {
