@@ -24,6 +24,13 @@ import org.postern.core.config.PostfixConfig;
 record TransportService(String name, String agent, List<String> arguments, PostfixConfig config,
                         ServiceSettings settings, int processLimit) {
 
+    /**
+     * Templates the delivery agent expands itself, per recipient ($home, ${user}, ${extension}):
+     * handed over as written, as Postfix's local(8) and virtual(8) read them.
+     */
+    private static final java.util.Set<String> AGENT_TEMPLATES = java.util.Set.of("forward_path", "virtual_mailbox_path",
+            "luser_relay", "mailbox_command", "mail_spool_directory", "home_mailbox");
+
     /** Agents that are servers, not delivery agents: a transport naming them is a mistake. */
     private static final List<String> NOT_AGENTS = List.of("smtpd", "cleanup", "qmgr", "bounce", "pickup",
             "tlsmgr", "trivial-rewrite", "showq", "flush", "proxymap", "verify", "anvil", "scache", "postlog");
@@ -38,12 +45,17 @@ record TransportService(String name, String agent, List<String> arguments, Postf
             try {
                 PostfixConfig config = main.withOverrides(s.overrideEntries());
                 out.put(s.service(), new TransportService(s.service(), s.command(), withoutOverrides(s.arguments()),
-                        config, name -> config.find(name).orElse(null), s.processLimit(main)));
+                        config, settings(config), s.processLimit(main)));
             } catch (ConfigException | IllegalArgumentException e) {
                 problems.add(s.file() + ", line " + s.line() + ": " + s.service() + "/unix: " + e.getMessage());
             }
         }
         return out;
+    }
+
+    private static ServiceSettings settings(PostfixConfig config) {
+        return name -> AGENT_TEMPLATES.contains(name) && config.raw(name) != null
+                ? config.raw(name) : config.find(name).orElse(null);
     }
 
     private static List<String> withoutOverrides(List<String> arguments) {
