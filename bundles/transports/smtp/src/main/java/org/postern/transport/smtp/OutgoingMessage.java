@@ -5,12 +5,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.Locale;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
-import org.postern.api.delivery.Recipient;
 
 /**
  * SUMMARY   The message of one request as the client sends it: envelope facts and content.
@@ -127,9 +125,5 @@ final class OutgoingMessage {
 
     static boolean isAscii(String s) {
         return s.chars().allMatch(c -> c < 0x80);
-    }
-
-    static boolean anyUtf8(List<Recipient> recipients) {
-        return recipients.stream().anyMatch(r -> !isAscii(r.address()));
     }
 }
