@@ -20,7 +20,8 @@ import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   One delivery request: a cached session first, then each endpoint of the nexthop
- *           in order until every recipient has a final answer.
+ *           in order until every recipient has a final answer (the host of the cached
+ *           session is not asked again in the same request).
  * DESCRIPTION
  *   Recipients that get a final answer (2xx, 5xx) are done; recipients deferred by a host
  *   (4xx, 421, lost connection) stay open and go to the next host, as Postfix's smtp(8)
@@ -43,6 +44,7 @@ final class DeliveryAttempt {
     private SessionFailure lastFailure;
     private String lastRelay = "none";
     private int sessions;
+    private Endpoint reused;
 
     DeliveryAttempt(SmtpClient client, DeliveryRequest request) {
         this.client = client;
@@ -74,6 +76,7 @@ final class DeliveryAttempt {
         if (cached != null) {
             if (cached.reset()) {
                 sessions++;
+                reused = cached.endpoint();
                 transact(cached, message);
             } else {
                 cached.close();
@@ -98,6 +101,9 @@ final class DeliveryAttempt {
         for (Endpoint endpoint : endpoints) {
             if (pending.isEmpty() || (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit())) {
                 return;
+            }
+            if (endpoint.equals(reused)) {
+                continue;                       // it just answered on the cached connection
             }
             Duration timeout = settings.connectTimeout();
             if (!budget.isZero()) {

@@ -331,6 +331,17 @@ class SmtpDeliveryAgentTest {
     }
 
     @Test
+    void deferralOnTheCachedConnectionShouldNotOpenAnotherToTheSameHost() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ScriptedSmtpServer.Script script = new ScriptedSmtpServer.Script();
+        script.rcptReply = a -> calls.incrementAndGet() == 1 ? "250 2.1.5 Ok" : "450 4.2.0 greylisted";
+        start(script);
+        assertThat(deliverOne(request()).outcome()).isEqualTo(Outcome.HANDED_OFF);
+        assertThat(deliverOne(request()).outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(server.connections.get()).isEqualTo(1);
+    }
+
+    @Test
     void connectionShouldNotBeCachedWhenCachingIsOff() throws IOException {
         start(new ScriptedSmtpServer.Script());
         deliverOne(request().set("smtp_connection_cache_on_demand", "no"));
