@@ -76,6 +76,20 @@ public final class ParameterTable {
                 listOf(mainCf, "inet_protocols", "all"), LocalNetworks.enumerate());
     }
 
+    /** 3 x the connect timeout, the budget's default (main.cf value, else Postfix's default in seconds). */
+    private static String threeTimes(Function<String, String> mainCf, String timeout, long defaultSeconds) {
+        String value = mainCf.apply(timeout);
+        long seconds = defaultSeconds;
+        if (value != null && !value.isBlank()) {
+            try {
+                seconds = ParameterValues.parseTime(value.strip(), 's', false).toSeconds();
+            } catch (IllegalArgumentException e) {
+                seconds = defaultSeconds;
+            }
+        }
+        return (3 * seconds) + "s";
+    }
+
     private static boolean compatibilityBelow2(String level) {
         try {
             return level == null || Expander.compareLevels(level.strip(), "2") < 0;
@@ -173,6 +187,14 @@ public final class ParameterTable {
                 size("virtual_mailbox_limit", "51200000", 0),
                 bool("lmtp_assume_final", "no"),
                 bool("smtp_never_send_ehlo", "no"),
+                string("smtp_tcp_port", "smtp"),
+                string("lmtp_tcp_port", "24"),
+                // Postern: total time for connection attempts across MX hosts (Postfix wishlist), and
+                // a size limit for the connection cache (wishlist: scache size limit).
+                dynamic("smtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "smtp_connect_timeout", 30)),
+                dynamic("lmtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "lmtp_connect_timeout", 0)),
+                integer("smtp_connection_cache_size_limit", "100", 0),
+                integer("lmtp_connection_cache_size_limit", "100", 0),
                 // Postern: where local(8) finds users (Postfix uses the system passwd database).
                 list("local_passwd_maps", "unix:passwd.byname"),
                 // SMTP server.

@@ -3,7 +3,6 @@ package org.postern.transport.smtp;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -167,7 +166,10 @@ final class DeliveryAttempt {
         }
     }
 
-    /** Every recipient's result: final ones, then the last deferral, then the given fallback. */
+    /**
+     * Every recipient's result: final ones, then the last deferral, then the given fallback.
+     * The queue manager logs Postfix's "to=<...>, relay=..., status=..." line of each.
+     */
     private DeliveryResult finish(Outcome outcome, String dsn, String diagnostic) {
         List<RecipientResult> out = new ArrayList<>();
         for (Recipient r : recipients) {
@@ -179,7 +181,6 @@ final class DeliveryAttempt {
                 result = result(r, outcome, dsn, diagnostic, lastRelay);
             }
             out.add(result);
-            logStatus(result);
         }
         return new DeliveryResult(out);
     }
@@ -188,25 +189,4 @@ final class DeliveryAttempt {
         return new RecipientResult(r, outcome, dsn, diagnostic, relay);
     }
 
-    /** Postfix's status line: "to=<u@example.com>, relay=..., delay=0.5, dsn=2.0.0, status=sent (250 ok)". */
-    private void logStatus(RecipientResult r) {
-        String status = switch (r.outcome()) {
-            case DEFERRED -> "deferred";
-            case BOUNCED -> "bounced";
-            default -> "sent";
-        };
-        client.log().info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", request.queueId(),
-                LogText.printable(r.recipient().address()), r.relay(), delay(), r.dsnStatus(), status,
-                LogText.printable(r.diagnostic()));
-    }
-
-    private String delay() {
-        String arrival = request.attributes().get("arrival");
-        try {
-            long millis = Instant.now().toEpochMilli() - Long.parseLong(arrival) * 1000;
-            return String.format(Locale.ROOT, "%.1f", Math.max(0, millis) / 1000.0);
-        } catch (NumberFormatException e) {
-            return "0";
-        }
-    }
 }
