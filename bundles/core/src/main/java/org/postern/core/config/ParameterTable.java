@@ -191,8 +191,8 @@ public final class ParameterTable {
                 string("lmtp_tcp_port", "24"),
                 // Postern: total time for connection attempts across MX hosts (Postfix wishlist), and
                 // a size limit for the connection cache (wishlist: scache size limit).
-                dynamic("smtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "smtp_connect_timeout", 30)),
-                dynamic("lmtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "lmtp_connect_timeout", 0)),
+                dynamic("smtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "smtp_connect_timeout", 30)).withMax(Integer.MAX_VALUE),
+                dynamic("lmtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "lmtp_connect_timeout", 0)).withMax(Integer.MAX_VALUE),
                 integer("smtp_connection_cache_size_limit", "100", 0),
                 integer("lmtp_connection_cache_size_limit", "100", 0),
                 // Postern: where local(8) finds users (Postfix uses the system passwd database).
