@@ -7,7 +7,9 @@
 # `mvn install -DskipTests`) into a scratch directory, starts it, and points Postfix's
 # smtp-source at 127.0.0.1:2525: SESSIONS parallel sessions, MESSAGES messages of
 # SIZE body bytes, all over persistent connections (-d). Every 250 means the message
-# was fsync-ed (file and directory) first. Nothing is delivered (no queue manager yet).
+# was fsync-ed (file and directory) first. As in postfix-baseline.sh's accept mode, every
+# message is put on HOLD (smtpd_recipient_restrictions = check_client_access static:HOLD),
+# so the queue manager delivers nothing and only acceptance is measured.
 # Prints one line per run; stops Postern at the end. Loopback only.
 #
 # Needs smtp-source: DEBIAN_FRONTEND=noninteractive apt-get install -y postfix
@@ -27,6 +29,7 @@ tarball=$(ls karaf-assembly/target/postern-assembly-*.tar.gz | head -n 1)
 command -v smtp-source >/dev/null || { echo "accept-rate: smtp-source not found (apt-get install postfix)" >&2; exit 1; }
 
 tar xzf "$tarball" -C "$WORK" --strip-components=1
+echo "smtpd_recipient_restrictions = check_client_access static:HOLD" >> "$WORK/etc/postern/main.cf"
 trap '"$WORK/bin/stop" >/dev/null 2>&1 || true' EXIT
 "$WORK/bin/postfix" start
 for _ in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 1; done
@@ -36,7 +39,7 @@ for run in $(seq "$RUNS"); do
     start=$(date +%s.%N)
     smtp-source -s "$SESSIONS" -l "$SIZE" -m "$MESSAGES" -d -f bench@example.org -t sink@example.com 127.0.0.1:2525
     end=$(date +%s.%N)
-    queued=$(find "$WORK/data/postern/queue/incoming" -type f ! -name '*.part' | wc -l)
+    queued=$(find "$WORK/data/postern/queue/incoming" "$WORK/data/postern/queue/hold" -type f ! -name '*.part' | wc -l)
     awk -v n="$MESSAGES" -v s="$start" -v e="$end" -v r="$run" -v q="$queued" \
         'BEGIN { printf "run %d: %.2f s, %.0f msgs/s accepted; %d messages in the queue\n", r, e - s, n / (e - s), q }'
 done

@@ -50,6 +50,8 @@ public class CrashRecoveryIT {
         int port = Distribution.freePort();
         distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + port);
         distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + Distribution.freePort());
+        // Every acknowledged message must be found in the queue afterwards: hold delivery back.
+        distribution.edit("etc/postern/main.cf", "\\z", "\ndefer_transports = smtp\n");
         assertEquals(0, distribution.run("bin/postfix", "start").status());
 
         Map<String, String> acknowledged = new ConcurrentHashMap<>();   // queue ID -> token in the body

@@ -103,7 +103,8 @@ public class DictHotSwapIT extends PosternKarafSupport {
             Result tables = run("postern:tables");
             assertEquals(tables.toString(), 1, tables.status());
             assertTrue(tables.out(), tables.out().contains("not resolved: postern-map-future 1.0.0 [" + id.group(1) + "]"));
-            assertTrue(tables.out(), tables.out().contains("org.postern.api.dict 1.0.0 from postern-api"));
+            assertTrue(tables.out(), Pattern.compile("org\\.postern\\.api\\.dict 1\\.\\d+\\.\\d+ from postern-api")
+                    .matcher(tables.out()).find());
             assertTrue(tables.out(), tables.out().contains("cidr "));
         } finally {
             run("bundle:uninstall " + id.group(1));

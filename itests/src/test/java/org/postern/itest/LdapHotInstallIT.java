@@ -70,7 +70,7 @@ public class LdapHotInstallIT {
                 + "query_filter = (mail=%s)\n"
                 + "result_attribute = description\n"
                 + "timeout = 5\n");
-        distribution.edit("etc/postern/main.cf", "\\z", "\nmynetworks = 127.0.0.1/32\n"
+        distribution.edit("etc/postern/main.cf", "\\z", "\nmynetworks = 127.0.0.1/32\ndefer_transports = smtp\n"
                 + "smtpd_recipient_restrictions = check_recipient_access ldap:ldap-recipients.cf, reject\n");
 
         Run start = distribution.run("bin/postfix", "start");

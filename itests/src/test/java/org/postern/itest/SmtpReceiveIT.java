@@ -42,7 +42,8 @@ public class SmtpReceiveIT {
         distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + smtpPort);
         distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + Distribution.freePort());
         // Only 127.0.0.1 is trusted, so that a client on 127.0.0.2 is "the Internet".
-        distribution.edit("etc/postern/main.cf", "\\z", "\nmynetworks = 127.0.0.1/32\n");
+        // Receive path only: delivery is held back (defer_transports) so that mailq and postcat see the mail.
+        distribution.edit("etc/postern/main.cf", "\\z", "\nmynetworks = 127.0.0.1/32\ndefer_transports = smtp\n");
 
         Run start = distribution.run("bin/postfix", "start");
         assertEquals(start.toString(), 0, start.status());

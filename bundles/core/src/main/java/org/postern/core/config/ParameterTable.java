@@ -293,6 +293,7 @@ public final class ParameterTable {
                 integer("local_destination_concurrency_limit", "2", 0),
                 integer("local_destination_recipient_limit", "1", 0),
                 integer("qmgr_message_active_limit", "20000", 1),
+                list("defer_transports", ""),
                 time("transport_retry_time", "60s", 's', 1),
                 list("sender_dependent_relayhost_maps", ""),
                 list("sender_dependent_default_transport_maps", ""),

@@ -34,6 +34,8 @@ final class ActiveMessage {
     final Set<String> missingTransports = new HashSet<>();
     boolean warned;
     boolean notified;
+    /** Loaded by postqueue -f/-i/-s: defer_transports do not hold it back. */
+    boolean forced;
     int jobsOutstanding;
 
     ActiveMessage(String queueId, QueueName queue, Envelope envelope, long size, List<QueueFile.Record> records,

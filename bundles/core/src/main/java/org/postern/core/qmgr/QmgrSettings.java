@@ -16,7 +16,8 @@ import org.postern.core.config.PostfixConfig;
 record QmgrSettings(PostfixConfig main, DeliveryRouter router, Map<String, TransportService> transports,
                     Backoff backoff, Duration queueRunDelay, Duration maximalQueueLifetime,
                     Duration bounceQueueLifetime, Duration delayWarningTime, Duration transportRetryTime,
-                    int activeLimit, int initialConcurrency, boolean softBounce, List<String> problems) {
+                    int activeLimit, int initialConcurrency, boolean softBounce, java.util.Set<String> deferTransports,
+                    List<String> problems) {
 
     static QmgrSettings from(LoadedConfig loaded, DictRegistry dicts) throws ConfigException {
         PostfixConfig c = loaded.main();
@@ -29,6 +30,6 @@ record QmgrSettings(PostfixConfig main, DeliveryRouter router, Map<String, Trans
                 c.time("queue_run_delay"), c.time("maximal_queue_lifetime"), c.time("bounce_queue_lifetime"),
                 c.time("delay_warning_time"), c.time("transport_retry_time"),
                 c.integer("qmgr_message_active_limit"), c.integer("initial_destination_concurrency"),
-                c.bool("soft_bounce"), problems);
+                c.bool("soft_bounce"), java.util.Set.copyOf(c.list("defer_transports")), problems);
     }
 }

@@ -90,6 +90,8 @@ public final class QueueManager {
     private final Map<String, Integer> runningPerTransport = new HashMap<>();
     private final ArrayDeque<String> backlog = new ArrayDeque<>();
     private final Set<String> backlogged = new HashSet<>();
+    /** Queue IDs postqueue asked for: delivered even through defer_transports. */
+    private final Set<String> forced = new HashSet<>();
     private final Map<String, Set<String>> waitingForTransport = new HashMap<>();
     private ScheduledFuture<?> deferredScan;
     private Instant deferredScanAt;
@@ -245,6 +247,7 @@ public final class QueueManager {
     }
 
     private void loadNow(String queueId) {
+        forced.add(queueId);
         try {
             store.setNextAttempt(queueId, clock.instant());
         } catch (IOException e) {
@@ -273,8 +276,12 @@ public final class QueueManager {
             return;
         }
         QueueFile.Parsed p = stored.get().parsed();
+        if (held(queueId, p)) {
+            return;
+        }
         ActiveMessage m = new ActiveMessage(queueId, stored.get().queue(), p.envelope(), p.contentLength(), p.appended(),
                 clock.instant());
+        m.forced = forced.remove(queueId);
         active.put(queueId, m);
         List<Integer> pending = m.pending();
         if (m.notified || pending.isEmpty()) {
@@ -284,11 +291,12 @@ public final class QueueManager {
         DeliveryLog.qmgr(queueId, queueId + ": from=<" + LogText.printable(m.envelope.sender()) + ">, size="
                 + m.size + ", nrcpt=" + m.envelope.recipients().size() + " (queue active)");
         Map<Route, List<Integer>> byRoute = new LinkedHashMap<>();
+        Route filter = filterRoute(m);
         for (int index : pending) {
             String address = m.envelope.recipients().get(index).address();
             try {
-                byRoute.computeIfAbsent(settings.router().route(address, m.envelope.sender()), r -> new ArrayList<>())
-                        .add(index);
+                Route route = filter != null ? filter : settings.router().route(address, m.envelope.sender());
+                byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(index);
             } catch (LookupFailure e) {
                 m.record(new RecipientStatus(index, Outcome.DEFERRED, clock.instant(), "4.3.0", "none",
                         "address resolver failure: " + e.getMessage()));
@@ -307,6 +315,36 @@ public final class QueueManager {
             finish(m);
         }
         dispatch();
+    }
+
+    /**
+     * An access(5) or header_checks HOLD: the message goes to the hold queue instead of being
+     * delivered, once (a marker record remembers it, so postsuper -H releases it for good).
+     */
+    private boolean held(String queueId, QueueFile.Parsed p) {
+        String reason = p.envelope().attributes().get("hold");
+        if (reason == null || RecipientStatus.has(p.appended(), RecipientStatus.HELD)) {
+            return false;
+        }
+        try {
+            store.append(queueId, List.of(RecipientStatus.marker(RecipientStatus.HELD)));
+            store.move(queueId, QueueName.HOLD);
+            DeliveryLog.qmgr(queueId, queueId + ": hold: " + LogText.printable(reason));
+        } catch (IOException e) {
+            DeliveryLog.warn(queueId, "cannot place message on hold: " + e.getMessage());
+        }
+        return true;
+    }
+
+    /** FILTER transport:destination from access(5) or header_checks: every recipient goes there. */
+    private static Route filterRoute(ActiveMessage m) {
+        String filter = m.envelope.attributes().get("filter");
+        if (filter == null || filter.isBlank()) {
+            return null;
+        }
+        int colon = filter.indexOf(':');
+        return colon < 0 ? new Route(filter.strip(), "") : new Route(filter.substring(0, colon).strip(),
+                filter.substring(colon + 1).strip());
     }
 
     private int recipientLimit(String transport) {
@@ -372,7 +410,7 @@ public final class QueueManager {
             Instant now = clock.instant();
             submitWork(() -> {
                 record(job, results, now, now, false);
-                onScheduler(() -> completed(d, job, results, false));
+                onScheduler(() -> completed(d, job, results, false, true));
             });
         }
     }
@@ -399,13 +437,24 @@ public final class QueueManager {
         runningPerTransport.merge(d.route.transport(), 1, Integer::sum);
         TransportService transport = settings.transports().get(d.route.transport());
         DeliveryAgent agent = transport == null ? null : agents.get(transport.agent());
+        boolean held = settings.deferTransports().contains(d.route.transport()) && !job.message().forced;
         submitWork(() -> {
             Instant started = clock.instant();
-            boolean missing = agent == null;
-            List<RecipientResult> results = missing ? unavailable(job) : deliver(agent, transport, job);
+            boolean missing = agent == null && !held;
+            List<RecipientResult> results = held ? deferredTransport(job)
+                    : missing ? unavailable(job) : deliver(agent, transport, job);
             record(job, results, started, clock.instant(), missing);
-            onScheduler(() -> completed(d, job, results, missing));
+            onScheduler(() -> completed(d, job, results, missing, held));
         });
+    }
+
+    /** defer_transports: held back until postqueue -f (Postfix's "deferred transport"). */
+    private List<RecipientResult> deferredTransport(DeliveryJob job) {
+        List<RecipientResult> out = new ArrayList<>();
+        for (int i : job.recipients()) {
+            out.add(new RecipientResult(recipient(job.message(), i), Outcome.DEFERRED, "4.3.2", "deferred transport", "none"));
+        }
+        return out;
     }
 
     private List<RecipientResult> unavailable(DeliveryJob job) {
@@ -497,13 +546,20 @@ public final class QueueManager {
 
     // ------------------------------------------------------------------ completion
 
-    private void completed(Destination d, DeliveryJob job, List<RecipientResult> results, boolean missing) {
+    /**
+     * @param missing      the transport had no agent (the message waits for one)
+     * @param noDelivery   nothing was tried (no agent, defer_transports, suspended): no concurrency feedback
+     */
+    private void completed(Destination d, DeliveryJob job, List<RecipientResult> results, boolean missing,
+                           boolean noDelivery) {
         d.running--;
         runningPerTransport.merge(d.route.transport(), -1, Integer::sum);
         boolean reachedNobody = results.stream().allMatch(r -> r.outcome() == Outcome.DEFERRED
                 && (r.relay() == null || r.relay().isEmpty() || r.relay().equals("none")));
         if (missing) {
             job.message().missingTransports.add(d.route.transport());
+        } else if (noDelivery) {
+            // no feedback: the destination was not tried
         } else if (reachedNobody) {
             d.lastFailure = results.isEmpty() ? "" : results.get(0).diagnostic();
             d.window.failure();

@@ -21,6 +21,7 @@ import org.postern.core.queue.QueueFile;
  *   E  deferred: the same layout with OUTCOME DEFERRED: the latest reason (mailq, delay notices)
  *   W  delay warning sent: empty payload
  *   N  notices sent: empty payload (bounces/success notices queued; the message may be removed)
+ *   H  placed on hold once (HOLD action): empty payload; a released message is not held again
  *   </pre>
  *   A recipient is final once it has a D record, so a restart never delivers it twice; the
  *   D records of bounced recipients are what the bounce notice is built from.
@@ -31,6 +32,7 @@ record RecipientStatus(int index, Outcome outcome, Instant when, String dsnStatu
     static final byte DEFERRED = 'E';
     static final byte WARNED = 'W';
     static final byte NOTIFIED = 'N';
+    static final byte HELD = 'H';
 
     QueueFile.Record toRecord() {
         byte[] text = String.join("\t", outcome.name(), clean(dsnStatus), clean(relay), clean(diagnostic))

@@ -176,11 +176,16 @@ class QueueManagerTest {
     }
 
     private String queue(Instant arrival, String sender, String... recipients) throws Exception {
+        return queue(arrival, Map.of("client_address", "192.0.2.1"), sender, recipients);
+    }
+
+    private String queue(Instant arrival, Map<String, String> attributes, String sender, String... recipients)
+            throws Exception {
         List<EnvelopeRecipient> rcpts = new ArrayList<>();
         for (String r : recipients) {
             rcpts.add(new EnvelopeRecipient(r, "", Set.of()));
         }
-        Envelope envelope = new Envelope(sender, rcpts, arrival, "", "", Map.of("client_address", "192.0.2.1"));
+        Envelope envelope = new Envelope(sender, rcpts, arrival, "", "", attributes);
         try (IncomingMessage m = store.receive()) {
             m.content().write("Subject: test\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
             m.commit(envelope).get();
@@ -379,6 +384,57 @@ class QueueManagerTest {
         assertThat(smtp.requests).hasSize(1);
         assertThat(RecipientStatus.read(store.appendedRecords(id))).extracting(RecipientStatus::diagnostic)
                 .contains("delivery temporarily suspended: connect to mx.remote.example[192.0.2.5]:25: Connection refused");
+    }
+
+    @Test
+    void heldMailWaitsInTheHoldQueueUntilReleased() throws Exception {
+        ScriptedAgent smtp = ScriptedAgent.delivering();
+        start(settings(), Map.of("smtp", smtp));
+        String id = queue(Instant.now(), Map.of("hold", "header Subject: test"), "alice@example.org", "bob@remote.example");
+        await(() -> {
+            try {
+                return where(id).equals(Optional.of(QueueName.HOLD));
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(smtp.requests).isEmpty();
+        store.move(id, QueueName.DEFERRED);   // postsuper -H
+        manager.flush();
+        await(() -> gone(id));
+        assertThat(smtp.requests).hasSize(1);
+    }
+
+    @Test
+    void filterSendsEveryRecipientToTheFilterTransport() throws Exception {
+        ScriptedAgent smtp = ScriptedAgent.delivering();
+        start(settings(), Map.of("smtp", smtp));
+        String id = queue(Instant.now(), Map.of("filter", "relay:[127.0.0.1]:10025"), "alice@example.org",
+                "bob@remote.example", "carol@other.example");
+        await(() -> gone(id));
+        assertThat(smtp.requests).hasSize(1);
+        assertThat(smtp.requests.get(0).service()).isEqualTo("relay");
+        assertThat(smtp.requests.get(0).nexthop()).isEqualTo("[127.0.0.1]:10025");
+        assertThat(smtp.requests.get(0).recipients()).hasSize(2);
+    }
+
+    @Test
+    void deferTransportsHoldMailBackUntilPostqueueF() throws Exception {
+        ScriptedAgent smtp = ScriptedAgent.delivering();
+        start(settings("defer_transports = smtp"), Map.of("smtp", smtp));
+        String id = queue("alice@example.org", "bob@remote.example");
+        await(() -> {
+            try {
+                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(smtp.requests).isEmpty();
+        assertThat(RecipientStatus.read(store.appendedRecords(id)).get(0).diagnostic()).isEqualTo("deferred transport");
+        manager.flush();
+        await(() -> gone(id));
+        assertThat(smtp.requests).hasSize(1);
     }
 
     @Test
