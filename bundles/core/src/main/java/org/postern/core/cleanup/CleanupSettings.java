@@ -21,7 +21,10 @@ import org.postern.core.smtpd.NetworkList;
  *   recipient_delimiter, header_size_limit, line_length_limit, header_checks,
  *   mime_header_checks, nested_header_checks, body_checks, canonical_maps,
  *   sender_canonical_maps, recipient_canonical_maps, masquerade_domains, virtual_alias_maps,
- *   always_bcc, sender_bcc_maps, recipient_bcc_maps.
+ *   always_bcc, sender_bcc_maps, recipient_bcc_maps, disable_mime_input_processing (no),
+ *   mime_nesting_limit (100), mime_boundary_length_limit (2048); strict_8bitmime,
+ *   strict_7bit_headers, strict_8bitmime_body, strict_mime_encoding_domain (all no) only
+ *   decide, as in Postfix, whether a MIME nesting error rejects the message.
  *   Not (yet) in the table, read with Postfix's default: local_header_rewrite_clients
  *   (permit_inet_interfaces), always_add_missing_headers (no), masquerade_exceptions (empty),
  *   masquerade_classes (envelope_sender, header_sender, header_recipient),
@@ -46,6 +49,11 @@ final class CleanupSettings {
     final int lineLengthLimit;
     final long bodyChecksSizeLimit;
     final int hopcountLimit;
+    final boolean disableMimeInputProcessing;
+    final int mimeNestingLimit;
+    final int mimeBoundaryLengthLimit;
+    /** Postfix cleanup: MIME nesting errors reject when header checks or strict MIME checks are on. */
+    final boolean reportsMimeNesting;
     final TableList headerChecks;
     final TableList mimeHeaderChecks;
     final TableList nestedHeaderChecks;
@@ -102,6 +110,13 @@ final class CleanupSettings {
             nestedHeaderChecks = config.get("nested_header_checks").equals(config.get("header_checks"))
                     ? headerChecks : TableList.open(config, "nested_header_checks", dicts);
             bodyChecks = TableList.open(config, "body_checks", dicts);
+            disableMimeInputProcessing = bool(config, "disable_mime_input_processing", "no");
+            mimeNestingLimit = config.integer("mime_nesting_limit");
+            mimeBoundaryLengthLimit = config.integer("mime_boundary_length_limit");
+            reportsMimeNesting = !disableMimeInputProcessing && (bool(config, "strict_8bitmime", "no")
+                    || bool(config, "strict_7bit_headers", "no") || bool(config, "strict_8bitmime_body", "no")
+                    || bool(config, "strict_mime_encoding_domain", "no") || !headerChecks.isEmpty()
+                    || !mimeHeaderChecks.isEmpty() || !nestedHeaderChecks.isEmpty());
             canonicalMaps = TableList.open(config, "canonical_maps", dicts);
             senderCanonicalMaps = TableList.open(config, "sender_canonical_maps", dicts);
             recipientCanonicalMaps = TableList.open(config, "recipient_canonical_maps", dicts);

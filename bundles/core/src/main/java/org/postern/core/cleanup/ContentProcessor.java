@@ -33,22 +33,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SUMMARY   The streaming half of cleanup: splits the content into the header section and the
- *           body, runs header_checks/mime_header_checks and body_checks, rewrites header
- *           addresses, adds Received:, Message-Id:, Date: and From:, and writes the result to a
- *           sink as it goes.
+ * SUMMARY   The streaming half of cleanup: splits the content into header sections and body
+ *           lines, runs header_checks, mime_header_checks, nested_header_checks and body_checks,
+ *           rewrites primary header addresses, adds Received:, Message-Id:, Date: and From:, and
+ *           writes the result to a sink as it goes.
  * DESCRIPTION
+ *   {@link MimeState} follows the MIME structure (header_checks(5)): header_checks see the
+ *   primary non-MIME headers; mime_header_checks the primary MIME headers (Content-*,
+ *   MIME-Version), every header of a multipart part and the MIME headers of an attached
+ *   message/rfc822; nested_header_checks the other headers of attached messages; body_checks
+ *   the body lines of every part, boundary lines included, and not the part headers. The
+ *   header_checks(5) actions work the same in every header section (IGNORE, PREPEND and
+ *   REPLACE edit the section as it passes); only primary headers are rewritten and counted.
+ *   A structure nested deeper than mime_nesting_limit is rejected (550 5.6.0, logged as
+ *   "reject: mime-error") when any header check table or strict_* MIME option is set, as in
+ *   Postfix, else logged as a warning and the deeper content is treated as body. With
+ *   disable_mime_input_processing everything after the primary header is body.
  *   Memory is one logical header (at most header_size_limit bytes; the excess is discarded, as
  *   in Postfix) or one body line (line_length_limit; longer lines are inspected in pieces).
- *   Past body_checks_size_limit, or without body_checks, the body is copied through without
- *   looking at it. A line in the header section that is not a header ends the section; an
- *   empty line is then inserted so the result stays a well-formed message.
+ *   body_checks see the first body_checks_size_limit bytes of each body segment (part). Once
+ *   no body_checks apply and no multipart boundary can follow, the rest is copied through
+ *   without looking at it. A line in the primary header that is not a header ends it; an
+ *   empty line is then inserted so the result stays a well-formed message (not so in parts).
  *   After REJECT, DISCARD or a table failure nothing more is written: the message is dropped.
  * SECURITY  All content is untrusted: sizes are bounded, logged text is truncated and escaped.
- * BUGS      MIME structure is not followed: headers of nested parts are neither inspected with
- *           mime_header_checks/nested_header_checks nor exempt from body_checks; body_checks see
- *           encoded (base64/QP) text as it is. No 8BITMIME/SMTPUTF8 downgrade. Resent- headers
- *           do not switch the added headers to their Resent- forms.
+ * BUGS      body_checks see encoded (base64/QP) text as it is; the empty line that ends a header
+ *           section is not shown to body_checks (Postfix shows it). No 8BITMIME/SMTPUTF8
+ *           downgrade; the strict_* MIME checks (8-bit headers, encoding domains) are not
+ *           implemented, only their effect of making a MIME nesting error reject the message.
+ *           Resent- headers do not switch the added headers to their Resent- forms.
  */
 final class ContentProcessor extends OutputStream {
 
@@ -63,7 +76,8 @@ final class ContentProcessor extends OutputStream {
     private static final Set<String> RECIPIENT_HEADERS = Set.of("to", "cc", "bcc", "resent-to", "resent-cc",
             "resent-bcc", "apparently-to");
 
-    private enum Mode { HEADERS, BODY_CHECKED, BODY_RAW }
+    /** A header section (any), the body line by line, or the rest of the body copied through. */
+    private enum Mode { HEADERS, BODY_LINES, BODY_RAW }
 
     private final CleanupSettings s;
     private final AddressRewriter rewriter;
@@ -71,6 +85,7 @@ final class ContentProcessor extends OutputStream {
     private final Envelope env;
     private final OutputStream sink;
     private final boolean localClient;
+    private final MimeState mime;
 
     private Mode mode = Mode.HEADERS;
     private byte[] line;
@@ -82,6 +97,7 @@ final class ContentProcessor extends OutputStream {
     private boolean dead;
     private int received;
     private boolean started;
+    private String lastContentType = "";
 
     // What the content told us.
     CleanupRejection rejection;
@@ -105,8 +121,9 @@ final class ContentProcessor extends OutputStream {
         this.sink = sink;
         this.localClient = settings.rewritesHeadersOf(envelope.attributes().get("client_address"),
                 envelope.attributes().get("sasl_username"));
+        this.mime = new MimeState(settings.disableMimeInputProcessing, settings.mimeNestingLimit,
+                settings.mimeBoundaryLengthLimit, settings.lineLengthLimit);
         this.line = new byte[256];
-        this.header = new byte[256];
     }
 
     /** smtpd's PREPEND lines and the Received: header, before any content. */
@@ -243,8 +260,11 @@ final class ContentProcessor extends OutputStream {
             onLine(line, n, true);
         }
         if (mode == Mode.HEADERS) {
+            boolean primary = mime.section() == MimeState.Section.PRIMARY_HEADER;
             flushHeader();
-            endHeaders();
+            if (primary) {
+                endHeaders();
+            }
         }
         sink.flush();
     }
@@ -266,30 +286,70 @@ final class ContentProcessor extends OutputStream {
         }
     }
 
+    /**
+     * A line of a header section: primary, of a multipart part, or of an attached message. An
+     * empty line or a line that is not a header ends the section; after the primary header a
+     * missing empty line is inserted, after a part's header nothing is (the content stays as sent).
+     */
     private void onHeaderLine(byte[] b, int n) throws IOException {
-        if (n == 0) {
-            flushHeader();
-            endHeaders();
-            out(CRLF, 0, 2);
-            enterBody();
-        } else if ((b[0] == ' ' || b[0] == '\t') && headerLength > 0) {
+        if (n > 0 && (b[0] == ' ' || b[0] == '\t') && headerLength > 0) {
             appendHeader(CRLF, 2);
             appendHeader(b, n);
-        } else if (isHeaderStart(b, n)) {
+        } else if (n > 0 && isHeaderStart(b, n) && !mime.isBoundary(b, n)) {
             flushHeader();
             appendHeader(b, n);
         } else {
+            boolean primary = mime.section() == MimeState.Section.PRIMARY_HEADER;
             flushHeader();
-            endHeaders();
-            out(CRLF, 0, 2);
+            if (primary) {
+                endHeaders();
+            }
+            if (primary || n == 0) {
+                out(CRLF, 0, 2);
+            }
+            onMimeEvent(mime.endHeaders());
             enterBody();
-            onBodyLine(b, n, true);
+            if (n > 0) {
+                onLine(b, n, true); // a body line, or the first line of an attached message
+            }
         }
     }
 
+    private void onMimeEvent(MimeState.Event event) {
+        if (event == MimeState.Event.NESTING_EXCEEDED) {
+            if (s.reportsMimeNesting) {
+                reject(new SmtpReply(550, "5.6.0", "MIME nesting exceeds safety limit"), "mime-error",
+                        lastContentType);
+            } else {
+                LOG.warn("{}: warning: MIME nesting exceeds safety limit ({}): deeper content is body: {}", queueId,
+                        s.mimeNestingLimit, LogText.printable(truncate(lastContentType)));
+            }
+        } else if (event == MimeState.Event.BOUNDARY_TRUNCATED) {
+            LOG.warn("{}: warning: MIME boundary longer than mime_boundary_length_limit ({}) is compared on its"
+                    + " first {} bytes: {}", queueId, s.mimeBoundaryLengthLimit, mime.boundaryLimit(),
+                    LogText.printable(truncate(lastContentType)));
+        }
+    }
+
+    /**
+     * After a header section: the headers of an attached message, or the body, read line by line
+     * while body_checks look at this segment or boundaries may follow.
+     */
     private void enterBody() {
-        mode = s.bodyChecks.isEmpty() || passed ? Mode.BODY_RAW : Mode.BODY_CHECKED;
-        header = null;
+        bodyBytes = 0;
+        if (mime.inHeader()) {
+            mode = Mode.HEADERS;
+            return;
+        }
+        mode = dead || !checksBody() && mime.isSettled() ? Mode.BODY_RAW : Mode.BODY_LINES;
+        if (mode == Mode.BODY_RAW) {
+            header = null;
+        }
+    }
+
+    /** body_checks apply to the current line: the first body_checks_size_limit bytes of each body segment. */
+    private boolean checksBody() {
+        return !s.bodyChecks.isEmpty() && !passed && bodyBytes < s.bodyChecksSizeLimit;
     }
 
     private void appendHeader(byte[] b, int n) {
@@ -297,6 +357,9 @@ final class ContentProcessor extends OutputStream {
         int take = Math.min(room, n);
         if (take <= 0) {
             return;
+        }
+        if (header == null) {
+            header = new byte[Math.max(256, take)];
         }
         if (header.length < headerLength + take) {
             byte[] bigger = new byte[Math.max(header.length * 2, headerLength + take)];
@@ -349,9 +412,15 @@ final class ContentProcessor extends OutputStream {
             return;
         }
         String name = field.getNameLowerCase();
+        boolean primary = mime.section() == MimeState.Section.PRIMARY_HEADER;
+        MimeState.HeaderClass headerClass = mime.classify(name);
+        mime.header(field); // the structure follows the content as sent, whatever the checks do to it
+        if (name.equals("content-type")) {
+            lastContentType = MimeUtil.unfold(text);
+        }
         if (!passed) {
-            boolean mime = name.startsWith("content-") || name.equals("mime-version");
-            TableList checks = mime ? s.mimeHeaderChecks : s.headerChecks;
+            TableList checks = headerClass == MimeState.HeaderClass.PRIMARY ? s.headerChecks
+                    : headerClass == MimeState.HeaderClass.MIME ? s.mimeHeaderChecks : s.nestedHeaderChecks;
             String logical = MimeUtil.unfold(text);
             Action a = Action.lookup(checks, logical);
             if (a != null) {
@@ -377,6 +446,10 @@ final class ContentProcessor extends OutputStream {
                 }
             }
         }
+        if (!primary) {
+            writeHeader(text, raw); // headers of parts and attached messages are not rewritten
+            return;
+        }
         if (name.equals("received") && ++received > s.hopcountLimit) {
             reject(new SmtpReply(554, "5.4.0", "too many hops"), "header", "Received: (" + received + " headers)");
             return;
@@ -398,6 +471,10 @@ final class ContentProcessor extends OutputStream {
                 return;
             }
         }
+        writeHeader(text, raw);
+    }
+
+    private void writeHeader(String text, byte[] raw) throws IOException {
         if (raw != null) {
             out(raw, 0, raw.length);
             out(CRLF, 0, 2);
@@ -493,44 +570,52 @@ final class ContentProcessor extends OutputStream {
         }
     }
 
+    /** A body line or a piece of an over-long one; MIME boundary lines are body lines too. */
     private void onBodyLine(byte[] b, int n, boolean eol) throws IOException {
         if (dead) {
             return;
         }
-        bodyBytes += n + (eol ? 2 : 0);
-        if (mode == Mode.BODY_CHECKED) {
-            String text = new String(b, 0, n, StandardCharsets.UTF_8);
-            Action a;
-            try {
-                a = Action.lookup(s.bodyChecks, text);
-            } catch (TableFailure e) {
-                fail(e);
-                return;
+        if (checksBody()) {
+            checkBodyLine(b, n, eol);
+        } else {
+            out(b, 0, n);
+            if (eol) {
+                out(CRLF, 0, 2);
             }
-            if (a != null) {
-                String verb = a.verb();
-                if (verb.equals("PREPEND")) {
-                    writeText(a.text());
-                } else if (verb.equals("REPLACE")) {
-                    writeText(a.text());
-                    afterBodyLine();
-                    return;
-                } else if (!act(a, "body", text)) {
-                    afterBodyLine();
-                    return;
-                }
+        }
+        bodyBytes += n + (eol ? 2 : 0);
+        mime.bodyPiece(b, n, eol);
+        if (mime.inHeader()) {
+            mode = Mode.HEADERS;
+        } else if (dead || !checksBody() && mime.isSettled()) {
+            mode = Mode.BODY_RAW;
+            header = null;
+        }
+    }
+
+    private void checkBodyLine(byte[] b, int n, boolean eol) throws IOException {
+        String text = new String(b, 0, n, StandardCharsets.UTF_8);
+        Action a;
+        try {
+            a = Action.lookup(s.bodyChecks, text);
+        } catch (TableFailure e) {
+            fail(e);
+            return;
+        }
+        if (a != null) {
+            String verb = a.verb();
+            if (verb.equals("PREPEND")) {
+                writeText(a.text());
+            } else if (verb.equals("REPLACE")) {
+                writeText(a.text());
+                return;
+            } else if (!act(a, "body", text)) {
+                return;
             }
         }
         out(b, 0, n);
         if (eol) {
             out(CRLF, 0, 2);
-        }
-        afterBodyLine();
-    }
-
-    private void afterBodyLine() {
-        if (mode == Mode.BODY_CHECKED && (bodyBytes >= s.bodyChecksSizeLimit || passed)) {
-            mode = Mode.BODY_RAW;
         }
     }
 
