@@ -259,6 +259,17 @@ public final class ParameterTable {
                 string("smtpd_tls_cert_file", ""),
                 string("smtpd_tls_key_file", "$smtpd_tls_cert_file"),
                 bool("smtpd_sasl_auth_enable", "no"),
+                // Postern differs: only the Dovecot protocol (Postfix's defaults are cyrus and "smtpd").
+                string("smtpd_sasl_type", "dovecot"),
+                string("smtpd_sasl_path", "private/auth"),
+                list("smtpd_sasl_security_options", "noanonymous"),
+                list("smtpd_sasl_tls_security_options", "$smtpd_sasl_security_options"),
+                bool("smtpd_tls_auth_only", "no"),
+                bool("smtpd_sasl_authenticated_header", "no"),
+                string("smtpd_sasl_local_domain", ""),
+                bool("broken_sasl_auth_clients", "no"),
+                string("smtpd_sasl_service", "smtp"),
+                integer("smtpd_sasl_response_limit", "12288", 1),
                 list("smtpd_authorized_xclient_hosts", ""),
                 list("smtpd_authorized_xforward_hosts", ""),
                 // Postern differs: SMTP smuggling protection on by default (Postfix 3.9's default;

@@ -21,6 +21,8 @@ import org.postern.core.queue.QueueStore;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
 import org.postern.core.smtpd.codec.SmtpServerDecoder;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
+import org.postern.core.smtpd.sasl.DovecotAuthClient;
+import org.postern.core.smtpd.sasl.SaslSettings;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -51,15 +53,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit (0),
  *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks),
  *   smtpd_authorized_xclient_hosts (empty), smtpd_authorized_xforward_hosts (empty),
- *   smtpd_discard_ehlo_keywords (empty).
+ *   smtpd_discard_ehlo_keywords (empty); SMTP AUTH: see {@link SaslSettings}.
  *   <p>With a {@link DnsResolver}, the client hostname is looked up at connect before the
  *   greeting (PTR, then forward confirmation; at most {@link #CLIENT_LOOKUP_TIMEOUT}).
  * SECURITY  Everything a client sends is hostile; see {@link SmtpSession} and
  *           {@link SmtpServerDecoder}. DNS answers are hostile too (see {@link ClientHostname}).
- * BUGS      No AUTH, ETRN, no postscreen, no milters. smtpd_discard_ehlo_keyword_address_maps is
+ * BUGS      No ETRN, no postscreen, no milters; AUTH speaks only Dovecot's protocol. smtpd_discard_ehlo_keyword_address_maps is
  *           not supported (it needs table lookups this class has no access to); the
  *           authorized XCLIENT/XFORWARD host lists take addresses and networks only.
- * SEE ALSO  Postfix smtpd(8), RFC 5321, RFC 2920, RFC 3030, RFC 3207, RFC 3461, RFC 6531.
+ * SEE ALSO  Postfix smtpd(8), RFC 5321, RFC 2920, RFC 3030, RFC 3207, RFC 3461, RFC 4954, RFC 6531.
  */
 public final class SmtpServer {
 
@@ -148,8 +150,10 @@ public final class SmtpServer {
                 SmtpdLog.warn(service, null, "TLS library problem: " + e + "; STARTTLS is not offered");
             }
         }
+        SaslSettings sasl = settings.sasl();
         SmtpSession.Context context = new SmtpSession.Context(service, settings, checks, queue, blocking, anvil, ssl,
-                dns, CLIENT_LOOKUP_TIMEOUT);
+                dns, CLIENT_LOOKUP_TIMEOUT, sasl.enabled()
+                        ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null);
         long timeout = settings.timeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

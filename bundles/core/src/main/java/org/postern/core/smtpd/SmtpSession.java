@@ -36,6 +36,10 @@ import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpFacts;
 import org.postern.core.smtpd.restrict.SmtpStage;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
+import org.postern.core.smtpd.sasl.AuthExchange;
+import org.postern.core.smtpd.sasl.AuthStep;
+import org.postern.core.smtpd.sasl.ClientInfo;
+import org.postern.core.smtpd.sasl.SaslAuthServer;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -70,7 +74,13 @@ import org.postern.api.support.LogText;
  *   envelope as Postfix's log_* attributes and are forgotten after each transaction.
  *   smtpd_discard_ehlo_keywords hides features and refuses them as not announced.
  *   A {@link CleanupRejection} from the commit is sent to the client as it is.
- * BUGS      No AUTH, ETRN. The client name status (temporary failure, XCLIENT [TEMPUNAVAIL]) is
+ *   <p>AUTH (RFC 4954, Postfix's Dovecot backend): announced after EHLO when enabled, the
+ *   authentication server offers mechanisms and TLS is active where smtpd_tls_auth_only asks
+ *   for it; the exchange runs off the event loop ({@link AuthExchange}). The user goes into
+ *   SmtpFacts (permit_sasl_authenticated) and the envelope (sasl_method, sasl_username,
+ *   sasl_sender from MAIL AUTH=). STARTTLS forgets it.
+ * BUGS      No ETRN. AUTH before EHLO or after HELO is refused as not enabled (Postfix
+ *           accepts it). The client name status (temporary failure, XCLIENT [TEMPUNAVAIL]) is
  *           kept here but SmtpFacts cannot carry it: reject_unknown_client_hostname asks the
  *           DNS again. XCLIENT/XFORWARD are accepted after HELO too (authorization is the gate).
  *           Content is written to the queue file on the event loop (the store should buffer).
@@ -81,7 +91,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** What all sessions of one listener share. */
     record Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
-                   Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout) {
+                   Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                   Supplier<SaslAuthServer> saslServers) {
+
+        /** Without SMTP AUTH. */
+        Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout) {
+            this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, null);
+        }
 
         /** Without client hostname lookup. */
         Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
@@ -110,8 +127,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
      */
     private ClientHostname.Status clientNameStatus = ClientHostname.Status.PERM;
     private ClientHostname.Status reverseClientNameStatus = ClientHostname.Status.PERM;
-    /** XCLIENT LOGIN; null when not given. */
+    /** The authenticated user (AUTH or XCLIENT LOGIN); null when none. */
     private String saslUsername;
+    /** How saslUsername was established: the AUTH mechanism, or "XCLIENT"; null when none. */
+    private String saslMethod;
+    /** This session's authentication server conversation, opened at first use. */
+    private SaslAuthServer saslServer;
+    private boolean saslClosed;
+    /** The exchange waiting for the client's answer to a 334 challenge; null otherwise. */
+    private AuthExchange authExchange;
     /** XCLIENT PROTO until the next HELO/EHLO; null otherwise. */
     private String protocolOverride;
     private boolean xclientAllowed;
@@ -343,6 +367,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log("lost connection after " + lastCommand + bytes + " from " + client());
         }
         abortTransaction();
+        closeSaslServer();
         if (anvilAddress != null) {
             cx.anvil().disconnect(cx.service(), anvilAddress);
             anvilAddress = null;
@@ -413,7 +438,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         pending = true;
-        if (r instanceof SmtpRequest.EndOfData) {
+        AuthExchange exchange = authExchange;
+        authExchange = null;
+        if (r instanceof SmtpRequest.SaslResponse) {
+            saslResponse(exchange, (SmtpRequest.SaslResponse) r);
+        } else if (r instanceof SmtpRequest.EndOfData) {
             lastCommand = "END-OF-MESSAGE";
             endOfData();
         } else if (r instanceof SmtpRequest.EndOfChunk) {
@@ -466,6 +495,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             xclient((SmtpRequest.Xclient) r);
         } else if (r instanceof SmtpRequest.Xforward) {
             xforward((SmtpRequest.Xforward) r);
+        } else if (r instanceof SmtpRequest.Auth) {
+            auth((SmtpRequest.Auth) r);
         } else if (r instanceof SmtpRequest.NotOffered) {
             notOffered((SmtpRequest.NotOffered) r);
         } else if (r instanceof SmtpRequest.Forbidden) {
@@ -524,44 +555,67 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (!discard.isEmpty() && !discard.silent()) {
                 log("discarding EHLO keywords: " + discard.describe());
             }
-            List<SmtpReply> lines = new ArrayList<>();
-            lines.add(new SmtpReply(250, "", st.myhostname()));
-            if (!discards(EhloKeywords.Keyword.PIPELINING)) {
-                lines.add(new SmtpReply(250, "", "PIPELINING"));
+            if (!authUsable()) {
+                ehloReply(verb, List.of());
+                return;
             }
-            if (!discards(EhloKeywords.Keyword.SIZE)) {
-                lines.add(new SmtpReply(250, "", st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit()
-                        : "SIZE"));
-            }
-            if (vrfyOffered()) {
-                lines.add(new SmtpReply(250, "", "VRFY"));
-            }
-            if (starttlsOffered()) {
-                lines.add(new SmtpReply(250, "", "STARTTLS"));
-            }
-            if (xclientOffered()) {
-                lines.add(new SmtpReply(250, "", "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN"));
-            }
-            if (xforwardOffered()) {
-                lines.add(new SmtpReply(250, "", "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT"));
-            }
-            if (!discards(EhloKeywords.Keyword.ENHANCEDSTATUSCODES)) {
-                lines.add(new SmtpReply(250, "", "ENHANCEDSTATUSCODES"));
-            }
-            if (!discards(EhloKeywords.Keyword.EIGHTBITMIME)) {
-                lines.add(new SmtpReply(250, "", "8BITMIME"));
-            }
-            if (!discards(EhloKeywords.Keyword.DSN)) {
-                lines.add(new SmtpReply(250, "", "DSN"));
-            }
-            if (smtputf8Offered()) {
-                lines.add(new SmtpReply(250, "", "SMTPUTF8"));
-            }
-            if (!discards(EhloKeywords.Keyword.CHUNKING)) {
-                lines.add(new SmtpReply(250, "", "CHUNKING"));
-            }
-            answer(verb, new SmtpResponse(lines));
+            boolean secured = tls != null;
+            async(() -> {
+                try {
+                    return saslServer().mechanisms(secured);
+                } catch (IOException | RuntimeException e) {
+                    SmtpdLog.warn(cx.service(), null, e.getMessage());
+                    return List.<String>of();
+                }
+            }, mechanisms -> ehloReply(verb, mechanisms));
         });
+    }
+
+    /** The EHLO reply; AUTH with {@code mechanisms} unless empty. */
+    private void ehloReply(String verb, List<String> mechanisms) {
+        List<SmtpReply> lines = new ArrayList<>();
+        lines.add(new SmtpReply(250, "", st.myhostname()));
+        if (!discards(EhloKeywords.Keyword.PIPELINING)) {
+            lines.add(new SmtpReply(250, "", "PIPELINING"));
+        }
+        if (!discards(EhloKeywords.Keyword.SIZE)) {
+            lines.add(new SmtpReply(250, "", st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit()
+                    : "SIZE"));
+        }
+        if (vrfyOffered()) {
+            lines.add(new SmtpReply(250, "", "VRFY"));
+        }
+        if (starttlsOffered()) {
+            lines.add(new SmtpReply(250, "", "STARTTLS"));
+        }
+        if (!mechanisms.isEmpty()) {
+            lines.add(new SmtpReply(250, "", "AUTH " + String.join(" ", mechanisms)));
+            if (st.sasl().brokenClients()) {
+                lines.add(new SmtpReply(250, "", "AUTH=" + String.join(" ", mechanisms)));
+            }
+        }
+        if (xclientOffered()) {
+            lines.add(new SmtpReply(250, "", "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN"));
+        }
+        if (xforwardOffered()) {
+            lines.add(new SmtpReply(250, "", "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT"));
+        }
+        if (!discards(EhloKeywords.Keyword.ENHANCEDSTATUSCODES)) {
+            lines.add(new SmtpReply(250, "", "ENHANCEDSTATUSCODES"));
+        }
+        if (!discards(EhloKeywords.Keyword.EIGHTBITMIME)) {
+            lines.add(new SmtpReply(250, "", "8BITMIME"));
+        }
+        if (!discards(EhloKeywords.Keyword.DSN)) {
+            lines.add(new SmtpReply(250, "", "DSN"));
+        }
+        if (smtputf8Offered()) {
+            lines.add(new SmtpReply(250, "", "SMTPUTF8"));
+        }
+        if (!discards(EhloKeywords.Keyword.CHUNKING)) {
+            lines.add(new SmtpReply(250, "", "CHUNKING"));
+        }
+        answer(verb, new SmtpResponse(lines));
     }
 
     private boolean starttlsOffered() {
@@ -582,6 +636,30 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private boolean xclientOffered() {
         return xclientAllowed && !discards(EhloKeywords.Keyword.XCLIENT);
+    }
+
+    /** AUTH may be used: enabled with a backend, not discarded, after EHLO, with TLS if smtpd_tls_auth_only. */
+    private boolean authUsable() {
+        return cx.saslServers() != null && st.sasl().enabled() && esmtp && !discards(EhloKeywords.Keyword.AUTH)
+                && (tls != null || !st.sasl().tlsAuthOnly());
+    }
+
+    /** The authentication server conversation; call on the executor (the first call only creates it). */
+    private synchronized SaslAuthServer saslServer() {
+        if (saslServer == null) {
+            saslServer = cx.saslServers().get();
+            if (saslClosed) {
+                saslServer.close(); // the session ended while this was on its way
+            }
+        }
+        return saslServer;
+    }
+
+    private synchronized void closeSaslServer() {
+        saslClosed = true;
+        if (saslServer != null) {
+            saslServer.close();
+        }
     }
 
     private boolean xforwardOffered() {
@@ -632,6 +710,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (refusal == null && m.nonAscii() && !m.smtputf8()) {
             refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+        }
+        if (refusal == null && m.auth() != null && (cx.saslServers() == null || !st.sasl().enabled())) {
+            refusal = new SmtpReply(503, "5.5.4", "Error: authentication disabled");
         }
         if (refusal == null && st.messageSizeLimit() > 0 && m.size() > st.messageSizeLimit()) {
             refusal = new SmtpReply(552, "5.3.4", "Message size exceeds fixed limit");
@@ -772,7 +853,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 }
                 StringBuilder origin = new StringBuilder(client());
                 if (saslUsername != null) {
-                    origin.append(", sasl_method=XCLIENT, sasl_username=").append(LogText.printable(saslUsername));
+                    origin.append(", sasl_method=").append(LogText.printable(saslMethod))
+                            .append(", sasl_username=").append(LogText.printable(saslUsername));
+                }
+                if (t.mail.auth() != null && !t.mail.auth().equals("<>")) {
+                    origin.append(", sasl_sender=").append(LogText.printable(t.mail.auth()));
                 }
                 if (xforward.containsKey("IDENT")) {
                     origin.append(", orig_queue_id=").append(LogText.printable(xforward.get("IDENT")));
@@ -932,8 +1017,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         a.put("protocol", protocol());
         if (saslUsername != null) {
-            a.put("sasl_method", "XCLIENT");
+            a.put("sasl_method", saslMethod);
             a.put("sasl_username", saslUsername);
+            if (st.sasl().authenticatedHeader() && !saslMethod.equals("XCLIENT")) {
+                a.put("sasl_authenticated_header", "yes"); // cleanup: "(Authenticated sender: user)" in Received:
+            }
+        }
+        if (t.mail.auth() != null && !t.mail.auth().equals("<>")) {
+            a.put("sasl_sender", LogText.printable(t.mail.auth()));
         }
         // Postfix's log_* attributes: the XFORWARD values where given, else the client's own.
         a.put("log_client_name", xforward.getOrDefault("NAME", clientName));
@@ -1042,6 +1133,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         helo = null;
         esmtp = false;
         protocolOverride = null;
+        if (saslMethod != null && !saslMethod.equals("XCLIENT")) {
+            saslUsername = null; // authenticated in plaintext: not carried into the TLS session
+            saslMethod = null;
+        }
         abortTransaction();
         ssl.handshakeFuture().addListener(f -> {
             if (f.isSuccess()) {
@@ -1114,6 +1209,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         esmtp = false;
         protocolOverride = u.protocol;
         saslUsername = u.login;
+        saslMethod = u.login == null ? null : "XCLIENT";
         abortTransaction();
         xclientAllowed = clientIp != null && st.xclientHosts().matches(clientIp);
         applyClientPolicies();
@@ -1149,14 +1245,78 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         answer("xforward", new SmtpReply(250, "2.0.0", "Ok"));
     }
 
-    private void notOffered(SmtpRequest.NotOffered n) {
-        switch (n.name()) {
-            case "AUTH":
-                answer(n.verb(), new SmtpReply(503, "5.5.1", "Error: authentication not enabled"));
-                break;
-            default:
-                answer(n.verb(), new SmtpReply(502, "5.5.1", "Error: command not implemented"));
+    /** AUTH (RFC 4954), with Postfix's checks in Postfix's order. */
+    private void auth(SmtpRequest.Auth a) {
+        SmtpReply refusal = null;
+        boolean enabled = cx.saslServers() != null && st.sasl().enabled();
+        if (st.heloRequired() && helo == null) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
+        } else if (!enabled || !esmtp || discards(EhloKeywords.Keyword.AUTH)) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: authentication not enabled");
+        } else if (tx != null) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
+        } else if (st.sasl().tlsAuthOnly() && tls == null) {
+            // RFC 4954 section 4
+            refusal = new SmtpReply(504, "5.5.4", "Encryption required for requested authentication mechanism");
+        } else if (saslUsername != null) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: already authenticated");
+        } else if (a.arguments().isEmpty() || a.arguments().size() > 2) {
+            refusal = new SmtpReply(501, "5.5.4", "Syntax: AUTH mechanism");
         }
+        if (refusal != null) {
+            answer("auth", refusal);
+            return;
+        }
+        String local = ctx.channel().localAddress() instanceof InetSocketAddress l && l.getAddress() != null
+                ? NetUtil.toAddressString(l.getAddress()) : null;
+        ClientInfo client = new ClientInfo(local, clientIp == null ? null : clientAddress, tls != null);
+        String initial = a.arguments().size() == 2 ? a.arguments().get(1) : null;
+        async(() -> {
+            AuthExchange x = new AuthExchange(saslServer(), a.arguments().get(0), client);
+            return new Object[] {x, x.start(initial)};
+        }, pair -> authStep((AuthExchange) pair[0], (AuthStep) pair[1]));
+    }
+
+    /** The client's answer to a 334 challenge. */
+    private void saslResponse(AuthExchange x, SmtpRequest.SaslResponse r) {
+        async(() -> x.respond(r.text()), step -> authStep(x, step));
+    }
+
+    /** Sends what one step of the exchange means: a challenge (and reads the answer) or the outcome. */
+    private void authStep(AuthExchange x, AuthStep step) {
+        if (closing) {
+            return;
+        }
+        String mechanism = LogText.printable(x.mechanism());
+        if (step instanceof AuthStep.Challenge c) {
+            send(new SmtpReply(334, "", c.base64()));
+            authExchange = x;
+            decoder.expectSaslResponse(st.sasl().responseLimit());
+            pending = false;
+            decoder.resume();
+        } else if (step instanceof AuthStep.Success s) {
+            saslUsername = s.username();
+            saslMethod = x.mechanism();
+            answer("auth", new SmtpReply(235, "2.7.0", "Authentication successful"));
+        } else if (step instanceof AuthStep.Aborted) {
+            SmtpdLog.warn(cx.service(), null, client() + ": SASL " + mechanism + " authentication aborted");
+            answer("auth", new SmtpReply(501, "5.7.0", "Authentication aborted"));
+        } else {
+            boolean temporary = step instanceof AuthStep.TemporaryFailure;
+            String reason = temporary ? ((AuthStep.TemporaryFailure) step).reason() : ((AuthStep.Failure) step).reason();
+            String user = temporary ? ((AuthStep.TemporaryFailure) step).username()
+                    : ((AuthStep.Failure) step).username();
+            SmtpdLog.warn(cx.service(), null, client() + ": SASL " + mechanism + " authentication failed: "
+                    + LogText.printable(reason) + ", sasl_username=" + (user == null ? "(unavailable)"
+                    : LogText.printable(user)));
+            String text = LogText.printable(reason);
+            answer("auth", temporary ? new SmtpReply(454, "4.7.0", "Temporary authentication failure: " + text)
+                    : new SmtpReply(535, "5.7.8", "Error: authentication failed: " + text));
+        }
+    }
+
+    private void notOffered(SmtpRequest.NotOffered n) {
+        answer(n.verb(), new SmtpReply(502, "5.5.1", "Error: command not implemented"));
     }
 
     private void bareLineFeed() {
@@ -1265,6 +1425,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             a.put("queue_id", t.queueId());
         }
         a.put("instance", instancePrefix + "." + transactions);
+        if (saslMethod != null) {
+            a.put("sasl_method", saslMethod);
+        }
         if (ctx.channel().localAddress() instanceof java.net.InetSocketAddress local) {
             a.put("server_address", local.getAddress().getHostAddress());
             a.put("server_port", Integer.toString(local.getPort()));

@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.config.PostfixLists;
 import org.postern.core.smtpd.codec.BareNewlinePolicy;
+import org.postern.core.smtpd.sasl.SaslSettings;
 
 /**
  * The smtpd parameters of one service, read once from its {@link PostfixConfig} (main.cf with
@@ -50,7 +51,9 @@ public record SmtpdSettings(
         /* not in ParameterTable: smtpd_discard_ehlo_keywords, default empty */
         EhloKeywords discardEhloKeywords,
         /* smtpd_peername_lookup (yes): no means the client is "unknown" without a DNS query */
-        boolean peernameLookup) {
+        boolean peernameLookup,
+        /* smtpd_sasl_* and friends: SMTP AUTH */
+        SaslSettings sasl) {
 
     public static SmtpdSettings from(PostfixConfig c) {
         NetworkList mynetworks = NetworkList.parse(c.list("mynetworks"));
@@ -86,7 +89,8 @@ public record SmtpdSettings(
                 NetworkList.parse(c.list("smtpd_authorized_xclient_hosts")),
                 NetworkList.parse(c.list("smtpd_authorized_xforward_hosts")),
                 EhloKeywords.parse(PostfixLists.split(c.find("smtpd_discard_ehlo_keywords").orElse(""))),
-                c.bool("smtpd_peername_lookup"));
+                c.bool("smtpd_peername_lookup"),
+                SaslSettings.from(c));
     }
 
     /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt). */

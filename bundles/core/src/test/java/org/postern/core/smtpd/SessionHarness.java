@@ -6,12 +6,14 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import org.postern.api.dns.DnsResolver;
 
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
 import org.postern.core.smtpd.codec.SmtpServerDecoder;
+import org.postern.core.smtpd.sasl.SaslAuthServer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -44,11 +46,17 @@ final class SessionHarness {
      */
     SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
                    Executor executor, Duration dnsTimeout) {
+        this(config, checks, remote, dns, executor, dnsTimeout, null);
+    }
+
+    /** As above, with SMTP AUTH against the authentication servers {@code sasl} makes (null: none). */
+    SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
+                   Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl) {
         this.checks = checks;
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
-                new SmtpSession.Context("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout),
+                new SmtpSession.Context("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
         greeting = settle();

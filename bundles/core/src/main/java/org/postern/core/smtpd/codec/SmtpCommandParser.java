@@ -16,7 +16,7 @@ import org.postern.core.smtpd.SmtpReply;
  *   Syntax only: whether a command or parameter is allowed in the session's state (after HELO,
  *   without SMTPUTF8, before MAIL ...) is the session's business. Bad syntax becomes an
  *   {@link SmtpRequest.Invalid} carrying Postfix's reply. ESMTP parameters: RFC 1870 SIZE,
- *   RFC 6152 BODY, RFC 6531 SMTPUTF8, RFC 3461 RET/ENVID/NOTIFY/ORCPT.
+ *   RFC 6152 BODY, RFC 6531 SMTPUTF8, RFC 3461 RET/ENVID/NOTIFY/ORCPT, RFC 4954 AUTH.
  * SECURITY  Input is the untrusted command line.
  */
 public final class SmtpCommandParser {
@@ -64,6 +64,7 @@ public final class SmtpCommandParser {
             case "STARTTLS":
                 return rest.isEmpty() ? new SmtpRequest.StartTls() : syntax("starttls", "Syntax: STARTTLS", line);
             case "AUTH":
+                return new SmtpRequest.Auth(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
             case "ETRN":
                 return new SmtpRequest.NotOffered(verb);
             case "XCLIENT":
@@ -122,6 +123,7 @@ public final class SmtpCommandParser {
         boolean smtputf8 = false;
         String ret = null;
         String envid = null;
+        String auth = null;
         List<String> params = parameters(line, path.end());
         for (String p : params) {
             String key = keyword(p);
@@ -149,12 +151,21 @@ public final class SmtpCommandParser {
                     return syntax("mail", "Bad ENVID parameter syntax", line);
                 }
                 envid = decoded;
+            } else if (key.equals("AUTH") && value != null) {
+                // RFC 4954 section 5: AUTH=<> or an xtext mailbox. Like Postfix, never refused for its
+                // syntax (the value is kept as given when it is not xtext).
+                if (auth != null) {
+                    return new SmtpRequest.Invalid("mail", new SmtpReply(503, "5.5.4", "Error: multiple AUTH= options"),
+                            line);
+                }
+                String decoded = Xtext.decode(value);
+                auth = decoded == null ? value : decoded;
             } else {
                 return unsupported("mail", p, line);
             }
         }
         return new SmtpRequest.Mail(path.address(), size, body, smtputf8, ret, envid, path.nonAscii(),
-                !params.isEmpty(), params.isEmpty() ? null : params.get(0));
+                !params.isEmpty(), params.isEmpty() ? null : params.get(0), auth);
     }
 
     private static SmtpRequest rcpt(String line, int sp) {

@@ -35,9 +35,11 @@ public sealed interface SmtpRequest {
      * @param nonAscii  the address contains non-ASCII characters (needs SMTPUTF8)
      * @param hasEsmtpParameters any parameter at all was given (refused after HELO)
      * @param firstParameter the first parameter as given, for "Unsupported option" replies
+     * @param auth      AUTH= (RFC 4954 section 5) decoded from xtext ("<>" when so given), or null
      */
     record Mail(String sender, long size, String body, boolean smtputf8, String ret, String envid,
-                boolean nonAscii, boolean hasEsmtpParameters, String firstParameter) implements SmtpRequest {
+                boolean nonAscii, boolean hasEsmtpParameters, String firstParameter, String auth)
+            implements SmtpRequest {
         @Override
         public String verb() {
             return "mail";
@@ -136,7 +138,30 @@ public sealed interface SmtpRequest {
         }
     }
 
-    /** A command Postfix knows but this server does not offer (AUTH, ETRN). */
+    /** AUTH mechanism [initial-response] (RFC 4954): the words after AUTH, checked by the session. */
+    record Auth(java.util.List<String> arguments) implements SmtpRequest {
+        public Auth {
+            arguments = java.util.List.copyOf(arguments);
+        }
+
+        @Override
+        public String verb() {
+            return "auth";
+        }
+    }
+
+    /**
+     * A line the client sent in answer to a 334 challenge (after {@link SmtpServerDecoder#expectSaslResponse});
+     * not a command.
+     */
+    record SaslResponse(String text) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "auth";
+        }
+    }
+
+    /** A command Postfix knows but this server does not offer (ETRN). */
     record NotOffered(String name) implements SmtpRequest {
         @Override
         public String verb() {

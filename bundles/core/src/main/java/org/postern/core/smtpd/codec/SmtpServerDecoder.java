@@ -21,7 +21,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  *   long". DATA (after {@link #startData()}): dot-unstuffed content lines until the end-of-data
  *   line, which under smtpd_forbid_bare_newline=normalize|reject is recognised only as
  *   CRLF "." CRLF. BDAT: exactly the announced number of bytes, entered by the decoder itself when
- *   it parses a BDAT command (the chunk follows whether or not the server accepts it).
+ *   it parses a BDAT command (the chunk follows whether or not the server accepts it). After a
+ *   334 challenge ({@link #expectSaslResponse(int)}) the next line is a SASL response, not a
+ *   command.
  *   <p>Flow control: after each request that needs an answer (a command, the end of DATA or of a
  *   chunk) the decoder stops until the session calls {@link #resume()}; pipelined input waits in
  *   the buffer (reading stops when more than 256 KB wait). This keeps replies in order while the
@@ -37,6 +39,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
 
     static final SmtpReply LINE_TOO_LONG = new SmtpReply(500, "5.5.2", "Error: line too long");
     static final SmtpReply BAD_UTF8 = new SmtpReply(500, "5.5.2", "Error: bad UTF-8 syntax");
+    static final SmtpReply SASL_RESPONSE_TOO_LONG = new SmtpReply(500, "5.5.6", "SASL response limit exceeded");
     private static final int HIGH_WATER = 256 * 1024;
 
     private enum Mode { COMMAND, DATA, BDAT }
@@ -53,6 +56,8 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     private boolean readingPaused;
     private boolean lastCommandBareLf;
     private boolean failed;
+    /** The next line is a SASL response of at most this many bytes, not a command; 0 otherwise. */
+    private int saslResponseLimit;
     // DATA
     private boolean atLineStart;
     private boolean prevBareLf;
@@ -152,6 +157,15 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         prevBareLf = lastCommandBareLf;
     }
 
+    /**
+     * Hands on the next line as a {@link SmtpRequest.SaslResponse} (RFC 4954 section 4), or as
+     * "500 5.5.6 SASL response limit exceeded" when longer than {@code limit} bytes
+     * (smtpd_sasl_response_limit); call before {@link #resume()} after sending a 334 challenge.
+     */
+    public void expectSaslResponse(int limit) {
+        saslResponseLimit = Math.max(limit, 1);
+    }
+
     /** Throws away every byte received and not yet decoded (STARTTLS, CVE-2011-0411). */
     public int discardBuffered() {
         int n = buf == null ? 0 : buf.readableBytes();
@@ -217,11 +231,12 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private boolean decodeCommand() {
+        int limit = saslResponseLimit > 0 ? saslResponseLimit : lineLimit;
         int r = buf.readerIndex();
         int w = buf.writerIndex();
         int lf = buf.indexOf(r, w, (byte) '\n');
         if (lf < 0) {
-            if (w - r > lineLimit + 1) {
+            if (w - r > limit + 1) {
                 buf.skipBytes(w - r);
                 discardingLongLine = true;
             }
@@ -234,9 +249,12 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         }
         int len = end - r;
         buf.readerIndex(lf + 1);
-        if (discardingLongLine || len > lineLimit) {
+        boolean saslResponse = saslResponseLimit > 0;
+        saslResponseLimit = 0;
+        if (discardingLongLine || len > limit) {
             discardingLongLine = false;
-            emit(new SmtpRequest.Invalid("unknown", LINE_TOO_LONG, ""));
+            emit(saslResponse ? new SmtpRequest.Invalid("auth", SASL_RESPONSE_TOO_LONG, "")
+                    : new SmtpRequest.Invalid("unknown", LINE_TOO_LONG, ""));
             return true;
         }
         if (!crlf && policy == BareNewlinePolicy.REJECT) {
@@ -244,6 +262,11 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
             return true;
         }
         lastCommandBareLf = !crlf;
+        if (saslResponse) {
+            // base64 or "*": anything else fails in the exchange, so bytes are taken as they are.
+            emit(new SmtpRequest.SaslResponse(buf.toString(r, len, StandardCharsets.ISO_8859_1)));
+            return true;
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()

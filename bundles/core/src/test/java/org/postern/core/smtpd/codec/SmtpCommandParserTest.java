@@ -79,7 +79,7 @@ class SmtpCommandParserTest {
         "MAIL FROM:<a@b> RET=FULL RET=HDRS    | 501 5.5.4 Bad RET parameter syntax",
         "MAIL FROM:<a@b> ENVID=a+2             | 501 5.5.4 Bad ENVID parameter syntax",
         "MAIL FROM:<a@b> ENVID=a+ZZb           | 501 5.5.4 Bad ENVID parameter syntax",
-        "MAIL FROM:<a@b> AUTH=<>               | 555 5.5.4 Unsupported option: AUTH=<>",
+        "MAIL FROM:<a@b> AUTH=<> AUTH=<>       | 503 5.5.4 Error: multiple AUTH= options",
         "MAIL FROM:<a@b> FOO                   | 555 5.5.4 Unsupported option: FOO",
         "RCPT TO:<a@b> NOTIFY=NEVER,SUCCESS    | 501 5.5.4 Error: Bad NOTIFY parameter syntax",
         "RCPT TO:<a@b> NOTIFY=SOMETIMES        | 501 5.5.4 Error: Bad NOTIFY parameter syntax",
@@ -104,6 +104,18 @@ class SmtpCommandParserTest {
         assertThat(m.envid()).isEqualTo("QQ+=x"); // RFC 3461 section 4: xtext "+2B" is '+'
         assertThat(m.smtputf8()).isTrue();
         assertThat(m.hasEsmtpParameters()).isTrue();
+    }
+
+    // RFC 4954 section 5: AUTH=<> or an xtext mailbox; a value that is not xtext is kept as given (Postfix).
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "MAIL FROM:<a@b> AUTH=<>                  | <>",
+        "MAIL FROM:<a@b> AUTH=joe+2Bx@example.org | joe+x@example.org",
+        "MAIL FROM:<a@b> auth=bad+ZZ              | bad+ZZ",
+    })
+    void mailAuthParameterShouldBeKept(String line, String auth) {
+        SmtpRequest.Mail m = (SmtpRequest.Mail) parse(line.strip());
+        assertThat(m.auth()).isEqualTo(auth);
     }
 
     @Test
@@ -145,7 +157,10 @@ class SmtpCommandParserTest {
         "BDAT 10 last         | Bdat[size=10, last=true]",
         "BDAT x               | 521 5.5.4 Syntax: BDAT count [LAST]",
         "BDAT 10 FIRST        | 521 5.5.4 Syntax: BDAT count [LAST]",
-        "AUTH PLAIN           | NotOffered[name=AUTH]",
+        "AUTH PLAIN           | Auth[arguments=[PLAIN]]",
+        "AUTH PLAIN AGFAAGI=  | Auth[arguments=[PLAIN, AGFAAGI=]]",
+        "AUTH                 | Auth[arguments=[]]",
+        "ETRN example.com     | NotOffered[name=ETRN]",
         "XCLIENT ADDR=1.2.3.4 | Xclient[arguments=[ADDR=1.2.3.4]]",
         "XCLIENT              | Xclient[arguments=[]]",
         "xforward NAME=a.example  ADDR=192.0.2.1 | Xforward[arguments=[NAME=a.example, ADDR=192.0.2.1]]",
