@@ -20,9 +20,10 @@ import org.postern.core.queue.QueuedMessage;
  *           (Postfix cleanup(8)), as a decorator of the {@link QueueStore}.
  * DESCRIPTION
  *   {@link #receive()} returns a {@link CleanupMessage}: its content stream adds smtpd's
- *   PREPEND lines and the Received: header, runs header_checks, mime_header_checks and
- *   body_checks (header_checks(5) actions REJECT, WARN, INFO, IGNORE, STRIP, PREPEND, REPLACE,
- *   HOLD, DISCARD, DUNNO, OK, PASS, FILTER, REDIRECT, BCC), rewrites From:/To:/Cc:/Sender:/
+ *   PREPEND lines and the Received: header, follows the MIME structure and runs header_checks,
+ *   mime_header_checks, nested_header_checks and body_checks (header_checks(5) actions REJECT,
+ *   WARN, INFO, IGNORE, STRIP, PREPEND, REPLACE, HOLD, DISCARD, DUNNO, OK, PASS, FILTER,
+ *   REDIRECT, BCC), rewrites From:/To:/Cc:/Sender:/
  *   Reply-To: addresses and adds Message-Id:, Date: and From: for local_header_rewrite_clients.
  *   Its commit rewrites the envelope (sender/recipient canonical maps, masquerading,
  *   recursive virtual aliasing, bcc tables, smtpd's redirect/bcc/discard) and commits the
@@ -35,8 +36,8 @@ import org.postern.core.queue.QueuedMessage;
  * CONFIGURATION PARAMETERS  See {@link CleanupSettings}.
  * BUGS      permit_inet_interfaces is read as "loopback or an explicit inet_interfaces
  *           address"; "hold" and "filter" are only passed on as envelope attributes for the
- *           queue manager; nested MIME parts are not inspected separately; no MIME downgrade.
- * SEE ALSO  Postfix cleanup(8), header_checks(5), canonical(5), virtual(5).
+ *           queue manager; no MIME downgrade; body_checks see encoded parts undecoded.
+ * SEE ALSO  Postfix cleanup(8), header_checks(5), canonical(5), virtual(5); {@link MimeState}.
  */
 public final class CleanupQueueStore implements QueueStore {
 

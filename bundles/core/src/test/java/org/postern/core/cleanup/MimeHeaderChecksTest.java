@@ -166,7 +166,8 @@ class MimeHeaderChecksTest {
 
     @Test
     void mimeHeadersOfAnAttachedMessageShouldMeetMimeHeaderChecks() throws Exception {
-        tables.regexp("mhc", "^Content-Type: text/plain; charset=inner$", "HOLD inner text").regexp("nhc", "^Content-Type:", "REJECT");
+        tables.regexp("mhc", "^Content-Type: text/plain; charset=inner$", "HOLD inner text")
+                .regexp("nhc", "^Content-Type:", "REJECT");
         send(cleanup("mime_header_checks = regexp:mhc", "nested_header_checks = regexp:nhc"),
                 forwarded("fwd", "x")).get();
 
