@@ -638,10 +638,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         return xclientAllowed && !discards(EhloKeywords.Keyword.XCLIENT);
     }
 
-    /** AUTH may be used: enabled with a backend, not discarded, after EHLO, with TLS if smtpd_tls_auth_only. */
+    /**
+     * AUTH may be used: enabled with a backend, not discarded, after EHLO, and with TLS when
+     * smtpd_tls_auth_only or smtpd_tls_security_level = encrypt asks for it.
+     */
     private boolean authUsable() {
         return cx.saslServers() != null && st.sasl().enabled() && esmtp && !discards(EhloKeywords.Keyword.AUTH)
-                && (tls != null || !st.sasl().tlsAuthOnly());
+                && (tls != null || !st.sasl().tlsAuthOnly() && !st.tlsRequired());
     }
 
     /** The authentication server conversation; call on the executor (the first call only creates it). */
@@ -1245,24 +1248,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         answer("xforward", new SmtpReply(250, "2.0.0", "Ok"));
     }
 
-    /** AUTH (RFC 4954), with Postfix's checks in Postfix's order. */
+    /** AUTH (RFC 4954). */
     private void auth(SmtpRequest.Auth a) {
-        SmtpReply refusal = null;
-        boolean enabled = cx.saslServers() != null && st.sasl().enabled();
-        if (st.heloRequired() && helo == null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
-        } else if (!enabled || !esmtp || discards(EhloKeywords.Keyword.AUTH)) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: authentication not enabled");
-        } else if (tx != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
-        } else if (st.sasl().tlsAuthOnly() && tls == null) {
-            // RFC 4954 section 4
-            refusal = new SmtpReply(504, "5.5.4", "Encryption required for requested authentication mechanism");
-        } else if (saslUsername != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: already authenticated");
-        } else if (a.arguments().isEmpty() || a.arguments().size() > 2) {
-            refusal = new SmtpReply(501, "5.5.4", "Syntax: AUTH mechanism");
-        }
+        SmtpReply refusal = authRefusal(a);
         if (refusal != null) {
             answer("auth", refusal);
             return;
@@ -1275,6 +1263,34 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             AuthExchange x = new AuthExchange(saslServer(), a.arguments().get(0), client);
             return new Object[] {x, x.start(initial)};
         }, pair -> authStep((AuthExchange) pair[0], (AuthStep) pair[1]));
+    }
+
+    /** Why AUTH cannot be used now, in Postfix's order of checks; null when it can. */
+    private SmtpReply authRefusal(SmtpRequest.Auth a) {
+        SmtpReply encrypt = tlsRequired(); // as for every command but EHLO, HELO, STARTTLS, NOOP, RSET, QUIT
+        if (encrypt != null) {
+            return encrypt;
+        }
+        if (st.heloRequired() && helo == null) {
+            return new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
+        }
+        if (cx.saslServers() == null || !st.sasl().enabled() || !esmtp || discards(EhloKeywords.Keyword.AUTH)) {
+            return new SmtpReply(503, "5.5.1", "Error: authentication not enabled");
+        }
+        if (tx != null) {
+            return new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
+        }
+        if (st.sasl().tlsAuthOnly() && tls == null) {
+            // RFC 4954 section 4
+            return new SmtpReply(504, "5.5.4", "Encryption required for requested authentication mechanism");
+        }
+        if (saslUsername != null) {
+            return new SmtpReply(503, "5.5.1", "Error: already authenticated");
+        }
+        if (a.arguments().isEmpty() || a.arguments().size() > 2) {
+            return new SmtpReply(501, "5.5.4", "Syntax: AUTH mechanism");
+        }
+        return null;
     }
 
     /** The client's answer to a 334 challenge. */

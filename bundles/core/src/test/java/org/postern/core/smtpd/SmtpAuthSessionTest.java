@@ -70,6 +70,7 @@ class SmtpAuthSessionTest {
     @CsvSource(delimiter = '|', value = {
         "smtpd_sasl_auth_enable = no                 | up",
         "smtpd_tls_auth_only = yes                   | up",
+        "smtpd_tls_security_level = encrypt          | up",
         "smtpd_discard_ehlo_keywords = auth          | up",
         "smtpd_sasl_security_options = noplaintext   | nothing offered",
         "smtpd_sasl_type = dovecot                   | down",
@@ -92,6 +93,7 @@ class SmtpAuthSessionTest {
         "smtpd_discard_ehlo_keywords = auth | EHLO c            | AUTH PLAIN     | 503 5.5.1 Error: authentication not enabled",
         "smtpd_sasl_type = dovecot    | EHLO c;MAIL FROM:<a@b.c> | AUTH PLAIN    | 503 5.5.1 Error: MAIL transaction in progress",
         "smtpd_tls_auth_only = yes    | EHLO c                  | AUTH PLAIN     | 504 5.5.4 Encryption required for requested authentication mechanism",
+        "smtpd_tls_security_level = encrypt | EHLO c            | AUTH PLAIN     | 530 5.7.0 Must issue a STARTTLS command first",
         "smtpd_sasl_type = dovecot    | EHLO c                  | AUTH           | 501 5.5.4 Syntax: AUTH mechanism",
         "smtpd_sasl_type = dovecot    | EHLO c                  | AUTH PLAIN a b | 501 5.5.4 Syntax: AUTH mechanism",
         "smtpd_sasl_type = dovecot    | EHLO c                  | AUTH CRAM-MD5  | 535 5.7.8 Error: authentication failed: Invalid authentication mechanism",
