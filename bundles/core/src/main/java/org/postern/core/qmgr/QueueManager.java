@@ -632,11 +632,11 @@ public final class QueueManager {
             m.warned = true;
         }
         Instant next = s.backoff().next(m.envelope.arrival(), now);
+        store.setNextAttempt(m.queueId, next);   // first: the rename keeps it, so a deferred file is never "due"
         if (m.queue != QueueName.DEFERRED) {
             store.move(m.queueId, QueueName.DEFERRED);
             m.queue = QueueName.DEFERRED;
         }
-        store.setNextAttempt(m.queueId, next);
         return next;
     }
 
