@@ -156,6 +156,11 @@ final class ContentProcessor extends OutputStream {
                 b.append("(using ").append(tls).append(" with cipher ").append(a.getOrDefault("tls_cipher", "unknown"))
                         .append(")\r\n\t");
             }
+            String user = a.get("sasl_username");
+            if ("yes".equals(a.get("sasl_authenticated_header")) && user != null && !user.isEmpty()) {
+                // smtpd_sasl_authenticated_header = yes, as Postfix writes it.
+                b.append("(Authenticated sender: ").append(user.replaceAll("[\\r\\n()]", "?")).append(")\r\n\t");
+            }
         } else {
             b.append(' ');
         }

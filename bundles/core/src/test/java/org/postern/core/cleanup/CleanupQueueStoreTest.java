@@ -125,6 +125,16 @@ class CleanupQueueStoreTest {
     }
 
     @Test
+    void receivedHeaderShouldNameTheAuthenticatedSenderWhenSmtpdAsks() throws Exception {
+        send(cleanup(), envelope(REMOTE, "a@example.org", Map.of("sasl_username", "joe", "sasl_method", "PLAIN",
+                "sasl_authenticated_header", "yes"), "b@example.com"), SIMPLE).get();
+        assertThat(queue.last().text()).startsWith("Received: from helo.example.net (client.example.net [192.0.2.7])\r\n"
+                + "\t(Authenticated sender: joe)\r\n\tby mx.example.com (Postern) with ESMTP id ");
+        send(cleanup(), envelope(REMOTE, "a@example.org", Map.of("sasl_username", "joe"), "b@example.com"), SIMPLE).get();
+        assertThat(queue.last().text()).doesNotContain("Authenticated sender");
+    }
+
+    @Test
     void receivedHeaderShouldOmitForWithSeveralRecipientsAndNameIpv6Literal() throws Exception {
         send(cleanup(), envelope("2001:db8::1", "a@example.org", "b@example.com", "c@example.com"), SIMPLE).get();
 
