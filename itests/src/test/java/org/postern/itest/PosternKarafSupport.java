@@ -87,16 +87,21 @@ public abstract class PosternKarafSupport {
      * yet is retried for up to 30 s.
      */
     protected Result run(String commandLine) throws Exception {
+        return run(commandLine, java.util.Map.of());
+    }
+
+    /** As {@link #run(String)}, with session variables set first (e.g. POSTERN_STDIN_FILE). */
+    protected Result run(String commandLine, java.util.Map<String, Object> variables) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
-        Result r = runOnce(commandLine);
+        Result r = runOnce(commandLine, variables);
         while (r.err().contains("CommandNotFoundException") && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
-            r = runOnce(commandLine);
+            r = runOnce(commandLine, variables);
         }
         return r;
     }
 
-    private Result runOnce(String commandLine) throws Exception {
+    private Result runOnce(String commandLine, java.util.Map<String, Object> variables) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -106,6 +111,7 @@ public abstract class PosternKarafSupport {
         int status = 0;
         try {
             session.put("POSTERN_STATUS_MARKER", Boolean.TRUE);
+            variables.forEach(session::put);
             // Commands under Karaf's ACLs (bundle:*, feature:*) exist only for a logged-in admin.
             Object result = Subject.doAs(ADMIN, (PrivilegedExceptionAction<Object>) () -> session.execute(commandLine));
             if (result != null) {

@@ -25,12 +25,18 @@ final class ScriptedMailServer implements AutoCloseable {
     record Received(String mailFrom, List<String> rcptTo, String content) {
     }
 
-    private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final ServerSocket socket;
     private final boolean lmtp;
     private final Function<String, String> rcptReply;
     final List<Received> received = new CopyOnWriteArrayList<>();
 
     ScriptedMailServer(boolean lmtp, Function<String, String> rcptReply) throws IOException {
+        this(0, lmtp, rcptReply);
+    }
+
+    /** On 127.0.0.1:{@code port} (0: any free port). */
+    ScriptedMailServer(int port, boolean lmtp, Function<String, String> rcptReply) throws IOException {
+        this.socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         this.lmtp = lmtp;
         this.rcptReply = rcptReply;
         Thread t = new Thread(this::serve, "scripted-mail-server");
