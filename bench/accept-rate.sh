@@ -30,7 +30,7 @@ command -v smtp-source >/dev/null || { echo "accept-rate: smtp-source not found 
 
 tar xzf "$tarball" -C "$WORK" --strip-components=1
 echo "smtpd_recipient_restrictions = check_client_access static:HOLD" >> "$WORK/etc/postern/main.cf"
-trap '"$WORK/bin/stop" >/dev/null 2>&1 || true' EXIT
+trap '"$WORK/bin/stop" >/dev/null 2>&1 || true; for _ in $(seq 30); do pgrep -f "$WORK" >/dev/null || break; sleep 1; done' EXIT
 "$WORK/bin/postfix" start
 for _ in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 1; done
 

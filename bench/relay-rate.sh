@@ -35,6 +35,7 @@ sink_pid=
 cleanup() {
     [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
     "$WORK/bin/stop" >/dev/null 2>&1 || true
+    for _ in $(seq 30); do pgrep -f "$WORK" >/dev/null || break; sleep 1; done
 }
 trap cleanup EXIT
 "$WORK/bin/postfix" start
@@ -42,7 +43,9 @@ for _ in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; s
 
 echo "messages=$MESSAGES sessions=$SESSIONS body=${SIZE}B machine: $(nproc) cores"
 for run in $(seq "$RUNS"); do
-    smtp-sink -M "$MESSAGES" 127.0.0.1:"$SINK_PORT" 100 &
+    sink_user=()
+    [ "$(id -u)" = 0 ] && sink_user=(-u "${SINK_USER:-postfix}")   # smtp-sink refuses to run as root
+    smtp-sink "${sink_user[@]}" -M "$MESSAGES" 127.0.0.1:"$SINK_PORT" 100 &
     sink_pid=$!
     sleep 0.5
     start=$(date +%s.%N)

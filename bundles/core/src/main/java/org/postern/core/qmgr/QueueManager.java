@@ -276,7 +276,7 @@ public final class QueueManager {
             return;
         }
         QueueFile.Parsed p = stored.get().parsed();
-        if (held(queueId, p)) {
+        if (stored.get().queue() == QueueName.INCOMING && held(queueId, p)) {
             return;
         }
         ActiveMessage m = new ActiveMessage(queueId, stored.get().queue(), p.envelope(), p.contentLength(), p.appended(),
@@ -318,8 +318,9 @@ public final class QueueManager {
     }
 
     /**
-     * An access(5) or header_checks HOLD: the message goes to the hold queue instead of being
-     * delivered, once (a marker record remembers it, so postsuper -H releases it for good).
+     * An access(5) or header_checks HOLD that reached incoming (the queue normally commits such
+     * mail straight into hold): moved to the hold queue once (a marker record remembers it, so
+     * postsuper -H releases it for good).
      */
     private boolean held(String queueId, QueueFile.Parsed p) {
         String reason = p.envelope().attributes().get("hold");

@@ -324,7 +324,10 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             finished = true;
             int nrcpt = envelope.recipients().size();
             String sender = envelope.sender();
-            return committer.submit(new GroupCommitter.Job(channel, part, target,
+            // HOLD (access(5) or header_checks): straight into the hold queue, as Postfix's cleanup does.
+            Path destination = envelope.attributes().containsKey("hold")
+                    ? queueDirectory(QueueName.HOLD).resolve(id) : target;
+            return committer.submit(new GroupCommitter.Job(channel, part, destination,
                     () -> logCommitted(id, sender, size, nrcpt)))
                     .whenComplete((ok, failure) -> {
                         if (failure != null) {
