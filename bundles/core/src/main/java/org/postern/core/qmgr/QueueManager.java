@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -720,14 +719,5 @@ public final class QueueManager {
         } catch (RejectedExecutionException e) {
             // stopping: the message stays in the queue and is picked up at the next start
         }
-    }
-
-    /** For tests: waits until the scheduler has run everything queued so far. */
-    void settle() throws Exception {
-        scheduler.submit(() -> { }).get();
-    }
-
-    ExecutorService workers() {
-        return workers;
     }
 }

@@ -29,7 +29,7 @@ record TransportService(String name, String agent, List<String> arguments, Postf
      * handed over as written, as Postfix's local(8) and virtual(8) read them.
      */
     private static final java.util.Set<String> AGENT_TEMPLATES = java.util.Set.of("forward_path", "virtual_mailbox_path",
-            "luser_relay", "mailbox_command", "mail_spool_directory", "home_mailbox");
+            "luser_relay", "mailbox_command");
 
     /** Agents that are servers, not delivery agents: a transport naming them is a mistake. */
     private static final List<String> NOT_AGENTS = List.of("smtpd", "cleanup", "qmgr", "bounce", "pickup",

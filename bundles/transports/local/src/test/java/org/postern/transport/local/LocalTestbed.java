@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.postern.testing.MapDictRegistry;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;

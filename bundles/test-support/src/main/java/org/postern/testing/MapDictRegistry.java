@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.transport.virtual;
+package org.postern.testing;
 
 import java.util.Locale;
 import java.util.Map;
@@ -15,10 +15,10 @@ import org.postern.api.dict.LookupResult;
  * A DictRegistry over in-memory tables: "test:name" tables put in by the test, "static:value",
  * and "down:name", whose lookups are temporary failures like a table whose server is down.
  */
-final class MapDictRegistry implements DictRegistry {
+public final class MapDictRegistry implements DictRegistry {
     private final Map<String, Map<String, String>> tables = new ConcurrentHashMap<>();
 
-    MapDictRegistry put(String spec, Map<String, String> entries) {
+    public MapDictRegistry put(String spec, Map<String, String> entries) {
         tables.put(spec, Map.copyOf(entries));
         return this;
     }
