@@ -491,6 +491,16 @@ final class ContentProcessor extends OutputStream {
     /** Rewrites the addresses of one header for local clients; null when nothing changed. */
     private String rewriteAddresses(String name, String value, boolean senderHeader, boolean from)
             throws TableFailure {
+        String plain = PlainHeaderAddress.of(value);
+        if (plain != null) {
+            if (from && fromAddress == null) {
+                fromAddress = plain;
+            }
+            if (!localClient || rewriter.rewriteHeaderAddress(plain, senderHeader).equals(plain)) {
+                return null;
+            }
+            // changed: the full parser below rebuilds the header as for any other value
+        }
         AddressList list;
         try {
             list = DefaultAddressParser.DEFAULT.parseAddressList(MimeUtil.unfold(value));

@@ -322,17 +322,16 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
             finished = true;
-            int nrcpt = envelope.recipients().size();
-            String sender = envelope.sender();
-            // HOLD (access(5) or header_checks): straight into the hold queue, as Postfix's cleanup does.
-            Path destination = envelope.attributes().containsKey("hold")
-                    ? queueDirectory(QueueName.HOLD).resolve(id) : target;
-            return committer.submit(new GroupCommitter.Job(channel, part, destination,
-                    () -> logCommitted(id, sender, size, nrcpt)))
+            // HOLD (access(5) or header_checks): straight into the hold queue, as Postfix's cleanup
+            // does; the queue manager is not told (it would only find the message held). It logs
+            // from=, size=, nrcpt= when it takes the message in, as Postfix's qmgr does.
+            boolean held = envelope.attributes().containsKey("hold");
+            Path destination = held ? queueDirectory(QueueName.HOLD).resolve(id) : target;
+            return committer.submit(new GroupCommitter.Job(channel, part, destination))
                     .whenComplete((ok, failure) -> {
                         if (failure != null) {
                             CLEANUP.warn("warning: {}: queue file write error: {}", id, failure.getMessage());
-                        } else {
+                        } else if (!held) {
                             announceCommitted(id);
                         }
                     });
@@ -356,18 +355,6 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                 Files.deleteIfExists(part);
             } catch (IOException e) {
                 CLEANUP.warn("warning: {}: cannot remove {}: {}", id, part, e.getMessage());
-            }
-        }
-    }
-
-    private static void logCommitted(String id, String sender, long size, int nrcpt) {
-        if (QMGR.isInfoEnabled()) {
-            MDC.put("postern.queue_id", id);
-            try {
-                QMGR.info("{}: from=<{}>, size={}, nrcpt={} (queue {})", id, LogText.printable(sender), size, nrcpt,
-                        QueueName.INCOMING.directory());
-            } finally {
-                MDC.remove("postern.queue_id");
             }
         }
     }

@@ -54,19 +54,17 @@ final class GroupCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.cleanup");
 
-    /** One file to commit: forced, renamed from {@code temporary} to {@code target}, then announced. */
+    /** One file to commit: forced, then renamed from {@code temporary} to {@code target}. */
     static final class Job {
         final FileChannel channel;
         final Path temporary;
         final Path target;
-        final Runnable onCommitted;
         final CompletableFuture<Void> future = new CompletableFuture<>();
 
-        Job(FileChannel channel, Path temporary, Path target, Runnable onCommitted) {
+        Job(FileChannel channel, Path temporary, Path target) {
             this.channel = channel;
             this.temporary = temporary;
             this.target = target;
-            this.onCommitted = onCommitted;
         }
     }
 
@@ -148,11 +146,6 @@ final class GroupCommitter implements AutoCloseable {
             return;
         }
         commits.incrementAndGet();
-        try {
-            job.onCommitted.run();
-        } catch (RuntimeException e) {
-            LOG.warn("warning: after commit of {}: {}", job.target.getFileName(), e.toString());
-        }
         job.future.complete(null);
     }
 

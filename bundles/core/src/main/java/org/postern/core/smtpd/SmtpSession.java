@@ -737,6 +737,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             candidate.actions.addAll(result.actions());
+            logActions(candidate, "MAIL", result, null);
             answer(verb, new SmtpReply(250, "2.1.0", "Ok"));
         });
     }
@@ -774,6 +775,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             }
             if (t == tx) {
                 t.actions.addAll(result.actions());
+                logActions(t, "RCPT", result, r.recipient());
                 t.recipients.add(new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
                         r.notifyOn() == null ? Set.of() : r.notifyOn()));
             }
@@ -832,6 +834,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             t.actions.addAll(result.actions());
+            logActions(t, command, result, null);
             async(() -> {
                 try {
                     IncomingMessage msg = cx.queue().receive();
@@ -956,6 +959,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             t.actions.addAll(result.actions());
+            logActions(t, "END-OF-MESSAGE", result, null);
             if (!ctx.channel().isActive() || closing) {
                 // RFC 1047: the client will not see our 250 and will send the message again.
                 SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": discarded: client " + client()
@@ -1529,6 +1533,25 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         String id = t == null ? "NOQUEUE" : t.queueId();
         SmtpdLog.info(cx.service(), t == null ? null : id, id + ": reject: " + command + " from " + client() + ": "
                 + reply + ";" + context(t, recipient));
+    }
+
+    /** The "hold:" and "discard:" lines Postfix's smtpd logs when an access action fires. */
+    private void logActions(Transaction t, String command, CheckResult result, String recipient) {
+        for (MessageAction action : result.actions()) {
+            String what;
+            String reason;
+            if (action instanceof MessageAction.Hold hold) {
+                what = "hold";
+                reason = hold.reason();
+            } else if (action instanceof MessageAction.Discard discard) {
+                what = "discard";
+                reason = discard.reason();
+            } else {
+                continue;
+            }
+            SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": " + what + ": " + command + " from " + client()
+                    + ": " + LogText.printable(reason) + ";" + context(t, recipient));
+        }
     }
 
     private void warnings(CheckResult result, String command, String recipient) {
