@@ -265,4 +265,26 @@ class SmtpServerTest {
                 .contains("disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1/2 data=1 quit=1 unknown=0/1"
                         + " commands=5/7");
     }
+
+    @Test
+    void holdActionShouldBeLoggedAsPostfixDoes() throws Exception {
+        checks.actions(SmtpStage.RCPT, new org.postern.core.smtpd.restrict.MessageAction.Hold(
+                "<unknown[127.0.0.1]>: Client host triggers HOLD action"));
+        InetSocketAddress a = start();
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (RawSmtpClient c = new RawSmtpClient(a)) {
+            c.reply();
+            c.command("EHLO h.example");
+            c.command("MAIL FROM:<a@b.example>");
+            assertThat(c.command("RCPT TO:<ok@y.example>")).startsWith("250 ");
+            c.command("QUIT");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains(": hold: RCPT from unknown[127.0.0.1]:"
+                + " <unknown[127.0.0.1]>: Client host triggers HOLD action; from=<a@b.example> to=<ok@y.example>"
+                + " proto=ESMTP helo=<h.example>");
+    }
 }
