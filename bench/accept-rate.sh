@@ -34,12 +34,20 @@ trap '"$WORK/bin/stop" >/dev/null 2>&1 || true; for _ in $(seq 30); do pgrep -f 
 "$WORK/bin/postfix" start
 for _ in $(seq 60); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 1; done
 
+# CPU seconds (user + system) the Postern JVM has used so far: a figure that, unlike the
+# wall clock, does not depend on what else the machine is doing.
+pid=$(pgrep -n -f "$WORK.*karaf.main.Main")
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$pid/stat"; }
+
 echo "messages=$MESSAGES sessions=$SESSIONS body=${SIZE}B machine: $(nproc) cores"
 for run in $(seq "$RUNS"); do
+    cpu0=$(cpu_seconds)
     start=$(date +%s.%N)
     smtp-source -s "$SESSIONS" -l "$SIZE" -m "$MESSAGES" -d -f bench@example.org -t sink@example.com 127.0.0.1:2525
     end=$(date +%s.%N)
+    cpu1=$(cpu_seconds)
     queued=$(find "$WORK/data/postern/queue/incoming" "$WORK/data/postern/queue/hold" -type f ! -name '*.part' | wc -l)
-    awk -v n="$MESSAGES" -v s="$start" -v e="$end" -v r="$run" -v q="$queued" \
-        'BEGIN { printf "run %d: %.2f s, %.0f msgs/s accepted; %d messages in the queue\n", r, e - s, n / (e - s), q }'
+    awk -v n="$MESSAGES" -v s="$start" -v e="$end" -v r="$run" -v q="$queued" -v c0="$cpu0" -v c1="$cpu1" \
+        'BEGIN { printf "run %d: %.2f s, %.0f msgs/s accepted, Postern CPU %.2f ms/msg; %d messages in the queue\n",
+                 r, e - s, n / (e - s), 1000 * (c1 - c0) / n, q }'
 done

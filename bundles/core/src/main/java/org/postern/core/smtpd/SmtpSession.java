@@ -1363,7 +1363,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return;
             }
-            send(response);
+            sendPipelined(response);
             if (errorCount >= st.hardErrorLimit()) {
                 log("too many errors after " + lastCommand + " from " + client());
                 close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many errors"));
@@ -1385,6 +1385,19 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void send(Object response) {
         ctx.writeAndFlush(wire(response));
+    }
+
+    /**
+     * Like {@link #send} but, while more client input waits in the decoder (PIPELINING), the
+     * reply joins the next ones in one write; the decoder flushes when it runs out of input.
+     * Postfix's smtpd batches its replies the same way.
+     */
+    private void sendPipelined(Object response) {
+        if (decoder.hasBufferedInput()) {
+            ctx.write(wire(response));
+        } else {
+            send(response);
+        }
     }
 
     private void close(SmtpReply reply) {

@@ -206,6 +206,9 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         if (buf != null) {
             buf.discardSomeReadBytes();
         }
+        if (demand) {
+            ctx.channel().flush(); // waiting for input: replies held back for pipelining go now
+        }
     }
 
     private boolean decodeOne() {
