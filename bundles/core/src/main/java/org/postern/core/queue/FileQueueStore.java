@@ -44,20 +44,19 @@ import org.slf4j.MDC;
  *   <p>Receiving: {@link #receive()} creates {@code incoming/<ID>.part} (CREATE_NEW); the
  *   content streams into it through a buffer that keeps a CRC-32C. {@code commit} appends
  *   the envelope and the commit record, writes the header, and hands the file to the
- *   {@link GroupCommitter}, which forces it, renames it to {@code incoming/<ID>} and syncs
- *   the directory once per batch; then the future completes. {@link #list}/{@link #find} see
- *   the message from the rename on, a moment before the directory sync: a name without
- *   ".part" is only ever given to a file whose content is already on disk, and the name is
- *   on disk before the future completes (before the 250).
- *   <p>Logging: at commit, {@code postern.qmgr} logs the Postfix line
- *   {@code ID: from=<sender>, size=N, nrcpt=M (queue incoming)}, once per message (pflogsumm
- *   counts it); moves between queues do not repeat it.
+ *   {@link GroupCommitter}, which renames it to {@code incoming/<ID>} (or {@code hold/<ID>}
+ *   for a message with a HOLD action), forces it and has the directory synced, once per
+ *   batch; then the future completes (and the 250 goes out). {@link #list}/{@link #find} see
+ *   the message from the rename on, a moment before it is durable; a crash in that moment
+ *   leaves a file whose client never got its 250, which recovery checks like any other.
+ *   <p>Logging: nothing at commit; the queue manager logs Postfix's
+ *   {@code ID: from=<sender>, size=N, nrcpt=M (queue active)} when it takes the message in.
  *   <p>Recovery, at {@link #open}: every {@code *.part} file is removed (its sender never
  *   got a 250, so the client still owns the message and will send it again; keeping it
  *   could only produce a duplicate, and its content may be torn). Every file with an ID
  *   name is checked (header, checksummed envelope records, commit record); one that fails
- *   is moved to {@code corrupt/} with a warning, like Postfix does, because it was once
- *   acknowledged and the administrator may want to look at it. A torn record appended
+ *   is moved to {@code corrupt/} with a warning, like Postfix does, because it may have
+ *   been acknowledged and the administrator may want to look at it. A torn record appended
  *   after the commit record (a crash during a status update) is truncated away.
  *   <p>File allocation: one file create and one rename per message, no delete on the
  *   receive path (the delete comes with delivery). Pre-allocated or recycled files were
