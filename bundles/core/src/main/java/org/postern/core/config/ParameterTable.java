@@ -210,6 +210,9 @@ public final class ParameterTable {
                 list("smtpd_restriction_classes", ""),
                 bool("smtpd_helo_required", "no"),
                 bool("smtpd_peername_lookup", "yes"),
+                // transport:destination for every message smtpd or sendmail queues (FILTER_README);
+                // access(5) and header_checks FILTER actions take precedence.
+                string("content_filter", ""),
                 string("smtpd_banner", "$myhostname ESMTP $mail_name"),
                 time("smtpd_timeout", "${stress?{10}:{300}}s", 's', 1),
                 // check_policy_service (SMTPD policy delegation).

@@ -102,10 +102,11 @@ public final class Sendmail {
     private final String myorigin;
     private final String loginName;
     private final Clock clock;
+    private final Map<String, String> attributes;
 
     /**
      * @param queue     where the message goes (CleanupQueueStore in service)
-     * @param config    main.cf (myorigin, myhostname)
+     * @param config    main.cf (myorigin, myhostname, content_filter as Postfix's pickup reads it)
      * @param loginName the submitting user's login name, for the default sender
      */
     public Sendmail(QueueStore queue, PostfixConfig config, String loginName, Clock clock) {
@@ -114,6 +115,9 @@ public final class Sendmail {
         this.myorigin = origin == null || origin.isBlank() ? config.get("myhostname") : origin.trim();
         this.loginName = loginName == null || loginName.isBlank() ? "root" : loginName;
         this.clock = clock;
+        String filter = config.get("content_filter");
+        this.attributes = filter == null || filter.isBlank() ? Map.of("protocol", "local")
+                : Map.of("protocol", "local", "filter", filter.strip());
     }
 
     /** Parses sendmail(1) arguments (without the program name). */
@@ -214,7 +218,7 @@ public final class Sendmail {
             List<EnvelopeRecipient> recipients = rcpts.stream()
                     .map(r -> new EnvelopeRecipient(r, "", Set.of())).toList();
             Envelope preliminary = new Envelope(sender, recipients, clock.instant(), "", "",
-                    Map.of("protocol", "local"));
+                    attributes);
             try (IncomingMessage message = queue.receive()) {
                 message.announce(preliminary);
                 OutputStream out = message.content();
@@ -230,7 +234,7 @@ public final class Sendmail {
                 }
                 out.flush();
                 Envelope envelope = new Envelope(sender, recipients, clock.instant(), "", "",
-                        Map.of("protocol", "local"));
+                        attributes);
                 message.commit(envelope).get();
                 return new Result(EX_OK, message.queueId());
             }

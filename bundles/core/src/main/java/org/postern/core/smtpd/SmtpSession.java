@@ -1061,6 +1061,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             a.put("tls_protocol", tls.getProtocol());
             a.put("tls_cipher", tls.getCipherSuite());
         }
+        if (!st.contentFilter().isEmpty()) {
+            a.put("filter", st.contentFilter()); // a FILTER action below replaces it, as in Postfix
+        }
         Map<String, List<String>> actions = new HashMap<>();
         for (MessageAction action : t.actions) {
             String key;

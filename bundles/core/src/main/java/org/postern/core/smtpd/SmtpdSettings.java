@@ -53,7 +53,9 @@ public record SmtpdSettings(
         /* smtpd_peername_lookup (yes): no means the client is "unknown" without a DNS query */
         boolean peernameLookup,
         /* smtpd_sasl_* and friends: SMTP AUTH */
-        SaslSettings sasl) {
+        SaslSettings sasl,
+        /* content_filter (empty): transport:destination for every message, unless FILTER says otherwise */
+        String contentFilter) {
 
     public static SmtpdSettings from(PostfixConfig c) {
         NetworkList mynetworks = NetworkList.parse(c.list("mynetworks"));
@@ -90,7 +92,8 @@ public record SmtpdSettings(
                 NetworkList.parse(c.list("smtpd_authorized_xforward_hosts")),
                 EhloKeywords.parse(PostfixLists.split(c.find("smtpd_discard_ehlo_keywords").orElse(""))),
                 c.bool("smtpd_peername_lookup"),
-                SaslSettings.from(c));
+                SaslSettings.from(c),
+                c.get("content_filter").strip());
     }
 
     /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt). */

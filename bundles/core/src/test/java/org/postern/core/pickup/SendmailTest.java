@@ -69,6 +69,14 @@ class SendmailTest {
     }
 
     @Test
+    void contentFilterFromMainCfRoutesLocalSubmissions() throws Exception {
+        send(config("content_filter = smtp-amavis:[127.0.0.1]:10024"), "\nx\n", "bob@example.org");
+        assertThat(queue.last().committed.attributes()).containsEntry("filter", "smtp-amavis:[127.0.0.1]:10024");
+        send("\nx\n", "bob@example.org");
+        assertThat(queue.last().committed.attributes()).doesNotContainKey("filter");
+    }
+
+    @Test
     void defaultSenderIsLoginAtMyorigin() throws Exception {
         send("\nx\n", "bob@example.org");
         assertThat(queue.last().committed.sender()).isEqualTo("alice@mx.example.com");

@@ -337,6 +337,38 @@ class SmtpSessionTest {
     }
 
     @Test
+    void contentFilterShouldRouteEveryMessageUnlessAFilterActionSaysOtherwise() {
+        SessionHarness plain = session("content_filter = smtp-amavis:[127.0.0.1]:10024");
+        plain.cmd("EHLO h");
+        plain.cmd("MAIL FROM:<a@b.example>");
+        plain.cmd("RCPT TO:<c@d.example>");
+        plain.cmd("DATA");
+        plain.send("x\r\n.\r\n");
+        assertThat(plain.queue.committed.get(0).envelope().attributes())
+                .containsEntry("filter", "smtp-amavis:[127.0.0.1]:10024");
+
+        ScriptedChecks checks = new ScriptedChecks()
+                .actions(SmtpStage.RCPT, new MessageAction.Filter("scan:[127.0.0.1]:10026"));
+        SessionHarness filtered = new SessionHarness(
+                TestConfigs.config("content_filter = smtp-amavis:[127.0.0.1]:10024"), checks);
+        filtered.cmd("EHLO h");
+        filtered.cmd("MAIL FROM:<a@b.example>");
+        filtered.cmd("RCPT TO:<c@d.example>");
+        filtered.cmd("DATA");
+        filtered.send("x\r\n.\r\n");
+        assertThat(filtered.queue.committed.get(0).envelope().attributes())
+                .containsEntry("filter", "scan:[127.0.0.1]:10026");
+
+        SessionHarness none = session();
+        none.cmd("EHLO h");
+        none.cmd("MAIL FROM:<a@b.example>");
+        none.cmd("RCPT TO:<c@d.example>");
+        none.cmd("DATA");
+        none.send("x\r\n.\r\n");
+        assertThat(none.queue.committed.get(0).envelope().attributes()).doesNotContainKey("filter");
+    }
+
+    @Test
     void connectRefusalShouldBeTheGreetingAndDenyEverythingButQuit() {
         ScriptedChecks checks = new ScriptedChecks().reject(SmtpStage.CONNECT, 554, "5.7.1",
                 "<unknown[unknown]>: Client host rejected: Access denied");
