@@ -166,6 +166,10 @@ public final class ParameterTable {
                 string("recipient_delimiter", ""),
                 string("home_mailbox", ""),
                 string("mail_spool_directory", "/var/mail"),
+                // local(8) reads mailbox_command and luser_relay unexpanded (TransportService).
+                list("mailbox_command_maps", ""),
+                string("mailbox_command", ""),
+                string("luser_relay", ""),
                 // Delivery agents (local, virtual, pipe, smtp/lmtp plugins).
                 time("command_time_limit", "1000s", 's', 1),
                 string("default_privs", "nobody"),

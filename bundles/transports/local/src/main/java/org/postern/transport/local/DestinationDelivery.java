@@ -41,15 +41,24 @@ import org.slf4j.LoggerFactory;
  *   $mail_spool_directory/user; a name ending in "/" is a maildir. Mailboxes and files get
  *   the "From " line, Return-Path:, X-Original-To:, Delivered-To: (files only with "file"
  *   in prepend_delivered_header), "&gt;From " quoting and an empty line at the end;
- *   maildir files get the headers only; commands get the "From " line and headers
- *   (Delivered-To: with "command"). Forwarded addresses are queued as one new message with
- *   Delivered-To: prepended ("forward"), carrying the recipient's NOTIFY and ORCPT (the
- *   recipient itself when it had none), dsn_envid and dsn_ret.
+ *   maildir files get the headers only; commands (also mailbox_command) get the "From "
+ *   line and headers (Delivered-To: with "command"), and an environment of HOME, LOGNAME,
+ *   USER, SHELL, SENDER, RECIPIENT, ORIGINAL_RECIPIENT, LOCAL, DOMAIN, EXTENSION, the
+ *   CLIENT_* and SASL_* facts the request carries, and export_environment. Forwarded
+ *   addresses are queued as one new message with Delivered-To: prepended ("forward"),
+ *   carrying the recipient's NOTIFY and ORCPT (the recipient itself when it had none),
+ *   dsn_envid and dsn_ret.
  * SECURITY  Diagnostics name no paths or commands; the log does.
  */
 final class DestinationDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.local");
+
+    /** Command environment variables taken from request attributes, when those are set. */
+    private static final Map<String, String> CLIENT_ENVIRONMENT = Map.of(
+            "CLIENT_ADDRESS", "client_address", "CLIENT_HOSTNAME", "client_name", "CLIENT_HELO", "helo_name",
+            "CLIENT_PROTOCOL", "protocol", "SASL_METHOD", "sasl_method", "SASL_USERNAME", "sasl_username",
+            "SASL_SENDER", "sasl_sender");
 
     private final DeliveryRequest request;
     private final LocalSettings settings;
@@ -120,16 +129,29 @@ final class DestinationDelivery {
     }
 
     DeliveryStatus command(Target target, String command, Context context) {
+        return runCommand(target, command, context.privileges());
+    }
+
+    /**
+     * mailbox_command or a mailbox_command_maps entry, run as {@code as} (the recipient, or
+     * default_privs for root) exactly like a "|command" destination, but not subject to
+     * allow_mail_to_commands.
+     */
+    DeliveryStatus mailboxCommand(Target target, String command, PasswdEntry as) {
+        return runCommand(target, command, as);
+    }
+
+    private DeliveryStatus runCommand(Target target, String command, PasswdEntry as) {
         Set<CopyFlag> flags = EnumSet.of(CopyFlag.FROM_LINE, CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT);
         if (settings.prependDelivered().contains(DeliveredHeaderContext.COMMAND)) {
             flags.add(CopyFlag.DELIVERED_TO);
         }
-        DeliveryStatus status = commands.run(command, context.privileges(), environment(target, context),
+        DeliveryStatus status = commands.run(command, as, environment(target, as),
                 settings.commandShell(), settings.commandTimeLimit(), out -> copy(out, target, flags));
         if (status.outcome() != org.postern.api.delivery.RecipientResult.Outcome.DELIVERED) {
             LOG.warn("{}: to=<{}>: command \"{}\" as user {}: {}", request.queueId(),
                     LogText.printable(target.recipient().address()), LogText.printable(command),
-                    context.privileges().name(), status.text());
+                    as.name(), status.text());
         }
         return status;
     }
@@ -185,7 +207,7 @@ final class DestinationDelivery {
         }
     }
 
-    private Map<String, String> environment(Target target, Context context) {
+    private Map<String, String> environment(Target target, PasswdEntry who) {
         Map<String, String> env = new HashMap<>();
         for (String item : settings.exportEnvironment()) {
             int eq = item.indexOf('=');
@@ -195,7 +217,6 @@ final class DestinationDelivery {
                 env.put(item, System.getenv(item));
             }
         }
-        PasswdEntry who = context.privileges();
         LocalAddress address = target.address();
         env.put("PATH", "/usr/bin:/bin");
         env.put("HOME", who.home().toString());
@@ -208,6 +229,13 @@ final class DestinationDelivery {
         env.put("LOCAL", address.local());
         env.put("DOMAIN", address.domain());
         env.put("EXTENSION", address.extension());
+        // what smtpd learned about the client, when the message came that way (Postfix exports these too)
+        CLIENT_ENVIRONMENT.forEach((variable, attribute) -> {
+            String value = request.attributes().get(attribute);
+            if (value != null && !value.isEmpty()) {
+                env.put(variable, value);
+            }
+        });
         return env;
     }
 

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,16 +31,7 @@ final class ForwardFiles {
 
     /** The lines of the first .forward file found, or empty when there is none. */
     static Optional<List<String>> read(LocalSettings settings, PasswdEntry user, LocalAddress address) throws IOException {
-        Map<String, String> attributes = new HashMap<>();
-        attributes.put("user", user.name());
-        attributes.put("home", user.home().toString());
-        attributes.put("shell", user.shell());
-        attributes.put("recipient", address.address());
-        attributes.put("local", address.local());
-        attributes.put("extension", address.extension());
-        attributes.put("domain", address.domain());
-        attributes.put("recipient_delimiter",
-                address.extension().isEmpty() ? settings.recipientDelimiter() : address.delimiter());
+        Map<String, String> attributes = LocalAttributes.of(settings, user, address);
         PathTemplate template = new PathTemplate(attributes::get, settings.forwardFilter());
         boolean root = MailboxOwner.processIsRoot();
         for (String entry : settings.forwardPath().split("[\\s,]+")) {

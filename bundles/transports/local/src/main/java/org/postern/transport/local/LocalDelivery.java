@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,18 +25,25 @@ import org.slf4j.LoggerFactory;
  *   In order: a recipient already named in a Delivered-To: header bounces (5.4.6 mail
  *   forwarding loop); an alias (the local part with its extension, then without) is
  *   expanded, with "owner-alias" as the envelope sender when that alias exists; else the
- *   user must be in the passwd table (5.1.1 unknown user otherwise), and that user's
- *   .forward file is expanded, or the message goes to the mailbox. Expansions give
- *   addresses, which are queued anew as one new message (the recipient's outcome is then
- *   EXPANDED), and commands, files, maildirs and :include: files, delivered here
- *   ({@link DestinationDelivery}). "\\user", and a user naming itself, go to that user's
- *   mailbox without further expansion.
+ *   user must be in the passwd table, and that user's .forward file is expanded, or the
+ *   message goes to the mailbox: the user's mailbox_command_maps entry, else
+ *   mailbox_command, else the mbox or maildir. A recipient that is neither an alias nor a
+ *   user is queued anew for the luser_relay address when that is set ({@link LuserRelay}),
+ *   else bounced (5.1.1 unknown user). Expansions give addresses, which are queued anew as
+ *   one new message (the recipient's outcome is then EXPANDED), and commands, files,
+ *   maildirs and :include: files, delivered here ({@link DestinationDelivery}). "\\user",
+ *   and a user naming itself, go to that user's mailbox (which may be mailbox_command)
+ *   without further expansion.
  * SECURITY  The envelope and alias/.forward contents are untrusted; commands and files run
  *   with the rights of the alias table owner (default_privs for root), the user, or the
  *   :include: file owner; allow_mail_to_commands and allow_mail_to_files are enforced.
- * BUGS      mailbox_command, mailbox_transport, fallback_transport and luser_relay are not
- *   supported yet. A recipient whose expansion partly bounces is reported as bounced,
- *   although the addresses in it were forwarded.
+ *   mailbox_command is the administrator's: it runs as the user (default_privs for root),
+ *   is not subject to allow_mail_to_commands, and its text is never $name-expanded, so
+ *   that the envelope never reaches the shell as text (use "$EXTENSION", not $extension).
+ * BUGS      mailbox_transport(_maps) and fallback_transport(_maps) are not supported yet;
+ *   without an alias, mail for postmaster and MAILER-DAEMON bounces instead of being
+ *   discarded with a warning. A recipient whose expansion partly bounces is reported as
+ *   bounced, although the addresses in it were forwarded.
  */
 final class LocalDelivery {
 
@@ -82,7 +88,7 @@ final class LocalDelivery {
             }
             Optional<PasswdEntry> user = tables.user(address.user());
             if (user.isEmpty()) {
-                return DeliveryStatus.bounced("5.1.1", "unknown user: \"" + address.user() + "\"");
+                return unknownUser(target, address);
             }
             return deliverToUser(target, user.get());
         } catch (TableFailure e) {
@@ -126,7 +132,34 @@ final class LocalDelivery {
                 return expand(target, list, new Context(Source.FORWARD, runAs(user), request.sender(), user.name(), 0));
             }
         }
+        return mailbox(target, user);
+    }
+
+    /** The mailbox step: mailbox_command_maps, then mailbox_command, then the mbox or maildir. */
+    private DeliveryStatus mailbox(Target target, PasswdEntry user) throws TableFailure {
+        Optional<String> command = tables.mailboxCommand(user.name());
+        if (command.isEmpty() && !settings.mailboxCommand().isEmpty()) {
+            command = Optional.of(settings.mailboxCommand());
+        }
+        if (command.isPresent()) {
+            return destinations.mailboxCommand(target, command.get(), runAs(user));
+        }
         return destinations.mailbox(target, user);
+    }
+
+    /** Neither alias nor user: queued anew for luser_relay, else bounced. */
+    private DeliveryStatus unknownUser(Target target, LocalAddress who) {
+        Optional<String> relay;
+        try {
+            relay = LuserRelay.address(settings, who);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: luser_relay: {}", request.queueId(), LogText.printable(e.getMessage()));
+            return DeliveryStatus.deferred("4.3.5", "mail system configuration error");
+        }
+        if (relay.isPresent()) {
+            return destinations.forward(target, List.of(qualify(relay.get())), request.sender());
+        }
+        return DeliveryStatus.bounced("5.1.1", "unknown user: \"" + LogText.printable(who.user()) + "\"");
     }
 
     /** Root's commands and files run as default_privs. */
@@ -176,13 +209,12 @@ final class LocalDelivery {
     }
 
     private DeliveryStatus toMailbox(Target target, String address) throws TableFailure {
-        int at = address.lastIndexOf('@');
-        String name = (at < 0 ? address : address.substring(0, at)).toLowerCase(Locale.ROOT);
-        Optional<PasswdEntry> user = tables.user(name);
+        LocalAddress named = LocalAddress.parse(qualify(address), "");
+        Optional<PasswdEntry> user = tables.user(named.user());
         if (user.isEmpty()) {
-            return DeliveryStatus.bounced("5.1.1", "unknown user: \"" + LogText.printable(name) + "\"");
+            return unknownUser(target, named);
         }
-        return destinations.mailbox(target, user.get());
+        return mailbox(target, user.get());
     }
 
     private static boolean isSelf(String address, Target target, Context context) {

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * SUMMARY   local - the local delivery agent (Postfix local(8)), master.cf "local".
  * DESCRIPTION
- *   For each recipient: Delivered-To: loop check, alias_maps, the passwd table, .forward
- *   files along forward_path, then the mailbox (mbox in mail_spool_directory or
- *   $home/$home_mailbox, maildir when that ends in "/"). Aliases and .forward files may
+ *   For each recipient: Delivered-To: loop check, alias_maps, the passwd table (unknown
+ *   users go to luser_relay when set), .forward files along forward_path, then
+ *   mailbox_command_maps or mailbox_command, else the mailbox (mbox in mail_spool_directory
+ *   or $home/$home_mailbox, maildir when that ends in "/"). Aliases and .forward files may
  *   name addresses (queued anew through {@link MessageSubmitter}), "|commands", "/files",
  *   "/maildirs/" and ":include:" files. See {@link LocalDelivery} and
  *   {@link DestinationDelivery}; parameters in {@link LocalSettings}.

@@ -16,7 +16,10 @@ import org.postern.transport.mailbox.LockSettings;
  *   alias_maps (lmdb:/etc/aliases), local_passwd_maps (Postern: unix:passwd.byname, the
  *   table users come from), recipient_delimiter, forward_path
  *   ($home/.forward${recipient_delimiter}${extension}, $home/.forward),
- *   forward_expansion_filter, home_mailbox, mail_spool_directory (/var/mail),
+ *   forward_expansion_filter, mailbox_command_maps, mailbox_command (both empty; the
+ *   command is taken as written, the shell expands its $VARIABLES), luser_relay (empty;
+ *   taken as written, expanded per recipient by {@link LuserRelay}), home_mailbox,
+ *   mail_spool_directory (/var/mail),
  *   mailbox_delivery_lock (fcntl, dotlock), deliver_lock_attempts, deliver_lock_delay,
  *   stale_lock_time, mailbox_size_limit (51200000), default_privs (nobody),
  *   local_command_shell (empty: /bin/sh), command_time_limit (1000s), export_environment,
@@ -25,7 +28,8 @@ import org.postern.transport.mailbox.LockSettings;
  *   enable_original_recipient (yes), myhostname, myorigin.
  */
 record LocalSettings(List<String> aliasMaps, String passwdMaps, String recipientDelimiter, String forwardPath,
-                     String forwardFilter, String homeMailbox, String spoolDirectory, LockSettings locks,
+                     String forwardFilter, List<String> mailboxCommandMaps, String mailboxCommand,
+                     String luserRelay, String homeMailbox, String spoolDirectory, LockSettings locks,
                      long mailboxSizeLimit, String defaultPrivs, String commandShell, Duration commandTimeLimit,
                      List<String> exportEnvironment, Set<Source> allowCommands, Set<Source> allowFiles,
                      Set<DeliveredHeaderContext> prependDelivered, boolean expandOwnerAlias,
@@ -49,6 +53,9 @@ record LocalSettings(List<String> aliasMaps, String passwdMaps, String recipient
                 s.get("recipient_delimiter", ""),
                 s.get("forward_path", DEFAULT_FORWARD_PATH),
                 s.get("forward_expansion_filter", DEFAULT_FILTER),
+                s.list("mailbox_command_maps"),
+                s.get("mailbox_command", "").strip(),
+                s.get("luser_relay", "").strip(),
                 s.get("home_mailbox", ""),
                 s.get("mail_spool_directory", "/var/mail"),
                 LockSettings.from(s, "mailbox_delivery_lock"),

@@ -13,11 +13,13 @@ import org.postern.api.dict.LookupResult;
 import org.postern.transport.mailbox.MailboxOwner;
 
 /**
- * SUMMARY   The tables local(8) consults: alias_maps and the passwd table (local_passwd_maps).
+ * SUMMARY   The tables local(8) consults: alias_maps, the passwd table (local_passwd_maps)
+ *           and mailbox_command_maps.
  * DESCRIPTION
  *   Aliases are looked up in each of alias_maps in order, case folded; the first table that
- *   has the key answers. Users are looked up by name in local_passwd_maps (default
- *   unix:passwd.byname, i.e. /etc/passwd), whose value is the passwd line. A temporary
+ *   has the key answers. mailbox_command_maps is searched the same way by user name (the
+ *   local part without its extension). Users are looked up by name in local_passwd_maps
+ *   (default unix:passwd.byname, i.e. /etc/passwd), whose value is the passwd line. A temporary
  *   failure or configuration error of any table consulted is a {@link TableFailure}: the
  *   recipient is deferred, never bounced.
  * SECURITY  Keys are local parts from the envelope.
@@ -71,6 +73,20 @@ final class UserTables {
             throw new TableFailure("user lookup failure");
         }
         return Optional.of(entry);
+    }
+
+    /** The user's command from mailbox_command_maps, taken as written; empty when no table has one. */
+    Optional<String> mailboxCommand(String user) throws TableFailure {
+        for (String spec : settings.mailboxCommandMaps()) {
+            LookupResult result = registry.open(spec, Set.of(DictFlag.FOLD_CASE)).lookup(user);
+            if (result.isFailure()) {
+                throw new TableFailure("table lookup failure");
+            }
+            if (result.foundValue().isPresent() && !result.foundValue().get().isBlank()) {
+                return Optional.of(result.foundValue().get().strip());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The default_privs user, who runs commands and writes files for root and root-owned aliases. */

@@ -22,8 +22,8 @@ import org.postern.transport.mailbox.MailboxOwner;
 
 /**
  * A private world for local(8) tests under one temporary directory: a spool directory, home
- * directories, a passwd table with "joe" and "nobody", an alias table, and a recording
- * submitter. Run as root, the users get uids that are not the test's (5001, 65534) and
+ * directories, a passwd table with "joe" and "nobody", an alias table, a mailbox command
+ * table ("test:commands", for mailbox_command_maps), and a recording submitter. Run as root, the users get uids that are not the test's (5001, 65534) and
  * the files really change owner; otherwise they get the current uid.
  */
 final class LocalTestbed {
@@ -39,6 +39,7 @@ final class LocalTestbed {
     final Map<String, String> settings = new HashMap<>();
     final Map<String, String> aliases = new HashMap<>();
     final Map<String, String> passwd = new HashMap<>();
+    final Map<String, String> commands = new HashMap<>();
     final MapDictRegistry registry = new MapDictRegistry();
     final RecordingMessageSubmitter submitter = new RecordingMessageSubmitter();
     final LocalDeliveryAgent agent = new LocalDeliveryAgent(registry, submitter);
@@ -81,10 +82,14 @@ final class LocalTestbed {
     }
 
     RecipientResult deliver(String sender, String recipient, String message) {
-        registry.put("test:aliases", aliases).put("test:passwd", passwd);
+        return deliver(sender, recipient, message, Map.of("dsn_envid", "ENV1"));
+    }
+
+    RecipientResult deliver(String sender, String recipient, String message, Map<String, String> attributes) {
+        registry.put("test:aliases", aliases).put("test:passwd", passwd).put("test:commands", commands);
         Map<String, String> snapshot = Map.copyOf(settings);
         DeliveryRequest request = new DeliveryRequest("4XTEST", "local", "mail.example.com", sender,
-                List.of(recipient(recipient)), content(message), Map.of("dsn_envid", "ENV1"), List.of(), snapshot::get);
+                List.of(recipient(recipient)), content(message), attributes, List.of(), snapshot::get);
         List<RecipientResult> results = agent.deliver(request).results();
         return results.get(0);
     }
