@@ -36,13 +36,11 @@ public final class UsageCheck {
     public static Set<String> used(PostfixConfig config, MasterCf master) {
         Set<String> used = new HashSet<>();
         for (ConfigEntry e : config.mainCf().entries()) {
-            used.addAll(referencesOrNone(e.value()));
+            used.addAll(references(e.name(), e.value()));
         }
         if (master != null) {
             for (MasterService s : master.services()) {
-                for (String v : s.overrides().values()) {
-                    used.addAll(referencesOrNone(v));
-                }
+                s.overrides().forEach((name, value) -> used.addAll(references(name, value)));
                 for (String suffix : TRANSPORT_SUFFIXES) {
                     used.add(s.service() + suffix);
                 }
@@ -54,7 +52,11 @@ public final class UsageCheck {
 
     /** True when postconf would list {@code name}: known to the table or a used user-defined setting. */
     public static boolean isListed(PostfixConfig config, Set<String> used, String name) {
-        return config.table().isKnown(name) || used.contains(name);
+        return isKnown(config, name) || used.contains(name);
+    }
+
+    private static boolean isKnown(PostfixConfig config, String name) {
+        return config.table().isKnown(name) || AgentTemplates.contains(name);
     }
 
     /** All warnings, main.cf first, in file order. */
@@ -62,27 +64,32 @@ public final class UsageCheck {
         List<String> warnings = new ArrayList<>();
         Set<String> used = used(config, master);
         for (ConfigEntry e : config.mainCf().entries()) {
-            for (String ref : referencesOrNone(e.value())) {
+            for (String ref : references(e.name(), e.value())) {
                 if (config.find(ref).isEmpty()) {
                     warnings.add(e.file() + ": undefined parameter: " + ref);
                 }
             }
         }
         for (ConfigEntry e : config.mainCf().effective().values()) {
-            if (!config.table().isKnown(e.name()) && !used.contains(e.name())) {
+            if (!isKnown(config, e.name()) && !used.contains(e.name())) {
                 warnings.add(e.file() + ": unused parameter: " + e.name() + "=" + e.value());
             }
         }
         if (master != null) {
             for (MasterService s : master.services()) {
                 s.overrides().forEach((name, value) -> {
-                    if (!config.table().isKnown(name) && !used.contains(name)) {
+                    if (!isKnown(config, name) && !used.contains(name)) {
                         warnings.add(master.file() + ": unused parameter: " + name + "=" + value);
                     }
                 });
             }
         }
         return warnings;
+    }
+
+    /** The $names in a setting; none for templates the delivery agent expands itself. */
+    private static List<String> references(String name, String value) {
+        return AgentTemplates.contains(name) ? List.of() : referencesOrNone(value);
     }
 
     private static List<String> referencesOrNone(String value) {

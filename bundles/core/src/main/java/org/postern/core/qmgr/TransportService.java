@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.postern.api.delivery.ServiceSettings;
+import org.postern.core.config.AgentTemplates;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.MasterCf;
 import org.postern.core.config.MasterService;
@@ -23,13 +24,6 @@ import org.postern.core.config.PostfixConfig;
  */
 record TransportService(String name, String agent, List<String> arguments, PostfixConfig config,
                         ServiceSettings settings, int processLimit) {
-
-    /**
-     * Templates the delivery agent expands itself, per recipient ($home, ${user}, ${extension}):
-     * handed over as written, as Postfix's local(8) and virtual(8) read them.
-     */
-    private static final java.util.Set<String> AGENT_TEMPLATES = java.util.Set.of("forward_path", "virtual_mailbox_path",
-            "luser_relay", "mailbox_command");
 
     /** Agents that are servers, not delivery agents: a transport naming them is a mistake. */
     private static final List<String> NOT_AGENTS = List.of("smtpd", "cleanup", "qmgr", "bounce", "pickup",
@@ -54,7 +48,7 @@ record TransportService(String name, String agent, List<String> arguments, Postf
     }
 
     private static ServiceSettings settings(PostfixConfig config) {
-        return name -> AGENT_TEMPLATES.contains(name) && config.raw(name) != null
+        return name -> AgentTemplates.contains(name) && config.raw(name) != null
                 ? config.raw(name) : config.find(name).orElse(null);
     }
 

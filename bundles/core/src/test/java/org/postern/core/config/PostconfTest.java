@@ -122,6 +122,18 @@ class PostconfTest {
     }
 
     @Test
+    void deliveryAgentTemplatesShouldNeitherBeUndefinedNorUnused() throws Exception {
+        // Postfix 3.7's postconf says nothing about the first three (virtual_mailbox_path is Postern's).
+        mainCf("luser_relay = $user+$extension@example.com", "mailbox_command = /usr/bin/procmail -a \"$EXTENSION\"",
+                "forward_path = $home/.forward$recipient_delimiter$extension", "virtual_mailbox_path = $domain/$user");
+        masterCf("local unix - n n - - local -o luser_relay=$local@relay.example");
+        Result r = run("-n");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.outLines()).contains("forward_path = $home/.forward$recipient_delimiter$extension",
+                "virtual_mailbox_path = $domain/$user");
+    }
+
+    @Test
     void missingMasterCfShouldOnlyWarn() throws Exception {
         mainCf("relayhost = x");
         Result r = run("-n");
