@@ -193,6 +193,9 @@ public final class ParameterTable {
                 bool("smtp_never_send_ehlo", "no"),
                 string("smtp_tcp_port", "smtp"),
                 string("lmtp_tcp_port", "24"),
+                // generic(5) mapping of envelope and primary header addresses in the smtp/lmtp client.
+                list("smtp_generic_maps", ""),
+                list("lmtp_generic_maps", ""),
                 // Postern: total time for connection attempts across MX hosts (Postfix wishlist), and
                 // a size limit for the connection cache (wishlist: scache size limit).
                 dynamic("smtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "smtp_connect_timeout", 30)).withMax(Integer.MAX_VALUE),

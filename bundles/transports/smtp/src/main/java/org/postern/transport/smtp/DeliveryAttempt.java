@@ -64,7 +64,9 @@ final class DeliveryAttempt {
         }
         OutgoingMessage message;
         try {
-            message = OutgoingMessage.of(request);
+            message = OutgoingMessage.of(request, GenericMaps.of(client.protocol(), request.settings(), client::registry));
+        } catch (GenericMaps.Failure e) {
+            return finish(Outcome.DEFERRED, "4.3.0", e.getMessage());
         } catch (IOException e) {
             client.log().warn("warning: {}: cannot read message content: {}", request.queueId(), e.toString());
             return finish(Outcome.DEFERRED, "4.3.0", "error reading the queued message");

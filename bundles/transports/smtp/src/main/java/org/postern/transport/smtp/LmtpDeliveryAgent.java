@@ -11,6 +11,7 @@ import org.postern.api.delivery.DeliveryAgent;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.TransportAgent;
+import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
 
 /**
@@ -22,6 +23,7 @@ import org.postern.api.dns.DnsResolver;
  *   parameters with Postfix's defaults (lmtp_connect_timeout 0s: the system's limit);
  *   lmtp_tls_security_level empty means none. Accepted recipients are RELAYED, HANDED_OFF
  *   when the server offers DSN, DELIVERED with lmtp_assume_final = yes (as Postfix).
+ *   lmtp_generic_maps maps envelope and primary header addresses as smtp_generic_maps does.
  * SECURITY  The server is usually local and trusted; its replies are still bounded.
  * BUGS      No STARTTLS over UNIX-domain sockets; no SASL.
  * SEE ALSO  Postfix lmtp(8); RFC 2033.
@@ -34,7 +36,12 @@ public final class LmtpDeliveryAgent implements DeliveryAgent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DnsResolver dns;
 
-    private final SmtpClient client = new SmtpClient(Protocol.LMTP, () -> dns);
+    /** For smtp_generic_maps; without it, mail that needs the tables is deferred. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DictRegistry registry;
+
+    private final SmtpClient client = new SmtpClient(Protocol.LMTP, () -> dns, () -> registry);
 
     public LmtpDeliveryAgent() {
     }
@@ -42,6 +49,12 @@ public final class LmtpDeliveryAgent implements DeliveryAgent {
     /** For tests: an agent with this resolver (may be null). */
     LmtpDeliveryAgent(DnsResolver dns) {
         this.dns = dns;
+    }
+
+    /** For tests: an agent with this resolver and table registry (either may be null). */
+    LmtpDeliveryAgent(DnsResolver dns, DictRegistry registry) {
+        this.dns = dns;
+        this.registry = registry;
     }
 
     @Override

@@ -31,8 +31,8 @@ import org.postern.api.delivery.RecipientResult.Outcome;
  *   recipient still open is deferred with that reply and the connection is not reused.
  *   Lost connections and timeouts defer the open recipients ("... while sending end of
  *   data -- message may be sent more than once" after the final dot).
- * SECURITY  Envelope addresses come from the queue as they are; CR and LF cannot occur
- *   in them (smtpd and cleanup reject them).
+ * SECURITY  Envelope addresses come from the queue (mapped by smtp_generic_maps when set);
+ *   CR and LF cannot occur in them (smtpd and cleanup reject them).
  */
 final class MailTransaction {
 
@@ -211,7 +211,7 @@ final class MailTransaction {
     }
 
     private String rcptCommand(Recipient r) {
-        StringBuilder b = new StringBuilder("RCPT TO:<").append(r.address()).append('>');
+        StringBuilder b = new StringBuilder("RCPT TO:<").append(message.recipient(r)).append('>');
         if (features.dsn()) {
             if (!r.notifyOn().isEmpty()) {
                 b.append(" NOTIFY=").append(r.notifyOn().stream().map(Enum::name).sorted().collect(Collectors.joining(",")));

@@ -2,13 +2,18 @@
 package org.postern.transport.smtp;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
+import org.postern.api.delivery.Recipient;
 
 /**
  * SUMMARY   The message of one request as the client sends it: envelope facts and content.
@@ -19,11 +24,17 @@ import org.postern.api.delivery.MessageContent;
  *   SMTPUTF8 is required when an envelope address is not ASCII, or when the sender asked
  *   for SMTPUTF8 and the header has non-ASCII text (Postfix's rule: the sender's request
  *   alone does not require it).
+ *   With smtp_generic_maps (lmtp_generic_maps), the envelope sender and recipients and the
+ *   primary header's addresses are mapped here, before any connection: a table that fails
+ *   fails the whole message (the caller defers it), so nothing leaves unmapped. The mapped
+ *   header replaces the original one while the content streams out; SIZE= counts it.
  */
 final class OutgoingMessage {
 
     private final String sender;
+    private final Map<Recipient, String> recipients;
     private final MessageContent content;
+    private final GenericHeader.Result header;
     private final boolean declared8bit;
     private final boolean body8bit;
     private final boolean header8bit;
@@ -32,26 +43,40 @@ final class OutgoingMessage {
     private final String envid;
     private final String ret;
 
-    private OutgoingMessage(DeliveryRequest request, boolean header8bit, boolean body8bit) {
-        this.sender = request.sender();
+    private OutgoingMessage(DeliveryRequest request, String sender, Map<Recipient, String> recipients,
+                            GenericHeader.Result header, boolean header8bit, boolean body8bit) {
+        this.sender = sender;
+        this.recipients = recipients;
         this.content = request.content();
+        this.header = header;
         this.declared8bit = "8BITMIME".equalsIgnoreCase(request.attributes().getOrDefault("body", ""));
         this.header8bit = header8bit;
         this.body8bit = body8bit;
         this.smtputf8Requested = "true".equalsIgnoreCase(request.attributes().getOrDefault("smtputf8", ""))
                 || "yes".equalsIgnoreCase(request.attributes().getOrDefault("smtputf8", ""));
-        this.envelopeUtf8 = !isAscii(request.sender()) || request.recipients().stream().anyMatch(r -> !isAscii(r.address()));
+        this.envelopeUtf8 = !isAscii(sender) || recipients.values().stream().anyMatch(r -> !isAscii(r));
         this.envid = request.attributes().getOrDefault("dsn_envid", "");
         this.ret = request.attributes().getOrDefault("dsn_ret", "").toUpperCase(Locale.ROOT);
     }
 
-    /** Reads the content once to classify it. */
-    static OutgoingMessage of(DeliveryRequest request) throws IOException {
+    /** Maps the addresses (when tables are configured), then reads the content once to classify it. */
+    static OutgoingMessage of(DeliveryRequest request, GenericMaps generic) throws IOException, GenericMaps.Failure {
+        String sender = generic.map(request.sender());
+        Map<Recipient, String> recipients = new HashMap<>();
+        for (Recipient r : request.recipients()) {
+            recipients.put(r, generic.map(r.address()));
+        }
+        GenericHeader.Result header = GenericHeader.Result.UNCHANGED;
+        if (!generic.isEmpty()) {
+            try (InputStream in = new BufferedInputStream(request.content().open(), 8192)) {
+                header = GenericHeader.rewrite(in, generic);
+            }
+        }
         boolean inHeader = true;
         boolean header8bit = false;
         boolean body8bit = false;
         int lineLength = 0;
-        try (InputStream in = new BufferedInputStream(request.content().open(), 65536)) {
+        try (InputStream in = new BufferedInputStream(open(request.content(), header), 65536)) {
             byte[] buffer = new byte[65536];
             int n;
             while ((n = in.read(buffer)) > 0 && !body8bit) {
@@ -75,15 +100,22 @@ final class OutgoingMessage {
                 }
             }
         }
-        return new OutgoingMessage(request, header8bit, body8bit);
+        return new OutgoingMessage(request, sender, recipients, header, header8bit, body8bit);
     }
 
+    /** The envelope sender to send (mapped). */
     String sender() {
         return sender;
     }
 
+    /** The address to send in RCPT TO for this recipient (mapped). */
+    String recipient(Recipient r) {
+        return recipients.getOrDefault(r, r.address());
+    }
+
     long size() {
-        return content.size();
+        return header.header() == null ? content.size()
+                : content.size() - header.replacedLength() + header.header().length;
     }
 
     boolean eightBit() {
@@ -113,7 +145,7 @@ final class OutgoingMessage {
     /** Writes the content in DATA form (dot-stuffed, terminated), downgraded to 7bit when asked. */
     void writeData(OutputStream connection, boolean downgrade) throws IOException {
         DotStuffingOutputStream data = new DotStuffingOutputStream(connection);
-        try (InputStream in = content.open()) {
+        try (InputStream in = open(content, header)) {
             if (downgrade) {
                 MimeDowngrader.downgrade(new BufferedInputStream(in, 65536), data);
             } else {
@@ -121,6 +153,21 @@ final class OutgoingMessage {
             }
         }
         data.finish();
+    }
+
+    /** The content as it goes out: the mapped header, if any, then the rest as queued. */
+    private static InputStream open(MessageContent content, GenericHeader.Result header) throws IOException {
+        InputStream in = content.open();
+        if (header.header() == null) {
+            return in;
+        }
+        try {
+            in.skipNBytes(header.replacedLength());
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        return new SequenceInputStream(new ByteArrayInputStream(header.header()), in);
     }
 
     static boolean isAscii(String s) {

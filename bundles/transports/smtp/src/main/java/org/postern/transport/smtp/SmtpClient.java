@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.RecipientResult;
+import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +23,16 @@ final class SmtpClient implements AutoCloseable {
 
     private final Protocol protocol;
     private final Supplier<DnsResolver> dns;
+    private final Supplier<DictRegistry> registry;
     private final Logger log;
     private final Watchdog watchdog;
     private final ConnectionCache cache;
     private final TlsContexts tls = new TlsContexts();
 
-    SmtpClient(Protocol protocol, Supplier<DnsResolver> dns) {
+    SmtpClient(Protocol protocol, Supplier<DnsResolver> dns, Supplier<DictRegistry> registry) {
         this.protocol = protocol;
         this.dns = dns;
+        this.registry = registry;
         this.log = LoggerFactory.getLogger("postern." + protocol.agentName());
         this.watchdog = new Watchdog(protocol.agentName());
         this.cache = new ConnectionCache(watchdog);
@@ -58,6 +61,11 @@ final class SmtpClient implements AutoCloseable {
 
     DnsResolver dns() {
         return dns.get();
+    }
+
+    /** The table registry for smtp_generic_maps; null while core's service is away. */
+    DictRegistry registry() {
+        return registry.get();
     }
 
     Logger log() {

@@ -11,6 +11,7 @@ import org.postern.api.delivery.DeliveryAgent;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.TransportAgent;
+import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
 
 /**
@@ -21,10 +22,11 @@ import org.postern.api.dns.DnsResolver;
  *   when the server lacks it), DSN, SMTPUTF8, STARTTLS (smtp_tls_security_level none, may
  *   (default), encrypt, verify/secure), connection caching. Parameters: smtp_* with
  *   Postfix's defaults, plus smtp_connect_timeout_budget, smtp_connection_cache_size_limit
- *   (see {@link ClientSettings}).
+ *   (see {@link ClientSettings}). smtp_generic_maps rewrites envelope and primary header
+ *   addresses ({@link GenericMaps}, {@link GenericHeader}); a failing table defers (4.3.0).
  * SECURITY  Talks to arbitrary servers on the Internet: every reply is untrusted input
  *   (bounded lines and replies, deadlines on every read and write).
- * BUGS      No SASL, DANE, smtp_generic_maps, XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
+ * BUGS      No SASL, DANE, XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
  *   folding, bind addresses, loop detection. Without a DnsResolver service every lookup
  *   defers (IP literal nexthops still work).
  * SEE ALSO  Postfix smtp(8), postconf(5); RFC 5321, 2920, 1870, 6152, 3461, 6531, 3207.
@@ -37,7 +39,12 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DnsResolver dns;
 
-    private final SmtpClient client = new SmtpClient(Protocol.SMTP, () -> dns);
+    /** For smtp_generic_maps; without it, mail that needs the tables is deferred. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DictRegistry registry;
+
+    private final SmtpClient client = new SmtpClient(Protocol.SMTP, () -> dns, () -> registry);
 
     public SmtpDeliveryAgent() {
     }
@@ -45,6 +52,12 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     /** For tests: an agent with this resolver (may be null). */
     SmtpDeliveryAgent(DnsResolver dns) {
         this.dns = dns;
+    }
+
+    /** For tests: an agent with this resolver and table registry (either may be null). */
+    SmtpDeliveryAgent(DnsResolver dns, DictRegistry registry) {
+        this.dns = dns;
+        this.registry = registry;
     }
 
     @Override
