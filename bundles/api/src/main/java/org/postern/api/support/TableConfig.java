@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.postern.api.dict.DictContext;
 import org.postern.api.dict.DictException;
@@ -160,6 +161,21 @@ public final class TableConfig {
         Set<String> out = new TreeSet<>(settings.keySet());
         out.removeAll(known);
         return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * Warns once per parameter the file sets that {@code known} does not contain, as typos
+     * otherwise pass silently: "FILE: unknown parameter NAME ignored".
+     */
+    public void warnUnknown(Set<String> known, DictContext context) {
+        warnUnknown(known, context, name -> source + ": unknown parameter " + name + " ignored");
+    }
+
+    /** As {@link #warnUnknown(Set, DictContext)}, for a table whose warning has its own wording. */
+    public void warnUnknown(Set<String> known, DictContext context, Function<String, String> message) {
+        for (String name : unknown(known)) {
+            context.warn(message.apply(name));
+        }
     }
 
     /** An error about parameter {@code name}: "FILE, line N: NAME: WHY" (or "FILE: NAME: WHY" if unset). */

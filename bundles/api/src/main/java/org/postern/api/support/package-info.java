@@ -9,7 +9,7 @@
  * ({@link org.postern.api.support.ResultList}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.postern.api.support;
 
 import org.osgi.annotation.bundle.Export;

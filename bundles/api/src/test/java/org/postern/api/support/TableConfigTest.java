@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -19,6 +20,8 @@ class TableConfigTest {
 
     @TempDir
     Path dir;
+
+    private final List<String> warnings = new ArrayList<>();
 
     private DictContext context() {
         return new DictContext() {
@@ -34,6 +37,7 @@ class TableConfigTest {
 
             @Override
             public void warn(String message) {
+                warnings.add(message);
             }
         };
     }
@@ -55,6 +59,22 @@ class TableConfigTest {
         assertThat(config.bool("start_tls", false)).isTrue();
         assertThat(config.integer("size_limit", 0, 0)).isZero();
         assertThat(config.unknown(Set.of("server_host", "search_base", "timeout"))).containsExactly("start_tls");
+    }
+
+    @Test
+    void warnUnknownShouldNameEachUnknownParameterOnceInTheDefaultOrOwnWording() throws Exception {
+        Files.writeString(dir.resolve("typos.cf"), "hosts = db\nquer = x\nbackpu = y\n");
+        TableConfig config = TableConfig.open("redis", "typos.cf", context());
+        config.warnUnknown(Set.of("hosts"), context());
+        assertThat(warnings).containsExactly(dir.resolve("typos.cf") + ": unknown parameter backpu ignored",
+                dir.resolve("typos.cf") + ": unknown parameter quer ignored");
+        warnings.clear();
+        config.warnUnknown(Set.of("hosts", "backpu"), context(),
+                name -> config.error(name, "unknown parameter, ignored").getMessage());
+        assertThat(warnings).containsExactly(dir.resolve("typos.cf") + ", line 2: quer: unknown parameter, ignored");
+        warnings.clear();
+        config.warnUnknown(Set.of("hosts", "quer", "backpu"), context());
+        assertThat(warnings).isEmpty();
     }
 
     @Test

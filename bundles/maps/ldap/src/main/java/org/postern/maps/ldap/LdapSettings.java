@@ -126,9 +126,8 @@ record LdapSettings(
     }
 
     private static void warnAboutIgnored(TableConfig config, DictContext context) throws DictException {
-        for (String name : config.unknown(KNOWN)) {
-            context.warn(config.source() + ": unknown ldap parameter \"" + LogText.printable(name) + "\": ignored");
-        }
+        config.warnUnknown(KNOWN, context,
+                name -> config.source() + ": unknown ldap parameter \"" + LogText.printable(name) + "\": ignored");
         int version = config.integer("version", 3, 2);
         if (version > 3) {
             throw config.error("version", "LDAP version " + version + " does not exist (use 3)");

@@ -32,9 +32,7 @@ public final class MemcacheDictFactory implements DictFactory {
     @Override
     public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
         TableConfig config = TableConfig.open("memcache", name, context);
-        for (String unknown : config.unknown(MemcacheSettings.PARAMETERS)) {
-            context.warn(config.source() + ": unknown parameter " + unknown + " ignored");
-        }
+        config.warnUnknown(MemcacheSettings.PARAMETERS, context);
         return new MemcacheDict(name, flags, MemcacheSettings.from(config, context, flags));
     }
 }

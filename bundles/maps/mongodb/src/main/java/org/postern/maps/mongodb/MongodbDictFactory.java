@@ -37,9 +37,7 @@ public final class MongodbDictFactory implements DictFactory {
     @Override
     public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
         TableConfig config = TableConfig.open("mongodb", name, context);
-        for (String unknown : config.unknown(MongodbSettings.PARAMETERS)) {
-            context.warn(config.source() + ": unknown parameter " + unknown + " ignored");
-        }
+        config.warnUnknown(MongodbSettings.PARAMETERS, context);
         return new MongodbDict(name, flags, MongodbSettings.from(config, context));
     }
 }

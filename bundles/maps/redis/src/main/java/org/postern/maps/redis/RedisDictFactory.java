@@ -40,9 +40,7 @@ public final class RedisDictFactory implements DictFactory {
     @Override
     public Dict open(String name, Set<DictFlag> flags, DictContext context) throws DictException {
         TableConfig config = TableConfig.open("redis", name, context);
-        for (String unknown : config.unknown(RedisSettings.PARAMETERS)) {
-            context.warn(config.source() + ": unknown parameter " + unknown + " ignored");
-        }
+        config.warnUnknown(RedisSettings.PARAMETERS, context);
         return new RedisDict(name, flags, RedisSettings.from(config, context));
     }
 }

@@ -80,8 +80,6 @@ public record SqlSettings(SqlQuery query, QueryTemplate resultFormat, DomainFilt
         }
         Set<String> known = new HashSet<>(PARAMETERS);
         known.addAll(typeSpecific);
-        for (String name : config.unknown(known)) {
-            context.warn(config.error(name, "unknown parameter, ignored").getMessage());
-        }
+        config.warnUnknown(known, context, name -> config.error(name, "unknown parameter, ignored").getMessage());
     }
 }
