@@ -196,6 +196,21 @@ public final class ParameterTable {
                 // generic(5) mapping of envelope and primary header addresses in the smtp/lmtp client.
                 list("smtp_generic_maps", ""),
                 list("lmtp_generic_maps", ""),
+                // SASL authentication in the smtp/lmtp client (SASL_README, postconf(5)).
+                bool("smtp_sasl_auth_enable", "no"),
+                list("smtp_sasl_password_maps", ""),
+                list("smtp_sasl_security_options", "noplaintext, noanonymous"),
+                list("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"),
+                list("smtp_sasl_mechanism_filter", ""),
+                bool("smtp_sender_dependent_authentication", "no"),
+                bool("smtp_sasl_auth_soft_bounce", "yes"),
+                bool("lmtp_sasl_auth_enable", "no"),
+                list("lmtp_sasl_password_maps", ""),
+                list("lmtp_sasl_security_options", "noplaintext, noanonymous"),
+                list("lmtp_sasl_tls_security_options", "$lmtp_sasl_security_options"),
+                list("lmtp_sasl_mechanism_filter", ""),
+                bool("lmtp_sender_dependent_authentication", "no"),
+                bool("lmtp_sasl_auth_soft_bounce", "yes"),
                 // Postern: total time for connection attempts across MX hosts (Postfix wishlist), and
                 // a size limit for the connection cache (wishlist: scache size limit).
                 dynamic("smtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "smtp_connect_timeout", 30)).withMax(Integer.MAX_VALUE),

@@ -13,7 +13,8 @@ import java.util.concurrent.ScheduledFuture;
  * SUMMARY   Idle sessions kept for the next request to the same destination (Postfix scache(8),
  *           in process).
  * DESCRIPTION
- *   Keyed by service and nexthop. A session is kept for smtp_connection_cache_time_limit
+ *   Keyed by service and nexthop (plus the SASL username when smtp_sasl_auth_enable = yes,
+ *   see DeliveryAttempt). A session is kept for smtp_connection_cache_time_limit
  *   after its transaction, and reused (after RSET) until smtp_connection_reuse_time_limit
  *   after it was opened or smtp_connection_reuse_count_limit transactions (0: no limit).
  *   At most smtp_connection_cache_size_limit sessions are kept; the oldest idle one is

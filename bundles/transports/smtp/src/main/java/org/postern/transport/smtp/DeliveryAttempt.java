@@ -29,6 +29,10 @@ import org.postern.api.support.LogText;
  *   smtp_connect_timeout per connect and smtp_connect_timeout_budget for the time spent in
  *   failed connects across all hosts. A TLS handshake failure at level may is retried once
  *   in plaintext on the same address. Clean sessions go to the connection cache.
+ *   With smtp_sasl_auth_enable = yes each new session authenticates after EHLO
+ *   ({@link SmtpAuthenticator}). With smtp_sender_dependent_authentication the sender's
+ *   credentials are looked up before the cache is asked, and their username is part of the
+ *   cache key, so that a session logged in for one account never carries another's mail.
  * SECURITY  Logs untrusted replies through LogText.
  */
 final class DeliveryAttempt {
@@ -44,6 +48,8 @@ final class DeliveryAttempt {
     private String lastRelay = "none";
     private int sessions;
     private Endpoint reused;
+    /** Null unless smtp_sasl_auth_enable = yes. */
+    private SmtpAuthenticator authenticator;
 
     DeliveryAttempt(SmtpClient client, DeliveryRequest request) {
         this.client = client;
@@ -71,7 +77,30 @@ final class DeliveryAttempt {
             client.log().warn("warning: {}: cannot read message content: {}", request.queueId(), e.toString());
             return finish(Outcome.DEFERRED, "4.3.0", "error reading the queued message");
         }
-        String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT);
+        SaslSettings sasl = SaslSettings.of(client.protocol(), request.settings());
+        String saslLabel = "";
+        if (sasl.enabled()) {
+            if (sasl.passwordMaps().isEmpty()) {
+                client.log().warn("warning: specify a password table via the `{}' configuration parameter",
+                        sasl.passwordMapsParameter());
+                return finish(Outcome.DEFERRED, "4.3.5", "mail transport unavailable");
+            }
+            SaslPasswords passwords = new SaslPasswords(sasl.passwordMapsParameter(), sasl.passwordMaps(),
+                    client::registry, client.log());
+            SaslCredentials bySender = null;
+            if (sasl.senderDependent()) {
+                try {
+                    bySender = passwords.forSender(request.sender()).orElse(null);
+                } catch (SaslPasswords.Failure e) {
+                    return finish(Outcome.DEFERRED, "4.3.0", "table lookup failure");
+                }
+            }
+            // a session authenticated for one account must never carry mail for another
+            saslLabel = " sasl=" + (bySender == null ? "" : bySender.username());
+            authenticator = new SmtpAuthenticator(sasl, passwords, bySender, destination.strip(), client.log());
+        }
+        String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
+                + saslLabel;
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
@@ -137,8 +166,17 @@ final class DeliveryAttempt {
         boolean allowTls = true;
         while (true) {
             try {
-                return SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(), client.tls(),
-                        cacheKey, client.log());
+                SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
+                        client.tls(), cacheKey, client.log());
+                if (authenticator != null) {
+                    try {
+                        authenticator.authenticate(session);
+                    } catch (SessionFailure.Exception e) {
+                        session.quit();
+                        throw e;
+                    }
+                }
+                return session;
             } catch (SessionFailure.Exception e) {
                 lastFailure = e.failure();
                 lastRelay = endpoint.relay();

@@ -25,7 +25,8 @@ import org.postern.api.dns.DnsResolver;
  *   when the server offers DSN, DELIVERED with lmtp_assume_final = yes (as Postfix).
  *   lmtp_generic_maps maps envelope and primary header addresses as smtp_generic_maps does.
  * SECURITY  The server is usually local and trusted; its replies are still bounded.
- * BUGS      No STARTTLS over UNIX-domain sockets; no SASL.
+ * BUGS      No STARTTLS over UNIX-domain sockets (so PLAIN and LOGIN need lmtp_sasl_security_options
+ *           without noplaintext there).
  * SEE ALSO  Postfix lmtp(8); RFC 2033.
  */
 @Component(service = DeliveryAgent.class)

@@ -24,9 +24,11 @@ import org.postern.api.dns.DnsResolver;
  *   Postfix's defaults, plus smtp_connect_timeout_budget, smtp_connection_cache_size_limit
  *   (see {@link ClientSettings}). smtp_generic_maps rewrites envelope and primary header
  *   addresses ({@link GenericMaps}, {@link GenericHeader}); a failing table defers (4.3.0).
+ *   SMTP AUTH with PLAIN and LOGIN (smtp_sasl_auth_enable, smtp_sasl_password_maps, ...;
+ *   see {@link SmtpAuthenticator}, {@link SaslSettings}, {@link SaslPasswords}).
  * SECURITY  Talks to arbitrary servers on the Internet: every reply is untrusted input
  *   (bounded lines and replies, deadlines on every read and write).
- * BUGS      No SASL, DANE, XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
+ * BUGS      No DANE, XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
  *   folding, bind addresses, loop detection. Without a DnsResolver service every lookup
  *   defers (IP literal nexthops still work).
  * SEE ALSO  Postfix smtp(8), postconf(5); RFC 5321, 2920, 1870, 6152, 3461, 6531, 3207.

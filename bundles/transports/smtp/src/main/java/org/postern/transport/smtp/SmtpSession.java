@@ -26,7 +26,7 @@ import org.slf4j.Logger;
  *   plaintext when the server refuses STARTTLS; encrypt and verify require it.
  * SECURITY  Everything the server says is untrusted; diagnostics quote it as received
  *   (log lines pass through LogText).
- * BUGS      No STARTTLS over UNIX-domain sockets; no SASL; no XFORWARD; no smtp_pix_workarounds.
+ * BUGS      No STARTTLS over UNIX-domain sockets; no XFORWARD; no smtp_pix_workarounds.
  */
 final class SmtpSession implements Closeable {
 

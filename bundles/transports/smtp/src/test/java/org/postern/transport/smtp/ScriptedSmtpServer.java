@@ -40,7 +40,7 @@ import javax.net.ssl.SSLSocket;
  */
 final class ScriptedSmtpServer implements AutoCloseable {
 
-    /** What the server says. Verbs: GREETING, EHLO, LHLO, HELO, STARTTLS, MAIL, RCPT, DATA, DOT, RSET, QUIT. */
+    /** What the server says. Verbs: GREETING, EHLO, LHLO, HELO, STARTTLS, AUTH, MAIL, RCPT, DATA, DOT, RSET, QUIT. */
     static final class Script {
         boolean lmtp;
         List<String> extensions = new ArrayList<>(List.of("PIPELINING", "SIZE 10240000", "8BITMIME", "DSN",
@@ -52,6 +52,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
         /** After this verb arrives, the server reads on but never replies. */
         String silentAfter;
         SSLContext tls;
+        /** Replies to AUTH, in order: after each "334" the next client line is read (and recorded). Empty: 502. */
+        List<String> authReplies = new ArrayList<>();
 
         Script lmtp() {
             lmtp = true;
@@ -161,6 +163,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
         private InputStream in;
         private OutputStream out;
         private boolean silent;
+        /** This connection is TLS-protected ({@link #tlsUsed} says whether any connection was). */
+        private boolean secured;
         private final List<String> accepted = new ArrayList<>();
 
         Conversation(Closeable connection, InputStream in, OutputStream out) {
@@ -205,7 +209,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         return send(override);
                     }
                     List<String> ext = new ArrayList<>(script.extensions);
-                    if (script.tls != null && !tlsUsed.get()) {
+                    if (script.tls != null && !secured) {
                         ext.add("STARTTLS");
                     }
                     StringBuilder b = new StringBuilder("250-scripted.example");
@@ -227,6 +231,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     tls.setUseClientMode(false);
                     tls.startHandshake();
                     tlsUsed.set(true);
+                    secured = true;
                     open.add(tls);
                     in = new BufferedInputStream(tls.getInputStream());
                     out = tls.getOutputStream();
@@ -271,6 +276,25 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 case "QUIT" -> {
                     send(override != null ? override : "221 2.0.0 Bye");
                     return false;
+                }
+                case "AUTH" -> {
+                    if (script.authReplies.isEmpty()) {
+                        return send("502 5.5.1 AUTH not supported");
+                    }
+                    for (String reply : script.authReplies) {
+                        if (!send(reply)) {
+                            return false;
+                        }
+                        if (!reply.startsWith("334")) {
+                            return true;
+                        }
+                        String response = readLine();
+                        if (response == null) {
+                            return false;
+                        }
+                        commands.add(response);
+                    }
+                    return true;
                 }
                 case "HELO" -> {
                     return send(override != null ? override : "250 scripted.example");

@@ -29,6 +29,14 @@ class SmtpReplyTest {
         SmtpReply ehlo = new SmtpReply(250, List.of("250-mx.example", "250-PIPELINING", "250-SIZE 1000", "250-dsn",
                 "250-STARTTLS", "250 8BITMIME"));
         ServerFeatures f = ServerFeatures.parse(ehlo);
-        assertThat(f).isEqualTo(new ServerFeatures(true, true, true, 1000, true, true, false, true));
+        assertThat(f).isEqualTo(new ServerFeatures(true, true, true, 1000, true, true, false, true, null));
+    }
+
+    @org.junit.jupiter.api.Test
+    void ehloReplyShouldMergeAuthAndObsoleteAuthEqualsLists() {
+        SmtpReply ehlo = new SmtpReply(250, List.of("250-mx.example", "250-AUTH login PLAIN", "250-AUTH=LOGIN",
+                "250 AUTH=CRAM-MD5"));
+        assertThat(ServerFeatures.parse(ehlo).authMechanisms()).containsExactly("LOGIN", "PLAIN", "CRAM-MD5");
+        assertThat(ServerFeatures.parse(new SmtpReply(250, List.of("250 mx.example"))).authMechanisms()).isNull();
     }
 }
