@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   message goes to the mailbox: the user's mailbox_command_maps entry, else
  *   mailbox_command, else the mbox or maildir. A recipient that is neither an alias nor a
  *   user is queued anew for the luser_relay address when that is set ({@link LuserRelay}),
- *   else bounced (5.1.1 unknown user). Expansions give addresses, which are queued anew as
+ *   else, for postmaster and MAILER-DAEMON, discarded with a "required alias not found"
+ *   warning, else bounced (5.1.1 unknown user). Expansions give addresses, which are queued anew as
  *   one new message (the recipient's outcome is then EXPANDED), and commands, files,
  *   maildirs and :include: files, delivered here ({@link DestinationDelivery}). "\\user",
  *   and a user naming itself, go to that user's mailbox (which may be mailbox_command)
@@ -40,9 +41,8 @@ import org.slf4j.LoggerFactory;
  *   mailbox_command is the administrator's: it runs as the user (default_privs for root),
  *   is not subject to allow_mail_to_commands, and its text is never $name-expanded, so
  *   that the envelope never reaches the shell as text (use "$EXTENSION", not $extension).
- * BUGS      mailbox_transport(_maps) and fallback_transport(_maps) are not supported yet;
- *   without an alias, mail for postmaster and MAILER-DAEMON bounces instead of being
- *   discarded with a warning. A recipient whose expansion partly bounces is reported as
+ * BUGS      mailbox_transport(_maps) and fallback_transport(_maps) are not supported yet.
+ *   A recipient whose expansion partly bounces is reported as
  *   bounced, although the addresses in it were forwarded.
  */
 final class LocalDelivery {
@@ -158,6 +158,11 @@ final class LocalDelivery {
         }
         if (relay.isPresent()) {
             return destinations.forward(target, List.of(qualify(relay.get())), request.sender());
+        }
+        if (who.user().equalsIgnoreCase("postmaster") || who.user().equalsIgnoreCase("MAILER-DAEMON")) {
+            // Postfix's local(8): a missing required alias must not bounce (the bounce would go nowhere useful).
+            LOG.warn("required alias not found: {}", LogText.printable(who.user()));
+            return DeliveryStatus.delivered("discarded");
         }
         return DeliveryStatus.bounced("5.1.1", "unknown user: \"" + LogText.printable(who.user()) + "\"");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,19 @@ class LuserRelayTest {
         assertThat(result.outcome()).isEqualTo(Outcome.BOUNCED);
         assertThat(result.dsnStatus()).isEqualTo("5.1.1");
         assertThat(result.diagnostic()).isEqualTo("unknown user: \"nosuch\"");
+        assertThat(bed.submitter.submissions).isEmpty();
+    }
+
+    @Test
+    void postmasterAndMailerDaemonWithoutAliasShouldBeDiscardedNotBounced() {
+        bed.settings.put("luser_relay", "");
+
+        for (String who : List.of("postmaster@example.com", "MAILER-DAEMON@example.com")) {
+            RecipientResult result = bed.deliver("s@example.org", who, MESSAGE);
+            assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(result.dsnStatus()).isEqualTo("2.0.0");
+            assertThat(result.diagnostic()).isEqualTo("discarded");
+        }
         assertThat(bed.submitter.submissions).isEmpty();
     }
 
