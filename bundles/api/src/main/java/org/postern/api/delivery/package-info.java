@@ -7,11 +7,12 @@
  * with one message for the recipients of one nexthop. Agents read their settings from
  * {@link org.postern.api.delivery.ServiceSettings}, look up tables through
  * {@link org.postern.api.dict.DictRegistry} and DNS through {@link org.postern.api.dns.DnsResolver}
- * (both OSGi services), and queue forwarded mail with {@link org.postern.api.delivery.MessageSubmitter}.
+ * (both OSGi services), queue forwarded mail with {@link org.postern.api.delivery.MessageSubmitter}
+ * and hand recipients to another master.cf service with {@link org.postern.api.delivery.TransportDispatcher}.
  * Still 0.x: may change while the delivery issue settles.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.postern.api.delivery;
 
 import org.osgi.annotation.bundle.Export;

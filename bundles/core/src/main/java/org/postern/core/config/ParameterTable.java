@@ -170,6 +170,10 @@ public final class ParameterTable {
                 list("mailbox_command_maps", ""),
                 string("mailbox_command", ""),
                 string("luser_relay", ""),
+                list("mailbox_transport_maps", ""),
+                string("mailbox_transport", ""),
+                list("fallback_transport_maps", ""),
+                string("fallback_transport", ""),
                 // Delivery agents (local, virtual, pipe, smtp/lmtp plugins).
                 time("command_time_limit", "1000s", 's', 1),
                 string("default_privs", "nobody"),

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.Recipient;
+import org.postern.api.delivery.RecipientResult;
 import org.postern.api.support.LogText;
 import org.postern.transport.local.LocalSettings.Source;
 import org.postern.transport.local.UserTables.Alias;
@@ -26,9 +27,12 @@ import org.slf4j.LoggerFactory;
  *   forwarding loop); an alias (the local part with its extension, then without) is
  *   expanded, with "owner-alias" as the envelope sender when that alias exists; else the
  *   user must be in the passwd table, and that user's .forward file is expanded, or the
- *   message goes to the mailbox: the user's mailbox_command_maps entry, else
- *   mailbox_command, else the mbox or maildir. A recipient that is neither an alias nor a
- *   user is queued anew for the luser_relay address when that is set ({@link LuserRelay}),
+ *   message goes to the mailbox: the user's mailbox_transport_maps entry, else
+ *   mailbox_transport (both handed to that master.cf service, {@link TransportHandoff}),
+ *   else the user's mailbox_command_maps entry, else mailbox_command, else the mbox or
+ *   maildir. A recipient that is neither an alias nor a user is handed to its
+ *   fallback_transport_maps entry, else to fallback_transport, else queued anew for the
+ *   luser_relay address when that is set ({@link LuserRelay}),
  *   else, for postmaster and MAILER-DAEMON, discarded with a "required alias not found"
  *   warning, else bounced (5.1.1 unknown user). Expansions give addresses, which are queued anew as
  *   one new message (the recipient's outcome is then EXPANDED), and commands, files,
@@ -41,8 +45,7 @@ import org.slf4j.LoggerFactory;
  *   mailbox_command is the administrator's: it runs as the user (default_privs for root),
  *   is not subject to allow_mail_to_commands, and its text is never $name-expanded, so
  *   that the envelope never reaches the shell as text (use "$EXTENSION", not $extension).
- * BUGS      mailbox_transport(_maps) and fallback_transport(_maps) are not supported yet.
- *   A recipient whose expansion partly bounces is reported as
+ * BUGS      A recipient whose expansion partly bounces is reported as
  *   bounced, although the addresses in it were forwarded.
  */
 final class LocalDelivery {
@@ -63,14 +66,22 @@ final class LocalDelivery {
     private final UserTables tables;
     private final DeliveredToHeaders delivered;
     private final DestinationDelivery destinations;
+    private final TransportHandoff handoff;
 
     LocalDelivery(DeliveryRequest request, LocalSettings settings, UserTables tables, DeliveredToHeaders delivered,
-                  DestinationDelivery destinations) {
+                  DestinationDelivery destinations, TransportHandoff handoff) {
         this.request = request;
         this.settings = settings;
         this.tables = tables;
         this.delivered = delivered;
         this.destinations = destinations;
+        this.handoff = handoff;
+    }
+
+    /** The recipient's result; relay {@code local}, or the target's when a transport took it. */
+    RecipientResult result(Recipient recipient, String relay) {
+        DeliveryStatus status = deliver(recipient);
+        return status.toResult(recipient, handoff.relay(status, relay));
     }
 
     DeliveryStatus deliver(Recipient recipient) {
@@ -135,8 +146,18 @@ final class LocalDelivery {
         return mailbox(target, user);
     }
 
-    /** The mailbox step: mailbox_command_maps, then mailbox_command, then the mbox or maildir. */
+    /**
+     * The mailbox step: mailbox_transport_maps, then mailbox_transport, then mailbox_command_maps,
+     * then mailbox_command, then the mbox or maildir.
+     */
     private DeliveryStatus mailbox(Target target, PasswdEntry user) throws TableFailure {
+        Optional<String> transport = tables.mailboxTransport(user.name());
+        if (transport.isPresent()) {
+            return handoff.deliver(target, transport.get(), "mailbox_transport_maps");
+        }
+        if (!settings.mailboxTransport().isEmpty()) {
+            return handoff.deliver(target, settings.mailboxTransport(), "mailbox_transport");
+        }
         Optional<String> command = tables.mailboxCommand(user.name());
         if (command.isEmpty() && !settings.mailboxCommand().isEmpty()) {
             command = Optional.of(settings.mailboxCommand());
@@ -147,8 +168,18 @@ final class LocalDelivery {
         return destinations.mailbox(target, user);
     }
 
-    /** Neither alias nor user: queued anew for luser_relay, else bounced. */
-    private DeliveryStatus unknownUser(Target target, LocalAddress who) {
+    /**
+     * Neither alias nor user: fallback_transport_maps, then fallback_transport, then queued anew
+     * for luser_relay, else bounced.
+     */
+    private DeliveryStatus unknownUser(Target target, LocalAddress who) throws TableFailure {
+        Optional<String> transport = tables.fallbackTransport(who.user());
+        if (transport.isPresent()) {
+            return handoff.deliver(target, transport.get(), "fallback_transport_maps");
+        }
+        if (!settings.fallbackTransport().isEmpty()) {
+            return handoff.deliver(target, settings.fallbackTransport(), "fallback_transport");
+        }
         Optional<String> relay;
         try {
             relay = LuserRelay.address(settings, who);

@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.postern.api.delivery.DeliveryAgent;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
@@ -17,6 +18,7 @@ import org.postern.api.delivery.MessageSubmitter;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.TransportAgent;
+import org.postern.api.delivery.TransportDispatcher;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.support.LogText;
 import org.postern.transport.mailbox.DeliveredToHeaders;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * SUMMARY   local - the local delivery agent (Postfix local(8)), master.cf "local".
  * DESCRIPTION
  *   For each recipient: Delivered-To: loop check, alias_maps, the passwd table (unknown
- *   users go to luser_relay when set), .forward files along forward_path, then
+ *   users go to fallback_transport_maps, fallback_transport or luser_relay when set),
+ *   .forward files along forward_path, then mailbox_transport_maps or mailbox_transport
+ *   (handed to that master.cf service through the {@link TransportDispatcher}),
  *   mailbox_command_maps or mailbox_command, else the mailbox (mbox in mail_spool_directory
  *   or $home/$home_mailbox, maildir when that ends in "/"). Aliases and .forward files may
  *   name addresses (queued anew through {@link MessageSubmitter}), "|commands", "/files",
@@ -55,6 +59,10 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile MessageSubmitter submitter;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TransportDispatcher dispatcher;
+
     @Activate
     public LocalDeliveryAgent(@Reference(name = "registry") DictRegistry registry) {
         this.registry = registry;
@@ -62,8 +70,14 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
 
     /** For tests and embedding: with a submitter for forwarded mail. */
     LocalDeliveryAgent(DictRegistry registry, MessageSubmitter submitter) {
+        this(registry, submitter, null);
+    }
+
+    /** For tests and embedding: with a submitter and a dispatcher for mailbox_transport and fallback_transport. */
+    LocalDeliveryAgent(DictRegistry registry, MessageSubmitter submitter, TransportDispatcher dispatcher) {
         this.registry = registry;
         this.submitter = submitter;
+        this.dispatcher = dispatcher;
     }
 
     @Override
@@ -81,9 +95,10 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
         }
         LocalSettings settings = LocalSettings.from(request.settings());
         LocalDelivery delivery = new LocalDelivery(request, settings, new UserTables(registry, settings), delivered,
-                new DestinationDelivery(request, settings, submitter, commands, locks, maildirs));
+                new DestinationDelivery(request, settings, submitter, commands, locks, maildirs),
+                new TransportHandoff(dispatcher, request));
         for (Recipient r : request.recipients()) {
-            results.add(delivery.deliver(r).toResult(r, RELAY));
+            results.add(delivery.result(r, RELAY));
         }
         return new DeliveryResult(results);
     }

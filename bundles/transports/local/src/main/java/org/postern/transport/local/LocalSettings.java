@@ -16,7 +16,9 @@ import org.postern.transport.mailbox.LockSettings;
  *   alias_maps (lmdb:/etc/aliases), local_passwd_maps (Postern: unix:passwd.byname, the
  *   table users come from), recipient_delimiter, forward_path
  *   ($home/.forward${recipient_delimiter}${extension}, $home/.forward),
- *   forward_expansion_filter, mailbox_command_maps, mailbox_command (both empty; the
+ *   forward_expansion_filter, mailbox_transport_maps, mailbox_transport,
+ *   fallback_transport_maps, fallback_transport (all empty; transport:nexthop),
+ *   mailbox_command_maps, mailbox_command (both empty; the
  *   command is taken as written, the shell expands its $VARIABLES), luser_relay (empty;
  *   taken as written, expanded per recipient by {@link LuserRelay}), home_mailbox,
  *   mail_spool_directory (/var/mail),
@@ -28,7 +30,9 @@ import org.postern.transport.mailbox.LockSettings;
  *   enable_original_recipient (yes), myhostname, myorigin.
  */
 record LocalSettings(List<String> aliasMaps, String passwdMaps, String recipientDelimiter, String forwardPath,
-                     String forwardFilter, List<String> mailboxCommandMaps, String mailboxCommand,
+                     String forwardFilter, List<String> mailboxTransportMaps, String mailboxTransport,
+                     List<String> fallbackTransportMaps, String fallbackTransport,
+                     List<String> mailboxCommandMaps, String mailboxCommand,
                      String luserRelay, String homeMailbox, String spoolDirectory, LockSettings locks,
                      long mailboxSizeLimit, String defaultPrivs, String commandShell, Duration commandTimeLimit,
                      List<String> exportEnvironment, Set<Source> allowCommands, Set<Source> allowFiles,
@@ -53,6 +57,10 @@ record LocalSettings(List<String> aliasMaps, String passwdMaps, String recipient
                 s.get("recipient_delimiter", ""),
                 s.get("forward_path", DEFAULT_FORWARD_PATH),
                 s.get("forward_expansion_filter", DEFAULT_FILTER),
+                s.list("mailbox_transport_maps"),
+                s.get("mailbox_transport", "").strip(),
+                s.list("fallback_transport_maps"),
+                s.get("fallback_transport", "").strip(),
                 s.list("mailbox_command_maps"),
                 s.get("mailbox_command", "").strip(),
                 s.get("luser_relay", "").strip(),

@@ -13,12 +13,13 @@ import org.postern.api.dict.LookupResult;
 import org.postern.transport.mailbox.MailboxOwner;
 
 /**
- * SUMMARY   The tables local(8) consults: alias_maps, the passwd table (local_passwd_maps)
- *           and mailbox_command_maps.
+ * SUMMARY   The tables local(8) consults: alias_maps, the passwd table (local_passwd_maps),
+ *           mailbox_transport_maps, fallback_transport_maps and mailbox_command_maps.
  * DESCRIPTION
  *   Aliases are looked up in each of alias_maps in order, case folded; the first table that
- *   has the key answers. mailbox_command_maps is searched the same way by user name (the
- *   local part without its extension). Users are looked up by name in local_passwd_maps
+ *   has the key answers. mailbox_transport_maps, fallback_transport_maps and
+ *   mailbox_command_maps are searched the same way by user name (the local part without its
+ *   extension), as local(8) does. Users are looked up by name in local_passwd_maps
  *   (default unix:passwd.byname, i.e. /etc/passwd), whose value is the passwd line. A temporary
  *   failure or configuration error of any table consulted is a {@link TableFailure}: the
  *   recipient is deferred, never bounced.
@@ -77,8 +78,23 @@ final class UserTables {
 
     /** The user's command from mailbox_command_maps, taken as written; empty when no table has one. */
     Optional<String> mailboxCommand(String user) throws TableFailure {
-        for (String spec : settings.mailboxCommandMaps()) {
-            LookupResult result = registry.open(spec, Set.of(DictFlag.FOLD_CASE)).lookup(user);
+        return first(settings.mailboxCommandMaps(), user);
+    }
+
+    /** The user's transport:nexthop from mailbox_transport_maps; empty when no table has one. */
+    Optional<String> mailboxTransport(String user) throws TableFailure {
+        return first(settings.mailboxTransportMaps(), user);
+    }
+
+    /** The unknown user's transport:nexthop from fallback_transport_maps; empty when no table has one. */
+    Optional<String> fallbackTransport(String user) throws TableFailure {
+        return first(settings.fallbackTransportMaps(), user);
+    }
+
+    /** The first non-blank value of {@code key} in {@code specs}, stripped. */
+    private Optional<String> first(List<String> specs, String key) throws TableFailure {
+        for (String spec : specs) {
+            LookupResult result = registry.open(spec, Set.of(DictFlag.FOLD_CASE)).lookup(key);
             if (result.isFailure()) {
                 throw new TableFailure("table lookup failure");
             }

@@ -23,7 +23,9 @@ import org.postern.transport.mailbox.MailboxOwner;
 /**
  * A private world for local(8) tests under one temporary directory: a spool directory, home
  * directories, a passwd table with "joe" and "nobody", an alias table, a mailbox command
- * table ("test:commands", for mailbox_command_maps), and a recording submitter. Run as root, the users get uids that are not the test's (5001, 65534) and
+ * table ("test:commands", for mailbox_command_maps), a transport table ("test:transports", for
+ * mailbox_transport_maps and fallback_transport_maps), a recording submitter and a recording
+ * transport dispatcher. Run as root, the users get uids that are not the test's (5001, 65534) and
  * the files really change owner; otherwise they get the current uid.
  */
 final class LocalTestbed {
@@ -40,9 +42,11 @@ final class LocalTestbed {
     final Map<String, String> aliases = new HashMap<>();
     final Map<String, String> passwd = new HashMap<>();
     final Map<String, String> commands = new HashMap<>();
+    final Map<String, String> transports = new HashMap<>();
     final MapDictRegistry registry = new MapDictRegistry();
     final RecordingMessageSubmitter submitter = new RecordingMessageSubmitter();
-    final LocalDeliveryAgent agent = new LocalDeliveryAgent(registry, submitter);
+    final RecordingTransportDispatcher dispatcher = new RecordingTransportDispatcher();
+    final LocalDeliveryAgent agent = new LocalDeliveryAgent(registry, submitter, dispatcher);
 
     LocalTestbed(Path root) throws IOException {
         this.root = root;
@@ -86,7 +90,8 @@ final class LocalTestbed {
     }
 
     RecipientResult deliver(String sender, String recipient, String message, Map<String, String> attributes) {
-        registry.put("test:aliases", aliases).put("test:passwd", passwd).put("test:commands", commands);
+        registry.put("test:aliases", aliases).put("test:passwd", passwd).put("test:commands", commands)
+                .put("test:transports", transports);
         Map<String, String> snapshot = Map.copyOf(settings);
         DeliveryRequest request = new DeliveryRequest("4XTEST", "local", "mail.example.com", sender,
                 List.of(recipient(recipient)), content(message), attributes, List.of(), snapshot::get);
