@@ -2,6 +2,7 @@
 package org.postern.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -58,7 +59,10 @@ public class DeliveryIT {
         String uid = new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip();
         String gid = new String(new ProcessBuilder("id", "-g").start().getInputStream().readAllBytes()).strip();
         Path etc = distribution.home().resolve("etc/postern");
-        Files.writeString(etc.resolve("passwd"), "joe joe:x:" + uid + ":" + gid + ":Joe:" + home + ":/bin/sh\n");
+        Files.writeString(etc.resolve("passwd"), "joe joe:x:" + uid + ":" + gid + ":Joe:" + home + ":/bin/sh\n"
+                + "ann ann:x:" + uid + ":" + gid + ":Ann:" + home + ":/bin/sh\n");
+        // ann's mailbox is another service (as with mailbox_transport = lmtp:unix:private/dovecot-lmtp).
+        Files.writeString(etc.resolve("mailbox_transport"), "ann lmtp:inet:127.0.0.1:" + lmtp.port() + "\n");
         Files.writeString(etc.resolve("transport"), "lmtp.example lmtp:inet:127.0.0.1:" + lmtp.port() + "\n");
         Files.writeString(etc.resolve("main.cf"), "\n"
                 + "mynetworks = 127.0.0.0/8\n"
@@ -68,6 +72,7 @@ public class DeliveryIT {
                 + "local_passwd_maps = texthash:${config_directory}/passwd\n"
                 + "local_recipient_maps = $local_passwd_maps $alias_maps\n"
                 + "home_mailbox = Maildir/\n"
+                + "mailbox_transport_maps = texthash:${config_directory}/mailbox_transport\n"
                 + "minimal_backoff_time = 300s\n", java.nio.file.StandardOpenOption.APPEND);
         Run start = distribution.run("bin/postfix", "start");
         assertEquals(start.toString(), 0, start.status());
@@ -92,6 +97,14 @@ public class DeliveryIT {
         String subject = "local " + UUID.randomUUID();
         send("alice@example.org", "joe@localhost", subject);
         await("a maildir file with the message", () -> maildirContains(subject));
+    }
+
+    @Test
+    public void mailboxTransportHandsALocalUserToTheLmtpServer() throws Exception {
+        String subject = "mailbox_transport " + UUID.randomUUID();
+        send("alice@example.org", "ann@localhost", subject);
+        await("the LMTP server received ann's message", () -> sinkGot(lmtp, subject));
+        assertFalse("ann's message went to the maildir as well", maildirContains(subject));
     }
 
     @Test
