@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictFlag;
@@ -17,9 +18,21 @@ import org.postern.api.dict.LookupResult;
  */
 public final class MapDictRegistry implements DictRegistry {
     private final Map<String, Map<String, String>> tables = new ConcurrentHashMap<>();
+    private final AtomicInteger lookups = new AtomicInteger();
+
+    /** Lookups made so far, in every table. */
+    public int lookups() {
+        return lookups.get();
+    }
 
     public MapDictRegistry put(String spec, Map<String, String> entries) {
-        tables.put(spec, Map.copyOf(entries));
+        tables.put(spec, new ConcurrentHashMap<>(entries));
+        return this;
+    }
+
+    /** Adds one entry to the table {@code spec}; keys as lookups see them (lower case for FOLD_CASE). */
+    public MapDictRegistry put(String spec, String key, String value) {
+        tables.computeIfAbsent(spec, s -> new ConcurrentHashMap<>()).put(key, value);
         return this;
     }
 
@@ -46,6 +59,7 @@ public final class MapDictRegistry implements DictRegistry {
 
             @Override
             public LookupResult lookup(String key) {
+                lookups.incrementAndGet();
                 if (type.equals("static")) {
                     return LookupResult.found(name);
                 }

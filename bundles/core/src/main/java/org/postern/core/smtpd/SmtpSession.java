@@ -1565,8 +1565,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             } else {
                 continue;
             }
-            SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": " + what + ": " + command + " from " + client()
-                    + ": " + LogText.printable(reason) + ";" + context(t, recipient));
+            SmtpdLog.info(cx.service(), t.message == null ? null : t.queueId(), t.queueId() + ": " + what + ": "
+                    + command + " from " + client() + ": " + LogText.printable(reason) + ";" + context(t, recipient));
         }
     }
 

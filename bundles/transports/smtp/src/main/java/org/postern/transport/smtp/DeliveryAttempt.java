@@ -71,7 +71,7 @@ final class DeliveryAttempt {
         OutgoingMessage message;
         try {
             message = OutgoingMessage.of(request, GenericMaps.of(client.protocol(), request.settings(), client::registry));
-        } catch (GenericMaps.Failure e) {
+        } catch (ClientTables.Failure e) {
             return finish(Outcome.DEFERRED, "4.3.0", e.getMessage());
         } catch (IOException e) {
             client.log().warn("warning: {}: cannot read message content: {}", request.queueId(), e.toString());
@@ -91,7 +91,7 @@ final class DeliveryAttempt {
             if (sasl.senderDependent()) {
                 try {
                     bySender = passwords.forSender(request.sender()).orElse(null);
-                } catch (SaslPasswords.Failure e) {
+                } catch (ClientTables.Failure e) {
                     return finish(Outcome.DEFERRED, "4.3.0", "table lookup failure");
                 }
             }

@@ -54,11 +54,11 @@ final class GenericHeader {
     }
 
     /** Reads the header from {@code in} (positioned at the start of the message). */
-    static Result rewrite(InputStream in, GenericMaps maps) throws IOException, GenericMaps.Failure {
+    static Result rewrite(InputStream in, GenericMaps maps) throws IOException, ClientTables.Failure {
         return new GenericHeader(maps).run(in);
     }
 
-    private Result run(InputStream in) throws IOException, GenericMaps.Failure {
+    private Result run(InputStream in) throws IOException, ClientTables.Failure {
         long consumed = 0;
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         while (readLine(in, line)) {
@@ -93,7 +93,7 @@ final class GenericHeader {
         return line.size() > 0;
     }
 
-    private void flushField() throws GenericMaps.Failure {
+    private void flushField() throws ClientTables.Failure {
         if (field.size() == 0) {
             return;
         }

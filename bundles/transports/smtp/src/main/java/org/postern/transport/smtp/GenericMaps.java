@@ -4,7 +4,6 @@ package org.postern.transport.smtp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import org.postern.api.delivery.ServiceSettings;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * SECURITY  Addresses come from the queue and from message headers (untrusted); they are
  *   only used as lookup keys and logged through LogText.
  * BUGS      A table that fails (or no DictRegistry service) stops the mapping with
- *   {@link Failure}: the caller defers the delivery. append_dot_mydomain is not applied.
+ *   {@link ClientTables.Failure}: the caller defers the delivery. append_dot_mydomain is not applied.
  * SEE ALSO  Postfix generic(5), postconf(5) smtp_generic_maps, ADDRESS_REWRITING_README.
  */
 final class GenericMaps {
@@ -46,15 +45,6 @@ final class GenericMaps {
 
     /** No tables configured: every address stays as it is. */
     static final GenericMaps NONE = new GenericMaps("", List.of(), () -> null, null, "", false, "", false);
-
-    /** A table did not answer: the delivery must be deferred, never done unmapped. */
-    static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Failure(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     private final String parameter;
     private final List<String> specs;
@@ -96,18 +86,12 @@ final class GenericMaps {
     }
 
     /** The address to use instead of {@code address} (internal form), or {@code address} itself. */
-    String map(String address) throws Failure {
+    String map(String address) throws ClientTables.Failure {
         if (specs.isEmpty() || address.isEmpty()) {
             return address;
         }
-        DictRegistry dicts = registry.get();
-        if (dicts == null) {
-            throw failure(address, "(all tables)", "no table registry service");
-        }
-        List<Dict> tables = new ArrayList<>(specs.size());
-        for (String spec : specs) {
-            tables.add(dicts.open(spec, Set.of(DictFlag.FOLD_CASE)));
-        }
+        List<Dict> tables = ClientTables.open(specs, registry)
+                .orElseThrow(() -> failure(address, "(all tables)", "no table registry service"));
         int at = address.lastIndexOf('@');
         String local = at < 0 ? address : address.substring(0, at);
         String domain = at < 0 ? "" : address.substring(at + 1);
@@ -135,7 +119,7 @@ final class GenericMaps {
                 }
                 LookupResult result = table.lookup(key.text);
                 if (result.isFailure()) {
-                    throw failure(address, table.spec(), reason(result));
+                    throw failure(address, table.spec(), ClientTables.reason(result));
                 }
                 if (result instanceof LookupResult.Found found) {
                     return result(address, found.value(), user, key.unmatchedExtension ? extension : "");
@@ -178,20 +162,10 @@ final class GenericMaps {
         return "";
     }
 
-    private Failure failure(String address, String spec, String reason) {
+    private ClientTables.Failure failure(String address, String spec, String reason) {
         LOG.warn("warning: {}: {} lookup error for \"{}\": {}", parameter, spec,
                 LogText.printable(address.toLowerCase(Locale.ROOT)), LogText.printable(reason));
-        return new Failure("table lookup failure");
-    }
-
-    static String reason(LookupResult result) {
-        if (result instanceof LookupResult.TemporaryFailure t) {
-            return t.reason();
-        }
-        if (result instanceof LookupResult.ConfigurationError c) {
-            return c.reason();
-        }
-        return "";
+        return new ClientTables.Failure("table lookup failure");
     }
 
     /** One lookup key; {@code unmatchedExtension}: a match here leaves the extension out of the key. */

@@ -37,14 +37,14 @@ final class HeaderAddressRewriter {
     /** The address mapping; may fail, which stops the rewrite. */
     @FunctionalInterface
     interface Mapper {
-        String map(String address) throws GenericMaps.Failure;
+        String map(String address) throws ClientTables.Failure;
     }
 
     private HeaderAddressRewriter() {
     }
 
     /** The rewritten value, or null when nothing changed or the value is not an address list. */
-    static String rewrite(String value, Mapper mapper) throws GenericMaps.Failure {
+    static String rewrite(String value, Mapper mapper) throws ClientTables.Failure {
         String masked = mask(value);
         List<int[]> spans = new ArrayList<>();
         try {

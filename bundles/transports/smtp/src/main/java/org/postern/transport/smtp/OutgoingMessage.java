@@ -60,7 +60,7 @@ final class OutgoingMessage {
     }
 
     /** Maps the addresses (when tables are configured), then reads the content once to classify it. */
-    static OutgoingMessage of(DeliveryRequest request, GenericMaps generic) throws IOException, GenericMaps.Failure {
+    static OutgoingMessage of(DeliveryRequest request, GenericMaps generic) throws IOException, ClientTables.Failure {
         String sender = generic.map(request.sender());
         Map<Recipient, String> recipients = new HashMap<>();
         for (Recipient r : request.recipients()) {

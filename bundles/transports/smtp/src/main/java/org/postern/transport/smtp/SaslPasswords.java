@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.transport.smtp;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import org.postern.api.dict.Dict;
-import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dict.LookupResult;
 import org.postern.api.support.LogText;
@@ -26,19 +23,10 @@ import org.slf4j.Logger;
  *   LogText only on a table failure.
  * BUGS      The sender keys are the whole address and "@domain" only; Postfix's
  *   mail_addr_find also tries the address without its extension and the bare user of a local
- *   address. A table that fails (or no DictRegistry service) is a {@link Failure}: the caller
+ *   address. A table that fails (or no DictRegistry service) is a {@link ClientTables.Failure}: the caller
  *   defers.
  */
 final class SaslPasswords {
-
-    /** A table did not answer: the delivery is deferred, never tried without the password. */
-    static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Failure(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     private final String parameter;
     private final List<String> specs;
@@ -52,7 +40,7 @@ final class SaslPasswords {
         this.log = log;
     }
 
-    Optional<SaslCredentials> forSender(String sender) throws Failure {
+    Optional<SaslCredentials> forSender(String sender) throws ClientTables.Failure {
         if (sender.isEmpty()) {
             return Optional.empty();
         }
@@ -60,24 +48,18 @@ final class SaslPasswords {
         return at < 0 ? find(List.of(sender)) : find(List.of(sender, sender.substring(at)));
     }
 
-    Optional<SaslCredentials> forServer(String hostname, String destination) throws Failure {
+    Optional<SaslCredentials> forServer(String hostname, String destination) throws ClientTables.Failure {
         return find(List.of(hostname, destination));
     }
 
-    private Optional<SaslCredentials> find(List<String> keys) throws Failure {
-        DictRegistry dicts = registry.get();
-        if (dicts == null) {
-            throw failure("(all tables)", keys.get(0), "no table registry service");
-        }
-        List<Dict> tables = new ArrayList<>(specs.size());
-        for (String spec : specs) {
-            tables.add(dicts.open(spec, Set.of(DictFlag.FOLD_CASE)));
-        }
+    private Optional<SaslCredentials> find(List<String> keys) throws ClientTables.Failure {
+        List<Dict> tables = ClientTables.open(specs, registry)
+                .orElseThrow(() -> failure("(all tables)", keys.get(0), "no table registry service"));
         for (String key : keys) {
             for (Dict table : tables) {
                 LookupResult result = table.lookup(key);
                 if (result.isFailure()) {
-                    throw failure(table.spec(), key, GenericMaps.reason(result));
+                    throw failure(table.spec(), key, ClientTables.reason(result));
                 }
                 if (result instanceof LookupResult.Found found) {
                     return Optional.of(SaslCredentials.parse(found.value()));
@@ -87,9 +69,9 @@ final class SaslPasswords {
         return Optional.empty();
     }
 
-    private Failure failure(String spec, String key, String reason) {
+    private ClientTables.Failure failure(String spec, String key, String reason) {
         log.warn("warning: {}: {} lookup error for \"{}\": {}", parameter, spec, LogText.printable(key),
                 LogText.printable(reason));
-        return new Failure(parameter + " lookup error");
+        return new ClientTables.Failure(parameter + " lookup error");
     }
 }

@@ -93,7 +93,7 @@ final class SmtpAuthenticator {
         }
         try {
             return passwords.forServer(endpoint.hostname(), destination);
-        } catch (SaslPasswords.Failure e) {
+        } catch (ClientTables.Failure e) {
             throw failure(false, "4.3.0", "local data error while talking to " + endpoint);
         }
     }

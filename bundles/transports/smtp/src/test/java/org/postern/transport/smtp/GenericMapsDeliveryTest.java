@@ -11,15 +11,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.testing.MapDictRegistry;
 
 /** smtp_generic_maps / lmtp_generic_maps as the receiving server sees them. */
 class GenericMapsDeliveryTest {
 
-    private final InMemoryDictRegistry tables = new InMemoryDictRegistry()
-            .put("generic", "joe@local.lan", "joe.public@example.net")
-            .put("generic", "ann@local.lan", "ann.public@example.net")
-            .put("generic", "@local.lan", "nobody@example.net")
-            .put("generic", "u@example.com", "u.mapped@example.com");
+    private final MapDictRegistry tables = new MapDictRegistry()
+            .put("test:generic", "joe@local.lan", "joe.public@example.net")
+            .put("test:generic", "ann@local.lan", "ann.public@example.net")
+            .put("test:generic", "@local.lan", "nobody@example.net")
+            .put("test:generic", "u@example.com", "u.mapped@example.com");
     private final SmtpDeliveryAgent agent = new SmtpDeliveryAgent(null, tables);
     private LmtpDeliveryAgent lmtp;
     private ScriptedSmtpServer server;
@@ -37,7 +38,7 @@ class GenericMapsDeliveryTest {
 
     private Requests request() throws IOException {
         server = ScriptedSmtpServer.tcp(new ScriptedSmtpServer.Script().without("DSN"));
-        return Requests.to("[127.0.0.1]:" + server.port()).set("smtp_generic_maps", "memory:generic");
+        return Requests.to("[127.0.0.1]:" + server.port()).set("smtp_generic_maps", "test:generic");
     }
 
     private RecipientResult deliverOne(Requests r) {
@@ -113,7 +114,7 @@ class GenericMapsDeliveryTest {
 
     @Test
     void atDomainResultShouldKeepTheUserAndBareUserResultShouldGetMyorigin() throws IOException {
-        tables.put("generic", "@old.lan", "@new.example").put("generic", "root@old.lan", "admin");
+        tables.put("test:generic", "@old.lan", "@new.example").put("test:generic", "root@old.lan", "admin");
         Requests r = request().recipients("bob@old.lan", "root@old.lan").set("myorigin", "origin.example");
         agent.deliver(r.build());
         assertThat(server.commands).contains("RCPT TO:<bob@new.example>", "RCPT TO:<admin@origin.example>");
@@ -125,7 +126,7 @@ class GenericMapsDeliveryTest {
         deliverOne(r);
         assertThat(server.commands).contains("RCPT TO:<joe.public@example.net>");
 
-        Requests again = Requests.to("[127.0.0.1]:" + server.port()).set("smtp_generic_maps", "memory:generic")
+        Requests again = Requests.to("[127.0.0.1]:" + server.port()).set("smtp_generic_maps", "test:generic")
                 .set("recipient_delimiter", "+").set("propagate_unmatched_extensions", "canonical, generic")
                 .recipients("joe+news@local.lan");
         deliverOne(again);
@@ -134,7 +135,7 @@ class GenericMapsDeliveryTest {
 
     @Test
     void bareUserKeyShouldApplyOnlyToLocalDomains() throws IOException {
-        tables.put("generic", "kim", "kim.public@example.net");
+        tables.put("test:generic", "kim", "kim.public@example.net");
         Requests r = request().set("mydestination", "host.local.test, localhost")
                 .recipients("kim@host.local.test", "kim@remote.test");
         agent.deliver(r.build());
@@ -149,14 +150,14 @@ class GenericMapsDeliveryTest {
         deliverOne(r.content(message));
         assertThat(received().getBytes(StandardCharsets.UTF_8)).isEqualTo(message.getBytes(StandardCharsets.UTF_8));
         assertThat(server.commands).contains("MAIL FROM:<ann@local.lan> SIZE=" + message.length(), "RCPT TO:<joe@local.lan>");
-        assertThat(tables.lookups).hasValue(0);
+        assertThat(tables.lookups()).isZero();
     }
 
     @Test
     void failingTableShouldDeferEveryRecipientWithoutSendingAnything() throws IOException {
-        Requests r = request().set("smtp_generic_maps", "memory:generic, fail:generic")
+        Requests r = request().set("smtp_generic_maps", "test:generic, down:generic")
                 .recipients("u@example.com", "stranger@example.org");
-        r.sender = "stranger@example.org";             // not in memory:generic, so fail: is asked
+        r.sender = "stranger@example.org";             // not in test:generic, so down: is asked
         List<RecipientResult> results = agent.deliver(r.build()).results();
         assertThat(results).extracting(RecipientResult::outcome).containsOnly(Outcome.DEFERRED);
         assertThat(results).extracting(RecipientResult::dsnStatus).containsOnly("4.3.0");
@@ -166,8 +167,8 @@ class GenericMapsDeliveryTest {
 
     @Test
     void failingTableForAHeaderAddressShouldDeferToo() throws IOException {
-        tables.put("generic", "a@example.org", "a@example.org");
-        Requests r = request().set("smtp_generic_maps", "memory:generic, fail:generic").recipients("u@example.com");
+        tables.put("test:generic", "a@example.org", "a@example.org");
+        Requests r = request().set("smtp_generic_maps", "test:generic, down:generic").recipients("u@example.com");
         r.content("From: a@example.org\r\nCc: someone@elsewhere.org\r\n\r\nb\r\n");
         RecipientResult result = deliverOne(r);
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
@@ -204,7 +205,7 @@ class GenericMapsDeliveryTest {
         lmtp = new LmtpDeliveryAgent(null, tables);
         server = ScriptedSmtpServer.tcp(new ScriptedSmtpServer.Script().lmtp().without("DSN"));
         Requests r = Requests.to("inet:127.0.0.1:" + server.port()).set("smtp_generic_maps", "")
-                .set("lmtp_generic_maps", "memory:generic").recipients("joe@local.lan");
+                .set("lmtp_generic_maps", "test:generic").recipients("joe@local.lan");
         r.content("To: joe@local.lan\r\n\r\nb\r\n");
         assertThat(lmtp.deliver(r.build()).results().get(0).outcome()).isEqualTo(Outcome.RELAYED);
         assertThat(server.commands).contains("RCPT TO:<joe.public@example.net>");

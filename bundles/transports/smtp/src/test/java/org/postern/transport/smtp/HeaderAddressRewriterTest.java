@@ -18,7 +18,7 @@ class HeaderAddressRewriterTest {
             "q u@local.lan", "plain@example.net", "plain@local.lan", "with space@example.net",
             "jé@local.lan", "jö@example.net");
 
-    private static String rewrite(String value) throws GenericMaps.Failure {
+    private static String rewrite(String value) throws ClientTables.Failure {
         return HeaderAddressRewriter.rewrite(value, a -> MAP.getOrDefault(a, a));
     }
 
@@ -35,26 +35,26 @@ class HeaderAddressRewriterTest {
         " plain@local.lan                     | '\"with space\"@example.net'",
         " JOE@LOCAL.LAN                       | 'JOE@LOCAL.LAN'",
     })
-    void addrSpecShouldBeReplacedAndTheRestKept(String value, String expected) throws GenericMaps.Failure {
+    void addrSpecShouldBeReplacedAndTheRestKept(String value, String expected) throws ClientTables.Failure {
         String out = rewrite(value);
         assertThat(out == null ? value : out).isEqualTo(expected);
     }
 
     @Test
-    void unchangedOrUnparseableValueShouldGiveNull() throws GenericMaps.Failure {
+    void unchangedOrUnparseableValueShouldGiveNull() throws ClientTables.Failure {
         assertThat(rewrite(" a@b.example, c@d.example")).isNull();
         assertThat(rewrite(" undisclosed-recipients:;")).isNull();
         assertThat(rewrite(" broken <<joe@local.lan")).isNull();
     }
 
     @Test
-    void rawUtf8NamesAndAddressesShouldBeHandled() throws GenericMaps.Failure {
+    void rawUtf8NamesAndAddressesShouldBeHandled() throws ClientTables.Failure {
         assertThat(rewrite(" Jörg Müller <joe@local.lan>")).isEqualTo(" Jörg Müller <joe.public@example.net>");
         assertThat(rewrite(" Jé <jé@local.lan>")).isEqualTo(" Jé <jö@example.net>");
     }
 
     @Test
-    void foldingInsideTheValueShouldBeKept() throws GenericMaps.Failure {
+    void foldingInsideTheValueShouldBeKept() throws ClientTables.Failure {
         assertThat(rewrite(" a@b.example,\r\n\tJoe\r\n <joe@local.lan>"))
                 .isEqualTo(" a@b.example,\r\n\tJoe\r\n <joe.public@example.net>");
     }
@@ -64,8 +64,8 @@ class HeaderAddressRewriterTest {
         List<String> asked = new ArrayList<>();
         assertThatThrownBy(() -> HeaderAddressRewriter.rewrite(" a@b.example, c@d.example", a -> {
             asked.add(a);
-            throw new GenericMaps.Failure("table lookup failure");
-        })).isInstanceOf(GenericMaps.Failure.class);
+            throw new ClientTables.Failure("table lookup failure");
+        })).isInstanceOf(ClientTables.Failure.class);
         assertThat(asked).containsExactly("a@b.example");
     }
 }

@@ -9,11 +9,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.testing.MapDictRegistry;
 
 /** SMTP AUTH in the smtp client (Postfix SASL_README, client part) against a scripted server. */
 class SmtpAuthTest {
@@ -21,7 +23,7 @@ class SmtpAuthTest {
     private static final String PLAIN_USER_PASS = b64("\0user\0pass");
     private static final String OK = "235 2.7.0 Authentication successful";
 
-    private final InMemoryDictRegistry tables = new InMemoryDictRegistry();
+    private final MapDictRegistry tables = new MapDictRegistry().put("test:sasl", Map.of());
     private final ZoneDnsResolver dns = new ZoneDnsResolver().a("mail.isp.example", "127.0.0.1");
     private final SmtpDeliveryAgent agent = new SmtpDeliveryAgent(dns, tables);
     private ScriptedSmtpServer server;
@@ -57,7 +59,7 @@ class SmtpAuthTest {
     private Requests relay(ScriptedSmtpServer.Script script) throws IOException {
         server = ScriptedSmtpServer.tcp(script);
         return Requests.to(destination()).set("smtp_sasl_auth_enable", "yes")
-                .set("smtp_sasl_password_maps", "memory:sasl").set("smtp_sasl_tls_security_options", "noanonymous");
+                .set("smtp_sasl_password_maps", "test:sasl").set("smtp_sasl_tls_security_options", "noanonymous");
     }
 
     private String destination() {
@@ -71,7 +73,7 @@ class SmtpAuthTest {
     @Test
     void plainShouldAuthenticateAfterStartTlsWithTheExactInitialResponse() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN LOGIN", OK));
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         assertThat(deliver(r).outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.tlsUsed).isTrue();
         assertThat(server.verbs()).containsSubsequence("STARTTLS", "EHLO", "AUTH", "MAIL");
@@ -81,7 +83,7 @@ class SmtpAuthTest {
     @Test
     void loginShouldAnswerUsernameThenPasswordPrompts() throws Exception {
         Requests r = relay(script(true, "AUTH LOGIN", "334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6", OK));
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         assertThat(deliver(r).outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.commands).containsSubsequence("AUTH LOGIN", b64("user"), b64("pass"));
         assertThat(server.verbs()).containsSubsequence("AUTH", "MAIL");
@@ -90,7 +92,7 @@ class SmtpAuthTest {
     @Test
     void defaultNoplaintextShouldDeferWithoutSendingCredentialsOverAPlaintextConnection() throws Exception {
         Requests r = relay(script(false, "AUTH PLAIN LOGIN", OK));
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         RecipientResult result = deliver(r);
         // Postfix with Cyrus: "no mechanism available", a 4.7.0 deferral; mail is not sent unauthenticated
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
@@ -104,7 +106,7 @@ class SmtpAuthTest {
     void defaultTlsSecurityOptionsShouldRefusePlainEvenOverTlsAsPostfixDoes() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN LOGIN", OK));
         r.settings.remove("smtp_sasl_tls_security_options");      // default: $smtp_sasl_security_options
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         RecipientResult result = deliver(r);
         assertThat(server.tlsUsed).isTrue();
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
@@ -115,7 +117,7 @@ class SmtpAuthTest {
     @Test
     void securityOptionsWithoutNoplaintextShouldAllowPlainOverPlaintext() throws Exception {
         Requests r = relay(script(false, "AUTH PLAIN", OK)).set("smtp_sasl_security_options", "noanonymous");
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         assertThat(deliver(r).outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.commands).contains("AUTH PLAIN " + PLAIN_USER_PASS);
     }
@@ -124,7 +126,7 @@ class SmtpAuthTest {
     void tlsSecurityOptionsShouldApplyOnlyOverTls() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sasl_security_options", "noanonymous")
                 .set("smtp_sasl_tls_security_options", "noplaintext");
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         RecipientResult result = deliver(r);
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
         assertThat(result.diagnostic()).endsWith("no mechanism available");
@@ -133,7 +135,7 @@ class SmtpAuthTest {
     @Test
     void serverWithoutAuthShouldGetTheMailUnauthenticated() throws Exception {
         Requests r = relay(script(true, null));
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         assertThat(deliver(r).outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.verbs()).doesNotContain("AUTH").contains("MAIL");
     }
@@ -148,7 +150,7 @@ class SmtpAuthTest {
     @Test
     void rejectedCredentialsShouldDeferWithSoftBounce() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", "535 5.7.8 Error: authentication failed: bad"));
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         RecipientResult result = deliver(r);
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
         assertThat(result.dsnStatus()).isEqualTo("4.7.8");
@@ -161,7 +163,7 @@ class SmtpAuthTest {
     void rejectedCredentialsShouldBounceWithoutSoftBounce() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", "535 5.7.8 Error: authentication failed: bad"))
                 .set("smtp_sasl_auth_soft_bounce", "no");
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         RecipientResult result = deliver(r);
         assertThat(result.outcome()).isEqualTo(Outcome.BOUNCED);
         assertThat(result.dsnStatus()).isEqualTo("5.7.8");
@@ -172,7 +174,7 @@ class SmtpAuthTest {
     void mechanismFilterShouldChooseAmongTheServersMechanisms() throws Exception {
         Requests r = relay(script(true, "AUTH CRAM-MD5 PLAIN LOGIN", "334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6", OK))
                 .set("smtp_sasl_mechanism_filter", "!plain, login");
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         assertThat(deliver(r).outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.commands).contains("AUTH LOGIN").noneMatch(c -> c.startsWith("AUTH PLAIN"));
     }
@@ -180,7 +182,7 @@ class SmtpAuthTest {
     @Test
     void mechanismFilterLeavingNothingShouldWarnAndDefer() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN LOGIN", OK)).set("smtp_sasl_mechanism_filter", "digest-md5");
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         RecipientResult result;
         String log;
         try (StderrCapture capture = new StderrCapture()) {
@@ -198,7 +200,7 @@ class SmtpAuthTest {
     @Test
     void remoteHostNameShouldBeLookedUpBeforeTheNexthopAsPostfixDoes() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK));
-        tables.put("sasl", destination(), "destuser:destpass").put("sasl", "mail.isp.example", "hostuser:hostpass");
+        tables.put("test:sasl", destination(), "destuser:destpass").put("test:sasl", "mail.isp.example", "hostuser:hostpass");
         deliver(r);
         assertThat(server.commands).contains("AUTH PLAIN " + b64("\0hostuser\0hostpass"));
     }
@@ -206,7 +208,7 @@ class SmtpAuthTest {
     @Test
     void bracketedNexthopWithPortShouldBeTheKeyAsGiven() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK));
-        tables.put("sasl", "[mail.isp.example]", "wrong:port").put("sasl", destination(), "destuser:destpass");
+        tables.put("test:sasl", "[mail.isp.example]", "wrong:port").put("test:sasl", destination(), "destuser:destpass");
         deliver(r);
         assertThat(server.commands).contains("AUTH PLAIN " + b64("\0destuser\0destpass"));
     }
@@ -214,7 +216,7 @@ class SmtpAuthTest {
     @Test
     void senderDependentAuthenticationShouldLookUpTheSenderFirst() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sender_dependent_authentication", "yes");
-        tables.put("sasl", "mail.isp.example", "hostuser:hostpass").put("sasl", "a@example.org", "senderuser:senderpass");
+        tables.put("test:sasl", "mail.isp.example", "hostuser:hostpass").put("test:sasl", "a@example.org", "senderuser:senderpass");
         deliver(r);
         assertThat(server.commands).contains("AUTH PLAIN " + b64("\0senderuser\0senderpass"));
     }
@@ -222,7 +224,7 @@ class SmtpAuthTest {
     @Test
     void senderDependentAuthenticationShouldFallBackToTheSendersDomainThenTheHost() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sender_dependent_authentication", "yes");
-        tables.put("sasl", "mail.isp.example", "hostuser:hostpass").put("sasl", "@example.org", "domainuser:domainpass");
+        tables.put("test:sasl", "mail.isp.example", "hostuser:hostpass").put("test:sasl", "@example.org", "domainuser:domainpass");
         deliver(r);
         r.sender = "";
         deliver(r);
@@ -233,7 +235,7 @@ class SmtpAuthTest {
     @Test
     void senderLookupShouldBeIgnoredWithoutSenderDependentAuthentication() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK));
-        tables.put("sasl", "mail.isp.example", "hostuser:hostpass").put("sasl", "a@example.org", "senderuser:senderpass");
+        tables.put("test:sasl", "mail.isp.example", "hostuser:hostpass").put("test:sasl", "a@example.org", "senderuser:senderpass");
         deliver(r);
         assertThat(server.commands).contains("AUTH PLAIN " + b64("\0hostuser\0hostpass"));
     }
@@ -242,7 +244,7 @@ class SmtpAuthTest {
     void cachedConnectionShouldOnlyCarryMailForTheAccountItLoggedInAs() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sender_dependent_authentication", "yes")
                 .set("smtp_connection_cache_time_limit", "30s");
-        tables.put("sasl", "ann@example.org", "ann:annpass").put("sasl", "bob@example.org", "bob:bobpass");
+        tables.put("test:sasl", "ann@example.org", "ann:annpass").put("test:sasl", "bob@example.org", "bob:bobpass");
         r.sender = "ann@example.org";
         assertThat(deliver(r).outcome()).isEqualTo(Outcome.HANDED_OFF);
         r.sender = "bob@example.org";
@@ -260,7 +262,7 @@ class SmtpAuthTest {
 
     @Test
     void failingPasswordTableShouldDefer() throws Exception {
-        Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sasl_password_maps", "fail:sasl");
+        Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sasl_password_maps", "down:sasl");
         RecipientResult result = deliver(r);
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
         assertThat(result.dsnStatus()).isEqualTo("4.3.0");
@@ -269,7 +271,7 @@ class SmtpAuthTest {
 
     @Test
     void failingPasswordTableForSenderDependentLookupShouldDeferBeforeConnecting() throws Exception {
-        Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sasl_password_maps", "fail:sasl")
+        Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sasl_password_maps", "down:sasl")
                 .set("smtp_sender_dependent_authentication", "yes");
         RecipientResult result = deliver(r);
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
@@ -289,7 +291,7 @@ class SmtpAuthTest {
     @Test
     void disabledShouldNeverAuthenticate() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", OK)).set("smtp_sasl_auth_enable", "no");
-        tables.put("sasl", destination(), "user:pass");
+        tables.put("test:sasl", destination(), "user:pass");
         assertThat(deliver(r).outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.verbs()).doesNotContain("AUTH");
     }
@@ -297,7 +299,7 @@ class SmtpAuthTest {
     @Test
     void credentialsShouldNeverReachTheLog() throws Exception {
         Requests r = relay(script(true, "AUTH PLAIN", "535 5.7.8 Error: authentication failed"));
-        tables.put("sasl", destination(), "secretuser:s3cr3t-pw");
+        tables.put("test:sasl", destination(), "secretuser:s3cr3t-pw");
         String log;
         try (StderrCapture capture = new StderrCapture()) {
             deliver(r);
