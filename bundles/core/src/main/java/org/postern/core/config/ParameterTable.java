@@ -135,6 +135,7 @@ public final class ParameterTable {
                 list("inet_protocols", "all"),
                 list("proxy_interfaces", ""),
                 list("relay_domains", "${{$compatibility_level} <level {2} ? {$mydestination} : {}}"),
+                list("fast_flush_domains", "$relay_domains"),
                 string("relayhost", ""),
                 bool("append_dot_mydomain", "${{$compatibility_level} <level {1} ? {yes} : {no}}"),
                 list("parent_domain_matches_subdomains", "debug_peer_list,fast_flush_domains,mynetworks,"

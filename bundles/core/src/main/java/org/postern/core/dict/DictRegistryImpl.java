@@ -85,6 +85,14 @@ public final class DictRegistryImpl implements DictRegistry, DictInventory {
         }
     }
 
+    /**
+     * Adds a factory outside the OSGi whiteboard, for code that embeds the registry without a
+     * framework (the differential tests against Postfix).
+     */
+    public void register(String type, DictFactory factory, String origin) {
+        addProvider(new DictProvider(type, factory, origin, 0, 0));
+    }
+
     /** Adds a factory for {@code type}; tables of that type reopen on their next lookup. */
     void addProvider(DictProvider provider) {
         synchronized (providers) {

@@ -14,6 +14,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
 import org.postern.core.cleanup.CleanupQueueStore;
@@ -21,6 +23,7 @@ import org.postern.core.config.ConfigException;
 import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.MasterService;
 import org.postern.core.config.PostfixConfig;
+import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.runtime.PosternConfiguration;
 import org.postern.core.smtpd.Anvil;
@@ -64,6 +67,10 @@ public final class MasterServices {
 
     @Reference
     DnsResolver dns;
+
+    /** ETRN flushes through it; absent (a stopped queue manager), ETRN answers 458. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile QueueManagerComponent qmgr;
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -129,7 +136,7 @@ public final class MasterServices {
             for (InetSocketAddress address : ListenAddresses.of(service.service(),
                     config.list("inet_interfaces"), config.get("inet_protocols"))) {
                 SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
-                        tlsDirectory, bossGroup, workerGroup, checks, anvil, dns);
+                        tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite);
                 try {
                     InetSocketAddress bound = server.start();
                     running.add(server);
@@ -143,6 +150,14 @@ public final class MasterServices {
         } catch (ConfigException | IllegalArgumentException e) {
             LOG.error("fatal: {}: {}; service not started", where, e.getMessage());
         }
+    }
+
+    private void flushSite(String domain) {
+        QueueManagerComponent manager = qmgr;
+        if (manager == null) {
+            throw new IllegalStateException("queue manager not running");
+        }
+        manager.flushSite(domain);
     }
 
     private void stopAll() {

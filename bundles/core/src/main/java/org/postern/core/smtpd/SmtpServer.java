@@ -85,6 +85,7 @@ public final class SmtpServer {
     private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final DnsResolver dns;
     private volatile Channel listener;
+    private volatile java.util.function.Consumer<String> siteFlush;
 
     /** A listener with its own event loops, executor and anvil. */
     public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
@@ -140,6 +141,12 @@ public final class SmtpServer {
         this.anvil = anvil == null ? new Anvil() : anvil;
     }
 
+    /** What ETRN calls for a fast_flush_domains domain (the queue manager's site flush); before {@link #start()}. */
+    public SmtpServer siteFlush(java.util.function.Consumer<String> flush) {
+        this.siteFlush = flush;
+        return this;
+    }
+
     /** Binds the listener; returns the bound address once it accepts connections. */
     public InetSocketAddress start() throws IOException, InterruptedException {
         SslContext ssl = null;
@@ -153,7 +160,7 @@ public final class SmtpServer {
         SaslSettings sasl = settings.sasl();
         SmtpSession.Context context = new SmtpSession.Context(service, settings, checks, queue, blocking, anvil, ssl,
                 dns, CLIENT_LOOKUP_TIMEOUT, sasl.enabled()
-                        ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null);
+                        ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush);
         long timeout = settings.timeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

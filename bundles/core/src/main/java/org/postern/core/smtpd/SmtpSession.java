@@ -34,6 +34,7 @@ import org.postern.core.smtpd.codec.SmtpServerDecoder;
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpFacts;
+import org.postern.core.smtpd.restrict.LookupFailure;
 import org.postern.core.smtpd.restrict.SmtpStage;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
 import org.postern.core.smtpd.sasl.AuthExchange;
@@ -79,7 +80,7 @@ import org.postern.api.support.LogText;
  *   for it; the exchange runs off the event loop ({@link AuthExchange}). The user goes into
  *   SmtpFacts (permit_sasl_authenticated) and the envelope (sasl_method, sasl_username,
  *   sasl_sender from MAIL AUTH=). STARTTLS forgets it.
- * BUGS      No ETRN. AUTH before EHLO or after HELO is refused as not enabled (Postfix
+ * BUGS      AUTH before EHLO or after HELO is refused as not enabled (Postfix
  *           accepts it). The client name status (temporary failure, XCLIENT [TEMPUNAVAIL]) is
  *           kept here but SmtpFacts cannot carry it: reject_unknown_client_hostname asks the
  *           DNS again. XCLIENT/XFORWARD are accepted after HELO too (authorization is the gate).
@@ -92,7 +93,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** What all sessions of one listener share. */
     record Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
                    Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
-                   Supplier<SaslAuthServer> saslServers) {
+                   Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush) {
+
+        /** Without ETRN flushes (ETRN answers 458). */
+        Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                Supplier<SaslAuthServer> saslServers) {
+            this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, null);
+        }
 
         /** Without SMTP AUTH. */
         Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
@@ -497,8 +505,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             xforward((SmtpRequest.Xforward) r);
         } else if (r instanceof SmtpRequest.Auth) {
             auth((SmtpRequest.Auth) r);
-        } else if (r instanceof SmtpRequest.NotOffered) {
-            notOffered((SmtpRequest.NotOffered) r);
+        } else if (r instanceof SmtpRequest.Etrn) {
+            etrn((SmtpRequest.Etrn) r);
         } else if (r instanceof SmtpRequest.Forbidden) {
             stats.record(verb, false);
             SmtpdLog.warn(cx.service(), null, "non-SMTP command from " + client() + ": "
@@ -584,6 +592,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (vrfyOffered()) {
             lines.add(new SmtpReply(250, "", "VRFY"));
+        }
+        if (!discards(EhloKeywords.Keyword.ETRN)) {
+            lines.add(new SmtpReply(250, "", "ETRN"));
         }
         if (starttlsOffered()) {
             lines.add(new SmtpReply(250, "", "STARTTLS"));
@@ -1338,8 +1349,61 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void notOffered(SmtpRequest.NotOffered n) {
-        answer(n.verb(), new SmtpReply(502, "5.5.1", "Error: command not implemented"));
+    /**
+     * ETRN as Postfix's smtpd: sanity checks, smtpd_etrn_restrictions, then a deferred-queue
+     * flush for a domain in fast_flush_domains. Postfix's ETRN replies carry no enhanced status code.
+     */
+    private void etrn(SmtpRequest.Etrn e) {
+        if (discards(EhloKeywords.Keyword.ETRN)) {
+            answer("etrn", new SmtpReply(502, "5.5.1", "Error: command not implemented"));
+            return;
+        }
+        if (st.heloRequired() && helo == null) {
+            answer("etrn", new SmtpReply(503, "", "Error: send HELO/EHLO first"));
+            return;
+        }
+        if (tx != null) {
+            answer("etrn", new SmtpReply(503, "", "Error: MAIL transaction in progress"));
+            return;
+        }
+        if (e.arguments().size() != 1) {
+            answer("etrn", new SmtpReply(500, "", "Syntax: ETRN domain"));
+            return;
+        }
+        String argument = e.arguments().get(0);
+        // RFC 1985 allows "@domain" and "#queue"; Postfix skips any leading non-alphanumeric.
+        String domain = Character.isLetterOrDigit(argument.charAt(0)) ? argument : argument.substring(1);
+        if (!HostNames.validHostname(domain)) {
+            answer("etrn", new SmtpReply(501, "", "Error: invalid parameter syntax"));
+            return;
+        }
+        check(SmtpStage.ETRN, domain, 0, result -> {
+            if (!result.accepted()) {
+                logReject("ETRN", result.reply(), null);
+                answer("etrn", result.reply());
+                return;
+            }
+            async(() -> flushSite(domain), reply -> answer("etrn", reply));
+        });
+    }
+
+    /** Asks the queue manager to retry {@code domain}'s deferred mail, if fast_flush_domains lists it. */
+    private SmtpReply flushSite(String domain) {
+        try {
+            if (!cx.checks().fastFlushDomain(domain)) {
+                SmtpdLog.warn(cx.service(), null, "reject: ETRN " + LogText.printable(domain) + "... from "
+                        + client() + ": service unavailable");
+                return new SmtpReply(459, "", "<" + domain + ">: service unavailable");
+            }
+            if (cx.siteFlush() == null) {
+                return new SmtpReply(458, "", "Unable to queue messages");
+            }
+            cx.siteFlush().accept(domain);
+            return new SmtpReply(250, "", "Queuing started");
+        } catch (LookupFailure | RuntimeException failure) {
+            SmtpdLog.warn(cx.service(), null, "ETRN " + LogText.printable(domain) + ": " + failure.getMessage());
+            return new SmtpReply(458, "", "Unable to queue messages");
+        }
     }
 
     private void bareLineFeed() {

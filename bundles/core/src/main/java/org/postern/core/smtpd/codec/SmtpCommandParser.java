@@ -66,7 +66,7 @@ public final class SmtpCommandParser {
             case "AUTH":
                 return new SmtpRequest.Auth(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
             case "ETRN":
-                return new SmtpRequest.NotOffered(verb);
+                return new SmtpRequest.Etrn(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
             case "XCLIENT":
                 return new SmtpRequest.Xclient(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
             case "XFORWARD":

@@ -161,11 +161,15 @@ public sealed interface SmtpRequest {
         }
     }
 
-    /** A command Postfix knows but this server does not offer (ETRN). */
-    record NotOffered(String name) implements SmtpRequest {
+    /** ETRN (RFC 1985): the words after the verb, checked by the session as Postfix's smtpd does. */
+    record Etrn(java.util.List<String> arguments) implements SmtpRequest {
+        public Etrn {
+            arguments = java.util.List.copyOf(arguments);
+        }
+
         @Override
         public String verb() {
-            return name.toLowerCase(java.util.Locale.ROOT);
+            return "etrn";
         }
     }
 

@@ -142,6 +142,7 @@ public final class RestrictionChecks implements SmtpdChecks {
 
     // Tables, lists, resolvers.
     final HostList mynetworks;
+    private final HostList fastFlushDomains;
     final Set<String> ownAddresses;
     final AddressResolver resolver;
     final AddressMaps localRecipientMaps;
@@ -240,6 +241,8 @@ public final class RestrictionChecks implements SmtpdChecks {
         rblReplyMaps = AddressMaps.openAll(list(config, "rbl_reply_maps"), dicts);
 
         mynetworks = HostList.parse("mynetworks", list(config, "mynetworks"), dicts, parentStyle.contains("mynetworks"), true);
+        fastFlushDomains = HostList.parse("fast_flush_domains", list(config, "fast_flush_domains"), dicts,
+                parentStyle.contains("fast_flush_domains"), false);
         ownAddresses = AddressResolver.ownAddresses(list(config, "inet_interfaces"), list(config, "proxy_interfaces"));
         resolver = AddressResolver.create(config, dicts, ownAddresses);
         localRecipientMaps = AddressMaps.open("local_recipient_maps", list(config, "local_recipient_maps"), dicts);
@@ -417,5 +420,10 @@ public final class RestrictionChecks implements SmtpdChecks {
         } catch (IllegalArgumentException e) {
             return address;
         }
+    }
+
+    @Override
+    public boolean fastFlushDomain(String domain) throws LookupFailure {
+        return fastFlushDomains.matches(domain, null);
     }
 }

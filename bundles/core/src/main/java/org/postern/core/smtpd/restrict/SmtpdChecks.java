@@ -23,4 +23,13 @@ public interface SmtpdChecks {
     default java.util.Optional<String> ehloDiscardFor(String clientAddress) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Whether ETRN may flush {@code domain}: it matches fast_flush_domains.
+     *
+     * @throws LookupFailure when a table in fast_flush_domains does not answer
+     */
+    default boolean fastFlushDomain(String domain) throws LookupFailure {
+        return false;
+    }
 }

@@ -160,7 +160,7 @@ class SmtpCommandParserTest {
         "AUTH PLAIN           | Auth[arguments=[PLAIN]]",
         "AUTH PLAIN AGFAAGI=  | Auth[arguments=[PLAIN, AGFAAGI=]]",
         "AUTH                 | Auth[arguments=[]]",
-        "ETRN example.com     | NotOffered[name=ETRN]",
+        "ETRN example.com     | Etrn[arguments=[example.com]]",
         "XCLIENT ADDR=1.2.3.4 | Xclient[arguments=[ADDR=1.2.3.4]]",
         "XCLIENT              | Xclient[arguments=[]]",
         "xforward NAME=a.example  ADDR=192.0.2.1 | Xforward[arguments=[NAME=a.example, ADDR=192.0.2.1]]",
