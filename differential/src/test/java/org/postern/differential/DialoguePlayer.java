@@ -62,6 +62,12 @@ final class DialoguePlayer {
                         break;
                     }
                 }
+                // Replies beyond the expected count (a line the server read as a command) already
+                // arrived with the others; read them now, or a reset connection would lose them.
+                while (!last.equals(CLOSED) && !last.equals(TIMEOUT) && in.available() > 0) {
+                    last = reply(in);
+                    transcript.add("  (extra reply) -> " + last);
+                }
             }
         }
         return transcript;

@@ -98,7 +98,10 @@ final class HandWrittenDialogues {
                 "<postmaster@mx.example.test>>", "<postmaster@mx.example.test.>", "<user+ext@mx.example.test>",
                 "<alice@elsewhere.example> NOTIFY=DELAY", "<%postmaster@mx.example.test>",
                 "<postmaster%elsewhere.example@mx.example.test>", "<elsewhere.example!postmaster@mx.example.test>",
-                "<pöstmaster@mx.example.test>", "<x@>", "<@>")) {
+                "<pöstmaster@mx.example.test>", "<x@>", "<@>", "<%nosuchuser@mx.example.test>",
+                "<x%nosuchuser@mx.example.test>", "<nosuchuser%mx.example.test@mx.example.test>",
+                "<postmaster%@mx.example.test>", "<mx.example.test!postmaster@mx.example.test>",
+                "<!postmaster@mx.example.test>")) {
             rcpt("default", to);
         }
         add(Dialogue.named("RCPT before MAIL").ehlo().cmd("RCPT TO:<postmaster@mx.example.test>").cmd("QUIT"));
@@ -228,8 +231,12 @@ final class HandWrittenDialogues {
                 .cmd("QUIT"));
         add(Dialogue.named("message over the size limit").variant("limits").transaction().cmd("DATA")
                 .data("Subject: big", "", "x".repeat(700), "y".repeat(700), "z".repeat(700)).cmd("NOOP").cmd("QUIT"));
-        add(Dialogue.named("header over header_size_limit").variant("limits").transaction().cmd("DATA")
+        add(Dialogue.named("content just under message_size_limit").variant("limits").transaction().cmd("DATA")
                 .data("Subject: " + "h".repeat(900), "X-Other: " + "o".repeat(500), "", "body").cmd("QUIT"));
+        add(Dialogue.named("header over header_size_limit").variant("header-limit").transaction().cmd("DATA")
+                .data("Subject: " + "h".repeat(900), "X-Other: " + "o".repeat(500), "", "body").cmd("QUIT"));
+        add(Dialogue.named("one header line over header_size_limit").variant("header-limit").transaction()
+                .cmd("DATA").data("Subject: " + "h".repeat(3000), "", "body").cmd("QUIT"));
         add(Dialogue.named("EHLO advertises SIZE limit").variant("limits").ehlo().cmd("QUIT"));
         Dialogue.Builder errors = Dialogue.named("errors until the hard limit").variant("limits").ehlo();
         for (int i = 0; i < 6; i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,6 +36,8 @@ class SmtpDifferentialTest {
     private static final AtomicInteger REPLIES = new AtomicInteger();
     private static final Set<String> DIFFERING = new TreeSet<>();
     private static final Set<String> SEEN = new TreeSet<>();
+    /** Every difference with both transcripts, for reading after a run. */
+    private static final Path REPORT = Path.of("target", "smtp-differences.txt");
     private static KnownDifferences known;
     private static String runningVariant;
     private static PrivatePostfix postfix;
@@ -45,6 +48,7 @@ class SmtpDifferentialTest {
         RequiredService.assume(PrivatePostfix.available(),
                 "Postfix (" + PrivatePostfix.POSTFIX + ", run as root) for the differential SMTP tests");
         known = KnownDifferences.load();
+        Files.deleteIfExists(REPORT);
     }
 
     @AfterAll
@@ -91,6 +95,12 @@ class SmtpDifferentialTest {
         }
         DIFFERING.add(key);
         String ours = first < actual.size() ? answer(actual.get(first)) : "(nothing)";
+        String report = "differs from Postfix (" + key + ") at reply " + (first + 1) + "\n  Postfix: "
+                + (first < expected.size() ? expected.get(first) : "(nothing)") + "\n  Postern: "
+                + (first < actual.size() ? actual.get(first) : "(nothing)")
+                + "\n--- Postfix transcript\n" + String.join("\n", expected)
+                + "\n--- Postern transcript\n" + String.join("\n", actual) + "\n";
+        Files.writeString(REPORT, report + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         if (pinned == null) {
             fail("differs from Postfix (" + key + ") at reply " + (first + 1) + "\n  Postfix: "
                     + (first < expected.size() ? expected.get(first) : "(nothing)") + "\n  Postern: "

@@ -39,6 +39,7 @@ final class Variants {
         VARIANTS.put("default", List.of());
         VARIANTS.put("limits", List.of("smtpd_recipient_limit = 3", "message_size_limit = 2000",
                 "smtpd_soft_error_limit = 2", "smtpd_hard_error_limit = 4", "header_size_limit = 1024"));
+        VARIANTS.put("header-limit", List.of("header_size_limit = 1024"));
         VARIANTS.put("access", List.of(
                 "smtpd_sender_restrictions = check_sender_access inline:{"
                         + "{reject@example.org=REJECT}, {defer@example.org=DEFER}, {text@example.org=REJECT no thanks},"

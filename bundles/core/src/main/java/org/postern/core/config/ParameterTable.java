@@ -402,6 +402,8 @@ public final class ParameterTable {
                 // Set by the master for services under stress; empty otherwise.
                 string("stress", ""),
                 bool("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"),
+                bool("strict_smtputf8", "no"),
+                bool("strict_rfc821_envelopes", "no"),
                 bool("biff", "yes"),
                 bool("soft_bounce", "no"),
                 list("debug_peer_list", ""),

@@ -96,4 +96,20 @@ public final class HostNames {
         }
         return true;
     }
+
+    /**
+     * The HELO/EHLO argument as Postfix's smtpd keeps it: unprintable characters (non-ASCII
+     * too, unless {@code utf8}) and the characters {@code  <>()\";@} become '?', so the name is
+     * safe in replies, logs and the Received: header.
+     */
+    public static String neuterHeloName(String name, boolean utf8) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean printable = c > 0x20 && c < 0x7f
+                    || utf8 && c >= 0xa0 && c != '\uFFFD' && !Character.isISOControl(c);
+            b.append(printable && " <>()\\\";@".indexOf(c) < 0 ? c : '?');
+        }
+        return b.toString();
+    }
 }

@@ -115,6 +115,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** What Postfix's cleanup answers when the message grows past message_size_limit. */
+    private static final SmtpReply MESSAGE_TOO_BIG = new SmtpReply(552, "5.3.4", "Error: message file too big");
+
     private static final Set<String> JUNK = Set.of("helo", "ehlo", "noop", "vrfy", "rset", "etrn", "xclient",
             "xforward");
 
@@ -456,7 +459,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         } else if (r instanceof SmtpRequest.EndOfChunk) {
             endOfChunk((SmtpRequest.EndOfChunk) r);
         } else if (r instanceof SmtpRequest.BareLineFeed) {
-            bareLineFeed();
+            bareLineFeed((SmtpRequest.BareLineFeed) r);
         } else {
             command(r);
         }
@@ -473,9 +476,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             answer(verb, new SmtpReply(503, "5.7.0", "Error: access denied for " + client()));
             return;
         }
-        if (discards(EhloKeywords.Keyword.PIPELINING) && !illegalPipelining && decoder.hasBufferedInput()
-                && !(r instanceof SmtpRequest.Quit)) {
-            pipelining(lastCommand); // PIPELINING was not announced: any command group is improper
+        if ((!esmtp || discards(EhloKeywords.Keyword.PIPELINING)) && !illegalPipelining
+                && decoder.hasBufferedInput() && !(r instanceof SmtpRequest.Quit)) {
+            pipelining(lastCommand); // PIPELINING was not announced (no EHLO yet): any command group is improper
         }
         if (r instanceof SmtpRequest.Helo) {
             helo((SmtpRequest.Helo) r);
@@ -518,6 +521,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void invalid(SmtpRequest.Invalid r) {
+        SmtpReply stateError = r.verb().equals("mail") ? mailStateError()
+                : r.verb().equals("rcpt") ? rcptStateError() : null;
+        if (stateError != null) {
+            answer(r.verb(), stateError);
+            return;
+        }
         SmtpReply reply = r.reply();
         if (reply.enhancedCode().equals("5.1.7") || reply.enhancedCode().equals("5.1.3")) {
             SmtpdLog.warn(cx.service(), null, "Illegal address syntax from " + client() + " in "
@@ -537,15 +546,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void helo(SmtpRequest.Helo h) {
         String verb = h.verb();
-        if (tx != null) {
-            answer(verb, new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress"));
-            return;
-        }
+        // Postfix (and Sendmail) treat HELO/EHLO inside a transaction as an implicit RSET.
+        abortTransaction();
         if (decoder.hasBufferedInput()) {
             pipelining(lastCommand);
         }
         String previous = helo;
-        helo = h.domain();
+        helo = HostNames.neuterHeloName(h.domain(), st.smtputf8Enable());
         check(SmtpStage.HELO, null, 0, result -> {
             warnings(result, lastCommand, null);
             if (!result.accepted()) {
@@ -705,27 +712,44 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 : null;
     }
 
-    private void mail(SmtpRequest.Mail m) {
-        String verb = "mail";
+    /** Why MAIL cannot be given now, or null; Postfix checks this before the command's syntax. */
+    private SmtpReply mailStateError() {
         SmtpReply refusal = tlsRequired();
         if (refusal == null && helo == null && st.heloRequired()) {
             refusal = new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
         }
         if (refusal == null && tx != null) {
-            refusal = tx.bdat ? new SmtpReply(503, "5.5.1", "Error: MAIL after BDAT")
-                    : new SmtpReply(503, "5.5.1", "Error: nested MAIL command");
+            refusal = new SmtpReply(503, "5.5.1", "Error: nested MAIL command");
         }
-        if (refusal == null && !esmtp && m.hasEsmtpParameters()) {
-            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + m.firstParameter());
+        return refusal;
+    }
+
+    /** Why RCPT cannot be given now, or null; Postfix checks this before the command's syntax. */
+    private SmtpReply rcptStateError() {
+        SmtpReply refusal = tlsRequired();
+        if (refusal == null && tx == null) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: need MAIL command");
         }
+        if (refusal == null && tx.bdat) {
+            refusal = new SmtpReply(503, "5.5.1", "Error: RCPT after BDAT");
+        }
+        return refusal;
+    }
+
+    private void mail(SmtpRequest.Mail m) {
+        String verb = "mail";
+        SmtpReply refusal = mailStateError();
         String unannounced = refusal == null ? unannouncedMailParameter(m) : null;
         if (unannounced != null) {
             refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + unannounced);
         }
-        if (refusal == null && m.nonAscii() && !m.smtputf8()) {
+        if (refusal == null && st.strictRfc821Envelopes() && !m.bracketed()) {
+            refusal = new SmtpReply(501, "5.1.7", "Bad sender address syntax");
+        }
+        if (refusal == null && m.nonAscii() && !m.smtputf8() && st.strictSmtputf8()) {
             refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
         }
-        if (refusal == null && m.auth() != null && (cx.saslServers() == null || !st.sasl().enabled())) {
+        if (refusal == null && m.auth() != null && st.sasl().enabled() && cx.saslServers() == null) {
             refusal = new SmtpReply(503, "5.5.4", "Error: authentication disabled");
         }
         if (refusal == null && st.messageSizeLimit() > 0 && m.size() > st.messageSizeLimit()) {
@@ -755,18 +779,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void rcpt(SmtpRequest.Rcpt r) {
         String verb = "rcpt";
-        SmtpReply refusal = tlsRequired();
-        if (refusal == null && tx == null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: need MAIL command");
-        }
-        if (refusal == null && tx.bdat) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: RCPT after BDAT");
-        }
-        if (refusal == null && r.hasEsmtpParameters() && (!esmtp || discards(EhloKeywords.Keyword.DSN))) {
+        SmtpReply refusal = rcptStateError();
+        if (refusal == null && r.hasEsmtpParameters() && discards(EhloKeywords.Keyword.DSN)) {
             // NOTIFY and ORCPT are the only RCPT parameters, both of the DSN extension.
             refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + r.firstParameter());
         }
-        if (refusal == null && r.nonAscii() && !tx.mail.smtputf8()) {
+        if (refusal == null && st.strictRfc821Envelopes() && !r.bracketed()) {
+            refusal = new SmtpReply(501, "5.1.3", "Bad recipient address syntax");
+        }
+        if (refusal == null && r.nonAscii() && !tx.mail.smtputf8() && st.strictSmtputf8()) {
             refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
         }
         if (refusal == null && tx.recipients.size() >= st.recipientLimit()) {
@@ -801,7 +822,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return refusal;
         }
         if (tx == null) {
-            return new SmtpReply(503, "5.5.1", bdat ? "Error: need MAIL command" : "Error: need RCPT command");
+            return new SmtpReply(503, "5.5.1", "Error: need RCPT command");
         }
         if (!bdat && tx.bdat) {
             return new SmtpReply(503, "5.5.1", "Error: DATA after BDAT");
@@ -895,7 +916,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void bdat(SmtpRequest.Bdat b) {
-        if (!esmtp || discards(EhloKeywords.Keyword.CHUNKING)) {
+        if (discards(EhloKeywords.Keyword.CHUNKING)) {
             // RFC 3030: the chunk cannot be told from commands reliably once BDAT is refused.
             stats.record("bdat", false);
             close(new SmtpReply(521, "5.5.1", "Error: command not implemented"));
@@ -906,12 +927,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             chunkError = new SmtpReply(551, "5.0.0", "Discarded " + b.size() + " bytes after earlier error");
         } else if (tx == null || !tx.bdat) {
             chunkError = dataStateError(true);
+            if (chunkError != null && tx != null) {
+                tx.bdat = true; // as Postfix: the transaction is in BDAT mode, its later chunks are discarded
+            }
         }
         if (chunkError == null && b.size() == 0 && !b.last()) {
             chunkError = new SmtpReply(551, "5.7.1", "Null BDAT request");
         }
-        if (chunkError == null && st.messageSizeLimit() > 0 && tx.bdatBytes + b.size() > st.messageSizeLimit()) {
+        if (chunkError == null && st.messageSizeLimit() > 0 && b.size() > st.messageSizeLimit()) {
             chunkError = new SmtpReply(552, "5.3.4", "Chunk exceeds message size limit");
+        }
+        if (chunkError == null && st.messageSizeLimit() > 0 && tx.bdatBytes + b.size() > st.messageSizeLimit()) {
+            chunkError = MESSAGE_TOO_BIG;
         }
         if (chunkError != null || tx.bdat) {
             pending = false;
@@ -952,7 +979,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (t.receiver.tooBig()) {
             SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file size limit exceeded");
             abortTransaction();
-            answer(verb, new SmtpReply(552, "5.3.4", "Message size exceeds fixed limit"));
+            answer(verb, MESSAGE_TOO_BIG);
             return;
         }
         if (t.receiver.error() != null) {
@@ -1008,7 +1035,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 errorCount = 0;
                 junkCount = 0;
                 answer(verb, new SmtpReply(250, "2.0.0", bdat
-                        ? "Ok: " + t.bdatBytes + " bytes queued as " + t.queueId()
+                        ? "Ok: " + t.receiver.size() + " bytes queued as " + t.queueId()
                         : "Ok: queued as " + t.queueId()));
             }));
         });
@@ -1127,8 +1154,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (decoder.hasBufferedInput()) {
             pipelining("VRFY");
         }
-        // RFC 5321 section 3.5.3: 252 "cannot verify, but will accept and attempt delivery".
-        answer("vrfy", new SmtpReply(252, "2.0.0", LogText.printable(v.argument())));
+        // As Postfix: the recipient restrictions run (relay control, unknown recipients); if they
+        // pass, RFC 5321 section 3.5.3's 252 "cannot verify, but will accept and attempt delivery".
+        String argument = v.argument();
+        String address = argument.length() > 1 && argument.startsWith("<") && argument.endsWith(">")
+                ? argument.substring(1, argument.length() - 1) : argument;
+        check(SmtpStage.RCPT, address, 0, result -> {
+            if (!result.accepted()) {
+                answer("vrfy", result.reply());
+                return;
+            }
+            answer("vrfy", new SmtpReply(252, "2.0.0", LogText.printable(argument)));
+        });
     }
 
     private void startTls() {
@@ -1406,12 +1443,20 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void bareLineFeed() {
+    /** A bare LF under smtpd_forbid_bare_newline = reject: a message is refused, a command line hangs up. */
+    private void bareLineFeed(SmtpRequest.BareLineFeed b) {
         String where = lastCommand;
         SmtpdLog.info(cx.service(), tx == null ? null : tx.queueId(), (tx == null ? "NOQUEUE" : tx.queueId())
                 + ": reject: bare <LF> received from " + client() + " after " + where);
+        SmtpReply reply = new SmtpReply(st.bareNewlineRejectCode(), "5.5.2",
+                st.myhostname() + " Error: bare <LF> received");
+        if (b.afterData()) {
+            abortTransaction();
+            answer("data", reply);
+            return;
+        }
         stats.record(where.equals("DATA") ? "data" : "unknown", false);
-        close(new SmtpReply(st.bareNewlineRejectCode(), "5.5.2", st.myhostname() + " Error: bare <LF> received"));
+        close(reply);
     }
 
     // ------------------------------------------------------------------ replies and flow
@@ -1430,12 +1475,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return;
             }
-            sendPipelined(response);
             if (errorCount >= st.hardErrorLimit()) {
+                ctx.write(wire(response)); // leaves with the 421 in one write, as Postfix's do
                 log("too many errors after " + lastCommand + " from " + client());
                 close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many errors"));
                 return;
             }
+            sendPipelined(response);
             if (shuttingDown && (tx == null || tx.receiver == null)) {
                 close(new SmtpReply(421, "4.3.2", st.myhostname() + " Service shutting down"));
                 return;

@@ -30,6 +30,10 @@ public record SmtpdSettings(
         boolean disableVrfy,
         boolean heloRequired,
         boolean smtputf8Enable,
+        /* strict_smtputf8 (no): a non-ASCII address needs MAIL ... SMTPUTF8 */
+        boolean strictSmtputf8,
+        /* strict_rfc821_envelopes (no): MAIL/RCPT addresses need angle brackets */
+        boolean strictRfc821Envelopes,
         BareNewlinePolicy bareNewline,
         /* not in ParameterTable: smtpd_forbid_bare_newline_reject_code, default 550 */
         int bareNewlineRejectCode,
@@ -74,6 +78,8 @@ public record SmtpdSettings(
                 c.bool("disable_vrfy_command"),
                 c.bool("smtpd_helo_required"),
                 c.bool("smtputf8_enable"),
+                c.bool("strict_smtputf8"),
+                c.bool("strict_rfc821_envelopes"),
                 BareNewlinePolicy.parse(c.get("smtpd_forbid_bare_newline")),
                 c.find("smtpd_forbid_bare_newline_reject_code").map(String::trim).filter(s -> !s.isEmpty())
                         .map(Integer::parseInt).orElse(550),

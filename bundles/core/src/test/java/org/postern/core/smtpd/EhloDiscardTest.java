@@ -28,7 +28,7 @@ class EhloDiscardTest {
     void discardedKeywordsShouldNotBeAnnounced() {
         SessionHarness s = session("smtpd_discard_ehlo_keywords = chunking, DSN pipelining size vrfy 8bitmime");
         assertThat(s.cmd("EHLO c.example")).isEqualTo(String.join("\r\n", "250-mx.example.test",
-                "250-ENHANCEDSTATUSCODES", "250 SMTPUTF8") + "\r\n");
+                "250-ETRN", "250-ENHANCEDSTATUSCODES", "250 SMTPUTF8") + "\r\n");
     }
 
     @Test

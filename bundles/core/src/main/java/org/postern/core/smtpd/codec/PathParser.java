@@ -18,9 +18,16 @@ import io.netty.util.NetUtil;
  */
 final class PathParser {
 
-    /** A parsed path: the address as written, the index after it, and whether it has non-ASCII. */
-    record Path(String address, int end, boolean nonAscii) {
+    /**
+     * A parsed path: the address as written, the index after it, whether it has non-ASCII, and
+     * whether it was enclosed in angle brackets (strict_rfc821_envelopes asks for them).
+     */
+    record Path(String address, int end, boolean nonAscii, boolean bracketed) {
     }
+
+    /** RFC 1035 section 2.3.4: at most 63 octets a label, 255 a name (Postfix's valid_hostname). */
+    private static final int LABEL_LIMIT = 63;
+    private static final int DOMAIN_LIMIT = 255;
 
     private final String s;
     private int pos;
@@ -42,7 +49,7 @@ final class PathParser {
             pos++;
             if (peek() == '>') {
                 pos++;
-                return allowNull ? new Path("", pos, false) : null;
+                return allowNull && atEndOfPath() ? new Path("", pos, false, true) : null;
             }
             if (peek() == '@' && !sourceRoute()) {
                 return null;
@@ -52,20 +59,57 @@ final class PathParser {
                 return null;
             }
             int end = pos;
+            skipTrailingDot();
             if (peek() != '>') {
                 return null;
             }
             pos++;
-            return new Path(s.substring(start, end), pos, nonAscii);
+            // "<a@b>SIZE=1" is not a path followed by a parameter (Postfix: bad address syntax).
+            return atEndOfPath() ? new Path(unneededQuotesRemoved(s.substring(start, end)), pos, nonAscii, true)
+                    : null;
         }
         int start = pos;
         if (!mailbox()) {
             return null;
         }
-        if (pos < s.length() && s.charAt(pos) != ' ') {
+        int end = pos;
+        skipTrailingDot();
+        if (!atEndOfPath()) {
             return null;
         }
-        return new Path(s.substring(start, pos), pos, nonAscii);
+        return new Path(unneededQuotesRemoved(s.substring(start, end)), pos, nonAscii, false);
+    }
+
+    /**
+     * {@code "postmaster"@example.com} is {@code postmaster@example.com}: quotes around a local
+     * part that is a plain dot-string are dropped, so lookups and the special local parts see the
+     * address Postfix's internal form would give. Quotes that are needed stay.
+     */
+    private static String unneededQuotesRemoved(String address) {
+        if (!address.startsWith("\"")) {
+            return address;
+        }
+        int close = address.lastIndexOf('"');
+        if (close <= 1 || address.indexOf('\\') >= 0) {
+            return address;
+        }
+        String local = address.substring(1, close);
+        PathParser plain = new PathParser(local, 0);
+        if (!plain.dotString() || plain.pos != local.length()) {
+            return address;
+        }
+        return local + address.substring(close + 1);
+    }
+
+    private boolean atEndOfPath() {
+        return pos >= s.length() || s.charAt(pos) == ' ';
+    }
+
+    /** Postfix accepts and drops one dot after the domain ("user@example.com."). */
+    private void skipTrailingDot() {
+        if (peek() == '.' && pos > 0 && s.charAt(pos - 1) != '@') {
+            pos++;
+        }
     }
 
     // A-d-l = At-domain *( "," At-domain ) ":" ; At-domain = "@" Domain
@@ -165,16 +209,17 @@ final class PathParser {
 
     // Domain = sub-domain *("." sub-domain) ; sub-domain = Let-dig [Ldh-str] (or a U-label)
     private boolean domain() {
+        int start = pos;
         if (!subDomain()) {
             return false;
         }
-        while (peek() == '.') {
+        while (peek() == '.' && pos + 1 < s.length() && s.charAt(pos + 1) != '>' && s.charAt(pos + 1) != ' ') {
             pos++;
             if (!subDomain()) {
                 return false;
             }
         }
-        return true;
+        return pos - start <= DOMAIN_LIMIT;
     }
 
     private boolean subDomain() {
@@ -191,7 +236,7 @@ final class PathParser {
             }
             pos++;
         }
-        return pos > start && s.charAt(pos - 1) != '-';
+        return pos > start && pos - start <= LABEL_LIMIT && s.charAt(pos - 1) != '-';
     }
 
     // address-literal = "[" ( IPv4-address-literal / IPv6-address-literal / General-address-literal ) "]"

@@ -27,7 +27,8 @@ public final class SmtpCommandParser {
     private SmtpCommandParser() {
     }
 
-    public static SmtpRequest parse(String line) {
+    public static SmtpRequest parse(String raw) {
+        String line = raw.stripLeading(); // Postfix tokenizes: leading white space is not a word
         int sp = 0;
         while (sp < line.length() && line.charAt(sp) != ' ' && line.charAt(sp) != '\t') {
             sp++;
@@ -76,8 +77,29 @@ public final class SmtpCommandParser {
             case "POST":
                 return new SmtpRequest.Forbidden(line);
             default:
+                // Postfix's smtpd_forbidden_commands default ("CONNECT GET POST
+                // regexp:{{/^[^A-Z]/ Bogus}}") and its header-label rule: hang up on them.
+                String word = line.substring(0, sp);
+                if (!Character.isLetter(word.charAt(0)) || word.charAt(0) >= 0x80 || isHeaderLabel(word)) {
+                    return new SmtpRequest.Forbidden(line);
+                }
                 return new SmtpRequest.Invalid("unknown", NOT_RECOGNIZED, line);
         }
+    }
+
+    /** "Subject:" or "X-Foo:bar": a message header sent as a command (Postfix's is_header). */
+    private static boolean isHeaderLabel(String word) {
+        int colon = word.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        for (int i = 0; i < colon; i++) {
+            char c = word.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SmtpRequest.Invalid syntax(String verb, String text, String line) {
@@ -165,7 +187,7 @@ public final class SmtpCommandParser {
             }
         }
         return new SmtpRequest.Mail(path.address(), size, body, smtputf8, ret, envid, path.nonAscii(),
-                !params.isEmpty(), params.isEmpty() ? null : params.get(0), auth);
+                !params.isEmpty(), params.isEmpty() ? null : params.get(0), auth, path.bracketed());
     }
 
     private static SmtpRequest rcpt(String line, int sp) {
@@ -199,7 +221,7 @@ public final class SmtpCommandParser {
             }
         }
         return new SmtpRequest.Rcpt(path.address(), notify, orcpt, path.nonAscii(), !params.isEmpty(),
-                params.isEmpty() ? null : params.get(0));
+                params.isEmpty() ? null : params.get(0), path.bracketed());
     }
 
     // RFC 3461 section 4.1: NOTIFY=NEVER / 1#( SUCCESS / FAILURE / DELAY )

@@ -36,9 +36,11 @@ public sealed interface SmtpRequest {
      * @param hasEsmtpParameters any parameter at all was given (refused after HELO)
      * @param firstParameter the first parameter as given, for "Unsupported option" replies
      * @param auth      AUTH= (RFC 4954 section 5) decoded from xtext ("<>" when so given), or null
+     * @param bracketed the address was enclosed in angle brackets
      */
     record Mail(String sender, long size, String body, boolean smtputf8, String ret, String envid,
-                boolean nonAscii, boolean hasEsmtpParameters, String firstParameter, String auth)
+                boolean nonAscii, boolean hasEsmtpParameters, String firstParameter, String auth,
+                boolean bracketed)
             implements SmtpRequest {
         @Override
         public String verb() {
@@ -52,9 +54,10 @@ public sealed interface SmtpRequest {
      * @param recipient  the forward-path as given (without brackets and source route)
      * @param notifyOn   NOTIFY=, or null when absent
      * @param orcpt      ORCPT= with the xtext value decoded ("rfc822;user@example.com"), or null
+     * @param bracketed  the address was enclosed in angle brackets
      */
     record Rcpt(String recipient, Set<DsnNotify> notifyOn, String orcpt, boolean nonAscii,
-                boolean hasEsmtpParameters, String firstParameter) implements SmtpRequest {
+                boolean hasEsmtpParameters, String firstParameter, boolean bracketed) implements SmtpRequest {
         @Override
         public String verb() {
             return "rcpt";
@@ -210,7 +213,7 @@ public sealed interface SmtpRequest {
     }
 
     /** A bare LF under smtpd_forbid_bare_newline=reject. */
-    record BareLineFeed() implements SmtpRequest {
+    record BareLineFeed(boolean afterData) implements SmtpRequest {
         @Override
         public String verb() {
             return "bare-lf";

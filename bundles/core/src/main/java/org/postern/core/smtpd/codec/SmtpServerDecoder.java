@@ -17,8 +17,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  *           time.
  * DESCRIPTION
  *   Three modes. COMMAND: lines up to {@code lineLimit} bytes (line_length_limit) are parsed by
- *   {@link SmtpCommandParser}; a longer line is skipped and becomes "500 5.5.2 Error: line too
- *   long". DATA (after {@link #startData()}): dot-unstuffed content lines until the end-of-data
+ *   {@link SmtpCommandParser}; a longer line is cut at the limit and the rest skipped, as
+ *   Postfix's smtp_get() does. DATA (after {@link #startData()}): dot-unstuffed content lines until the end-of-data
  *   line, which under smtpd_forbid_bare_newline=normalize|reject is recognised only as
  *   CRLF "." CRLF. BDAT: exactly the announced number of bytes, entered by the decoder itself when
  *   it parses a BDAT command (the chunk follows whether or not the server accepts it). After a
@@ -37,7 +37,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
 
-    static final SmtpReply LINE_TOO_LONG = new SmtpReply(500, "5.5.2", "Error: line too long");
     static final SmtpReply BAD_UTF8 = new SmtpReply(500, "5.5.2", "Error: bad UTF-8 syntax");
     static final SmtpReply SASL_RESPONSE_TOO_LONG = new SmtpReply(500, "5.5.6", "SASL response limit exceeded");
     private static final int HIGH_WATER = 256 * 1024;
@@ -53,6 +52,10 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     private boolean demand = true;
     private boolean draining;
     private boolean discardingLongLine;
+    /** DATA under smtpd_forbid_bare_newline = reject saw a bare LF: the end of data is refused. */
+    private boolean dataBareLf;
+    /** The first line_length_limit bytes of the over-long command line being skipped. */
+    private byte[] longLinePrefix;
     private boolean readingPaused;
     private boolean lastCommandBareLf;
     private boolean failed;
@@ -226,7 +229,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         if (!(request instanceof SmtpRequest.Content)) {
             demand = false;
         }
-        if (request instanceof SmtpRequest.BareLineFeed) {
+        if (request instanceof SmtpRequest.BareLineFeed b && !b.afterData()) {
             failed = true; // the session hangs up; nothing after this is decoded
             buf.skipBytes(buf.readableBytes());
         }
@@ -240,6 +243,9 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         int lf = buf.indexOf(r, w, (byte) '\n');
         if (lf < 0) {
             if (w - r > limit + 1) {
+                if (!discardingLongLine) {
+                    longLinePrefix = bytes(r, limit);
+                }
                 buf.skipBytes(w - r);
                 discardingLongLine = true;
             }
@@ -254,14 +260,19 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         buf.readerIndex(lf + 1);
         boolean saslResponse = saslResponseLimit > 0;
         saslResponseLimit = 0;
+        byte[] line = null;
         if (discardingLongLine || len > limit) {
+            line = discardingLongLine ? longLinePrefix : bytes(r, limit);
             discardingLongLine = false;
-            emit(saslResponse ? new SmtpRequest.Invalid("auth", SASL_RESPONSE_TOO_LONG, "")
-                    : new SmtpRequest.Invalid("unknown", LINE_TOO_LONG, ""));
-            return true;
+            longLinePrefix = null;
+            if (saslResponse) {
+                emit(new SmtpRequest.Invalid("auth", SASL_RESPONSE_TOO_LONG, ""));
+                return true;
+            }
+            // As Postfix's smtp_get(): the line is cut at line_length_limit and the rest skipped.
         }
         if (!crlf && policy == BareNewlinePolicy.REJECT) {
-            emit(new SmtpRequest.BareLineFeed());
+            emit(new SmtpRequest.BareLineFeed(false));
             return true;
         }
         lastCommandBareLf = !crlf;
@@ -275,7 +286,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes(r, len))).toString();
+                    .decode(ByteBuffer.wrap(line != null ? line : bytes(r, len))).toString();
         } catch (CharacterCodingException e) {
             emit(new SmtpRequest.Invalid("unknown", BAD_UTF8, ""));
             return true;
@@ -330,9 +341,11 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
             end--;
         }
         if (!crlf && policy == BareNewlinePolicy.REJECT) {
+            // As Postfix: read on to the end of the data, then refuse the message; the session goes on.
             buf.readerIndex(lf + 1);
-            mode = Mode.COMMAND;
-            emit(new SmtpRequest.BareLineFeed());
+            dataBareLf = true;
+            prevBareLf = true;
+            atLineStart = true;
             return true;
         }
         int start = r;
@@ -342,6 +355,11 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
                 buf.readerIndex(lf + 1);
                 mode = Mode.COMMAND;
                 lastCommandBareLf = !crlf;
+                if (dataBareLf) {
+                    dataBareLf = false;
+                    emit(new SmtpRequest.BareLineFeed(true));
+                    return true;
+                }
                 emit(new SmtpRequest.EndOfData());
                 return true;
             }
@@ -384,7 +402,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
                     buf.skipBytes(n);
                     chunkRemaining -= n;
                     mode = Mode.COMMAND;
-                    emit(new SmtpRequest.BareLineFeed());
+                    emit(new SmtpRequest.BareLineFeed(false));
                     return true;
                 }
                 pendingCr = false;

@@ -251,6 +251,25 @@ public final class AddressResolver {
         return (ot.isBlank() ? bt : ot) + ":" + (on.isBlank() ? bn : on);
     }
 
+    /**
+     * Whether a local-domain address routes to nothing: "user%@domain" or "!user@domain", which
+     * Postfix's percent hack and bang-path swap turn into an address without a domain, refused as
+     * bad syntax.
+     */
+    public boolean emptyRoute(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return false;
+        }
+        String local = address.substring(0, at);
+        String domain = HostNames.truncateDot(address.substring(at + 1)).toLowerCase(Locale.ROOT);
+        try {
+            return (local.endsWith("%") || local.startsWith("!")) && !local.contains("@") && isLocalDomain(domain);
+        } catch (LookupFailure f) {
+            return false; // the recipient checks that follow meet the same failure and defer
+        }
+    }
+
     /** "user%host", "user@host" (quoted), "host!user": the routed address, or null. */
     private static String innerRoute(String local) {
         int at = local.lastIndexOf('@');
@@ -258,7 +277,7 @@ public final class AddressResolver {
             return local;
         }
         int pct = local.lastIndexOf('%');
-        if (pct > 0 && pct < local.length() - 1) {
+        if (pct >= 0 && pct < local.length() - 1) { // "%host" too: Postfix makes it "@host"
             return local.substring(0, pct) + "@" + local.substring(pct + 1);
         }
         int bang = local.indexOf('!');

@@ -188,6 +188,9 @@ final class Evaluation {
         if (rcpt.equalsIgnoreCase("postmaster")) {
             return DUNNO;
         }
+        if (cfg.resolver.emptyRoute(rcpt)) {
+            return reject(ErrorClass.PROTOCOL, 501, "5.1.3", "Bad recipient address syntax");
+        }
         recipientRcptmapChecked = false;
         deferIfPermit.active = false;
         if (cfg.delayReject) {
@@ -469,7 +472,7 @@ final class Evaluation {
             dsn = "4.7.1";
             text = "Service unavailable";
         }
-        text = Replies.printable(text, ' ');
+        text = Replies.printable(text, ' ', cfg.utf8Replies);
         int room = 510 - 4 - dsn.length() - 1;
         if (text.length() > room) {
             text = text.substring(0, Math.max(0, room));
@@ -676,7 +679,7 @@ final class Evaluation {
                 RestrictionChecks.LOG.info("info: {} from {}: {}", where, namaddr, LogText.printable(text));
                 return DUNNO;
             case "WARN":
-                warnings.add("warn: " + Replies.printable(text, '_'));
+                warnings.add("warn: " + Replies.printable(text, '_', false));
                 return DUNNO;
             case "FILTER":
                 if (!canDelegate(table, cmd)) {
@@ -1037,7 +1040,7 @@ final class Evaluation {
         Map<String, String> raw = new HashMap<>();
         for (Map.Entry<String, String> e : vars.entrySet()) {
             // Untrusted text: printable, and "$" stays literal.
-            raw.put(e.getKey(), Replies.printable(e.getValue(), '_').replace("$", "$$"));
+            raw.put(e.getKey(), Replies.printable(e.getValue(), '_', false).replace("$", "$$"));
         }
         String text;
         try {

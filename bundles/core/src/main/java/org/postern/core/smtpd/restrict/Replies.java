@@ -78,12 +78,18 @@ final class Replies {
         return "4.0.0";
     }
 
-    /** Postfix printable(): anything outside printable ASCII becomes {@code replacement}. */
-    static String printable(String text, char replacement) {
+    /**
+     * Postfix printable(): anything outside printable ASCII becomes {@code replacement}; with
+     * {@code utf8} (smtputf8_enable) non-ASCII characters that decoded cleanly stay, as in Postfix
+     * with util_utf8_enable.
+     */
+    static String printable(String text, char replacement, boolean utf8) {
         StringBuilder b = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            b.append(c >= 0x20 && c < 0x7f ? c : replacement);
+            boolean keep = c >= 0x20 && c < 0x7f
+                    || utf8 && c >= 0xa0 && c != '\uFFFD' && !Character.isISOControl(c);
+            b.append(keep ? c : replacement);
         }
         return b.toString();
     }

@@ -108,6 +108,8 @@ public final class RestrictionChecks implements SmtpdChecks {
     final boolean delayReject;
     final boolean rejectUnlistedRecipient;
     final boolean rejectUnlistedSender;
+    /** smtputf8_enable: reply texts keep UTF-8 (Postfix's util_utf8_enable). */
+    final boolean utf8Replies;
     final boolean softBounce;
     final boolean showUnknownTable;
     final boolean allowUntrustedRouting;
@@ -200,6 +202,7 @@ public final class RestrictionChecks implements SmtpdChecks {
         delayReject = bool(config, "smtpd_delay_reject", true);
         rejectUnlistedRecipient = bool(config, "smtpd_reject_unlisted_recipient", true);
         rejectUnlistedSender = bool(config, "smtpd_reject_unlisted_sender", false);
+        utf8Replies = bool(config, "smtputf8_enable", true);
         softBounce = bool(config, "soft_bounce", false);
         showUnknownTable = bool(config, "show_user_unknown_table_name", true);
         allowUntrustedRouting = bool(config, "allow_untrusted_routing", false);

@@ -32,6 +32,9 @@ class SmtpCommandParserTest {
         "MAIL FROM:<u@[192.0.2.1]>                 | u@[192.0.2.1]",        // 4.1.3 IPv4 literal
         "MAIL FROM:<u@[IPv6:2001:db8::1]>          | u@[IPv6:2001:db8::1]", // 4.1.3 IPv6 literal
         "MAIL FROM:<postmaster>                    | postmaster",           // unqualified, as Postfix
+        "MAIL FROM:<user@example.com.>             | user@example.com",     // trailing dot dropped, as Postfix
+        "MAIL FROM:<\"postmaster\"@example.com>     | postmaster@example.com", // needless quotes dropped
+        "  MAIL FROM:<user@example.com>            | user@example.com",     // leading white space
         "MAIL FROM:<用户@例子.广告> SMTPUTF8          | 用户@例子.广告",          // RFC 6531 3.3
     })
     void mailShouldAcceptValidReversePaths(String line, String address) {
@@ -49,6 +52,9 @@ class SmtpCommandParserTest {
         "MAIL FROM:<.user@example.com>           | 501 5.1.7 Bad sender address syntax",
         "MAIL FROM:<user@-example.com>           | 501 5.1.7 Bad sender address syntax", // Let-dig
         "MAIL FROM:<user@example-.com>           | 501 5.1.7 Bad sender address syntax",
+        "MAIL FROM:<user@example.com>SIZE=1      | 501 5.1.7 Bad sender address syntax", // Postfix: not a path
+        "MAIL FROM:<user@example.com>>           | 501 5.1.7 Bad sender address syntax",
+        "MAIL FROM:<user@example..com>           | 501 5.1.7 Bad sender address syntax",
         "MAIL FROM:<user@exa_mple.com>           | 501 5.1.7 Bad sender address syntax",
         "MAIL FROM:<\"unterminated@example.com>  | 501 5.1.7 Bad sender address syntax",
         "MAIL FROM:<u@[300.1.1.1]>               | 501 5.1.7 Bad sender address syntax", // 4.1.3
@@ -165,6 +171,10 @@ class SmtpCommandParserTest {
         "XCLIENT              | Xclient[arguments=[]]",
         "xforward NAME=a.example  ADDR=192.0.2.1 | Xforward[arguments=[NAME=a.example, ADDR=192.0.2.1]]",
         "GET / HTTP/1.0       | Forbidden[line=GET / HTTP/1.0]",
+        ".                    | Forbidden[line=.]",           // smtpd_forbidden_commands: /^[^A-Z]/
+        "123 go               | Forbidden[line=123 go]",
+        "Subject: hello       | Forbidden[line=Subject: hello]", // a header sent as a command
+        "X-Foo:bar            | Forbidden[line=X-Foo:bar]",
         "HELP                 | 500 5.5.2 Error: command not recognized",
         "EXPN list            | 500 5.5.2 Error: command not recognized",
     })
@@ -172,6 +182,14 @@ class SmtpCommandParserTest {
         SmtpRequest r = parse(line.strip());
         String actual = r instanceof SmtpRequest.Invalid ? ((SmtpRequest.Invalid) r).reply().toString() : r.toString();
         assertThat(actual).isEqualTo(expected.strip());
+    }
+
+    // RFC 1035 section 2.3.4: 63 octets a label; Postfix's valid_hostname() refuses longer ones.
+    @Test
+    void domainLabelsShouldBeAtMost63Octets() {
+        assertThat(parse("MAIL FROM:<u@" + "d".repeat(63) + ".example>")).isInstanceOf(SmtpRequest.Mail.class);
+        assertThat(((SmtpRequest.Invalid) parse("MAIL FROM:<u@" + "d".repeat(64) + ".example>")).reply())
+                .hasToString("501 5.1.7 Bad sender address syntax");
     }
 
     @Test
