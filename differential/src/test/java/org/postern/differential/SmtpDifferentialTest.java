@@ -71,7 +71,7 @@ class SmtpDifferentialTest {
         }
         nodes.add(DynamicTest.dynamicTest("every listed SMTP difference is a case of the corpus", () -> {
             List<String> stale = known.all().keySet().stream().filter(k -> !k.startsWith("postconf"))
-                    .filter(k -> !SEEN.contains(k)).toList();
+                    .filter(k -> SEEN.stream().noneMatch(seen -> KnownDifferences.covers(k, seen))).toList();
             assertThat(stale).as("listed in docs/postfix-differences.md but no such dialogue").isEmpty();
         }));
         return nodes.stream();

@@ -4,6 +4,8 @@ package org.postern.core.command;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -11,6 +13,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.postern.core.config.Postconf;
+import org.postern.core.dict.DictInventory;
 import org.postern.core.runtime.PosternConfiguration;
 
 /** postern:postconf - Postfix's postconf against etc/postern (or -c DIR). */
@@ -42,11 +45,32 @@ public class PostconfCommand extends PosternAction {
     @Option(name = "-X", description = "Edit main.cf: remove each named parameter")
     boolean remove;
 
-    @Option(name = "-M", description = "Show master.cf services [service[/type]]")
+    @Option(name = "-M", description = "Show master.cf services [service[/type]]; with -e, -X, -#: edit them")
     boolean master;
 
-    @Option(name = "-F", description = "Show master.cf fields [service[/type[/field]]]")
+    @Option(name = "-F", description = "Show master.cf fields [service[/type[/field]]]; with -e: edit them")
     boolean masterFields;
+
+    @Option(name = "-P", description = "Show master.cf -o parameters [service[/type[/name]]]; with -e, -X: edit them")
+    boolean masterParameters;
+
+    @Option(name = "-H", description = "Print names only, without ' = value'")
+    boolean namesOnly;
+
+    @Option(name = "-#", description = "Edit main.cf (or master.cf with -M): comment out each named entry")
+    boolean commentOut;
+
+    @Option(name = "-m", description = "List the table types available now")
+    boolean tableTypes;
+
+    @Option(name = "-l", description = "List the mailbox locking methods")
+    boolean locks;
+
+    @Option(name = "-a", description = "List the SMTP server's SASL types")
+    boolean saslServer;
+
+    @Option(name = "-A", description = "List the SMTP client's SASL types")
+    boolean saslClient;
 
     @Option(name = "-o", description = "Override a parameter for this command (name=value)", multiValued = true)
     List<String> overrides = new ArrayList<>();
@@ -56,6 +80,9 @@ public class PostconfCommand extends PosternAction {
 
     @Reference
     PosternConfiguration configuration;
+
+    @Reference
+    DictInventory inventory;
 
     @Override
     protected int run(PrintWriter out, PrintWriter err) {
@@ -69,6 +96,13 @@ public class PostconfCommand extends PosternAction {
         addFlag(args, remove, "-X");
         addFlag(args, master, "-M");
         addFlag(args, masterFields, "-F");
+        addFlag(args, masterParameters, "-P");
+        addFlag(args, namesOnly, "-H");
+        addFlag(args, commentOut, "-#");
+        addFlag(args, tableTypes, "-m");
+        addFlag(args, locks, "-l");
+        addFlag(args, saslServer, "-a");
+        addFlag(args, saslClient, "-A");
         if (configDir != null) {
             args.add("-c");
             args.add(resolveAgainstCallerDirectory(configDir).toString());
@@ -78,7 +112,10 @@ public class PostconfCommand extends PosternAction {
             args.add(o);
         }
         args.addAll(operands);
-        return Postconf.run(configuration.environment().configDirectory(), configuration.environment(), args, out, err);
+        Set<String> types = new TreeSet<>();
+        inventory.types().forEach(t -> types.add(t.type()));
+        return Postconf.run(configuration.environment().configDirectory(), configuration.environment(), types, args,
+                out, err);
     }
 
     private static void addFlag(List<String> args, boolean set, String flag) {

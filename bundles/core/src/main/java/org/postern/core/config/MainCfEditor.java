@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * SUMMARY   postconf -e / -X: rewrite main.cf in place, keeping comments and order.
+ * SUMMARY   postconf -e / -X / -#: rewrite main.cf in place, keeping comments and order.
  * DESCRIPTION
  *   A parameter that is set is replaced where it stands: its first physical line becomes
  *   "name = value" and its continuation lines go; comment lines between them stay, as with
@@ -39,6 +39,15 @@ public final class MainCfEditor {
      * {@code remove}.
      */
     public static List<String> apply(MainCf cf, Map<String, String> set, Collection<String> remove) {
+        return apply(cf, set, remove, List.of());
+    }
+
+    /**
+     * As {@link #apply(MainCf, Map, Collection)}, and with a "#" put before every line of the
+     * settings named in {@code commentOut} (postconf -#); comment lines inside them stay as they are.
+     */
+    public static List<String> apply(MainCf cf, Map<String, String> set, Collection<String> remove,
+                                     Collection<String> commentOut) {
         for (Map.Entry<String, String> e : set.entrySet()) {
             if (e.getValue().indexOf('\n') >= 0 || e.getValue().indexOf('\r') >= 0
                     || e.getKey().isEmpty() || e.getKey().chars().anyMatch(c -> Character.isWhitespace(c) || c == '=')) {
@@ -63,6 +72,8 @@ public final class MainCfEditor {
                     out.add(format(name, set.get(name)));
                     pending.remove(name);
                 }
+            } else if (commentOut.contains(name)) {
+                out.add("#" + lines.get(i));
             } else if (!remove.contains(name)) {
                 out.add(lines.get(i));
             }
@@ -83,8 +94,14 @@ public final class MainCfEditor {
      */
     public static void edit(Path file, Map<String, String> set, Collection<String> remove)
             throws IOException, ConfigException {
+        edit(file, set, remove, List.of());
+    }
+
+    /** As {@link #edit(Path, Map, Collection)}, also commenting out {@code commentOut}. */
+    public static void edit(Path file, Map<String, String> set, Collection<String> remove,
+                            Collection<String> commentOut) throws IOException, ConfigException {
         MainCf cf = Files.exists(file) ? MainCf.read(file) : MainCf.empty(file);
-        writeAtomically(file, apply(cf, set, remove));
+        writeAtomically(file, apply(cf, set, remove, commentOut));
     }
 
     /** Writes lines (each ending in "\n") via a temporary file and a rename, keeping permissions. */

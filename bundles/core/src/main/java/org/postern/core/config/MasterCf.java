@@ -79,7 +79,8 @@ public final class MasterCf {
         return new MasterCf(file, services);
     }
 
-    private static MasterService entry(Path file, int line, String text) throws ConfigException {
+    /** Parses one logical line (an entry with its continuation lines joined). */
+    static MasterService entry(Path file, int line, String text) throws ConfigException {
         List<String> tokens;
         try {
             tokens = PostfixLists.split(text, " \t");

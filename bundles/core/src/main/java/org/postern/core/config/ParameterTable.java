@@ -281,7 +281,7 @@ public final class ParameterTable {
                 integer("smtpd_hard_error_limit", "${stress?{1}:{20}}", 1),
                 integer("smtpd_soft_error_limit", "10", 1),
                 integer("smtpd_junk_command_limit", "${stress?{1}:{100}}", 1),
-                time("smtpd_error_sleep_time", "1s", 's', 0),
+                time("smtpd_error_sleep_time", "1s", 's', 0).withSubSecond(),
                 integer("smtpd_client_connection_count_limit", "50", 0),
                 integer("smtpd_client_connection_rate_limit", "0", 0),
                 integer("smtpd_client_message_rate_limit", "0", 0),

@@ -3,12 +3,12 @@ package org.postern.core.config;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,47 +16,54 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * SUMMARY   postconf(1) as pure logic: show and edit main.cf, show master.cf.
+ * SUMMARY   postconf(1) as pure logic: show and edit main.cf and master.cf.
  * DESCRIPTION
- *   {@code postconf [-dfhnx] [-c config_dir] [-o name=value] [name ...]} prints parameters
+ *   {@code postconf [-dfhHnx] [-c config_dir] [-o name=value] [name ...]} prints parameters
  *   ("name = value", sorted by name for full listings): -d defaults (needs no file at all),
- *   -n settings made in main.cf, -h values only, -x expanded values, -f long lines folded at
- *   80 columns. An unknown name gives "postconf: warning: NAME: unknown parameter".
- *   {@code postconf [-c dir] -e name=value ...} and {@code -X name ...} edit main.cf in place.
- *   {@code postconf [-f] -M [service[/type] ...]} prints master.cf entries in postconf's
- *   column layout, {@code -F [service[/type[/field]] ...]} prints their fields ("*" or an
- *   empty part matches all). Output and errors go to the given writers, never to System.out;
- *   the return value is the exit status (0 success, 1 error).
- * SECURITY  Arguments come from the (local, trusted) administrator; -e/-X write the main.cf
- *           of the chosen config directory and nothing else.
- * BUGS      Not implemented: -Me, -Fe, -MX, -P, -p, -a/-A/-b/-l/-m/-t/-T and the other
- *           informational options; "-d" lists only the parameters of {@link ParameterTable}.
- *           Unlike Postfix, a value that fails validation (or a loop) makes listing fail
- *           with the error rather than print the text.
+ *   -n settings made in main.cf, -h values only, -H names only, -x expanded values, -f long
+ *   lines folded at 80 columns. An unknown name gives "postconf: warning: NAME: unknown
+ *   parameter". {@code -e name=value ...}, {@code -X name ...} and {@code -# name ...} edit
+ *   main.cf in place ({@link MainCfEditor}). {@code -M}, {@code -F} and {@code -P} print
+ *   master.cf entries, fields and "-o" parameters ("*" or an empty part of service/type/name
+ *   matches all); with -e, -X or -# they edit master.cf ({@link MasterCfEditor}). -m lists
+ *   the table types, -l the mailbox locks, -a and -A the SASL types. Which options combine is
+ *   Postfix's rule ({@link PostconfOptions}). Output and errors go to the given writers, never
+ *   to System.out; the return value is the exit status (0 success, 1 error).
+ * SECURITY  Arguments come from the (local, trusted) administrator; edits write the main.cf
+ *           or master.cf of the chosen config directory and nothing else.
+ * BUGS      -b, -t (bounce templates), -T (Postfix's OpenSSL facts) and -C are not
+ *           implemented; "-d" lists only the parameters of {@link ParameterTable}. Unlike
+ *           Postfix, a value that fails validation (or a loop) makes listing fail with the
+ *           error rather than print the text. docs/postfix-differences.md lists every
+ *           difference the differential tests know of.
  */
 public final class Postconf {
 
-    private static final String USAGE = "usage: postconf [-c config_dir] [-d|-n] [-fhx] [-o name=value]"
-            + " [name ...] | -e name=value ... | -X name ... | -M [service[/type] ...] | -F [service[/type[/field]] ...]";
+    /** The table types of core itself, for -m when no registry is at hand (bin/postconf offline). */
+    public static final Set<String> CORE_TABLE_TYPES = Set.of("cache", "environ", "fail", "filtermap", "inline",
+            "pipemap", "proxy", "randmap", "static", "texthash", "unionmap", "unix");
 
     private final ConfigEnvironment env;
+    private final Set<String> tableTypes;
     private final PrintWriter out;
     private final PrintWriter err;
     private Path configDir;
     private boolean explicitConfigDir;
-    private final Set<Character> flags = new LinkedHashSet<>();
-    private final List<String> overrides = new ArrayList<>();
-    private final List<String> operands = new ArrayList<>();
+    private PostconfOptions opts;
+    private List<String> operands = List.of();
+    private List<String> overrides = List.of();
 
-    private Postconf(Path defaultConfigDir, ConfigEnvironment env, PrintWriter out, PrintWriter err) {
+    private Postconf(Path defaultConfigDir, ConfigEnvironment env, Set<String> tableTypes, PrintWriter out,
+                     PrintWriter err) {
         this.env = env;
+        this.tableTypes = tableTypes;
         this.out = out;
         this.err = err;
         this.configDir = defaultConfigDir;
     }
 
     /**
-     * Runs one postconf command line.
+     * Runs one postconf command line, with core's table types for -m.
      *
      * @param defaultConfigDir where main.cf and master.cf are read unless "-c" says otherwise
      * @param env              runtime defaults (config_directory, queue/data directories, hostname)
@@ -64,9 +71,28 @@ public final class Postconf {
      */
     public static int run(Path defaultConfigDir, ConfigEnvironment env, List<String> args, PrintWriter out,
                           PrintWriter err) {
-        Postconf p = new Postconf(defaultConfigDir, env, out, err);
+        return run(defaultConfigDir, env, CORE_TABLE_TYPES, args, out, err);
+    }
+
+    /** As {@link #run(Path, ConfigEnvironment, List, PrintWriter, PrintWriter)}, -m listing {@code tableTypes}. */
+    public static int run(Path defaultConfigDir, ConfigEnvironment env, Set<String> tableTypes, List<String> args,
+                          PrintWriter out, PrintWriter err) {
+        Postconf p = new Postconf(defaultConfigDir, env, tableTypes, out, err);
         try {
-            p.parseArgs(args);
+            try {
+                p.opts = PostconfOptions.parse(args);
+            } catch (PostconfOptions.Refused r) {
+                if (r.warning != null) {
+                    err.println("postconf: " + r.warning);
+                }
+                throw new Fatal(r.getMessage());
+            }
+            p.operands = p.opts.operands;
+            p.overrides = p.opts.overrides;
+            if (p.opts.configDir != null) {
+                p.configDir = p.opts.configDir;
+                p.explicitConfigDir = true;
+            }
             return p.execute();
         } catch (Fatal f) {
             err.println("postconf: fatal: " + f.getMessage());
@@ -86,72 +112,46 @@ public final class Postconf {
         }
     }
 
-    private void parseArgs(List<String> args) throws Fatal {
-        int i = 0;
-        while (i < args.size()) {
-            String a = args.get(i);
-            if (a.equals("--")) {
-                i++;
-                break;
-            }
-            if (!a.startsWith("-") || a.length() < 2) {
-                break;
-            }
-            i++;
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                if (c == 'c' || c == 'o') {
-                    String value;
-                    if (k + 1 < a.length()) {
-                        value = a.substring(k + 1);
-                    } else if (i < args.size()) {
-                        value = args.get(i++);
-                    } else {
-                        throw new Fatal("option -" + c + " requires an argument; " + USAGE);
-                    }
-                    if (c == 'c') {
-                        configDir = Path.of(value);
-                        explicitConfigDir = true;
-                    } else {
-                        overrides.add(value);
-                    }
-                    break;
-                }
-                if ("dehnxfXMF".indexOf(c) < 0) {
-                    throw new Fatal("invalid option -" + c + "; " + USAGE);
-                }
-                flags.add(c);
-            }
-        }
-        operands.addAll(args.subList(i, args.size()));
-        exclusive('d', 'n');
-        exclusive('e', 'X');
-        for (char edit : new char[] {'e', 'X'}) {
-            if (flags.contains(edit) && (flags.contains('M') || flags.contains('F'))) {
-                throw new Fatal("-" + edit + " with -M or -F (master.cf editing) is not implemented");
-            }
-        }
-        exclusive('M', 'F');
-    }
-
-    private void exclusive(char a, char b) throws Fatal {
-        if (flags.contains(a) && flags.contains(b)) {
-            throw new Fatal("specify one of -" + a + " -" + b);
-        }
+    private boolean has(PostconfOptions.Option o) {
+        return opts.has(o);
     }
 
     private int execute() throws Fatal {
-        if (flags.contains('e')) {
-            return edit();
+        if (has(PostconfOptions.Option.BOUNCE_EXPAND) || has(PostconfOptions.Option.BOUNCE_DUMP)) {
+            throw new Fatal("-b and -t (bounce templates) are not implemented");
         }
-        if (flags.contains('X')) {
-            return remove();
+        if (has(PostconfOptions.Option.TLS)) {
+            throw new Fatal("-T is not implemented (Postern's TLS is the JDK's, not OpenSSL)");
         }
-        if (flags.contains('M')) {
-            return master();
+        if (has(PostconfOptions.Option.PARAM_CLASS)) {
+            throw new Fatal("-C is not implemented");
         }
-        if (flags.contains('F')) {
-            return fields();
+        if (has(PostconfOptions.Option.MAPS)) {
+            new java.util.TreeSet<>(tableTypes).forEach(out::println);
+            return 0;
+        }
+        if (has(PostconfOptions.Option.LOCKS)) {
+            // mailbox_delivery_lock: Java has one kind of kernel lock, used for both names.
+            List.of("flock", "fcntl", "dotlock").forEach(out::println);
+            return 0;
+        }
+        boolean master = has(PostconfOptions.Option.MASTER_ENTRIES) || has(PostconfOptions.Option.MASTER_FIELDS)
+                || has(PostconfOptions.Option.MASTER_PARAMS);
+        if (master && !opts.edits()) {
+            return showMaster();
+        }
+        if (has(PostconfOptions.Option.SASL_SERVER)) {
+            out.println("dovecot"); // smtpd_sasl_type values
+            return 0;
+        }
+        if (has(PostconfOptions.Option.SASL_CLIENT)) {
+            return 0; // the smtp client's SASL is built in: there is no smtp_sasl_type to choose
+        }
+        if (opts.edits()) {
+            if (operands.isEmpty()) {
+                throw new Fatal("missing service argument");
+            }
+            return master ? editMaster() : editMain();
         }
         return parameters();
     }
@@ -164,40 +164,65 @@ public final class Postconf {
         return configDir.resolve("master.cf");
     }
 
-    private int edit() throws Fatal {
+    private int editMain() throws Fatal {
         Map<String, String> set = new LinkedHashMap<>();
-        for (String op : operands) {
-            try {
-                String[] nv = MainCf.splitNameValue(op);
-                set.put(nv[0], nv[1]);
-            } catch (IllegalArgumentException e) {
-                throw new Fatal(e.getMessage());
+        if (has(PostconfOptions.Option.EDIT)) {
+            for (String op : operands) {
+                try {
+                    String[] nv = MainCf.splitNameValue(op);
+                    set.put(nv[0], nv[1]);
+                } catch (IllegalArgumentException e) {
+                    throw new Fatal(e.getMessage());
+                }
             }
         }
-        return rewrite(set, List.of());
-    }
-
-    private int remove() throws Fatal {
-        for (String op : operands) {
-            if (op.isEmpty() || op.chars().anyMatch(c -> c == '=' || Character.isWhitespace(c))) {
-                throw new Fatal("bad parameter name: \"" + op + "\"");
-            }
-        }
-        return rewrite(Map.of(), operands);
-    }
-
-    private int rewrite(Map<String, String> set, List<String> remove) throws Fatal {
-        if (set.isEmpty() && remove.isEmpty()) {
-            throw new Fatal("no parameters given; " + USAGE);
-        }
+        List<String> remove = has(PostconfOptions.Option.EXCLUDE) ? names() : List.of();
+        List<String> commentOut = has(PostconfOptions.Option.COMMENT_OUT) ? names() : List.of();
         try {
-            MainCfEditor.edit(mainCfPath(), set, remove);
+            MainCfEditor.edit(mainCfPath(), set, remove, commentOut);
         } catch (NoSuchFileException e) {
             throw new Fatal("open " + e.getFile() + ": No such file or directory");
         } catch (IOException e) {
             throw new Fatal("edit " + mainCfPath() + ": " + e.getMessage());
         } catch (ConfigException | IllegalArgumentException e) {
             throw new Fatal(e.getMessage());
+        }
+        return 0;
+    }
+
+    private List<String> names() throws Fatal {
+        for (String op : operands) {
+            if (op.isEmpty() || op.chars().anyMatch(c -> c == '=' || Character.isWhitespace(c))) {
+                throw new Fatal("bad parameter name: \"" + op + "\"");
+            }
+        }
+        return operands;
+    }
+
+    private int editMaster() throws Fatal {
+        MasterCfEditor.Action action;
+        boolean edit = has(PostconfOptions.Option.EDIT);
+        if (has(PostconfOptions.Option.MASTER_ENTRIES)) {
+            action = edit ? MasterCfEditor.Action.SET_ENTRY : has(PostconfOptions.Option.EXCLUDE)
+                    ? MasterCfEditor.Action.REMOVE_ENTRY : MasterCfEditor.Action.COMMENT_ENTRY;
+        } else if (has(PostconfOptions.Option.MASTER_FIELDS)) {
+            action = MasterCfEditor.Action.SET_FIELD;
+        } else {
+            action = edit ? MasterCfEditor.Action.SET_PARAMETER : MasterCfEditor.Action.REMOVE_PARAMETER;
+        }
+        Path file = masterCfPath();
+        try {
+            List<String> lines = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).lines().toList()
+                    : List.of();
+            List<String> edited = MasterCfEditor.apply(lines, action, operands,
+                    w -> err.println("postconf: warning: " + w));
+            MainCfEditor.writeAtomically(file, edited);
+        } catch (MasterCfEditor.Refused e) {
+            throw new Fatal(e.getMessage());
+        } catch (IOException e) {
+            throw new Fatal("edit " + file + ": " + e.getMessage());
+        } catch (ConfigException e) {
+            throw new Fatal(file + ": " + e.getMessage());
         }
         return 0;
     }
@@ -221,30 +246,88 @@ public final class Postconf {
         }
     }
 
-    private int master() throws Fatal {
+    /** -M, -F or -P: the master.cf entries, fields or "-o" parameters that the operands select. */
+    private int showMaster() throws Fatal {
         MasterCf master = readMaster(true);
+        PostfixConfig config = load(ParameterTable.standard());
+        List<String> unmatched = new ArrayList<>(operands);
         for (MasterService s : master.services()) {
-            if (operands.isEmpty() || operands.stream().anyMatch(p -> matches(p.split("/", -1), s))) {
-                out.println(PostconfFormat.masterEntry(s, flags.contains('f')));
+            if (has(PostconfOptions.Option.MASTER_ENTRIES)) {
+                if (select(unmatched, p -> matches(p.split("/", -1), s))) {
+                    out.println(PostconfFormat.masterEntry(s, has(PostconfOptions.Option.FOLD)));
+                }
+            } else if (has(PostconfOptions.Option.MASTER_FIELDS)) {
+                showFields(s, unmatched);
+            } else {
+                showParameters(s, config, unmatched);
             }
+        }
+        for (String u : unmatched) {
+            err.println("postconf: warning: unmatched request: \"" + u + "\"");
+        }
+        for (String w : UsageCheck.duplicateWarnings(config.mainCf())) {
+            err.println("postconf: warning: " + w);
+        }
+        for (String w : UsageCheck.masterWarnings(config, master)) {
+            err.println("postconf: warning: " + w);
         }
         return 0;
     }
 
-    private int fields() throws Fatal {
-        MasterCf master = readMaster(true);
-        for (MasterService s : master.services()) {
-            for (String field : MasterService.FIELD_NAMES) {
-                boolean selected = operands.isEmpty() || operands.stream().anyMatch(p -> {
-                    String[] parts = p.split("/", -1);
-                    return matches(parts, s) && (parts.length < 3 || wild(parts[2], field));
-                });
-                if (selected) {
-                    out.println(PostconfFormat.masterFields(s, List.of(field)).get(0));
-                }
+    /** Whether any operand selects; every operand that does is no longer unmatched. No operands select all. */
+    private boolean select(List<String> unmatched, java.util.function.Predicate<String> selects) {
+        if (operands.isEmpty()) {
+            return true;
+        }
+        boolean any = false;
+        for (String p : operands) {
+            if (selects.test(p)) {
+                any = true;
+                unmatched.remove(p);
             }
         }
-        return 0;
+        return any;
+    }
+
+    private void showFields(MasterService s, List<String> unmatched) throws Fatal {
+        for (String p : operands) {
+            String[] parts = p.split("/", -1);
+            if (parts.length >= 3 && !parts[2].isEmpty() && !parts[2].equals("*")
+                    && !MasterService.FIELD_NAMES.contains(parts[2])) {
+                throw new Fatal("invalid service attribute name: \"" + parts[2] + "\"");
+            }
+        }
+        List<String> values = s.fields();
+        for (int f = 0; f < MasterService.FIELD_NAMES.size(); f++) {
+            String field = MasterService.FIELD_NAMES.get(f);
+            boolean selected = select(unmatched, p -> {
+                String[] parts = p.split("/", -1);
+                return matches(parts, s) && (parts.length < 3 || wild(parts[2], field));
+            });
+            if (selected) {
+                print(s.key() + "/" + field, values.get(f));
+            }
+        }
+    }
+
+    private void showParameters(MasterService s, PostfixConfig config, List<String> unmatched) throws Fatal {
+        for (Map.Entry<String, String> o : new TreeMap<>(s.overrides()).entrySet()) {
+            boolean selected = select(unmatched, p -> {
+                String[] parts = p.split("/", -1);
+                return matches(parts, s) && (parts.length < 3 || wild(parts[2], o.getKey()));
+            });
+            if (selected) {
+                String value = o.getValue();
+                if (has(PostconfOptions.Option.EXPAND)) {
+                    try {
+                        value = config.expand(value);
+                    } catch (ConfigException e) {
+                        throw new Fatal(e.getMessage());
+                    }
+                }
+                print(s.key() + "/" + o.getKey(), value);
+            }
+        }
     }
 
     private static boolean matches(String[] pattern, MasterService s) {
@@ -256,7 +339,7 @@ public final class Postconf {
     }
 
     private int parameters() throws Fatal {
-        boolean defaults = flags.contains('d');
+        boolean defaults = has(PostconfOptions.Option.DEFAULTS);
         PostfixConfig config;
         MasterCf master = null;
         ParameterTable table = ParameterTable.standard();
@@ -271,7 +354,7 @@ public final class Postconf {
         if (operands.isEmpty()) {
             if (defaults) {
                 table.definitions().forEach(d -> listing.put(d.name(), value(config, d.name())));
-            } else if (flags.contains('n')) {
+            } else if (has(PostconfOptions.Option.NON_DEFAULT)) {
                 for (ConfigEntry e : config.nonDefault()) {
                     if (UsageCheck.isListed(config, used, e.name())) {
                         listing.put(e.name(), value(config, e.name()));
@@ -291,7 +374,7 @@ public final class Postconf {
                         : config.find(name).isPresent() && UsageCheck.isListed(config, used, name);
                 if (!listed) {
                     err.println("postconf: warning: " + name + ": unknown parameter");
-                } else if (!flags.contains('n') || !config.isDefault(name)) {
+                } else if (!has(PostconfOptions.Option.NON_DEFAULT) || !config.isDefault(name)) {
                     print(name, value(config, name));
                 }
             }
@@ -329,14 +412,20 @@ public final class Postconf {
     }
 
     private String value(PostfixConfig config, String name) {
-        if (flags.contains('d')) {
+        boolean expand = has(PostconfOptions.Option.EXPAND);
+        if (has(PostconfOptions.Option.DEFAULTS)) {
             String def = config.defaultValue(name);
-            return flags.contains('x') ? config.get(name) : Optional.ofNullable(def).orElse("");
+            return expand ? config.get(name) : Optional.ofNullable(def).orElse("");
         }
-        return flags.contains('x') ? config.get(name) : Optional.ofNullable(config.raw(name)).orElse("");
+        return expand ? config.get(name) : Optional.ofNullable(config.raw(name)).orElse("");
     }
 
     private void print(String name, String value) {
-        out.println(PostconfFormat.parameter(name, value, flags.contains('h'), flags.contains('f')));
+        if (has(PostconfOptions.Option.HIDE_VALUE)) {
+            out.println(name);
+            return;
+        }
+        out.println(PostconfFormat.parameter(name, value, has(PostconfOptions.Option.HIDE_NAME),
+                has(PostconfOptions.Option.FOLD)));
     }
 }

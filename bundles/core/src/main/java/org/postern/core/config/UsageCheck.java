@@ -61,7 +61,7 @@ public final class UsageCheck {
 
     /** All warnings, main.cf first, in file order. */
     public static List<String> warnings(PostfixConfig config, MasterCf master) {
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(duplicateWarnings(config.mainCf()));
         Set<String> used = used(config, master);
         for (ConfigEntry e : config.mainCf().entries()) {
             for (String ref : references(e.name(), e.value())) {
@@ -75,6 +75,31 @@ public final class UsageCheck {
                 warnings.add(e.file() + ": unused parameter: " + e.name() + "=" + e.value());
             }
         }
+        warnings.addAll(masterWarnings(config, master, used));
+        return warnings;
+    }
+
+    /** "line N: overriding earlier entry: name=value" for each setting made again later, as Postfix warns. */
+    public static List<String> duplicateWarnings(MainCf mainCf) {
+        List<String> warnings = new ArrayList<>();
+        java.util.Map<String, ConfigEntry> seen = new java.util.HashMap<>();
+        for (ConfigEntry e : mainCf.entries()) {
+            ConfigEntry earlier = seen.put(e.name(), e);
+            if (earlier != null) {
+                warnings.add(ConfigException.location(e.file(), e.line()) + "overriding earlier entry: "
+                        + earlier.name() + "=" + earlier.value());
+            }
+        }
+        return warnings;
+    }
+
+    /** The unused "-o" settings of master.cf (none without a master.cf). */
+    public static List<String> masterWarnings(PostfixConfig config, MasterCf master) {
+        return masterWarnings(config, master, used(config, master));
+    }
+
+    private static List<String> masterWarnings(PostfixConfig config, MasterCf master, Set<String> used) {
+        List<String> warnings = new ArrayList<>();
         if (master != null) {
             for (MasterService s : master.services()) {
                 s.overrides().forEach((name, value) -> {

@@ -91,6 +91,8 @@ public final class QueueManager {
     private final Set<String> backlogged = new HashSet<>();
     /** Queue IDs postqueue asked for: delivered even through defer_transports. */
     private final Set<String> forced = new HashSet<>();
+    /** Flushed (postqueue -f/-i/-s) while still active: tried again as soon as this attempt ends. */
+    private final Set<String> flushWhenFinished = new HashSet<>();
     private final Map<String, Set<String>> waitingForTransport = new HashMap<>();
     private ScheduledFuture<?> deferredScan;
     private Instant deferredScanAt;
@@ -246,6 +248,11 @@ public final class QueueManager {
     }
 
     private void loadNow(String queueId) {
+        if (active.containsKey(queueId)) {
+            // Its attempt is ending (the file may already be in deferred/): flush it right after.
+            flushWhenFinished.add(queueId);
+            return;
+        }
         forced.add(queueId);
         try {
             store.setNextAttempt(queueId, clock.instant());
@@ -647,7 +654,10 @@ public final class QueueManager {
 
     private void finished(ActiveMessage m, Instant next) {
         active.remove(m.queueId);
-        if (next != null) {
+        boolean again = flushWhenFinished.remove(m.queueId) && next != null;
+        if (again) {
+            loadNow(m.queueId);
+        } else if (next != null) {
             for (String transport : m.missingTransports) {
                 waitingForTransport.computeIfAbsent(transport, t -> new HashSet<>()).add(m.queueId);
             }
