@@ -206,8 +206,55 @@ class PostconfTest {
     void conflictingOptionsShouldFail() {
         assertThat(run("-d", "-n").err()).isEqualTo("postconf: fatal: specify one of -d -n\n");
         assertThat(run("-e", "-X", "a").status()).isEqualTo(1);
-        assertThat(run("-Me", "a").err()).contains("not implemented");
-        assertThat(run("-q").err()).startsWith("postconf: fatal: invalid option -q");
+        assertThat(run("-M", "-n").err()).isEqualTo("postconf: fatal: with option -M, do not specify -n\n");
+        assertThat(run("-h", "-H", "x").err()).isEqualTo("postconf: fatal: specify one of -h -H\n");
+        assertThat(run("-Me", "a").err()).isEqualTo("postconf: fatal: missing '=' after attribute name: \"a\"\n");
+        assertThat(run("-X").err()).isEqualTo("postconf: fatal: missing service argument\n");
+        assertThat(run("-q").err()).startsWith("postconf: invalid option -- 'q'\npostconf: fatal: usage: postconf [-a");
+    }
+
+    @Test
+    void masterParametersShouldBeListedAndEditedAsPostfixDoes() throws Exception {
+        mainCf("myhostname = mx.example.com");
+        masterCf("# services", "smtp inet n - n - - smtpd", "  -o smtpd_tls_security_level=may",
+                "# after smtp", "relay unix - - n - - smtp -o smtp_helo_timeout=5 -o smtp_connect_timeout=5");
+        assertThat(run("-P").out()).isEqualTo("smtp/inet/smtpd_tls_security_level = may\n"
+                + "relay/unix/smtp_connect_timeout = 5\nrelay/unix/smtp_helo_timeout = 5\n");
+        assertThat(run("-P", "-e", "smtp/inet/smtpd_tls_security_level=encrypt").status()).isZero();
+        // The touched entry is written in postconf -Mf's layout after the comments of its block.
+        assertThat(Files.readAllLines(dir.resolve("master.cf"))).containsExactly("# services", "# after smtp",
+                "smtp       inet  n       -       n       -       -       smtpd",
+                "    -o smtpd_tls_security_level=encrypt",
+                "relay unix - - n - - smtp -o smtp_helo_timeout=5 -o smtp_connect_timeout=5");
+        assertThat(run("-P", "-e", "smtp/inet/x=a b").err())
+                .isEqualTo("postconf: fatal: -Pe does not accept whitespace in parameter value\n");
+        assertThat(run("-MX", "relay/unix").status()).isZero();
+        assertThat(run("-M#", "smtp/inet").status()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("master.cf"))).containsExactly("# services", "# after smtp",
+                "#smtp       inet  n       -       n       -       -       smtpd",
+                "#    -o smtpd_tls_security_level=encrypt");
+        assertThat(run("-M", "-e", "relay/unix = relay unix - - n - - lmtp").status()).isZero();
+        assertThat(run("-M", "relay").out()).isEqualTo(
+                "relay      unix  -       -       n       -       -       lmtp\n");
+    }
+
+    @Test
+    void commentOutShouldPrefixEveryLineOfTheSetting() throws Exception {
+        mainCf("relayhost = [mx]", "mydestination = a,", "# inside", "    b", "myorigin = x");
+        masterCf();
+        assertThat(run("-#", "mydestination", "nosuch").status()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("main.cf")))
+                .containsExactly("relayhost = [mx]", "#mydestination = a,", "# inside", "#    b", "myorigin = x");
+    }
+
+    @Test
+    void duplicateSettingsShouldBeWarnedAbout() throws Exception {
+        mainCf("myorigin = one", "myorigin = two");
+        masterCf();
+        Result r = run("myorigin");
+        assertThat(r.out()).isEqualTo("myorigin = two\n");
+        assertThat(r.err()).isEqualTo("postconf: warning: " + dir.resolve("main.cf")
+                + ", line 2: overriding earlier entry: myorigin=one\n");
     }
 
     @Test

@@ -25,6 +25,13 @@ final class ScriptedChecks implements SmtpdChecks {
     volatile SmtpStage delayStage;
     /** smtpd_discard_ehlo_keyword_address_maps answers by client address. */
     final Map<String, String> ehloDiscards = new ConcurrentHashMap<>();
+    /** fast_flush_domains. */
+    final java.util.Set<String> fastFlushDomains = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean fastFlushDomain(String domain) {
+        return fastFlushDomains.contains(domain);
+    }
 
     @Override
     public boolean hasEhloDiscardMaps() {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -28,6 +29,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 final class SessionHarness {
 
     final InMemoryQueueStore queue = new InMemoryQueueStore();
+    /** The domains ETRN asked the queue manager to flush. */
+    final List<String> flushedSites = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ScriptedChecks checks;
     final EmbeddedChannel channel;
     final String greeting;
@@ -56,7 +59,8 @@ final class SessionHarness {
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
-                new SmtpSession.Context("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl),
+                new SmtpSession.Context("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl,
+                        flushedSites::add),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
         greeting = settle();

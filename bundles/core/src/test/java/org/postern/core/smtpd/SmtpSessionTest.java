@@ -183,6 +183,18 @@ class SmtpSessionTest {
     }
 
     @Test
+    void etrnShouldFlushAFastFlushDomainThroughTheQueueManager() {
+        ScriptedChecks checks = new ScriptedChecks();
+        checks.fastFlushDomains.add("example.com");
+        SessionHarness s = new SessionHarness(TestConfigs.config(), checks);
+        s.cmd("EHLO c");
+        // RFC 1985: "@domain" asks for the domain and its subdomains; Postfix drops the first character.
+        assertThat(s.cmd("ETRN @example.com")).isEqualTo(line("250 Queuing started"));
+        assertThat(s.cmd("ETRN example.org")).isEqualTo(line("459 <example.org>: service unavailable"));
+        assertThat(s.flushedSites).containsExactly("example.com");
+    }
+
+    @Test
     void vrfyShouldBeRefusedWhenDisabled() {
         SessionHarness s = session("disable_vrfy_command = yes");
         assertThat(s.cmd("VRFY postmaster")).isEqualTo(line("502 5.5.1 VRFY command is disabled"));
