@@ -315,7 +315,8 @@ final class HandWrittenDialogues {
     }
 
     private void bareNewlines() {
-        for (String variant : List.of("default", "bare-lf-reject", "bare-lf-excluded", "bare-lf-allowed")) {
+        for (String variant : List.of("default", "bare-lf-reject", "bare-lf-excluded", "bare-lf-allowed",
+                Variants.DEFAULTS)) {
             for (boolean outsider : List.of(false, true)) {
                 Dialogue.Builder b = Dialogue.named("bare LF in DATA" + (outsider ? ", outsider" : ""))
                         .variant(variant);
@@ -329,6 +330,10 @@ final class HandWrittenDialogues {
                     .dataRaw("text with bare CR", "Subject: cr\r\n\r\nline one\rline two\r\n.\r\n").cmd("QUIT"));
             add(Dialogue.named("LF.LF does not end DATA").variant(variant).transaction().cmd("DATA")
                     .dataRaw("smuggling attempt", "Subject: s\r\n\r\nx\n.\nMAIL FROM:<evil@example.org>\r\n.\r\n")
+                    .cmd("NOOP").cmd("QUIT"));
+            add(Dialogue.named("LF.LF does not end DATA, outsider").variant(variant).outsider().transaction()
+                    .cmd("DATA").dataRaw("smuggling attempt",
+                            "Subject: s\r\n\r\nx\n.\nMAIL FROM:<evil@example.org>\r\n.\r\n")
                     .cmd("NOOP").cmd("QUIT"));
             add(Dialogue.named("bare LF after a command").variant(variant).raw("EHLO with LF",
                     "EHLO client.example.org\n", 1).raw("NOOP with LF", "NOOP\n", 1).cmd("QUIT"));

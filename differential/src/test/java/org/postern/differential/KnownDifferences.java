@@ -52,6 +52,11 @@ final class KnownDifferences {
                 .findFirst().orElse(null);
     }
 
+    /** Whether {@code key} is listed by name, not only through a row ending in "*". */
+    boolean listedExactly(String key) {
+        return posternAnswers.containsKey(key);
+    }
+
     /** Whether the listed case {@code listed} stands for the case {@code key}. */
     static boolean covers(String listed, String key) {
         return listed.equals(key) || listed.endsWith("*") && key.startsWith(listed.substring(0, listed.length() - 1));

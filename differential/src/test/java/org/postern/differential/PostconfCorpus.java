@@ -197,6 +197,7 @@ final class PostconfCorpus {
             cases.add(new PostconfCase(corpus, mainCf, MASTER, List.of(n)));
             cases.add(new PostconfCase(corpus, mainCf, MASTER, List.of("-x", n)));
             cases.add(new PostconfCase(corpus, mainCf, MASTER, List.of("-h", n)));
+            cases.add(new PostconfCase(corpus, mainCf, MASTER, List.of("-d", n)));
         }
     }
 
@@ -260,7 +261,7 @@ final class PostconfCorpus {
 
     private static void badCommandLines(List<PostconfCase> cases) {
         String main = "myhostname = mx.example.com\n";
-        for (List<String> args : List.of(List.of("-d", "-n"), List.of("-e", "-X", "x"), List.of("-M", "-F"),
+        for (List<String> args : List.<List<String>>of(List.of(), List.of("-d"), List.of("-x"), List.of("-d", "-n"), List.of("-e", "-X", "x"), List.of("-M", "-F"),
                 List.of("-P", "-n"), List.of("-Z"), List.of("-o"), List.of("-o", "myorigin=over", "myorigin"),
                 List.of("-xo", "myorigin=over", "-n"), List.of("-d", "myorigin", "nosuch_param"),
                 List.of("-dh", "smtpd_timeout"), List.of("-dx", "mydestination"), List.of("nosuch_param"),

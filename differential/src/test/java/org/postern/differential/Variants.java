@@ -8,6 +8,8 @@ import java.util.Map;
 
 /**
  * The main.cf files both servers run with: a common base and, per variant, the lines it adds.
+ * Every variant but {@link #DEFAULTS} sets smtpd_forbid_bare_newline = normalize on both sides,
+ * so the comparison holds where Postern's default is Postfix 3.9's rather than 3.7's.
  * The base pins what would otherwise differ by machine or by Postfix version (host name,
  * banner, mynetworks, no client name lookups, no error sleep) and sends every transport to
  * discard, so the private Postfix never relays anything.
@@ -25,13 +27,15 @@ final class Variants {
             "smtpd_banner = $myhostname ESMTP",
             "smtpd_peername_lookup = no",
             "smtpd_error_sleep_time = 0",
-            "smtpd_forbid_bare_newline = normalize",
             "alias_maps =",
             "alias_database =",
             "default_transport = discard",
             "local_transport = discard",
             "virtual_transport = discard",
             "relay_transport = discard");
+
+    /** The variant that leaves smtpd_forbid_bare_newline at each side's own default. */
+    static final String DEFAULTS = "own-defaults";
 
     private static final Map<String, List<String>> VARIANTS = new LinkedHashMap<>();
 
@@ -72,6 +76,8 @@ final class Variants {
         VARIANTS.put("bare-lf-allowed", List.of("smtpd_forbid_bare_newline = no"));
         VARIANTS.put("no-smtputf8", List.of("smtputf8_enable = no"));
         VARIANTS.put("no-chunking", List.of("smtpd_discard_ehlo_keywords = chunking, silent-discard"));
+        // Without the explicit setting: Postern's safer default (normalize) against Postfix 3.7's (no).
+        VARIANTS.put(DEFAULTS, List.of());
     }
 
     private Variants() {
@@ -87,6 +93,10 @@ final class Variants {
             throw new IllegalArgumentException("no such variant: " + variant);
         }
         List<String> all = new ArrayList<>(BASE);
+        if (!variant.equals(DEFAULTS)) {
+            // Postfix 3.9's default, which Postern has too; Postfix 3.7's default is "no".
+            all.add("smtpd_forbid_bare_newline = normalize");
+        }
         all.addAll(lines);
         return all;
     }

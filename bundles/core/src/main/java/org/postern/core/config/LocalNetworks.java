@@ -37,7 +37,10 @@ public final class LocalNetworks {
     public static List<LocalAddress> enumerate() {
         List<LocalAddress> out = new ArrayList<>();
         try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            List<NetworkInterface> nics = Collections.list(NetworkInterface.getNetworkInterfaces());
+            // Postfix's order is the kernel's (getifaddrs): by interface index, loopback first.
+            nics.sort(java.util.Comparator.comparingInt(NetworkInterface::getIndex));
+            for (NetworkInterface nic : nics) {
                 if (!nic.isUp()) {
                     continue;
                 }

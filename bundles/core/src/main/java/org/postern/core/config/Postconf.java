@@ -341,14 +341,10 @@ public final class Postconf {
     private int parameters() throws Fatal {
         boolean defaults = has(PostconfOptions.Option.DEFAULTS);
         PostfixConfig config;
-        MasterCf master = null;
         ParameterTable table = ParameterTable.standard();
-        if (defaults) {
-            config = PostfixConfig.defaults(table, env);
-        } else {
-            config = load(table);
-            master = readMaster(false);
-        }
+        config = defaults ? PostfixConfig.defaults(table, env) : load(table);
+        MasterCf master = readMaster(false);
+        Map<String, String> services = ServiceParameters.of(master);
         Set<String> used = defaults ? Set.of() : UsageCheck.used(config, master);
         Map<String, String> listing = new TreeMap<>();
         if (operands.isEmpty()) {
@@ -367,12 +363,21 @@ public final class Postconf {
                     }
                 }
             }
+            if (!has(PostconfOptions.Option.NON_DEFAULT)) {
+                for (Map.Entry<String, String> e : services.entrySet()) {
+                    listing.putIfAbsent(e.getKey(), serviceValue(config, e.getKey(), e.getValue()));
+                }
+            }
             listing.forEach(this::print);
         } else {
             for (String name : operands) {
                 boolean listed = defaults ? table.isKnown(name)
                         : config.find(name).isPresent() && UsageCheck.isListed(config, used, name);
-                if (!listed) {
+                if (!listed && services.containsKey(name) && !table.isKnown(name)) {
+                    if (!has(PostconfOptions.Option.NON_DEFAULT) || config.find(name).isPresent()) {
+                        print(name, serviceValue(config, name, services.get(name)));
+                    }
+                } else if (!listed) {
                     err.println("postconf: warning: " + name + ": unknown parameter");
                 } else if (!has(PostconfOptions.Option.NON_DEFAULT) || !config.isDefault(name)) {
                     print(name, value(config, name));
@@ -385,6 +390,20 @@ public final class Postconf {
             }
         }
         return 0;
+    }
+
+    /** A per-transport parameter's value: its main.cf setting or its default, expanded with -x. */
+    private String serviceValue(PostfixConfig config, String name, String defaultValue) throws Fatal {
+        String raw = has(PostconfOptions.Option.DEFAULTS) ? defaultValue
+                : Optional.ofNullable(config.raw(name)).orElse(defaultValue);
+        if (!has(PostconfOptions.Option.EXPAND)) {
+            return raw;
+        }
+        try {
+            return config.expand(raw);
+        } catch (ConfigException e) {
+            throw new Fatal(e.getMessage());
+        }
     }
 
     private PostfixConfig load(ParameterTable table) throws Fatal {

@@ -55,7 +55,9 @@ class PostconfTest {
                 "myorigin = $myhostname",
                 "relayhost =",
                 "queue_directory = /var/lib/postern/queue");
-        assertThat(r.err()).isEmpty();
+        // As Postfix's postconf -d: master.cf is read for its services' parameters, and missed.
+        assertThat(r.err()).isEqualTo("postconf: warning: open " + dir.resolve("master.cf")
+                + ": No such file or directory\n");
     }
 
     @Test
@@ -236,6 +238,19 @@ class PostconfTest {
         assertThat(run("-M", "-e", "relay/unix = relay unix - - n - - lmtp").status()).isZero();
         assertThat(run("-M", "relay").out()).isEqualTo(
                 "relay      unix  -       -       n       -       -       lmtp\n");
+    }
+
+    @Test
+    void deliveryServicesShouldBringTheirPerTransportParameters() throws Exception {
+        mainCf("relay_destination_rate_delay = 1s");
+        masterCf("relay unix - - n - - smtp", "mailman unix - n n - - pipe argv=/bin/cat", "smtp inet n - n - - smtpd");
+        assertThat(run("-d", "relay_destination_rate_delay", "mailman_time_limit").out()).isEqualTo(
+                "relay_destination_rate_delay = $default_destination_rate_delay\n"
+                        + "mailman_time_limit = $command_time_limit\n");
+        assertThat(run("relay_destination_rate_delay", "mailman_initial_destination_concurrency").out()).isEqualTo(
+                "relay_destination_rate_delay = 1s\n"
+                        + "mailman_initial_destination_concurrency = $initial_destination_concurrency\n");
+        assertThat(run("-d", "smtp_time_limit").err()).contains("smtp_time_limit: unknown parameter");
     }
 
     @Test
