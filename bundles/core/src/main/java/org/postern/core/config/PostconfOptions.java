@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.postern.core.cli.Getopt;
+
 /**
  * SUMMARY   postconf's command line: the options, the mode they select, and Postfix's rules for
  *           which options combine.
@@ -120,41 +122,25 @@ final class PostconfOptions {
 
     static PostconfOptions parse(List<String> args) throws Refused {
         PostconfOptions p = new PostconfOptions();
-        int i = 0;
-        while (i < args.size()) {
-            String a = args.get(i);
-            if (a.equals("--")) {
-                i++;
-                break;
-            }
-            if (!a.startsWith("-") || a.length() < 2) {
-                break;
-            }
-            i++;
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                if ("cCoT".indexOf(c) >= 0) {
-                    String value;
-                    if (k + 1 < a.length()) {
-                        value = a.substring(k + 1);
-                    } else if (i < args.size()) {
-                        value = args.get(i++);
-                    } else {
-                        throw new Refused("option requires an argument -- '" + c + "'", usage("postconf"));
-                    }
-                    p.argument(c, value);
-                    break;
-                }
-                Option o = c == 'v' ? null : Option.of(c);
-                if (o == null && c != 'v') {
+        Getopt.Parsed parsed;
+        try {
+            parsed = Getopt.parse(args, "cCoT");
+        } catch (Getopt.MissingArgument e) {
+            throw new Refused("option requires an argument -- '" + e.letter() + "'", usage("postconf"));
+        }
+        for (Getopt.Opt opt : parsed.options()) {
+            char c = opt.letter();
+            if (opt.value() != null) {
+                p.argument(c, opt.value());
+            } else if (c != 'v') { // -v: Postfix's verbose logging, nothing to add here
+                Option o = Option.of(c);
+                if (o == null) {
                     throw new Refused("invalid option -- '" + c + "'", usage("postconf"));
                 }
-                if (o != null) {
-                    p.options.add(o);
-                }
+                p.options.add(o);
             }
         }
-        p.operands.addAll(args.subList(i, args.size()));
+        p.operands.addAll(parsed.operands());
         p.explicit();
         p.check();
         return p;

@@ -20,6 +20,7 @@ import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.LenientAddressParser;
 import org.apache.james.mime4j.util.MimeUtil;
 import org.postern.core.cleanup.CleanupRejection;
+import org.postern.core.cli.Getopt;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
@@ -126,58 +127,40 @@ public final class Sendmail {
         String fullName = null;
         boolean extract = false;
         boolean ignoreDots = false;
-        List<String> recipients = new ArrayList<>();
-        int i = 0;
-        while (i < args.size()) {
-            String a = args.get(i);
-            if (a.equals("--")) {
-                i++;
-                break;
-            }
-            if (!a.startsWith("-") || a.length() < 2) {
-                break;
-            }
-            i++;
-            // getopt(3) clusters, as Postfix's sendmail: "-ti" is -t -i; "-tfjoe" is -t -f joe.
-            for (int c = 1; c < a.length(); c++) {
-                char opt = a.charAt(c);
-                String value = null;
-                if (WITH_VALUE.indexOf(opt) >= 0) {
-                    if (c + 1 < a.length()) {
-                        value = a.substring(c + 1);
-                    } else if (i < args.size()) {
-                        value = args.get(i++);
-                    } else {
-                        throw new UsageException("option requires an argument -- " + opt);
+        // getopt(3) clusters, as Postfix's sendmail: "-ti" is -t -i; "-tfjoe" is -t -f joe.
+        Getopt.Parsed parsed;
+        try {
+            parsed = Getopt.parse(args, WITH_VALUE);
+        } catch (Getopt.MissingArgument e) {
+            throw new UsageException(e.getMessage());
+        }
+        for (Getopt.Opt option : parsed.options()) {
+            char opt = option.letter();
+            String value = option.value();
+            switch (opt) {
+                case 'f', 'r' -> sender = value;
+                case 'F' -> fullName = value;
+                case 't' -> extract = true;
+                case 'i' -> ignoreDots = true;
+                case 'o' -> {
+                    // -oi / -o i: dots are data; every other -o option is ignored, as Postfix does.
+                    if (value.startsWith("i")) {
+                        ignoreDots = true;
                     }
-                    c = a.length();
                 }
-                switch (opt) {
-                    case 'f', 'r' -> sender = value;
-                    case 'F' -> fullName = value;
-                    case 't' -> extract = true;
-                    case 'i' -> ignoreDots = true;
-                    case 'o' -> {
-                        // -oi / -o i: dots are data; every other -o option is ignored, as Postfix does.
-                        if (value.startsWith("i")) {
-                            ignoreDots = true;
-                        }
+                case 'b' -> {
+                    if (!value.equals("m")) {
+                        throw new UsageException("unsupported: -b" + value + " (only -bm, deliver mail, is implemented)");
                     }
-                    case 'b' -> {
-                        if (!value.equals("m")) {
-                            throw new UsageException("unsupported: -b" + value + " (only -bm, deliver mail, is implemented)");
-                        }
-                    }
-                    case 'q' -> throw new UsageException("unsupported: -q (use postqueue -f)");
-                    // Accepted and ignored, as Postfix's sendmail does or as not applicable here.
-                    case 'A', 'B', 'C', 'L', 'N', 'O', 'R', 'V', 'X', 'e', 'h', 'p', 'c', 'm', 'n', 'v', 'U', 'G', 'I', 'x' -> {
-                    }
-                    default -> throw new UsageException("illegal option -- " + opt);
                 }
+                case 'q' -> throw new UsageException("unsupported: -q (use postqueue -f)");
+                // Accepted and ignored, as Postfix's sendmail does or as not applicable here.
+                case 'A', 'B', 'C', 'L', 'N', 'O', 'R', 'V', 'X', 'e', 'h', 'p', 'c', 'm', 'n', 'v', 'U', 'G', 'I', 'x' -> {
+                }
+                default -> throw new UsageException("illegal option -- " + opt);
             }
         }
-        recipients.addAll(args.subList(Math.min(i, args.size()), args.size()));
-        return new Options(sender, extract, ignoreDots, fullName, recipients);
+        return new Options(sender, extract, ignoreDots, fullName, parsed.operands());
     }
 
     /** The outcome of one submission: exit status and the queue ID (empty unless queued). */
