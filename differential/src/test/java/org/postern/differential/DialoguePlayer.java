@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class DialoguePlayer {
 
-    private static final int REPLY_TIMEOUT_MS = 2500;
+    /** Long enough for a loaded CI machine; a dialogue expecting the right number of replies never waits it out. */
+    private static final int REPLY_TIMEOUT_MS = 10_000;
     private static final Pattern QUEUE_ID = Pattern.compile("queued as [0-9A-Za-z]+");
     static final String CLOSED = "<connection closed>";
     static final String TIMEOUT = "<no reply within " + REPLY_TIMEOUT_MS + " ms>";
