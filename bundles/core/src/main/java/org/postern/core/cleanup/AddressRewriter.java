@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import org.postern.core.cleanup.TableList.TableFailure;
 import org.postern.core.config.PostfixLists;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * SUMMARY   Address rewriting as Postfix's cleanup does it: canonical(5) mapping, masquerading,

@@ -17,7 +17,7 @@ import org.postern.core.config.PostfixLists;
 import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.IncomingMessage;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * SUMMARY   One message passing through cleanup on its way into the queue.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.cleanup;
 
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * Cleanup refuses a message (header_checks REJECT, virtual alias expansion limit, ...): the

@@ -12,7 +12,7 @@ import org.postern.api.dict.DictRegistry;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.config.PostfixLists;
-import org.postern.core.smtpd.NetworkList;
+import org.postern.core.net.NetworkList;
 
 /**
  * SUMMARY   The parameters cleanup reads, resolved once per service, with its tables opened.

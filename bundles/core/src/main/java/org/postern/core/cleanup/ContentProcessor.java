@@ -28,7 +28,7 @@ import org.postern.api.support.LogText;
 import org.postern.core.cleanup.TableList.TableFailure;
 import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -26,7 +26,7 @@ import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueStore;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * Sendmail - Postfix to Sendmail compatibility interface: local submission of one message.

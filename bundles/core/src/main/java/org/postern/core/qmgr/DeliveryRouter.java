@@ -11,10 +11,10 @@ import org.postern.api.dict.DictRegistry;
 import org.postern.api.dict.LookupResult;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.smtpd.restrict.AddressResolver;
-import org.postern.core.smtpd.restrict.AddressResolver.AddressClass;
-import org.postern.core.smtpd.restrict.AddressResolver.Resolved;
-import org.postern.core.smtpd.restrict.LookupFailure;
+import org.postern.core.rewrite.AddressResolver.AddressClass;
+import org.postern.core.rewrite.AddressResolver.Resolved;
+import org.postern.core.rewrite.AddressResolver;
+import org.postern.core.rewrite.LookupFailure;
 
 /**
  * SUMMARY   trivial-rewrite's resolve for delivery: recipient (and sender) to transport and nexthop.

@@ -28,14 +28,14 @@ import org.postern.api.delivery.DeliveryAgent;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.Recipient;
-import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.delivery.RecipientResult;
 import org.postern.api.support.LogText;
 import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.FileQueueStore;
 import org.postern.core.queue.QueueFile;
 import org.postern.core.queue.QueueName;
-import org.postern.core.smtpd.restrict.LookupFailure;
+import org.postern.core.rewrite.LookupFailure;
 
 /**
  * SUMMARY   The queue manager: loads committed mail, routes each recipient, and runs the

@@ -8,9 +8,10 @@ import org.postern.api.dns.DnsRecord;
 import org.postern.api.dns.DnsRecordType;
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResult;
+import org.postern.api.support.LogText;
+import org.postern.core.net.HostNames;
 
 import io.netty.util.NetUtil;
-import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   The client hostname lookup of Postfix's smtpd_peer.c: PTR, then forward confirmation.

@@ -22,11 +22,15 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.support.LogText;
 import org.postern.core.cleanup.CleanupRejection;
+import org.postern.core.net.HostNames;
 import org.postern.core.queue.Envelope;
 import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueStore;
+import org.postern.core.rewrite.LookupFailure;
+import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.codec.BareNewlinePolicy;
 import org.postern.core.smtpd.codec.SmtpRequest;
 import org.postern.core.smtpd.codec.SmtpResponse;
@@ -34,7 +38,6 @@ import org.postern.core.smtpd.codec.SmtpServerDecoder;
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpFacts;
-import org.postern.core.smtpd.restrict.LookupFailure;
 import org.postern.core.smtpd.restrict.SmtpStage;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
 import org.postern.core.smtpd.sasl.AuthExchange;
@@ -50,7 +53,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import org.postern.api.support.LogText;
 
 /**
  * SUMMARY   One SMTP server session: the RFC 5321 state machine over decoded requests.

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.config.PostfixLists;
+import org.postern.core.net.NetworkList;
 import org.postern.core.smtpd.codec.BareNewlinePolicy;
 import org.postern.core.smtpd.sasl.SaslSettings;
 

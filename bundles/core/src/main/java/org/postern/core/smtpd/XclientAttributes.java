@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.postern.api.support.LogText;
+import org.postern.core.net.HostNames;
+import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.codec.Xtext;
 
 /**

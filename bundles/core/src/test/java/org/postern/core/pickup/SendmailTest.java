@@ -25,7 +25,7 @@ import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.RecordingQueueStore;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 class SendmailTest {
 

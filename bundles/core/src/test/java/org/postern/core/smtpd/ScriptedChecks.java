@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpFacts;

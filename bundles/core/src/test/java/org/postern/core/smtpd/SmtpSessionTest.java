@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.postern.api.delivery.Recipient.DsnNotify;
 import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpStage;
 

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * SUMMARY   Parses one SMTP command line (without its line end) into an {@link SmtpRequest}.

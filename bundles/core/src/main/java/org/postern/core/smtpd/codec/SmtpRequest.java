@@ -4,7 +4,7 @@ package org.postern.core.smtpd.codec;
 import java.util.Set;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * What the server decoder hands to the session: a typed command, a piece of message content,

@@ -3,7 +3,7 @@ package org.postern.core.smtpd.codec;
 
 import java.util.List;
 
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /** A multi-line reply (EHLO): every line but the last is sent as "code-text". */
 public record SmtpResponse(List<SmtpReply> lines) {

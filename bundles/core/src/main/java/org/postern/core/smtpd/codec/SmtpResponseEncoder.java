@@ -4,7 +4,7 @@ package org.postern.core.smtpd.codec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;

@@ -3,7 +3,7 @@ package org.postern.core.smtpd.restrict;
 
 import java.util.List;
 
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * The outcome of the restrictions of one stage.

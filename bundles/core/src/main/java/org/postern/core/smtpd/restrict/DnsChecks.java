@@ -10,7 +10,7 @@ import org.postern.api.dns.DnsRecordType;
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResult;
 import org.postern.api.support.IpAddresses;
-import org.postern.core.smtpd.HostNames;
+import org.postern.core.net.HostNames;
 
 /**
  * SUMMARY   The DNS questions of smtpd restrictions: does a mail domain or host exist, what

@@ -15,10 +15,13 @@ import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.Expander;
 import org.postern.core.config.PostfixLists;
-import org.postern.core.smtpd.HostNames;
-import org.postern.core.smtpd.SmtpReply;
-import org.postern.core.smtpd.restrict.AddressResolver.AddressClass;
-import org.postern.core.smtpd.restrict.AddressResolver.Resolved;
+import org.postern.core.net.HostNames;
+import org.postern.core.rewrite.AddressMaps;
+import org.postern.core.rewrite.AddressResolver.AddressClass;
+import org.postern.core.rewrite.AddressResolver.Resolved;
+import org.postern.core.rewrite.AddressResolver;
+import org.postern.core.rewrite.LookupFailure;
+import org.postern.core.smtp.SmtpReply;
 
 /**
  * SUMMARY   One evaluation of the restrictions for one SMTP command (Postfix generic_checks()

@@ -20,8 +20,12 @@ import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigEntry;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.smtpd.HostNames;
-import org.postern.core.smtpd.SmtpReply;
+import org.postern.core.net.HostNames;
+import org.postern.core.rewrite.AddressMaps;
+import org.postern.core.rewrite.AddressResolver;
+import org.postern.core.rewrite.HostList;
+import org.postern.core.rewrite.LookupFailure;
+import org.postern.core.smtp.SmtpReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

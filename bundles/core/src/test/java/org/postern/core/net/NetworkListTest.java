@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd;
+package org.postern.core.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd.restrict;
+package org.postern.core.rewrite;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -18,7 +18,7 @@ import org.postern.api.support.IpAddresses;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.smtpd.HostNames;
+import org.postern.core.net.HostNames;
 
 /**
  * SUMMARY   The part of trivial-rewrite address resolution that smtpd restrictions need: the

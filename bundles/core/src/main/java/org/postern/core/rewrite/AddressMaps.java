@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd.restrict;
+package org.postern.core.rewrite;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,7 +24,7 @@ import org.postern.core.config.PostfixLists;
  * SECURITY  Keys come from the network.
  * SEE ALSO  Postfix mail_addr_find(3), maps(3), virtual(5).
  */
-final class AddressMaps {
+public final class AddressMaps {
 
     private final String parameter;
     private final List<Dict> tables;
@@ -34,7 +34,7 @@ final class AddressMaps {
         this.tables = List.copyOf(tables);
     }
 
-    static AddressMaps open(String parameter, List<String> specs, DictRegistry dicts) {
+    public static AddressMaps open(String parameter, List<String> specs, DictRegistry dicts) {
         List<Dict> tables = new ArrayList<>();
         for (String spec : specs) {
             String s = PostfixLists.isGroup(spec) ? PostfixLists.stripBraces(spec) : spec;
@@ -43,15 +43,15 @@ final class AddressMaps {
         return new AddressMaps(parameter, tables);
     }
 
-    static List<Dict> openAll(List<String> specs, DictRegistry dicts) {
+    public static List<Dict> openAll(List<String> specs, DictRegistry dicts) {
         return open("", specs, dicts).tables;
     }
 
-    String parameter() {
+    public String parameter() {
         return parameter;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return tables.isEmpty();
     }
 
@@ -59,7 +59,7 @@ final class AddressMaps {
      * @param localDomain whether the domain is local, which allows local-part-only keys
      * @return the value found, or null
      */
-    String find(String local, String domain, String delimiters, boolean localDomain) throws LookupFailure {
+    public String find(String local, String domain, String delimiters, boolean localDomain) throws LookupFailure {
         List<String> keys = new ArrayList<>();
         keys.add(local + "@" + domain);
         String bare = AccessKeysBridge.stripExtension(local, delimiters);

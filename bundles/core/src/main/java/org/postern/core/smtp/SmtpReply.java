@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd;
+package org.postern.core.smtp;
 
 /**
  * One SMTP reply: {@code 554 5.7.1 <x@y>: Relay access denied}.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd.restrict;
+package org.postern.core.rewrite;
 
 import java.util.List;
 

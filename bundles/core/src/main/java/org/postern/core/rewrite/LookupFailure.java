@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd.restrict;
+package org.postern.core.rewrite;
 
 /**
  * A table or resolver gave no answer: {@code temporary} for a temporary failure (Postfix
@@ -7,7 +7,7 @@ package org.postern.core.smtpd.restrict;
  */
 public final class LookupFailure extends Exception {
     private static final long serialVersionUID = 1L;
-    final boolean temporary;
+    public final boolean temporary;
 
     /** True for a temporary failure, false for a configuration error. */
     public boolean isTemporary() {

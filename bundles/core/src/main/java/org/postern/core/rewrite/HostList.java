@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd.restrict;
+package org.postern.core.rewrite;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ import org.postern.api.support.LogText;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixLists;
-import org.postern.core.smtpd.NetworkList;
+import org.postern.core.net.NetworkList;
 
 /**
  * SUMMARY   A Postfix host/domain pattern list (match_list: namadr_list for mynetworks,
@@ -35,7 +35,7 @@ import org.postern.core.smtpd.NetworkList;
  *           client name only, as in Postfix; no DNS lookups are made for it.
  * SEE ALSO  Postfix match_list(3), postconf(5) mynetworks, parent_domain_matches_subdomains.
  */
-final class HostList {
+public final class HostList {
 
     private sealed interface Pattern permits NamePattern, NetPattern, TablePattern {
     }
@@ -65,18 +65,18 @@ final class HostList {
      *
      * @param withAddresses true for address lists (mynetworks): address and net/mask patterns
      */
-    static HostList parse(String parameter, List<String> tokens, DictRegistry dicts, boolean parentStyle,
+    public static HostList parse(String parameter, List<String> tokens, DictRegistry dicts, boolean parentStyle,
             boolean withAddresses) throws ConfigException {
         List<Entry> entries = new ArrayList<>();
         add(parameter, tokens, dicts, withAddresses, entries, 0);
         return new HostList(List.copyOf(entries), parentStyle);
     }
 
-    static HostList empty() {
+    public static HostList empty() {
         return new HostList(List.of(), false);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return entries.isEmpty();
     }
 
@@ -151,7 +151,7 @@ final class HostList {
      * @param address a client address in canonical form, or null
      * @throws LookupFailure when a table in the list does not answer
      */
-    boolean matches(String name, String address) throws LookupFailure {
+    public boolean matches(String name, String address) throws LookupFailure {
         String lowerName = name == null ? null : name.toLowerCase(Locale.ROOT);
         byte[] addressBytes = address == null ? null : IpAddresses.parse(address);
         for (Entry e : entries) {
