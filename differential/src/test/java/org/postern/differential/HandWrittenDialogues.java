@@ -283,6 +283,12 @@ final class HandWrittenDialogues {
             add(Dialogue.named("outsider recipient " + to).variant("access").outsider().ehlo()
                     .cmd("MAIL FROM:<alice@example.org>").cmd("RCPT TO:<" + to + "@mx.example.test>").cmd("QUIT"));
         }
+        for (String who : List.of("reject", "dunno", "postmaster", "nosuchuser")) {
+            add(Dialogue.named("VRFY " + who).variant("access").ehlo().cmd("VRFY " + who + "@mx.example.test")
+                    .cmd("VRFY <" + who + "@mx.example.test>").cmd("QUIT"));
+            add(Dialogue.named("outsider VRFY " + who).variant("access").outsider().ehlo()
+                    .cmd("VRFY " + who + "@mx.example.test").cmd("QUIT"));
+        }
         add(Dialogue.named("recipient in a rejected domain").variant("access").ehlo()
                 .cmd("MAIL FROM:<alice@example.org>").cmd("RCPT TO:<x@domain.test>").cmd("RCPT TO:<x@sub.domain.test>")
                 .cmd("QUIT"));
