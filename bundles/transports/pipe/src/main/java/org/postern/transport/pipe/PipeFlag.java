@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.transports.pipe;
+package org.postern.transport.pipe;
 
 import java.util.EnumSet;
 import java.util.Set;
 
-import org.postern.transports.pipe.PipeAttributes.InvalidAttributesException;
+import org.postern.transport.pipe.PipeAttributes.InvalidAttributesException;
 
 /** The letters of pipe(8)'s {@code flags=} attribute, plus M (one invocation for all recipients). */
 enum PipeFlag {

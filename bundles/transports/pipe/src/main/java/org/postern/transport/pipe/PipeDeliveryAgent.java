@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.transports.pipe;
+package org.postern.transport.pipe;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +24,9 @@ import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.delivery.ServiceSettings;
 import org.postern.api.delivery.TransportAgent;
 import org.postern.api.support.LogText;
-import org.postern.transports.pipe.MacroExpander.MacroSyntaxException;
-import org.postern.transports.pipe.PipeAttributes.InvalidAttributesException;
-import org.postern.transports.pipe.UnixAccount.AccountException;
+import org.postern.transport.pipe.MacroExpander.MacroSyntaxException;
+import org.postern.transport.pipe.PipeAttributes.InvalidAttributesException;
+import org.postern.transport.pipe.UnixAccount.AccountException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

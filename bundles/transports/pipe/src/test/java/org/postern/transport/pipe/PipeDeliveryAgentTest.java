@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.transports.pipe;
+package org.postern.transport.pipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
