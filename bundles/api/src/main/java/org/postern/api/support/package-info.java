@@ -6,10 +6,11 @@
  * what networked tables share: their configuration file ({@link org.postern.api.support.TableConfig}),
  * query expansion ({@link org.postern.api.support.QueryTemplate}), the "domain" filter
  * ({@link org.postern.api.support.DomainFilter}) and result collection with expansion_limit
- * ({@link org.postern.api.support.ResultList}).
+ * ({@link org.postern.api.support.ResultList}); address blocks for cidr-style matching
+ * ({@link org.postern.api.support.NetBlock}, since 1.3.0).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.postern.api.support;
 
 import org.osgi.annotation.bundle.Export;

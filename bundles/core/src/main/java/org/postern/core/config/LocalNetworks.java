@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.postern.api.support.IpAddresses;
+import org.postern.api.support.NetBlock;
 
 /**
  * SUMMARY   The mynetworks default from mynetworks_style, as Postfix computes it.
@@ -73,7 +74,7 @@ public final class LocalNetworks {
                 continue;
             }
             int prefix = prefix(style, a);
-            String network = IpAddresses.format(masked(a.address(), prefix));
+            String network = IpAddresses.format(NetBlock.masked(a.address(), prefix));
             (isV4 ? v4 : v6).add(isV4 ? network + "/" + prefix : "[" + network + "]/" + prefix);
         }
         List<String> all = new ArrayList<>(v4);
@@ -118,14 +119,6 @@ public final class LocalNetworks {
         return prefix < 0 || prefix > bits ? bits : prefix;
     }
 
-    private static byte[] masked(byte[] address, int prefix) {
-        byte[] out = address.clone();
-        for (int i = 0; i < out.length; i++) {
-            int keep = Math.max(0, Math.min(8, prefix - i * 8));
-            out[i] &= (byte) (0xff << (8 - keep));
-        }
-        return out;
-    }
 
     /** Whether {@code a} is IPv4 (kept for callers holding an InetAddress). */
     static boolean isIpv4(InetAddress a) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.postern.api.support.IpAddresses;
+import org.postern.api.support.NetBlock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,8 @@ public final class NetworkList {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.smtpd");
 
-    /** One network: the address with host bits cleared, and the prefix length. */
-    public record Net(byte[] network, int prefix) {
+    /** One network of the list; IPv4-mapped IPv6 addresses are matched as IPv4. */
+    public record Net(NetBlock block) {
 
         /** "a.b.c.d", "a.b.c.d/n", "[v6]", "[v6]/n", "v6/n"; null when the token is not a net pattern. */
         public static Net parse(String token) {
@@ -50,43 +51,12 @@ public final class NetworkList {
                 }
                 prefix = Integer.parseInt(len);
             }
-            byte[] network = bytes.clone();
-            for (int bit = prefix; bit < network.length * 8; bit++) {
-                network[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-            }
-            return new Net(network, prefix);
+            return new Net(new NetBlock(bytes, prefix));
         }
 
         /** True when the address (4 or 16 bytes; IPv4-mapped IPv6 counts as IPv4) is inside. */
         public boolean contains(byte[] address) {
-            byte[] a = unmapped(address);
-            if (a.length != network.length) {
-                return false;
-            }
-            for (int bit = 0; bit < prefix; bit++) {
-                int mask = 0x80 >>> (bit % 8);
-                if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static byte[] unmapped(byte[] a) {
-            if (a.length != 16) {
-                return a;
-            }
-            for (int i = 0; i < 10; i++) {
-                if (a[i] != 0) {
-                    return a;
-                }
-            }
-            if (a[10] != (byte) 0xff || a[11] != (byte) 0xff) {
-                return a;
-            }
-            byte[] v4 = new byte[4];
-            System.arraycopy(a, 12, v4, 0, 4);
-            return v4;
+            return block.contains(NetBlock.unmapped(address));
         }
     }
 

@@ -14,6 +14,7 @@ import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.LookupResult;
 import org.postern.api.support.IpAddresses;
+import org.postern.api.support.NetBlock;
 import org.postern.api.support.LogText;
 import org.postern.api.support.TableLines;
 
@@ -30,28 +31,10 @@ import org.postern.api.support.TableLines;
  *           a policy silently apart from that one log line.
  */
 final class CidrDict implements Dict {
-    /** A network, its mask, and whether the rule matches inside (true) or outside (false) it. */
-    record Net(byte[] network, int prefix, boolean inside) {
+    /** An address block and whether the rule matches inside (true) or outside (false) it. */
+    record Net(NetBlock block, boolean inside) {
         boolean matches(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            return contains(address) == inside;
-        }
-
-        private boolean contains(byte[] address) {
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (address[full] & mask) == (network[full] & 0xff);
+            return address.length == block.network().length && block.contains(address) == inside;
         }
     }
 
@@ -193,7 +176,7 @@ final class CidrDict implements Dict {
             if (address == null) {
                 throw new BadRule("bad address pattern: \"" + shown + "\"");
             }
-            return new Net(address, address.length * 8, inside);
+            return new Net(new NetBlock(address, address.length * 8), inside);
         }
         if (mask.isEmpty() || !mask.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadRule("bad mask value in \"" + shown + "\"");
@@ -207,16 +190,12 @@ final class CidrDict implements Dict {
             throw new BadRule("bad mask length in \"" + shown + "\"");
         }
         int prefix = Integer.parseInt(digits);
-        byte[] masked = address.clone();
-        for (int b = 0; b < masked.length; b++) {
-            int keep = Math.max(0, Math.min(8, prefix - 8 * b));
-            masked[b] &= (byte) (0xff << (8 - keep));
-        }
+        byte[] masked = NetBlock.masked(address, prefix);
         if (!Arrays.equals(masked, address)) {
             throw new BadRule("non-null host address bits in \"" + shown + "\", perhaps you should use \""
                     + IpAddresses.format(masked) + "/" + prefix + "\" instead");
         }
-        return new Net(address, prefix, inside);
+        return new Net(new NetBlock(address, prefix), inside);
     }
 
     private static int firstWhitespace(String text) {
