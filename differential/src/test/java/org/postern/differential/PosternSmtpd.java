@@ -6,25 +6,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
-import org.postern.api.dict.DictFactory;
 import org.postern.core.cleanup.CleanupQueueStore;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.dict.DictRegistryImpl;
-import org.postern.core.dict.builtin.CacheDictFactory;
-import org.postern.core.dict.builtin.EnvironDictFactory;
-import org.postern.core.dict.builtin.FailDictFactory;
-import org.postern.core.dict.builtin.InlineDictFactory;
-import org.postern.core.dict.builtin.PipemapDictFactory;
-import org.postern.core.dict.builtin.ProxyDictFactory;
-import org.postern.core.dict.builtin.StaticDictFactory;
-import org.postern.core.dict.builtin.TexthashDictFactory;
-import org.postern.core.dict.builtin.UnionmapDictFactory;
-import org.postern.core.dict.builtin.UnixDictFactory;
+import org.postern.core.dict.builtin.CoreTables;
 import org.postern.core.dns.DnsjavaResolver;
 import org.postern.core.queue.FileQueueStore;
 import org.postern.core.smtpd.SmtpServer;
@@ -36,13 +24,6 @@ import org.postern.core.smtpd.restrict.RestrictionChecks;
  * the comparison ends at the SMTP replies.
  */
 final class PosternSmtpd implements AutoCloseable {
-
-    /** Core's own table types, as the OSGi whiteboard would bind them. */
-    private static final Map<String, Supplier<DictFactory>> BUILTIN_TABLES = Map.of(
-            "inline", InlineDictFactory::new, "static", StaticDictFactory::new, "texthash", TexthashDictFactory::new,
-            "unix", UnixDictFactory::new, "proxy", ProxyDictFactory::new, "fail", FailDictFactory::new,
-            "environ", EnvironDictFactory::new, "pipemap", PipemapDictFactory::new,
-            "unionmap", UnionmapDictFactory::new, "cache", CacheDictFactory::new);
 
     private final FileQueueStore queue;
     private final SmtpServer server;
@@ -61,7 +42,7 @@ final class PosternSmtpd implements AutoCloseable {
         ConfigEnvironment env = new ConfigEnvironment(etc, data, "mx.example.test");
         PostfixConfig config = PostfixConfig.load(env);
         DictRegistryImpl dicts = new DictRegistryImpl(etc);
-        BUILTIN_TABLES.forEach((type, factory) -> dicts.register(type, factory.get(), "core"));
+        CoreTables.factories().forEach((type, factory) -> dicts.register(type, factory.get(), "core"));
         DnsjavaResolver dns = new DnsjavaResolver();
         FileQueueStore queue = FileQueueStore.open(data.resolve("queue"));
         RestrictionChecks restrictions = RestrictionChecks.create(config, dicts, dns);

@@ -39,7 +39,11 @@ import java.util.TreeMap;
  */
 public final class Postconf {
 
-    /** The table types of core itself, for -m when no registry is at hand (bin/postconf offline). */
+    /**
+     * The table types of core itself, for -m when no registry is at hand (bin/postconf while
+     * Postern is stopped). Names only: the offline class path has no table libraries to load.
+     * The same types as {@code dict.builtin.CoreTables} (a test holds them equal).
+     */
     public static final Set<String> CORE_TABLE_TYPES = Set.of("cache", "environ", "fail", "filtermap", "inline",
             "pipemap", "proxy", "randmap", "static", "texthash", "unionmap", "unix");
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.config;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,6 +17,7 @@ import java.util.TreeMap;
 final class ServiceParameters {
 
     private static final Set<String> AGENTS = Set.of("error", "lmtp", "local", "pipe", "smtp", "virtual");
+    private static final String TIME_LIMIT = "_time_limit";
 
     /** Suffix and default, for every delivery service. */
     private static final Map<String, String> SCHEDULER = Map.ofEntries(
@@ -56,14 +56,16 @@ final class ServiceParameters {
             }
             SCHEDULER.forEach((suffix, def) -> out.put(s.service() + suffix, def));
             if (s.command().equals("pipe")) {
-                out.put(s.service() + "_time_limit", "$command_time_limit");
+                out.put(s.service() + TIME_LIMIT, "$command_time_limit");
             }
         }
         return out;
     }
 
-    /** The agent commands that bring these parameters. */
-    static List<String> agents() {
-        return List.copyOf(AGENTS);
+    /** Every per-transport suffix, "_time_limit" included. */
+    static Set<String> suffixes() {
+        Set<String> all = new java.util.TreeSet<>(SCHEDULER.keySet());
+        all.add(TIME_LIMIT);
+        return all;
     }
 }

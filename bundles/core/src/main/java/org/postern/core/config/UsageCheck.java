@@ -21,14 +21,6 @@ import java.util.Set;
  */
 public final class UsageCheck {
 
-    /** Per-transport parameter suffixes Postfix derives from master.cf service names. */
-    static final List<String> TRANSPORT_SUFFIXES = List.of("_destination_concurrency_limit",
-            "_destination_recipient_limit", "_initial_destination_concurrency", "_destination_rate_delay",
-            "_destination_concurrency_failed_cohort_limit", "_destination_concurrency_positive_feedback",
-            "_destination_concurrency_negative_feedback", "_extra_recipient_limit", "_recipient_limit",
-            "_recipient_refill_limit", "_recipient_refill_delay", "_time_limit", "_delivery_slot_cost",
-            "_delivery_slot_discount", "_delivery_slot_loan", "_minimum_delivery_slots", "_transport_rate_delay");
-
     private UsageCheck() {
     }
 
@@ -41,7 +33,7 @@ public final class UsageCheck {
         if (master != null) {
             for (MasterService s : master.services()) {
                 s.overrides().forEach((name, value) -> used.addAll(references(name, value)));
-                for (String suffix : TRANSPORT_SUFFIXES) {
+                for (String suffix : ServiceParameters.suffixes()) {
                     used.add(s.service() + suffix);
                 }
             }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.core.dict.builtin.CoreTables;
 
 class PostconfTest {
 
@@ -238,6 +239,12 @@ class PostconfTest {
         assertThat(run("-M", "-e", "relay/unix = relay unix - - n - - lmtp").status()).isZero();
         assertThat(run("-M", "relay").out()).isEqualTo(
                 "relay      unix  -       -       n       -       -       lmtp\n");
+    }
+
+    @Test
+    void offlineTableTypesShouldBeCoresOwn() {
+        assertThat(Postconf.CORE_TABLE_TYPES).isEqualTo(CoreTables.factories().keySet());
+        assertThat(run("-m").out()).startsWith("cache\nenviron\nfail\n").endsWith("unionmap\nunix\n");
     }
 
     @Test

@@ -33,7 +33,7 @@ public sealed interface SmtpRequest {
      * @param ret       RET= ("FULL", "HDRS"), or null
      * @param envid     ENVID= decoded from xtext, or null
      * @param nonAscii  the address contains non-ASCII characters (needs SMTPUTF8)
-     * @param hasEsmtpParameters any parameter at all was given (refused after HELO)
+     * @param hasEsmtpParameters any parameter at all was given
      * @param firstParameter the first parameter as given, for "Unsupported option" replies
      * @param auth      AUTH= (RFC 4954 section 5) decoded from xtext ("<>" when so given), or null
      * @param bracketed the address was enclosed in angle brackets
