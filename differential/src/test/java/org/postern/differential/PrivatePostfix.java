@@ -48,12 +48,14 @@ final class PrivatePostfix implements AutoCloseable {
             "postlog   unix-dgram n - n - 1 postlogd");
 
     private final Path etc;
+    private final Path queue;
     private final Path maillog;
     private final InetSocketAddress address;
     private final Process watchdog;
 
-    private PrivatePostfix(Path etc, Path maillog, InetSocketAddress address, Process watchdog) {
+    private PrivatePostfix(Path etc, Path queue, Path maillog, InetSocketAddress address, Process watchdog) {
         this.etc = etc;
+        this.queue = queue;
         this.maillog = maillog;
         this.address = address;
         this.watchdog = watchdog;
@@ -84,7 +86,7 @@ final class PrivatePostfix implements AutoCloseable {
         Process watchdog = new ProcessBuilder("sh", "-c", "while kill -0 " + ProcessHandle.current().pid()
                 + " 2>/dev/null; do sleep 2; done; " + POSTFIX + " -c " + etc + " stop")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        PrivatePostfix instance = new PrivatePostfix(etc, maillog, new InetSocketAddress("127.0.0.1", port), watchdog);
+        PrivatePostfix instance = new PrivatePostfix(etc, queue, maillog, new InetSocketAddress("127.0.0.1", port), watchdog);
         try {
             run(POSTFIX.toString(), "-c", etc.toString(), "start");
             instance.awaitListening();
@@ -126,9 +128,24 @@ final class PrivatePostfix implements AutoCloseable {
         try {
             run(POSTFIX.toString(), "-c", etc.toString(), "stop");
         } catch (IOException | RuntimeException | InterruptedException e) {
-            System.err.println("warning: stopping the private Postfix in " + etc + ": " + e.getMessage());
+            System.err.println("warning: stopping the private Postfix in " + etc + ": " + e.getMessage()
+                    + "; killing its master");
+            killMaster();
         } finally {
             watchdog.destroy();
+        }
+    }
+
+    /** The last resort when "postfix stop" fails or hangs: the master and its children, by PID file. */
+    private void killMaster() {
+        try {
+            long pid = Long.parseLong(Files.readString(queue.resolve("pid/master.pid")).strip());
+            ProcessHandle.of(pid).ifPresent(master -> {
+                master.descendants().forEach(ProcessHandle::destroyForcibly);
+                master.destroyForcibly();
+            });
+        } catch (IOException | NumberFormatException e) {
+            System.err.println("warning: no master PID for " + etc + ": " + e.getMessage());
         }
     }
 
@@ -138,15 +155,29 @@ final class PrivatePostfix implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a command to its end, 60 s at most. The output goes to a file, not a pipe, so that a
+     * hung command (a postfix-script blocked on its log socket, seen here) cannot hang the test.
+     */
     private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + ": did not finish");
+        Path out = Files.createTempFile("postfix-command", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": did not finish in 60 s");
+            }
+            String output = Files.readString(out, StandardCharsets.ISO_8859_1);
+            checkExit(command, p.exitValue(), output);
+        } finally {
+            Files.deleteIfExists(out);
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + output.strip());
+    }
+
+    private static void checkExit(String[] command, int exit, String output) throws IOException {
+        if (exit != 0) {
+            throw new IOException(String.join(" ", command) + ": exit " + exit + ": " + output.strip());
         }
     }
 }

@@ -2,7 +2,9 @@
 package org.postern.api.delivery;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+
+import org.postern.api.message.MessageFacts;
 
 /**
  * One message for N recipients at one nexthop.
@@ -13,20 +15,18 @@ import java.util.Map;
  * @param sender     envelope sender; empty for the null sender {@code <>}
  * @param recipients the recipients, in queue order
  * @param content    the message as queued (headers and body)
- * @param attributes per-message facts by name: {@code dsn_envid}, {@code dsn_ret} (FULL or HDRS),
- *                   {@code body} (7BIT, 8BITMIME), {@code smtputf8} (true/false), {@code arrival}
- *                   (epoch seconds), {@code client_address}, {@code client_name}, {@code helo_name},
- *                   {@code protocol}, {@code message_id}, and whatever smtpd/cleanup recorded
+ * @param facts      what is known about the message: arrival, DSN parameters, BODY=, SMTPUTF8,
+ *                   Message-ID, the SMTP client and its SASL login
  * @param arguments  the master.cf command arguments after the agent name, without the
  *                   {@code -o} options core applied (pipe: {@code flags=DRhu user=vmail argv=...})
  * @param settings   main.cf as this service sees it (-o overrides applied)
  */
 public record DeliveryRequest(String queueId, String service, String nexthop, String sender,
                               List<Recipient> recipients, MessageContent content,
-                              Map<String, String> attributes, List<String> arguments, ServiceSettings settings) {
+                              MessageFacts facts, List<String> arguments, ServiceSettings settings) {
     public DeliveryRequest {
         recipients = List.copyOf(recipients);
-        attributes = Map.copyOf(attributes);
+        Objects.requireNonNull(facts, "facts");
         arguments = List.copyOf(arguments);
     }
 }

@@ -14,7 +14,7 @@ public interface TransportDispatcher {
     /**
      * Delivers the request through the master.cf service {@code transport}, synchronously, with
      * that service's settings and arguments, as if the queue manager had routed it there. The
-     * request's queue ID, sender, recipients, content and attributes are passed on; its service,
+     * request's queue ID, sender, recipients, content and facts are passed on; its service,
      * nexthop, settings and arguments are replaced.
      * <p>
      * When master.cf has no delivery service of that name, or its agent is not installed, every

@@ -12,7 +12,7 @@
  * Still 0.x: may change while the delivery issue settles.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package org.postern.api.delivery;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,8 +15,9 @@ import org.postern.api.delivery.Recipient.DsnNotify;
 import org.postern.api.support.LogText;
 import org.postern.core.cleanup.TableList.TableFailure;
 import org.postern.core.config.PostfixLists;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.message.MessageActions;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.smtp.SmtpReply;
 
@@ -23,7 +25,7 @@ import org.postern.core.smtp.SmtpReply;
  * SUMMARY   One message passing through cleanup on its way into the queue.
  * DESCRIPTION
  *   Two ways to feed it. Fast path: call {@link #announce} with what is known before DATA
- *   (client attributes, sender, recipients) before {@link #content()}; then the Received:
+ *   (client facts, sender, recipients) before {@link #content()}; then the Received:
  *   header is written first and the content streams straight into the queue file as it is
  *   inspected. Without an announcement (plain {@link IncomingMessage} contract) the raw content
  *   is held in a {@link SpillBuffer} (memory, then a temporary file) and inspected at commit,
@@ -32,7 +34,7 @@ import org.postern.core.smtp.SmtpReply;
  *   redirect) and the delegate commits. Refusals complete the future with
  *   {@link CleanupRejection}; the delegate is then closed without commit.
  * SECURITY  Content and envelope are untrusted (from the SMTP client).
- * BUGS      In the fast path, attributes that appear only in the final envelope (end-of-data
+ * BUGS      In the fast path, actions that appear only in the final envelope (end-of-data
  *           PREPEND) cannot be prepended any more and are logged and dropped; header rewriting
  *           and the Received: "for" use the announced envelope.
  */
@@ -113,11 +115,11 @@ public final class CleanupMessage implements IncomingMessage {
             }
         }
         ContentProcessor p = processor;
-        if (p.failure != null) {
+        if (p.decisions.failure != null) {
             return refuse(temporaryFailure());
         }
-        if (p.rejection != null) {
-            return refuse(p.rejection);
+        if (p.decisions.rejection != null) {
+            return refuse(p.decisions.rejection);
         }
         Envelope out;
         try {
@@ -130,9 +132,9 @@ public final class CleanupMessage implements IncomingMessage {
                     LogText.printable(envelope.sender()), e.reply());
             return refuse(e);
         }
-        String discard = p.discard != null ? p.discard : envelope.attributes().get("discard");
-        if (discard != null) {
-            ContentProcessor.LOG.info("{}: discard: {}", queueId(), LogText.printable(discard));
+        Optional<String> discard = p.decisions.actions.discard().or(() -> envelope.actions().discard());
+        if (discard.isPresent()) {
+            ContentProcessor.LOG.info("{}: discard: {}", queueId(), LogText.printable(discard.get()));
             delegate.close();
             return CompletableFuture.completedFuture(null);
         }
@@ -140,11 +142,10 @@ public final class CleanupMessage implements IncomingMessage {
     }
 
     private void droppedPrepends(Envelope last) {
-        String now = last.attributes().getOrDefault("prepend", "");
-        String before = announced.attributes().getOrDefault("prepend", "");
-        if (!now.equals(before)) {
+        List<String> now = last.actions().prepend();
+        if (!now.equals(announced.actions().prepend())) {
             ContentProcessor.LOG.warn("{}: warning: PREPEND after the content was written is not supported: {}",
-                    queueId(), LogText.printable(now));
+                    queueId(), LogText.printable(String.join("\n", now)));
         }
     }
 
@@ -157,24 +158,28 @@ public final class CleanupMessage implements IncomingMessage {
         return CompletableFuture.failedFuture(r);
     }
 
-    /** Sender and recipients as cleanup writes them to the queue file. */
+    /**
+     * Sender, recipients and actions as cleanup writes them to the queue file: smtpd's HOLD
+     * wins over a header check's, a header check's FILTER and REDIRECT over smtpd's; redirect,
+     * BCC and PREPEND are applied here and not queued.
+     */
     private Envelope rewrite(Envelope in, ContentProcessor p) throws TableFailure, CleanupRejection {
-        Map<String, String> attrs = new LinkedHashMap<>(in.attributes());
+        MessageActions smtpd = in.actions();
         String sender = in.sender();
-        if (s.senderFromHeaderRewrite && p.fromAddress != null && !p.fromAddress.isEmpty()
-                && s.mynetworks.matches(attrs.getOrDefault("client_address", ""))) {
-            if (!p.fromAddress.equals(sender)) {
+        String fromAddress = p.fromAddress();
+        if (s.senderFromHeaderRewrite && fromAddress != null && !fromAddress.isEmpty()
+                && s.mynetworks.matches(in.client().address())) {
+            if (!fromAddress.equals(sender)) {
                 ContentProcessor.LOG.info("{}: sender_from_header_rewrite: from=<{}> to <{}>", queueId(),
-                        LogText.printable(sender), LogText.printable(p.fromAddress));
+                        LogText.printable(sender), LogText.printable(fromAddress));
             }
-            sender = p.fromAddress;
+            sender = fromAddress;
         }
         sender = rewriter.rewriteSender(sender);
 
         List<EnvelopeRecipient> recipients = in.recipients();
-        String redirect = p.redirect != null ? p.redirect : attrs.get("redirect");
-        attrs.remove("redirect");
-        if (redirect != null && !redirect.isEmpty()) {
+        String redirect = p.decisions.actions.redirect().or(smtpd::redirect).orElse("");
+        if (!redirect.isEmpty()) {
             ContentProcessor.LOG.info("{}: redirect: to <{}>", queueId(), LogText.printable(redirect));
             recipients = List.of(new EnvelopeRecipient(redirect, "", Set.of()));
         }
@@ -191,13 +196,10 @@ public final class CleanupMessage implements IncomingMessage {
         }
         bcc.addAll(rewriter.bcc(s.senderBccMaps, sender));
         bcc.addAll(s.alwaysBcc);
-        String smtpdBcc = attrs.remove("bcc");
-        if (smtpdBcc != null) {
-            for (String line : smtpdBcc.split("\n")) {
-                bcc.addAll(PostfixLists.split(line));
-            }
+        for (String b : smtpd.bcc()) {
+            bcc.addAll(PostfixLists.split(b));
         }
-        for (String b : p.bcc) {
+        for (String b : p.decisions.actions.bcc()) {
             bcc.addAll(PostfixLists.split(b));
         }
         for (String b : bcc) {
@@ -206,18 +208,19 @@ public final class CleanupMessage implements IncomingMessage {
                 out.putIfAbsent(a, new EnvelopeRecipient(a, "", Set.of(DsnNotify.NEVER)));
             }
         }
-        if (p.hold != null) {
-            attrs.putIfAbsent("hold", p.hold);
+        MessageActions queued = smtpd.queued();
+        Optional<String> hold = smtpd.hold().or(p.decisions.actions::hold);
+        if (hold.isPresent()) {
+            queued = queued.withHold(hold.get());
         }
-        if (p.filter != null) {
-            attrs.put("filter", p.filter);
+        if (p.decisions.actions.filter().isPresent()) {
+            queued = queued.withFilter(p.decisions.actions.filter().get());
         }
+        Envelope.Builder b = in.toBuilder().sender(sender).recipients(new ArrayList<>(out.values())).actions(queued);
         if (p.messageId != null) {
-            attrs.put("message_id", p.messageId);
+            b.messageId(p.messageId);
         }
-        attrs.remove("prepend");
-        return new Envelope(sender, new ArrayList<>(out.values()), in.arrival(), in.dsnEnvelopeId(),
-                in.dsnReturn(), attrs);
+        return b.build();
     }
 
     @Override

@@ -6,28 +6,17 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 import org.apache.james.mime4j.MimeException;
-import org.apache.james.mime4j.dom.address.Address;
-import org.apache.james.mime4j.dom.address.AddressList;
-import org.apache.james.mime4j.dom.address.Group;
-import org.apache.james.mime4j.dom.address.Mailbox;
-import org.apache.james.mime4j.dom.address.MailboxList;
-import org.apache.james.mime4j.field.address.AddressFormatter;
-import org.apache.james.mime4j.field.address.DefaultAddressParser;
-import org.apache.james.mime4j.field.address.ParseException;
 import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.stream.RawFieldParser;
 import org.apache.james.mime4j.util.ContentUtil;
 import org.apache.james.mime4j.util.MimeUtil;
 import org.postern.api.support.LogText;
 import org.postern.core.cleanup.TableList.TableFailure;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.Envelope;
 import org.postern.core.smtp.SmtpReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +74,7 @@ final class ContentProcessor extends OutputStream {
     private final Envelope env;
     private final OutputStream sink;
     private final boolean localClient;
+    private final HeaderAddresses headerAddresses;
     private final MimeState mime;
 
     private Mode mode = Mode.HEADERS;
@@ -93,22 +83,14 @@ final class ContentProcessor extends OutputStream {
     private byte[] header;
     private int headerLength;
     private long bodyBytes;
-    private boolean passed;
-    private boolean dead;
     private int received;
     private boolean started;
     private String lastContentType = "";
 
     // What the content told us.
-    CleanupRejection rejection;
-    TableFailure failure;
-    String hold;
-    String discard;
-    String filter;
-    String redirect;
-    final List<String> bcc = new ArrayList<>();
+    /** What the checks decided: reject, table failure, discard, hold, filter ... */
+    final ContentDecisions decisions;
     String messageId;
-    String fromAddress;
     private boolean sawDate;
     private boolean sawFrom;
 
@@ -119,8 +101,9 @@ final class ContentProcessor extends OutputStream {
         this.queueId = queueId;
         this.env = envelope;
         this.sink = sink;
-        this.localClient = settings.rewritesHeadersOf(envelope.attributes().get("client_address"),
-                envelope.attributes().get("sasl_username"));
+        this.localClient = settings.rewritesHeadersOf(envelope.client().address(), envelope.sasl().username());
+        this.headerAddresses = new HeaderAddresses(rewriter, localClient);
+        this.decisions = new ContentDecisions(queueId, envelope);
         this.mime = new MimeState(settings.disableMimeInputProcessing, settings.mimeNestingLimit,
                 settings.mimeBoundaryLengthLimit, settings.lineLengthLimit);
         this.line = new byte[256];
@@ -132,49 +115,10 @@ final class ContentProcessor extends OutputStream {
             return;
         }
         started = true;
-        String prepend = env.attributes().get("prepend");
-        if (prepend != null && !prepend.isEmpty()) {
-            for (String p : prepend.split("\n")) {
-                writeText(p);
-            }
+        for (String p : env.actions().prepend()) {
+            writeText(p);
         }
-        writeText(receivedHeader());
-    }
-
-    private String receivedHeader() {
-        var a = env.attributes();
-        StringBuilder b = new StringBuilder("Received:");
-        String addr = a.get("client_address");
-        if (addr != null && !addr.isEmpty()) {
-            String name = a.getOrDefault("client_name", "unknown");
-            String helo = a.get("helo_name");
-            String rfcAddr = addr.indexOf(':') >= 0 && !addr.startsWith("IPv6:") ? "IPv6:" + addr : addr;
-            b.append(" from ").append(helo == null || helo.isEmpty() ? name : helo)
-                    .append(" (").append(name).append(" [").append(rfcAddr).append("])\r\n\t");
-            String tls = a.get("tls_protocol");
-            if (tls != null && !tls.isEmpty()) {
-                b.append("(using ").append(tls).append(" with cipher ").append(a.getOrDefault("tls_cipher", "unknown"))
-                        .append(")\r\n\t");
-            }
-            String user = a.get("sasl_username");
-            if ("yes".equals(a.get("sasl_authenticated_header")) && user != null && !user.isEmpty()) {
-                // smtpd_sasl_authenticated_header = yes, as Postfix writes it.
-                b.append("(Authenticated sender: ").append(user.replaceAll("[\\r\\n()]", "?")).append(")\r\n\t");
-            }
-        } else {
-            b.append(' ');
-        }
-        b.append("by ").append(s.myhostname).append(" (Postern)");
-        String protocol = a.get("protocol");
-        if (addr != null && !addr.isEmpty()) {
-            b.append(" with ").append(protocol == null || protocol.isEmpty() ? "SMTP" : protocol);
-        }
-        b.append(" id ").append(queueId);
-        if (env.recipients().size() == 1) {
-            b.append("\r\n\tfor <").append(env.recipients().get(0).address()).append('>');
-        }
-        b.append("; ").append(date());
-        return b.toString();
+        writeText(ReceivedHeader.of(env, s.myhostname, queueId, date()));
     }
 
     String date() {
@@ -192,7 +136,7 @@ final class ContentProcessor extends OutputStream {
         int i = off;
         while (i < end) {
             if (mode == Mode.BODY_RAW) {
-                if (!dead) {
+                if (!decisions.isDead()) {
                     sink.write(b, i, end - i);
                 }
                 return;
@@ -231,7 +175,7 @@ final class ContentProcessor extends OutputStream {
                 lineLength = 0;
                 onLine(line, n, false);
                 if (mode == Mode.BODY_RAW) {
-                    if (!dead) {
+                    if (!decisions.isDead()) {
                         sink.write(b, off, len);
                     }
                     return;
@@ -323,16 +267,16 @@ final class ContentProcessor extends OutputStream {
     private void onMimeEvent(MimeState.Event event) {
         if (event == MimeState.Event.NESTING_EXCEEDED) {
             if (s.reportsMimeNesting) {
-                reject(new SmtpReply(550, "5.6.0", "MIME nesting exceeds safety limit"), "mime-error",
+                decisions.reject(new SmtpReply(550, "5.6.0", "MIME nesting exceeds safety limit"), "mime-error",
                         lastContentType);
             } else {
                 LOG.warn("{}: warning: MIME nesting exceeds safety limit ({}): deeper content is body: {}", queueId,
-                        s.mimeNestingLimit, LogText.printable(truncate(lastContentType)));
+                        s.mimeNestingLimit, LogText.printable(ContentDecisions.truncate(lastContentType)));
             }
         } else if (event == MimeState.Event.BOUNDARY_TRUNCATED) {
             LOG.warn("{}: warning: MIME boundary longer than mime_boundary_length_limit ({}) is compared on its"
                     + " first {} bytes: {}", queueId, s.mimeBoundaryLengthLimit, mime.boundaryLimit(),
-                    LogText.printable(truncate(lastContentType)));
+                    LogText.printable(ContentDecisions.truncate(lastContentType)));
         }
     }
 
@@ -346,7 +290,7 @@ final class ContentProcessor extends OutputStream {
             mode = Mode.HEADERS;
             return;
         }
-        mode = dead || !checksBody() && mime.isSettled() ? Mode.BODY_RAW : Mode.BODY_LINES;
+        mode = decisions.isDead() || !checksBody() && mime.isSettled() ? Mode.BODY_RAW : Mode.BODY_LINES;
         if (mode == Mode.BODY_RAW) {
             header = null;
         }
@@ -354,7 +298,7 @@ final class ContentProcessor extends OutputStream {
 
     /** body_checks apply to the current line: the first body_checks_size_limit bytes of each body segment. */
     private boolean checksBody() {
-        return !s.bodyChecks.isEmpty() && !passed && bodyBytes < s.bodyChecksSizeLimit;
+        return !s.bodyChecks.isEmpty() && !decisions.passed() && bodyBytes < s.bodyChecksSizeLimit;
     }
 
     private void appendHeader(byte[] b, int n) {
@@ -397,13 +341,13 @@ final class ContentProcessor extends OutputStream {
         String text = new String(header, 0, headerLength, StandardCharsets.UTF_8);
         byte[] raw = java.util.Arrays.copyOf(header, headerLength);
         headerLength = 0;
-        if (dead) {
+        if (decisions.isDead()) {
             return;
         }
         try {
             processHeader(text, raw);
         } catch (TableFailure e) {
-            fail(e);
+            decisions.fail(e);
         }
     }
 
@@ -423,11 +367,11 @@ final class ContentProcessor extends OutputStream {
         if (name.equals("content-type")) {
             lastContentType = MimeUtil.unfold(text);
         }
-        if (!passed) {
+        if (!decisions.passed()) {
             TableList checks = headerClass == MimeState.HeaderClass.PRIMARY ? s.headerChecks
                     : headerClass == MimeState.HeaderClass.MIME ? s.mimeHeaderChecks : s.nestedHeaderChecks;
             String logical = MimeUtil.unfold(text);
-            Action a = Action.lookup(checks, logical);
+            ContentDecisions.Action a = ContentDecisions.Action.lookup(checks, logical);
             if (a != null) {
                 String verb = a.verb();
                 if (verb.equals("PREPEND")) {
@@ -446,7 +390,7 @@ final class ContentProcessor extends OutputStream {
                             return;
                         }
                     }
-                } else if (!act(a, "header", logical)) {
+                } else if (!decisions.act(a, "header", logical)) {
                     return; // deleted, or the message is gone
                 }
             }
@@ -456,7 +400,7 @@ final class ContentProcessor extends OutputStream {
             return;
         }
         if (name.equals("received") && ++received > s.hopcountLimit) {
-            reject(new SmtpReply(554, "5.4.0", "too many hops"), "header", "Received: (" + received + " headers)");
+            decisions.reject(new SmtpReply(554, "5.4.0", "too many hops"), "header", "Received: (" + received + " headers)");
             return;
         }
         String value = text.substring(field.getDelimiterIdx() + 1);
@@ -470,7 +414,7 @@ final class ContentProcessor extends OutputStream {
         }
         boolean senderHeader = SENDER_HEADERS.contains(name);
         if (senderHeader || RECIPIENT_HEADERS.contains(name)) {
-            String rewritten = rewriteAddresses(field.getName(), value, senderHeader, name.equals("from"));
+            String rewritten = headerAddresses.rewrite(field.getName(), value, senderHeader, name.equals("from"));
             if (rewritten != null) {
                 writeText(rewritten);
                 return;
@@ -488,80 +432,9 @@ final class ContentProcessor extends OutputStream {
         }
     }
 
-    /** Rewrites the addresses of one header for local clients; null when nothing changed. */
-    private String rewriteAddresses(String name, String value, boolean senderHeader, boolean from)
-            throws TableFailure {
-        String plain = PlainHeaderAddress.of(value);
-        if (plain != null) {
-            if (from && fromAddress == null) {
-                fromAddress = plain;
-            }
-            if (!localClient || rewriter.rewriteHeaderAddress(plain, senderHeader).equals(plain)) {
-                return null;
-            }
-            // changed: the full parser below rebuilds the header as for any other value
-        }
-        AddressList list;
-        try {
-            list = DefaultAddressParser.DEFAULT.parseAddressList(MimeUtil.unfold(value));
-        } catch (ParseException | RuntimeException e) {
-            return null;
-        }
-        if (from && fromAddress == null) {
-            MailboxList boxes = list.flatten();
-            if (!boxes.isEmpty()) {
-                fromAddress = mailboxAddress(boxes.get(0));
-            }
-        }
-        if (!localClient) {
-            return null;
-        }
-        boolean changed = false;
-        StringBuilder b = new StringBuilder(name).append(": ");
-        boolean first = true;
-        for (Address a : list) {
-            if (!first) {
-                b.append(", ");
-            }
-            first = false;
-            if (a instanceof Mailbox) {
-                Mailbox m = (Mailbox) a;
-                Mailbox n = rewrite(m, senderHeader);
-                changed |= n != m;
-                AddressFormatter.DEFAULT.format(b, n, false);
-            } else {
-                Group g = (Group) a;
-                List<Mailbox> members = new ArrayList<>();
-                for (Mailbox m : g.getMailboxes()) {
-                    Mailbox n = rewrite(m, senderHeader);
-                    changed |= n != m;
-                    members.add(n);
-                }
-                AddressFormatter.DEFAULT.format(b, new Group(g.getName(), members), false);
-            }
-        }
-        return changed ? b.toString() : null;
-    }
-
-    private Mailbox rewrite(Mailbox m, boolean senderHeader) throws TableFailure {
-        String before = mailboxAddress(m);
-        String after = rewriter.rewriteHeaderAddress(before, senderHeader);
-        if (after.equals(before)) {
-            return m;
-        }
-        int at = after.lastIndexOf('@');
-        return new Mailbox(m.getName(), m.getRoute(), at < 0 ? after : after.substring(0, at),
-                at < 0 ? null : after.substring(at + 1));
-    }
-
-    private static String mailboxAddress(Mailbox m) {
-        return m.getDomain() == null || m.getDomain().isEmpty() ? m.getLocalPart()
-                : m.getLocalPart() + "@" + m.getDomain();
-    }
-
     /** Message-Id:, Date: and From: for clients in local_header_rewrite_clients, as Postfix's cleanup adds them. */
     private void endHeaders() throws IOException {
-        if (dead || !localClient) {
+        if (decisions.isDead() || !localClient) {
             return;
         }
         if (messageId == null) {
@@ -578,7 +451,7 @@ final class ContentProcessor extends OutputStream {
             try {
                 sender = rewriter.rewriteSender(env.sender());
             } catch (TableFailure e) {
-                fail(e);
+                decisions.fail(e);
                 return;
             }
             writeText("From: " + (sender.isEmpty() ? "MAILER-DAEMON" : sender));
@@ -587,7 +460,7 @@ final class ContentProcessor extends OutputStream {
 
     /** A body line or a piece of an over-long one; MIME boundary lines are body lines too. */
     private void onBodyLine(byte[] b, int n, boolean eol) throws IOException {
-        if (dead) {
+        if (decisions.isDead()) {
             return;
         }
         if (checksBody()) {
@@ -602,7 +475,7 @@ final class ContentProcessor extends OutputStream {
         mime.bodyPiece(b, n, eol);
         if (mime.inHeader()) {
             mode = Mode.HEADERS;
-        } else if (dead || !checksBody() && mime.isSettled()) {
+        } else if (decisions.isDead() || !checksBody() && mime.isSettled()) {
             mode = Mode.BODY_RAW;
             header = null;
         }
@@ -610,11 +483,11 @@ final class ContentProcessor extends OutputStream {
 
     private void checkBodyLine(byte[] b, int n, boolean eol) throws IOException {
         String text = new String(b, 0, n, StandardCharsets.UTF_8);
-        Action a;
+        ContentDecisions.Action a;
         try {
-            a = Action.lookup(s.bodyChecks, text);
+            a = ContentDecisions.Action.lookup(s.bodyChecks, text);
         } catch (TableFailure e) {
-            fail(e);
+            decisions.fail(e);
             return;
         }
         if (a != null) {
@@ -624,7 +497,7 @@ final class ContentProcessor extends OutputStream {
             } else if (verb.equals("REPLACE")) {
                 writeText(a.text());
                 return;
-            } else if (!act(a, "body", text)) {
+            } else if (!decisions.act(a, "body", text)) {
                 return;
             }
         }
@@ -634,131 +507,9 @@ final class ContentProcessor extends OutputStream {
         }
     }
 
-    /**
-     * The actions other than PREPEND and REPLACE; false when the line is to be dropped
-     * (IGNORE, STRIP, or the message is rejected/discarded).
-     */
-    private boolean act(Action a, String where, String what) {
-        String t = a.text();
-        switch (a.verb()) {
-            case "REJECT":
-                reject(rejectReply(t), where, what);
-                return false;
-            case "DISCARD":
-                logAction("discard", where, what, t);
-                discard = where + " " + truncate(what) + (t.isEmpty() ? "" : ": " + t);
-                dead = true;
-                return false;
-            case "IGNORE":
-                return false;
-            case "STRIP":
-                logAction("strip", where, what, t);
-                return false;
-            case "WARN":
-                logAction("warning", where, what, t);
-                return true;
-            case "INFO":
-                logAction("info", where, what, t);
-                return true;
-            case "HOLD":
-                logAction("hold", where, what, t);
-                hold = t.isEmpty() ? where + " " + truncate(what) : t;
-                return true;
-            case "FILTER":
-                logAction("filter", where, what, t);
-                filter = t;
-                return true;
-            case "REDIRECT":
-                logAction("redirect", where, what, t);
-                redirect = t;
-                return true;
-            case "BCC":
-                logAction("bcc", where, what, t);
-                bcc.add(t);
-                return true;
-            case "PASS":
-                logAction("pass", where, what, t);
-                passed = true;
-                return true;
-            case "DUNNO":
-            case "OK":
-                return true;
-            default:
-                LOG.warn("{}: warning: unknown command in {}_checks: \"{}\"", queueId, where, LogText.printable(a.verb()));
-                return true;
-        }
-    }
-
-    /** "REJECT [d.d.d] text": 550 5.7.1 (451 for a 4.x.x status), default "message content rejected". */
-    static SmtpReply rejectReply(String text) {
-        String t = text.strip();
-        String dsn = "5.7.1";
-        int sp = t.indexOf(' ');
-        String head = sp < 0 ? t : t.substring(0, sp);
-        if (head.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
-            dsn = head.charAt(0) == '2' ? "5" + head.substring(1) : head;
-            t = sp < 0 ? "" : t.substring(sp + 1).strip();
-        }
-        if (t.isEmpty()) {
-            t = "message content rejected";
-        }
-        return new SmtpReply(dsn.startsWith("4") ? 451 : 550, dsn, t.replace('\r', ' ').replace('\n', ' '));
-    }
-
-    private void reject(SmtpReply reply, String where, String what) {
-        if (rejection == null) {
-            logAction("reject", where, what, reply.enhancedCode() + " " + reply.text());
-            rejection = new CleanupRejection(reply);
-        }
-        dead = true;
-    }
-
-    private void fail(TableFailure e) {
-        if (failure == null) {
-            LOG.warn("{}: warning: {}", queueId, e.getMessage());
-            failure = e;
-        }
-        dead = true;
-    }
-
-    boolean isDead() {
-        return dead;
-    }
-
-    /** Postfix's line: "ID: reject: header Subject: x from host[addr]; from=<s> to=<r> proto=ESMTP helo=<h>: text". */
-    private void logAction(String action, String where, String what, String text) {
-        var a = env.attributes();
-        StringBuilder b = new StringBuilder();
-        b.append(queueId).append(": ").append(action).append(": ").append(where).append(' ').append(LogText.printable(what));
-        String addr = a.get("client_address");
-        if (addr != null && !addr.isEmpty()) {
-            b.append(" from ").append(a.getOrDefault("client_name", "unknown")).append('[').append(addr).append(']');
-        } else {
-            b.append(" from local");
-        }
-        b.append("; from=<").append(LogText.printable(env.sender())).append('>');
-        List<EnvelopeRecipient> r = env.recipients();
-        if (!r.isEmpty()) {
-            b.append(" to=<").append(LogText.printable(r.get(0).address())).append('>');
-        }
-        if (a.get("protocol") != null) {
-            b.append(" proto=").append(a.get("protocol"));
-        }
-        if (a.get("helo_name") != null) {
-            b.append(" helo=<").append(LogText.printable(a.get("helo_name"))).append('>');
-        }
-        if (!text.isEmpty()) {
-            b.append(": ").append(LogText.printable(text));
-        }
-        if (action.equals("warning")) {
-            LOG.warn(b.toString());
-        } else {
-            LOG.info(b.toString());
-        }
-    }
-
-    private static String truncate(String s) {
-        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    /** The first From: address, or null when the message had none. */
+    String fromAddress() {
+        return headerAddresses.fromAddress();
     }
 
     private void writeText(String text) throws IOException {
@@ -768,27 +519,10 @@ final class ContentProcessor extends OutputStream {
     }
 
     private void out(byte[] b, int off, int len) throws IOException {
-        if (!dead) {
+        if (!decisions.isDead()) {
             sink.write(b, off, len);
         }
     }
 
-    /** One header_checks/body_checks result: the action word and its text. */
-    record Action(String verb, String text) {
-        static Action lookup(TableList tables, String line) throws TableFailure {
-            if (tables.isEmpty()) {
-                return null;
-            }
-            var found = tables.find(line, false);
-            if (found.isEmpty()) {
-                return null;
-            }
-            String v = found.get().strip();
-            int sp = 0;
-            while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) {
-                sp++;
-            }
-            return new Action(v.substring(0, sp).toUpperCase(Locale.ROOT), v.substring(sp).strip());
-        }
-    }
+
 }

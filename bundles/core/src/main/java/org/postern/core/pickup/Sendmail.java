@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
@@ -19,11 +18,13 @@ import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.LenientAddressParser;
 import org.apache.james.mime4j.util.MimeUtil;
+import org.postern.api.message.ClientFacts;
 import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.cli.Getopt;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.message.MessageActions;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.smtp.SmtpReply;
@@ -103,7 +104,8 @@ public final class Sendmail {
     private final String myorigin;
     private final String loginName;
     private final Clock clock;
-    private final Map<String, String> attributes;
+    private final ClientFacts client = ClientFacts.local("local");
+    private final MessageActions actions;
 
     /**
      * @param queue     where the message goes (CleanupQueueStore in service)
@@ -117,8 +119,8 @@ public final class Sendmail {
         this.loginName = loginName == null || loginName.isBlank() ? "root" : loginName;
         this.clock = clock;
         String filter = config.get("content_filter");
-        this.attributes = filter == null || filter.isBlank() ? Map.of("protocol", "local")
-                : Map.of("protocol", "local", "filter", filter.strip());
+        this.actions = filter == null || filter.isBlank() ? MessageActions.NONE
+                : MessageActions.NONE.withFilter(filter.strip());
     }
 
     /** Parses sendmail(1) arguments (without the program name). */
@@ -200,8 +202,7 @@ public final class Sendmail {
             }
             List<EnvelopeRecipient> recipients = rcpts.stream()
                     .map(r -> new EnvelopeRecipient(r, "", Set.of())).toList();
-            Envelope preliminary = new Envelope(sender, recipients, clock.instant(), "", "",
-                    attributes);
+            Envelope preliminary = envelope(sender, recipients);
             try (IncomingMessage message = queue.receive()) {
                 message.announce(preliminary);
                 OutputStream out = message.content();
@@ -216,8 +217,7 @@ public final class Sendmail {
                     }
                 }
                 out.flush();
-                Envelope envelope = new Envelope(sender, recipients, clock.instant(), "", "",
-                        attributes);
+                Envelope envelope = envelope(sender, recipients);
                 message.commit(envelope).get();
                 return new Result(EX_OK, message.queueId());
             }
@@ -245,6 +245,11 @@ public final class Sendmail {
      * line end) and returns the first line after it (the empty separator line, or the first
      * line that is not a header), or null when input ended within the headers.
      */
+    /** A local submission: protocol "local", no client, content_filter as the FILTER. */
+    private Envelope envelope(String sender, List<EnvelopeRecipient> recipients) {
+        return Envelope.builder(sender, recipients, clock.instant()).client(client).actions(actions).build();
+    }
+
     private static String readHeaders(BufferedReader in, boolean ignoreDots, List<String> headers) throws IOException {
         String l;
         while ((l = in.readLine()) != null) {

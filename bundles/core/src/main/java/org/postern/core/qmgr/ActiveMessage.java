@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.postern.api.delivery.RecipientResult.Outcome;
-import org.postern.core.queue.Envelope;
+import org.postern.core.message.Envelope;
 import org.postern.core.queue.QueueFile;
 import org.postern.core.queue.QueueName;
 

@@ -15,6 +15,7 @@ import org.postern.api.delivery.MessageSubmitter;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.Recipient.DsnNotify;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.message.DsnRequest;
 import org.postern.core.bounce.BounceSettings;
 import org.postern.core.bounce.DsnAction;
 import org.postern.core.bounce.DsnBuilder;
@@ -23,7 +24,7 @@ import org.postern.core.bounce.DsnMessage;
 import org.postern.core.bounce.OriginalMessage;
 import org.postern.core.bounce.RecipientReport;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.queue.FileQueueStore;
 
 /**
@@ -128,8 +129,8 @@ final class DsnNotices implements Notices {
     }
 
     private static OriginalMessage original(ActiveMessage m, FileQueueStore store) {
-        return new OriginalMessage(m.queueId, m.envelope.sender(), m.envelope.arrival(), m.envelope.dsnEnvelopeId(),
-                m.envelope.dsnReturn(), m.envelope.attributes().getOrDefault("message_id", ""),
+        return new OriginalMessage(m.queueId, m.envelope.sender(), m.envelope.arrival(), m.envelope.dsn().envelopeId(),
+                m.envelope.dsn().ret().keyword(), m.envelope.messageId(),
                 new QueueContent(store, m.queueId, m.size));
     }
 
@@ -150,6 +151,6 @@ final class DsnNotices implements Notices {
                 return bytes.length;
             }
         };
-        submitter.submit(notice.sender(), recipients, content, Map.of());
+        submitter.submit(notice.sender(), recipients, content, DsnRequest.NONE);
     }
 }

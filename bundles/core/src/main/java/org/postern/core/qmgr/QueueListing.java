@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.postern.api.delivery.RecipientResult.Outcome;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.queue.MailqFormat;
 import org.postern.core.queue.QueueFile;
 import org.postern.core.queue.QueuedMessage;

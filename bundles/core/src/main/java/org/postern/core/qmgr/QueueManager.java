@@ -25,13 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.postern.api.delivery.DeliveryAgent;
-import org.postern.api.delivery.DeliveryRequest;
-import org.postern.api.delivery.DeliveryResult;
-import org.postern.api.delivery.Recipient;
-import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.delivery.RecipientResult;
+import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.support.LogText;
-import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.FileQueueStore;
 import org.postern.core.queue.QueueFile;
 import org.postern.core.queue.QueueName;
@@ -75,7 +71,8 @@ public final class QueueManager {
     private static final int MAX_WORKERS = 200;
 
     private final FileQueueStore store;
-    private final Notices notices;
+    private final DeliveryRun runs;
+    private final MessageCompletion completion;
     private final Clock clock;
     private final Map<String, DeliveryAgent> agents = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
@@ -101,8 +98,9 @@ public final class QueueManager {
 
     public QueueManager(FileQueueStore store, QmgrSettings settings, Notices notices, Clock clock) {
         this.store = store;
+        this.runs = new DeliveryRun(store);
+        this.completion = new MessageCompletion(store, notices, clock);
         this.settings = settings;
-        this.notices = notices;
         this.clock = clock;
         ScheduledThreadPoolExecutor single = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "postern-qmgr"));
         single.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);   // timers do not outlive stop()
@@ -329,7 +327,7 @@ public final class QueueManager {
      * postsuper -H releases it for good).
      */
     private boolean held(String queueId, QueueFile.Parsed p) {
-        String reason = p.envelope().attributes().get("hold");
+        String reason = p.envelope().actions().hold().orElse(null);
         if (reason == null || RecipientStatus.has(p.appended(), RecipientStatus.HELD)) {
             return false;
         }
@@ -345,8 +343,8 @@ public final class QueueManager {
 
     /** FILTER transport:destination from access(5) or header_checks: every recipient goes there. */
     private static Route filterRoute(ActiveMessage m) {
-        String filter = m.envelope.attributes().get("filter");
-        if (filter == null || filter.isBlank()) {
+        String filter = m.envelope.actions().filter().orElse("");
+        if (filter.isBlank()) {
             return null;
         }
         int colon = filter.indexOf(':');
@@ -409,14 +407,14 @@ public final class QueueManager {
             DeliveryJob job = d.waiting.poll();
             List<RecipientResult> results = new ArrayList<>();
             for (int i : job.recipients()) {
-                results.add(new RecipientResult(recipient(job.message(), i), Outcome.DEFERRED, "4.4.1",
+                results.add(new RecipientResult(DeliveryRun.recipient(job.message(), i), Outcome.DEFERRED, "4.4.1",
                         "delivery temporarily suspended: " + d.lastFailure, "none"));
             }
             d.running++;
             runningPerTransport.merge(d.route.transport(), 1, Integer::sum);
             Instant now = clock.instant();
             submitWork(() -> {
-                record(job, results, now, now, false);
+                runs.record(job, results, now, now);
                 onScheduler(() -> completed(d, job, results, false, true));
             });
         }
@@ -445,110 +443,15 @@ public final class QueueManager {
         TransportService transport = settings.transports().get(d.route.transport());
         DeliveryAgent agent = transport == null ? null : agents.get(transport.agent());
         boolean held = settings.deferTransports().contains(d.route.transport()) && !job.message().forced;
+        boolean softBounce = settings.softBounce();
         submitWork(() -> {
             Instant started = clock.instant();
             boolean missing = agent == null && !held;
-            List<RecipientResult> results = held ? deferredTransport(job)
-                    : missing ? unavailable(job) : deliver(agent, transport, job);
-            record(job, results, started, clock.instant(), missing);
+            List<RecipientResult> results = held ? runs.deferredTransport(job)
+                    : missing ? runs.unavailable(job) : runs.deliver(agent, transport, job, softBounce);
+            runs.record(job, results, started, clock.instant());
             onScheduler(() -> completed(d, job, results, missing, held));
         });
-    }
-
-    /** defer_transports: held back until postqueue -f (Postfix's "deferred transport"). */
-    private List<RecipientResult> deferredTransport(DeliveryJob job) {
-        List<RecipientResult> out = new ArrayList<>();
-        for (int i : job.recipients()) {
-            out.add(new RecipientResult(recipient(job.message(), i), Outcome.DEFERRED, "4.3.2", "deferred transport", "none"));
-        }
-        return out;
-    }
-
-    private List<RecipientResult> unavailable(DeliveryJob job) {
-        List<RecipientResult> out = new ArrayList<>();
-        for (int i : job.recipients()) {
-            out.add(new RecipientResult(recipient(job.message(), i), Outcome.DEFERRED, "4.3.0",
-                    "mail transport unavailable", "none"));
-        }
-        return out;
-    }
-
-    /** Runs the agent (worker thread); every recipient gets a result, whatever the agent does. */
-    private List<RecipientResult> deliver(DeliveryAgent agent, TransportService transport, DeliveryJob job) {
-        ActiveMessage m = job.message();
-        List<Recipient> recipients = new ArrayList<>();
-        for (int i : job.recipients()) {
-            recipients.add(recipient(m, i));
-        }
-        DeliveryRequest request = new DeliveryRequest(m.queueId, transport.name(), job.route().nexthop(),
-                m.envelope.sender(), recipients, new QueueContent(store, m.queueId, m.size), attributes(m),
-                transport.arguments(), transport.settings());
-        Map<Recipient, RecipientResult> byRecipient = new HashMap<>();
-        try {
-            DeliveryResult result = agent.deliver(request);
-            if (result != null) {
-                for (RecipientResult r : result.results()) {
-                    byRecipient.putIfAbsent(r.recipient(), r);
-                }
-            }
-        } catch (RuntimeException | LinkageError e) {
-            DeliveryLog.warn(m.queueId, "delivery agent " + transport.agent() + " failed: " + e);
-        }
-        List<RecipientResult> out = new ArrayList<>();
-        for (Recipient r : recipients) {
-            RecipientResult given = byRecipient.get(r);
-            out.add(given != null ? softBounce(given) : new RecipientResult(r, Outcome.DEFERRED, "4.3.0",
-                    "delivery agent " + transport.agent() + " gave no result", "none"));
-        }
-        return out;
-    }
-
-    /** soft_bounce = yes: a bounce becomes a deferral (5.x.x becomes 4.x.x), as Postfix's safety net. */
-    private RecipientResult softBounce(RecipientResult r) {
-        if (!settings.softBounce() || r.outcome() != Outcome.BOUNCED) {
-            return r;
-        }
-        String status = r.dsnStatus() != null && r.dsnStatus().startsWith("5") ? "4" + r.dsnStatus().substring(1) : "4.0.0";
-        return new RecipientResult(r.recipient(), Outcome.DEFERRED, status, r.diagnostic(), r.relay());
-    }
-
-    private static Recipient recipient(ActiveMessage m, int index) {
-        EnvelopeRecipient r = m.envelope.recipients().get(index);
-        return new Recipient(r.address(), r.originalRecipient() == null ? "" : r.originalRecipient(), r.notifyOn());
-    }
-
-    private static Map<String, String> attributes(ActiveMessage m) {
-        Map<String, String> a = new HashMap<>(m.envelope.attributes());
-        if (m.envelope.dsnEnvelopeId() != null && !m.envelope.dsnEnvelopeId().isEmpty()) {
-            a.put("dsn_envid", m.envelope.dsnEnvelopeId());
-        }
-        if (m.envelope.dsnReturn() != null && !m.envelope.dsnReturn().isEmpty()) {
-            a.put("dsn_ret", m.envelope.dsnReturn());
-        }
-        a.put("arrival", Long.toString(m.envelope.arrival().getEpochSecond()));
-        return a;
-    }
-
-    /** Appends the results to the queue file (forced to disk) and logs them (worker thread). */
-    private void record(DeliveryJob job, List<RecipientResult> results, Instant started, Instant done, boolean quiet) {
-        ActiveMessage m = job.message();
-        List<QueueFile.Record> records = new ArrayList<>();
-        for (int k = 0; k < results.size(); k++) {
-            RecipientResult r = results.get(k);
-            records.add(new RecipientStatus(job.recipients().get(k), r.outcome(), done, r.dsnStatus(), r.relay(),
-                    r.diagnostic()).toRecord());
-        }
-        try {
-            store.append(m.queueId, records);
-        } catch (IOException e) {
-            DeliveryLog.warn(m.queueId, "cannot record delivery status (the recipients may get a duplicate): "
-                    + e.getMessage());
-        }
-        for (int k = 0; k < results.size(); k++) {
-            EnvelopeRecipient er = m.envelope.recipients().get(job.recipients().get(k));
-            DeliveryLog.delivery(job.route().transport(), m.queueId, er.address(), er.originalRecipient(),
-                    results.get(k), m.envelope.arrival(), m.loadedAt, started, done);
-        }
     }
 
     // ------------------------------------------------------------------ completion
@@ -594,7 +497,7 @@ public final class QueueManager {
         submitWork(() -> {
             Instant next = null;
             try {
-                next = finishNow(m, s);
+                next = completion.finish(m, s);
             } catch (IOException | RuntimeException e) {
                 DeliveryLog.warn(m.queueId, "cannot finish message, retrying later: " + e);
                 next = clock.instant().plus(s.queueRunDelay());
@@ -602,54 +505,6 @@ public final class QueueManager {
             Instant due = next;
             onScheduler(() -> finished(m, due));
         });
-    }
-
-    /** Returns when the message is due again, or null when it is gone. */
-    private Instant finishNow(ActiveMessage m, QmgrSettings s) throws IOException {
-        Instant now = clock.instant();
-        List<Integer> pending = m.pending();
-        if (!pending.isEmpty() && expired(m, s, now)) {
-            List<QueueFile.Record> records = new ArrayList<>();
-            for (int i : pending) {
-                RecipientStatus last = m.deferrals.get(i);
-                String diagnostic = last == null ? "message expired" : last.diagnostic();
-                RecipientStatus bounced = new RecipientStatus(i, Outcome.BOUNCED, now,
-                        last == null ? "4.4.7" : last.dsnStatus(), last == null ? "none" : last.relay(),
-                        "message expired in queue: " + diagnostic);
-                records.add(bounced.toRecord());
-                m.record(bounced);
-                DeliveryLog.qmgr(m.queueId, m.queueId + ": to=<" + LogText.printable(m.envelope.recipients().get(i).address())
-                        + ">, status=expired, returned to sender");
-            }
-            store.append(m.queueId, records);
-            pending = List.of();
-        }
-        if (pending.isEmpty()) {
-            if (!m.notified) {
-                notices.finalNotices(m, store);
-                store.append(m.queueId, List.of(RecipientStatus.marker(RecipientStatus.NOTIFIED)));
-            }
-            store.remove(m.queueId);
-            return null;
-        }
-        if (!m.warned && !s.delayWarningTime().isZero()
-                && Duration.between(m.envelope.arrival(), now).compareTo(s.delayWarningTime()) >= 0) {
-            notices.delayNotice(m, store);
-            store.append(m.queueId, List.of(RecipientStatus.marker(RecipientStatus.WARNED)));
-            m.warned = true;
-        }
-        Instant next = s.backoff().next(m.envelope.arrival(), now);
-        store.setNextAttempt(m.queueId, next);   // first: the rename keeps it, so a deferred file is never "due"
-        if (m.queue != QueueName.DEFERRED) {
-            store.move(m.queueId, QueueName.DEFERRED);
-            m.queue = QueueName.DEFERRED;
-        }
-        return next;
-    }
-
-    private static boolean expired(ActiveMessage m, QmgrSettings s, Instant now) {
-        Duration lifetime = m.envelope.sender().isEmpty() ? s.bounceQueueLifetime() : s.maximalQueueLifetime();
-        return !Duration.between(m.envelope.arrival(), now).minus(lifetime).isNegative();
     }
 
     private void finished(ActiveMessage m, Instant next) {

@@ -7,20 +7,19 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.api.message.DsnRequest;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueStore;
 
 /**
  * Queues a message made by Postern itself (a forward from local delivery, a bounce) through
- * cleanup, and waits until it is on disk. {@code dsn_envid} and {@code dsn_ret} attributes
- * become the envelope's DSN fields; the others are envelope attributes.
+ * cleanup, and waits until it is on disk, with the original's ENVID= and RET=.
  */
 final class Resubmission {
 
@@ -28,15 +27,12 @@ final class Resubmission {
     }
 
     static String submit(QueueStore cleanup, Clock clock, String sender, List<Recipient> recipients,
-                         MessageContent content, Map<String, String> attributes) throws IOException {
+                         MessageContent content, DsnRequest dsn) throws IOException {
         List<EnvelopeRecipient> rcpts = new ArrayList<>();
         for (Recipient r : recipients) {
             rcpts.add(new EnvelopeRecipient(r.address(), r.originalRecipient(), r.notifyOn()));
         }
-        Map<String, String> attrs = new java.util.HashMap<>(attributes);
-        String envid = java.util.Objects.requireNonNullElse(attrs.remove("dsn_envid"), "");
-        String ret = java.util.Objects.requireNonNullElse(attrs.remove("dsn_ret"), "");
-        Envelope envelope = new Envelope(sender, rcpts, clock.instant(), envid, ret, attrs);
+        Envelope envelope = Envelope.builder(sender, rcpts, clock.instant()).dsn(dsn).build();
         try (IncomingMessage message = cleanup.receive()) {
             message.announce(envelope);
             try (InputStream in = content.open()) {

@@ -4,7 +4,6 @@ package org.postern.core.qmgr;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -12,6 +11,7 @@ import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.MessageSubmitter;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.dict.DictRegistry;
+import org.postern.api.message.DsnRequest;
 import org.postern.core.cleanup.CleanupQueueStore;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.QueueStore;
@@ -35,12 +35,12 @@ public final class SubmitterComponent implements MessageSubmitter {
 
     @Override
     public String submit(String sender, List<Recipient> recipients, MessageContent content,
-                         Map<String, String> attributes) throws IOException {
+                         DsnRequest dsn) throws IOException {
         PostfixConfig main = configuration.current().map(l -> l.config().main())
                 .orElseThrow(() -> new IOException("no usable main.cf"));
         try {
             return Resubmission.submit(CleanupQueueStore.create(queue, main, dicts), Clock.systemUTC(), sender,
-                    recipients, content, attributes);
+                    recipients, content, dsn);
         } catch (org.postern.core.config.ConfigException e) {
             throw new IOException("cleanup settings: " + e.getMessage(), e);
         }

@@ -18,7 +18,7 @@ import org.postern.api.delivery.RecipientResult.Outcome;
  * SUMMARY   Runs one request through a named master.cf delivery service, synchronously
  *           (Postfix's deliver_pass(), used by local(8) for mailbox_transport and fallback_transport).
  * DESCRIPTION
- *   The request keeps its queue ID, sender, recipients, content and attributes and gets the
+ *   The request keeps its queue ID, sender, recipients, content and facts and gets the
  *   service's name, settings and arguments and the given nexthop. An unknown service or a
  *   missing agent defers every recipient ("mail transport unavailable"), as the queue manager
  *   does; so does an agent that throws, and a recipient it gives no result for.
@@ -59,7 +59,7 @@ final class TransportDispatch {
             return deferAll(request, "4.3.5", "mail system configuration error");
         }
         DeliveryRequest handed = new DeliveryRequest(request.queueId(), service.name(), nexthop == null ? "" : nexthop,
-                request.sender(), request.recipients(), request.content(), request.attributes(), service.arguments(),
+                request.sender(), request.recipients(), request.content(), request.facts(), service.arguments(),
                 service.settings());
         DeliveryResult result = null;
         depth[0]++;

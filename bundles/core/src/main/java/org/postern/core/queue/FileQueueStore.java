@@ -2,7 +2,6 @@
 package org.postern.core.queue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,9 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
-import org.postern.api.support.LogText;
+import org.postern.core.message.Envelope;
 import org.postern.core.queue.QueueFile.CorruptQueueFileException;
 import org.postern.core.queue.QueueFile.Parsed;
 import org.slf4j.Logger;
@@ -80,7 +78,6 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
     static final Logger QMGR = LoggerFactory.getLogger("postern.qmgr");
 
     static final String PART_SUFFIX = ".part";
-    private static final int BUFFER_SIZE = 32 * 1024;
 
     /**
      * Tuning and test seams.
@@ -324,7 +321,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             // HOLD (access(5) or header_checks): straight into the hold queue, as Postfix's cleanup
             // does; the queue manager is not told (it would only find the message held). It logs
             // from=, size=, nrcpt= when it takes the message in, as Postfix's qmgr does.
-            boolean held = envelope.attributes().containsKey("hold");
+            boolean held = envelope.actions().hold().isPresent();
             Path destination = held ? queueDirectory(QueueName.HOLD).resolve(id) : target;
             return committer.submit(new GroupCommitter.Job(channel, part, destination))
                     .whenComplete((ok, failure) -> {
@@ -355,119 +352,6 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             } catch (IOException e) {
                 CLEANUP.warn("warning: {}: cannot remove {}: {}", id, part, e.getMessage());
             }
-        }
-    }
-
-    /**
-     * The content sink: buffers, counts, checksums. A small message leaves in one gather
-     * write together with its header and envelope records at commit.
-     */
-    private static final class ContentStream extends OutputStream {
-        private final FileChannel channel;
-        private final byte[] buffer = new byte[BUFFER_SIZE];
-        private final CRC32C crc = new CRC32C();
-        private int used;
-        private long written; // bytes already in the file, after the header
-        private long count;
-        private IOException failure;
-        private boolean finished;
-
-        ContentStream(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (finished) {
-                throw new IOException("message already committed");
-            }
-            if (used == buffer.length) {
-                drain();
-            }
-            buffer[used++] = (byte) b;
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (finished) {
-                throw new IOException("message already committed");
-            }
-            int o = off;
-            int n = len;
-            while (n > 0) {
-                if (used == buffer.length) {
-                    drain();
-                }
-                int chunk = Math.min(n, buffer.length - used);
-                System.arraycopy(b, o, buffer, used, chunk);
-                used += chunk;
-                o += chunk;
-                n -= chunk;
-                count += chunk;
-            }
-        }
-
-        /** Nothing to do: the content reaches the file at commit or when the buffer fills. */
-        @Override
-        public void flush() {
-        }
-
-        /** Closing the content stream does not end the message; commit does. */
-        @Override
-        public void close() {
-        }
-
-        private void drain() throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-            crc.update(buffer, 0, used);
-            try {
-                writeFully(ByteBuffer.wrap(buffer, 0, used), QueueFile.HEADER_LENGTH + written);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-            written += used;
-            used = 0;
-        }
-
-        private void writeFully(ByteBuffer b, long position) throws IOException {
-            long pos = position;
-            while (b.hasRemaining()) {
-                pos += channel.write(b, pos);
-            }
-        }
-
-        /** Writes the rest of the content, the envelope records and the header; returns the content size. */
-        long finish(Envelope envelope) throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-            finished = true;
-            crc.update(buffer, 0, used);
-            byte[] records = QueueFile.envelopeRecords(envelope, count, (int) crc.getValue());
-            ByteBuffer header = QueueFile.header(count);
-            ByteBuffer rest = ByteBuffer.wrap(buffer, 0, used);
-            ByteBuffer tail = ByteBuffer.wrap(records);
-            if (written == 0) {
-                // One write for small messages: header, content, records.
-                channel.position(0);
-                ByteBuffer[] all = {header, rest, tail};
-                while (tail.hasRemaining()) {
-                    channel.write(all);
-                }
-            } else {
-                channel.position(QueueFile.HEADER_LENGTH + written);
-                ByteBuffer[] both = {rest, tail};
-                while (tail.hasRemaining()) {
-                    channel.write(both);
-                }
-                writeFully(header, 0);
-            }
-            return count;
         }
     }
 
@@ -703,50 +587,5 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
     public void close() {
         closed = true;
         committer.close();
-    }
-
-    private static final class BoundedInputStream extends FilterInputStream {
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int c = super.read();
-            if (c >= 0) {
-                remaining--;
-            }
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(Math.min(n, remaining));
-            remaining -= s;
-            return s;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(super.available(), remaining);
-        }
     }
 }

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 
+import org.postern.core.message.Envelope;
+
 /**
  * A message being received into the incoming queue. The content is streamed as it arrives;
  * nothing is visible to the queue manager until {@link #commit} completes.

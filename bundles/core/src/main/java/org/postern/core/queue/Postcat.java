@@ -11,10 +11,12 @@ import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.api.message.DsnRequest;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
 
 /**
  * SUMMARY   postcat - show a queue file in human-readable form, as Postfix's postcat -q does.
@@ -90,19 +92,20 @@ public final class Postcat {
         Envelope e = message.envelope();
         if (env) {
             out.print("*** ENVELOPE RECORDS " + path + " ***\n");
-            boolean smtputf8 = "true".equalsIgnoreCase(e.attributes().getOrDefault("smtputf8", ""));
+            boolean smtputf8 = e.smtputf8();
             out.print(String.format(Locale.ROOT, "message_size: %15d %15d %15d %15d %15d %15d\n", message.size(),
                     (long) QueueFile.HEADER_LENGTH, e.recipients().size(), 0, message.size(), smtputf8 ? 1 : 0));
             out.print("message_arrival_time: " + MailqFormat.asctime(e.arrival(), zone) + "\n");
             out.print("sender: " + e.sender() + "\n");
-            if (!e.dsnEnvelopeId().isEmpty()) {
-                out.print("named_attribute: envelope_id=" + e.dsnEnvelopeId() + "\n");
+            if (!e.dsn().envelopeId().isEmpty()) {
+                out.print("named_attribute: envelope_id=" + e.dsn().envelopeId() + "\n");
             }
-            if (!e.dsnReturn().isEmpty()) {
-                out.print("named_attribute: ret_flags=" + retMask(e.dsnReturn()) + "\n");
+            if (e.dsn().ret() != DsnRequest.Return.UNSPECIFIED) {
+                out.print("named_attribute: ret_flags=" + retMask(e.dsn().ret().keyword()) + "\n");
             }
-            e.attributes().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(a -> out.print("named_attribute: " + a.getKey() + "=" + a.getValue() + "\n"));
+            for (EnvelopeAttributes.Attribute a : EnvelopeAttributes.of(e)) {
+                out.print("named_attribute: " + a.name() + "=" + a.value() + "\n");
+            }
             for (EnvelopeRecipient r : e.recipients()) {
                 if (!r.originalRecipient().isEmpty()) {
                     out.print("named_attribute: dsn_orig_rcpt=" + r.originalRecipient() + "\n");

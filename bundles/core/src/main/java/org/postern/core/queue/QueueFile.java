@@ -13,14 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.api.message.DsnRequest;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
 
 /**
  * SUMMARY   The on-disk layout of one queue file, version 1: writing and parsing.
@@ -50,7 +51,8 @@ import org.postern.api.delivery.Recipient.DsnNotify;
  *   S  sender (empty for the null sender)
  *   I  DSN ENVID (only when given)
  *   F  DSN RET, "FULL" or "HDRS" (only when given)
- *   A  client attribute "name=value", zero or more
+ *   A  named attribute "name=value" (client, SASL, TLS facts, hold, filter ...), zero or
+ *      more, sorted by name; {@link EnvelopeAttributes} maps them to the typed envelope
  *   R  recipient: address NUL orcpt NUL notify, notify being a comma list of NEVER, SUCCESS,
  *      FAILURE, DELAY (empty: the default), one per recipient in RCPT order (index 0, 1, ...)
  *   X  commit: 8-byte content length, 4-byte CRC-32C of the content, 4-byte recipient count
@@ -139,14 +141,15 @@ public final class QueueFile {
         time.putLong(envelope.arrival().getEpochSecond()).putInt(envelope.arrival().getNano());
         record(out, TIME, time.array());
         record(out, SENDER, utf8(envelope.sender()));
-        if (!envelope.dsnEnvelopeId().isEmpty()) {
-            record(out, ENVID, utf8(envelope.dsnEnvelopeId()));
+        if (!envelope.dsn().envelopeId().isEmpty()) {
+            record(out, ENVID, utf8(envelope.dsn().envelopeId()));
         }
-        if (!envelope.dsnReturn().isEmpty()) {
-            record(out, RET, utf8(envelope.dsnReturn()));
+        if (envelope.dsn().ret() != DsnRequest.Return.UNSPECIFIED) {
+            record(out, RET, utf8(envelope.dsn().ret().keyword()));
         }
-        envelope.attributes().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> record(out, ATTRIBUTE, utf8(e.getKey() + "=" + e.getValue())));
+        for (EnvelopeAttributes.Attribute a : EnvelopeAttributes.of(envelope)) {
+            record(out, ATTRIBUTE, utf8(a.name() + "=" + a.value()));
+        }
         for (EnvelopeRecipient r : envelope.recipients()) {
             String notify = String.join(",", Arrays.stream(DsnNotify.values())
                     .filter(r.notifyOn()::contains).map(Enum::name).toList());
@@ -188,15 +191,10 @@ public final class QueueFile {
      */
     static void validate(Envelope envelope) {
         check("sender", envelope.sender());
-        check("ENVID", envelope.dsnEnvelopeId());
-        check("RET", envelope.dsnReturn());
-        envelope.attributes().forEach((k, v) -> {
-            check("attribute name", k);
-            check("attribute " + k, v);
-            if (k.isEmpty() || k.indexOf('=') >= 0) {
-                throw new IllegalArgumentException("bad attribute name: " + k);
-            }
-        });
+        check("ENVID", envelope.dsn().envelopeId());
+        for (EnvelopeAttributes.Attribute a : EnvelopeAttributes.of(envelope)) {
+            check("attribute " + a.name(), a.value());
+        }
         for (EnvelopeRecipient r : envelope.recipients()) {
             check("recipient", r.address());
             check("ORCPT", r.originalRecipient());
@@ -270,7 +268,7 @@ public final class QueueFile {
         String sender = null;
         String envid = "";
         String ret = "";
-        Map<String, String> attributes = new LinkedHashMap<>();
+        List<EnvelopeAttributes.Attribute> attributes = new ArrayList<>();
         List<EnvelopeRecipient> recipients = new ArrayList<>();
         boolean committed = false;
         long committedLength = -1;
@@ -318,7 +316,7 @@ public final class QueueFile {
                     if (eq <= 0) {
                         throw new CorruptQueueFileException("bad attribute record");
                     }
-                    attributes.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    attributes.add(new EnvelopeAttributes.Attribute(kv.substring(0, eq), kv.substring(eq + 1)));
                     break;
                 }
                 case RECIPIENT:
@@ -344,7 +342,8 @@ public final class QueueFile {
                 || arrival == null || sender == null) {
             throw new CorruptQueueFileException("commit record does not match the envelope");
         }
-        Envelope envelope = new Envelope(sender, recipients, arrival, envid, ret, attributes);
+        Envelope envelope = EnvelopeAttributes.apply(attributes, Envelope.builder(sender, recipients, arrival)
+                .dsn(new DsnRequest(envid, DsnRequest.Return.of(ret)))).build();
         return new Parsed(headerLength, contentLength, contentCrc, envelope, List.copyOf(appended), torn, validEnd);
     }
 

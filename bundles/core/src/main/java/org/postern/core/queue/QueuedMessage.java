@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.queue;
 
+import org.postern.core.message.Envelope;
+
 /**
  * A message in the queue, as mailq lists it.
  *

@@ -18,15 +18,21 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-
 import javax.net.ssl.SSLSession;
 
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.message.BodyType;
+import org.postern.api.message.ClientFacts;
+import org.postern.api.message.DsnRequest;
+import org.postern.api.message.SaslFacts;
 import org.postern.api.support.LogText;
 import org.postern.core.cleanup.CleanupRejection;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.message.LogFacts;
+import org.postern.core.message.MessageActions;
+import org.postern.core.message.TlsFacts;
 import org.postern.core.net.HostNames;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.rewrite.LookupFailure;
@@ -1054,98 +1060,51 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private Envelope envelope(Transaction t) {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("client_name", clientName);
-        a.put("reverse_client_name", reverseClientName);
-        a.put("client_address", clientAddress);
-        a.put("client_port", Integer.toString(clientPort));
-        if (helo != null) {
-            a.put("helo_name", helo);
-        }
-        a.put("protocol", protocol());
-        if (saslUsername != null) {
-            a.put("sasl_method", saslMethod);
-            a.put("sasl_username", saslUsername);
-            if (st.sasl().authenticatedHeader() && !saslMethod.equals("XCLIENT")) {
-                a.put("sasl_authenticated_header", "yes"); // cleanup: "(Authenticated sender: user)" in Received:
-            }
-        }
-        if (t.mail.auth() != null && !t.mail.auth().equals("<>")) {
-            a.put("sasl_sender", LogText.printable(t.mail.auth()));
-        }
+        ClientFacts client = new ClientFacts(clientName, reverseClientName, clientAddress, clientPort,
+                helo == null ? "" : helo, protocol());
+        String authSender = t.mail.auth() != null && !t.mail.auth().equals("<>") ? LogText.printable(t.mail.auth()) : "";
+        SaslFacts sasl = saslUsername == null ? new SaslFacts("", "", authSender)
+                : new SaslFacts(saslMethod, saslUsername, authSender);
+        // cleanup: "(Authenticated sender: user)" in Received:
+        boolean saslHeader = saslUsername != null && st.sasl().authenticatedHeader() && !saslMethod.equals("XCLIENT");
         // Postfix's log_* attributes: the XFORWARD values where given, else the client's own.
-        a.put("log_client_name", xforward.getOrDefault("NAME", clientName));
-        a.put("log_client_address", xforward.getOrDefault("ADDR", clientAddress));
-        a.put("log_client_port", xforward.getOrDefault("PORT", Integer.toString(clientPort)));
-        a.put("log_message_origin", forwardOrigin());
         String forwardHelo = xforward.containsKey("HELO") ? xforward.get("HELO") : helo;
-        if (forwardHelo != null) {
-            a.put("log_helo_name", forwardHelo);
-        }
-        a.put("log_protocol_name", xforward.getOrDefault("PROTO", baseProtocol()));
-        if (xforward.containsKey("IDENT")) {
-            a.put("log_ident", xforward.get("IDENT"));
-        }
-        if (xforward.containsKey("SOURCE")) {
-            a.put("rewrite_context", xforward.get("SOURCE"));
-        }
-        a.put("service", cx.service());
-        if (t.mail.body() != null) {
-            a.put("body", t.mail.body());
-        }
-        a.put("smtputf8", Boolean.toString(t.mail.smtputf8()));
-        if (t.mail.size() >= 0) {
-            a.put("size_declared", Long.toString(t.mail.size()));
-        }
-        if (tls != null) {
-            a.put("tls_protocol", tls.getProtocol());
-            a.put("tls_cipher", tls.getCipherSuite());
-        }
-        if (!st.contentFilter().isEmpty()) {
-            a.put("filter", st.contentFilter()); // a FILTER action below replaces it, as in Postfix
-        }
-        Map<String, List<String>> actions = new HashMap<>();
-        for (MessageAction action : t.actions) {
-            String key;
-            String value;
-            if (action instanceof MessageAction.Hold) {
-                key = "hold";
-                value = ((MessageAction.Hold) action).reason();
-            } else if (action instanceof MessageAction.Discard) {
-                key = "discard";
-                value = ((MessageAction.Discard) action).reason();
-            } else if (action instanceof MessageAction.Filter) {
-                key = "filter";
-                value = ((MessageAction.Filter) action).nexthop();
-            } else if (action instanceof MessageAction.Redirect) {
-                key = "redirect";
-                value = ((MessageAction.Redirect) action).address();
-            } else if (action instanceof MessageAction.Prepend) {
-                key = "prepend";
-                value = ((MessageAction.Prepend) action).headerLine();
-            } else {
-                key = "bcc";
-                value = ((MessageAction.Bcc) action).address();
-            }
-            actions.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-        }
-        for (Map.Entry<String, List<String>> e : actions.entrySet()) {
-            List<String> v = e.getValue();
-            switch (e.getKey()) {
-                case "prepend":
-                case "bcc":
-                    a.put(e.getKey(), String.join("\n", v)); // every one, in order
-                    break;
-                case "filter":
-                case "redirect":
-                    a.put(e.getKey(), v.get(v.size() - 1)); // the last one wins, as in Postfix
-                    break;
-                default:
-                    a.put(e.getKey(), v.get(0));
+        LogFacts log = new LogFacts(xforward.getOrDefault("NAME", clientName),
+                xforward.getOrDefault("ADDR", clientAddress), xforward.getOrDefault("PORT", Integer.toString(clientPort)),
+                forwardOrigin(), forwardHelo == null ? "" : forwardHelo, xforward.getOrDefault("PROTO", baseProtocol()),
+                xforward.getOrDefault("IDENT", ""), xforward.getOrDefault("SOURCE", ""));
+        return Envelope.builder(t.sender(), t.recipients, Instant.now())
+                .dsn(new DsnRequest(t.mail.envid() == null ? "" : t.mail.envid(), DsnRequest.Return.of(t.mail.ret())))
+                .client(client).sasl(sasl).saslHeader(saslHeader).log(log).service(cx.service())
+                .body(BodyType.of(t.mail.body())).smtputf8(t.mail.smtputf8()).sizeDeclared(Math.max(-1, t.mail.size()))
+                .tls(tls == null ? TlsFacts.NONE : new TlsFacts(tls.getProtocol(), tls.getCipherSuite()))
+                .actions(actions(t.actions))
+                .build();
+    }
+
+    /**
+     * The transaction's access(5) actions: the first HOLD and DISCARD, the last FILTER and
+     * REDIRECT (a FILTER replaces content_filter, as in Postfix), every BCC and PREPEND in order.
+     */
+    private MessageActions actions(List<MessageAction> taken) {
+        MessageActions a = st.contentFilter().isEmpty() ? MessageActions.NONE
+                : MessageActions.NONE.withFilter(st.contentFilter());
+        for (MessageAction action : taken) {
+            if (action instanceof MessageAction.Hold h) {
+                a = a.hold().isPresent() ? a : a.withHold(h.reason());
+            } else if (action instanceof MessageAction.Discard d) {
+                a = a.discard().isPresent() ? a : a.withDiscard(d.reason());
+            } else if (action instanceof MessageAction.Filter f) {
+                a = a.withFilter(f.nexthop());
+            } else if (action instanceof MessageAction.Redirect r) {
+                a = a.withRedirect(r.address());
+            } else if (action instanceof MessageAction.Prepend p) {
+                a = a.withPrepend(p.headerLine());
+            } else if (action instanceof MessageAction.Bcc b) {
+                a = a.withBcc(b.address());
             }
         }
-        return new Envelope(t.sender(), t.recipients, Instant.now(),
-                t.mail.envid() == null ? "" : t.mail.envid(), t.mail.ret() == null ? "" : t.mail.ret(), a);
+        return a;
     }
 
     private void vrfy(SmtpRequest.Vrfy v) {

@@ -2,7 +2,6 @@
 package org.postern.core.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,22 +12,24 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.api.message.ClientFacts;
+import org.postern.api.message.SaslFacts;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.MainCf;
 import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.message.MessageActions;
 import org.postern.core.queue.RecordingQueueStore;
 
 class CleanupQueueStoreTest {
@@ -52,22 +53,18 @@ class CleanupQueueStoreTest {
     }
 
     private static Envelope envelope(String client, String sender, String... rcpts) {
-        return envelope(client, sender, Map.of(), rcpts);
+        return envelope(client, sender, b -> b, rcpts);
     }
 
-    private static Envelope envelope(String client, String sender, Map<String, String> extra, String... rcpts) {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("client_name", client.equals(LOCAL) ? "localhost" : "client.example.net");
-        a.put("client_address", client);
-        a.put("client_port", "40000");
-        a.put("helo_name", "helo.example.net");
-        a.put("protocol", "ESMTP");
-        a.putAll(extra);
+    private static Envelope envelope(String client, String sender, UnaryOperator<Envelope.Builder> extra,
+                                     String... rcpts) {
         List<EnvelopeRecipient> r = new ArrayList<>();
         for (String x : rcpts) {
             r.add(new EnvelopeRecipient(x, "", Set.of()));
         }
-        return new Envelope(sender, r, CLOCK.instant(), "", "", a);
+        return extra.apply(Envelope.builder(sender, r, CLOCK.instant())
+                .client(new ClientFacts(client.equals(LOCAL) ? "localhost" : "client.example.net", "", client, 40000,
+                        "helo.example.net", "ESMTP"))).build();
     }
 
     /** Sends through cleanup; announced = the fast path smtpd uses. */
@@ -121,16 +118,16 @@ class CleanupQueueStoreTest {
         assertThat(queue.last().text()).startsWith("Received: from helo.example.net (client.example.net [192.0.2.7])\r\n"
                 + "\tby mx.example.com (Postern) with ESMTP id 4ABC000001\r\n"
                 + "\tfor <b@example.com>; Tue,  5 Mar 2024 10:06:07 +0000 (Z)\r\nFrom: a@example.org\r\n");
-        assertThat(queue.last().committed.attributes()).containsEntry("message_id", "<m1@example.org>");
+        assertThat(queue.last().committed.messageId()).isEqualTo("<m1@example.org>");
     }
 
     @Test
     void receivedHeaderShouldNameTheAuthenticatedSenderWhenSmtpdAsks() throws Exception {
-        send(cleanup(), envelope(REMOTE, "a@example.org", Map.of("sasl_username", "joe", "sasl_method", "PLAIN",
-                "sasl_authenticated_header", "yes"), "b@example.com"), SIMPLE).get();
+        send(cleanup(), envelope(REMOTE, "a@example.org",
+                b -> b.sasl(new SaslFacts("PLAIN", "joe", "")).saslHeader(true), "b@example.com"), SIMPLE).get();
         assertThat(queue.last().text()).startsWith("Received: from helo.example.net (client.example.net [192.0.2.7])\r\n"
                 + "\t(Authenticated sender: joe)\r\n\tby mx.example.com (Postern) with ESMTP id ");
-        send(cleanup(), envelope(REMOTE, "a@example.org", Map.of("sasl_username", "joe"), "b@example.com"), SIMPLE).get();
+        send(cleanup(), envelope(REMOTE, "a@example.org", b -> b.sasl(new SaslFacts("", "joe", "")), "b@example.com"), SIMPLE).get();
         assertThat(queue.last().text()).doesNotContain("Authenticated sender");
     }
 
@@ -160,8 +157,7 @@ class CleanupQueueStoreTest {
                 + "Message-Id: <20240305100607.4ABC000001@mx.example.com>\r\n"
                 + "Date: Tue,  5 Mar 2024 10:06:07 +0000 (Z)\r\n"
                 + "From: a@example.org\r\n\r\nbody\r\n");
-        assertThat(queue.last().committed.attributes())
-                .containsEntry("message_id", "<20240305100607.4ABC000001@mx.example.com>");
+        assertThat(queue.last().committed.messageId()).isEqualTo("<20240305100607.4ABC000001@mx.example.com>");
     }
 
     @Test
@@ -243,7 +239,8 @@ class CleanupQueueStoreTest {
                 msg("X-Hold: 1", "X-Filter: 1", "X-Redirect: 1", "X-Bcc: 1", "X-Warn: 1", "X-Ok: 1", "", "b")).get();
 
         Envelope e = queue.last().committed;
-        assertThat(e.attributes()).containsEntry("hold", "quarantine").containsEntry("filter", "smtp:[127.0.0.1]:10025");
+        assertThat(e.actions().hold()).contains("quarantine");
+        assertThat(e.actions().filter()).contains("smtp:[127.0.0.1]:10025");
         assertThat(rcpts(e)).containsExactly("trap@example.com", "audit@example.com");
         assertThat(e.recipients().get(1).notifyOn()).containsExactly(DsnNotify.NEVER);
         assertThat(queue.last().text()).contains("X-Warn: 1\r\nX-Ok: 1\r\n");
@@ -376,19 +373,19 @@ class CleanupQueueStoreTest {
         send(cleanup("always_bcc = archive@example.com",
                         "sender_bcc_maps = inline:{ {@example.org = s1@example.com, s2@example.com} }",
                         "recipient_bcc_maps = inline:{ {b@example.com = r1@example.com r2@example.com} }"),
-                envelope(REMOTE, "x@example.org", Map.of("bcc", "smtpd1@example.com\nsmtpd2@example.com"),
+                envelope(REMOTE, "x@example.org", b -> b.actions(MessageActions.NONE.withBcc("smtpd1@example.com").withBcc("smtpd2@example.com")),
                         "b@example.com"), SIMPLE).get();
 
         assertThat(rcpts(queue.last().committed)).containsExactly("b@example.com", "r1@example.com",
                 "r2@example.com", "s1@example.com", "s2@example.com", "archive@example.com",
                 "smtpd1@example.com", "smtpd2@example.com");
-        assertThat(queue.last().committed.attributes()).doesNotContainKey("bcc");
+        assertThat(queue.last().committed.actions().bcc()).isEmpty();
     }
 
     @Test
     void smtpdDiscardShouldSucceedWithoutStoring() throws Exception {
         CompletableFuture<Void> f = send(cleanup(),
-                envelope(REMOTE, "x@example.org", Map.of("discard", "spam client"), "b@example.com"), SIMPLE);
+                envelope(REMOTE, "x@example.org", b -> b.actions(MessageActions.NONE.withDiscard("spam client")), "b@example.com"), SIMPLE);
 
         assertThat(f).isCompleted().isNotCompletedExceptionally();
         assertThat(queue.last().committed).isNull();
@@ -398,12 +395,15 @@ class CleanupQueueStoreTest {
     @Test
     void smtpdRedirectPrependAndHoldShouldBeApplied() throws Exception {
         send(cleanup(), envelope(REMOTE, "x@example.org",
-                Map.of("redirect", "trap@example.com", "prepend", "X-One: 1\nX-Two: 2", "hold", "why"),
+                b -> b.actions(MessageActions.NONE.withRedirect("trap@example.com").withPrepend("X-One: 1")
+                        .withPrepend("X-Two: 2").withHold("why")),
                 "b@example.com", "c@example.com"), SIMPLE).get();
 
         Envelope e = queue.last().committed;
         assertThat(rcpts(e)).containsExactly("trap@example.com");
-        assertThat(e.attributes()).containsEntry("hold", "why").doesNotContainKeys("redirect", "prepend");
+        assertThat(e.actions().hold()).contains("why");
+        assertThat(e.actions().redirect()).isEmpty();
+        assertThat(e.actions().prepend()).isEmpty();
         assertThat(queue.last().text()).startsWith("X-One: 1\r\nX-Two: 2\r\nReceived: from ");
     }
 

@@ -12,20 +12,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.Test;
+import org.postern.api.message.ClientFacts;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.MainCf;
 import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.queue.RecordingQueueStore;
 
 /** mime_header_checks, nested_header_checks and body_checks along the MIME structure (header_checks(5)). */
@@ -49,13 +48,9 @@ class MimeHeaderChecksTest {
     }
 
     private static Envelope envelope() {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("client_name", "client.example.net");
-        a.put("client_address", "192.0.2.7");
-        a.put("helo_name", "helo.example.net");
-        a.put("protocol", "ESMTP");
-        return new Envelope("a@example.org", List.of(new EnvelopeRecipient("b@example.com", "", Set.of())),
-                CLOCK.instant(), "", "", a);
+        return Envelope.builder("a@example.org", List.of(new EnvelopeRecipient("b@example.com", "", Set.of())),
+                CLOCK.instant())
+                .client(new ClientFacts("client.example.net", "", "192.0.2.7", -1, "helo.example.net", "ESMTP")).build();
     }
 
     private CompletableFuture<Void> send(CleanupQueueStore store, String content, int piece) throws IOException {
@@ -171,7 +166,7 @@ class MimeHeaderChecksTest {
         send(cleanup("mime_header_checks = regexp:mhc", "nested_header_checks = regexp:nhc"),
                 forwarded("fwd", "x")).get();
 
-        assertThat(queue.last().committed.attributes()).containsEntry("hold", "inner text");
+        assertThat(queue.last().committed.actions().hold()).contains("inner text");
     }
 
     @Test
@@ -180,7 +175,7 @@ class MimeHeaderChecksTest {
                 "^secret", "REPLACE [removed]", "^epilogue$", "BCC epilogue@example.com");
         send(cleanup("body_checks = regexp:bc"), mixed("application/pdf", "secret stuff")).get();
 
-        assertThat(queue.last().committed.attributes()).containsEntry("hold", "closing boundary");
+        assertThat(queue.last().committed.actions().hold()).contains("closing boundary");
         assertThat(queue.last().committed.recipients()).extracting(EnvelopeRecipient::address)
                 .contains("epilogue@example.com");
         assertThat(queued()).contains("\r\nsee attached\r\n[removed]\r\n--frontier\r\n");
@@ -233,9 +228,9 @@ class MimeHeaderChecksTest {
         CleanupQueueStore store = cleanup("body_checks = regexp:bc", "mime_nesting_limit = 3");
 
         send(store, nested(3)).get();
-        assertThat(queue.last().committed.attributes()).doesNotContainKey("hold");
+        assertThat(queue.last().committed.actions().hold()).isEmpty();
         send(store, nested(4)).get();
-        assertThat(queue.last().committed.attributes()).containsEntry("hold", "deep part header is body");
+        assertThat(queue.last().committed.actions().hold()).contains("deep part header is body");
         assertThat(queued()).isEqualTo(nested(4));
     }
 
@@ -257,7 +252,7 @@ class MimeHeaderChecksTest {
                 "--" + boundary, "Content-Type: text/plain", "", "part", "--" + boundary + "--", "X-Marker: 1");
         send(cleanup("body_checks = regexp:bc", "mime_header_checks = regexp:mhc"), content).get();
 
-        assertThat(queue.last().committed.attributes()).containsEntry("hold", "epilogue reached");
+        assertThat(queue.last().committed.actions().hold()).contains("epilogue reached");
         assertThat(queued()).isEqualTo(content);
     }
 
@@ -278,7 +273,7 @@ class MimeHeaderChecksTest {
                 "Content-Type: text/html", "", "<p>");
         send(cleanup("body_checks = regexp:bc"), content).get();
 
-        assertThat(queue.last().committed.attributes()).containsEntry("hold", "looked like a part header");
+        assertThat(queue.last().committed.actions().hold()).contains("looked like a part header");
         assertThat(queued()).isEqualTo(content);
     }
 

@@ -23,7 +23,7 @@ import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.MainCf;
 import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.queue.RecordingQueueStore;
 import org.postern.core.smtp.SmtpReply;
 
@@ -63,7 +63,8 @@ class SendmailTest {
         RecordingQueueStore.Message m = queue.last();
         assertThat(m.text()).isEqualTo("Subject: hi\r\n\r\nbody\r\n");
         assertThat(recipients()).containsExactly("bob@example.org");
-        assertThat(m.committed.attributes()).containsEntry("protocol", "local").doesNotContainKey("client_address");
+        assertThat(m.committed.client().protocol()).isEqualTo("local");
+        assertThat(m.committed.client().isRemote()).isFalse();
         assertThat(m.announced).isNotNull();
         assertThat(m.closed).isTrue();
     }
@@ -71,9 +72,9 @@ class SendmailTest {
     @Test
     void contentFilterFromMainCfRoutesLocalSubmissions() throws Exception {
         send(config("content_filter = smtp-amavis:[127.0.0.1]:10024"), "\nx\n", "bob@example.org");
-        assertThat(queue.last().committed.attributes()).containsEntry("filter", "smtp-amavis:[127.0.0.1]:10024");
+        assertThat(queue.last().committed.actions().filter()).contains("smtp-amavis:[127.0.0.1]:10024");
         send("\nx\n", "bob@example.org");
-        assertThat(queue.last().committed.attributes()).doesNotContainKey("filter");
+        assertThat(queue.last().committed.actions().filter()).isEmpty();
     }
 
     @Test

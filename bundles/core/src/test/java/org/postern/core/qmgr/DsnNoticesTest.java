@@ -10,14 +10,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.MessageSubmitter;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.Recipient.DsnNotify;
@@ -26,15 +26,12 @@ import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.MainCf;
 import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.queue.FileQueueStore;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueFile;
 import org.postern.core.queue.QueueName;
-
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 
 /** Which notices a message gets, checked on the real RFC 3464 messages (parsed with Angus Mail). */
 class DsnNoticesTest {
@@ -49,7 +46,7 @@ class DsnNoticesTest {
     }
 
     private final List<Queued> queued = new ArrayList<>();
-    private final MessageSubmitter submitter = (sender, recipients, content, attributes) -> {
+    private final MessageSubmitter submitter = (sender, recipients, content, dsn) -> {
         try (InputStream in = content.open()) {
             queued.add(new Queued(sender, recipients.stream().map(Recipient::address).toList(),
                     new MimeMessage(Session.getInstance(new Properties()), in)));
@@ -77,7 +74,7 @@ class DsnNoticesTest {
     private ActiveMessage message(String sender, List<EnvelopeRecipient> recipients, RecipientStatus... statuses)
             throws Exception {
         store = FileQueueStore.open(dir.resolve("queue"));
-        Envelope envelope = new Envelope(sender, recipients, Instant.now(), "", "", Map.of("message_id", "<orig@example.org>"));
+        Envelope envelope = Envelope.builder(sender, recipients, Instant.now()).messageId("<orig@example.org>").build();
         String id;
         try (IncomingMessage m = store.receive()) {
             m.content().write("Message-ID: <orig@example.org>\r\nSubject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));

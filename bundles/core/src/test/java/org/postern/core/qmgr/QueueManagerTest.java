@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,14 +36,16 @@ import org.postern.api.dict.Dict;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dict.LookupResult;
+import org.postern.api.message.ClientFacts;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.MainCf;
 import org.postern.core.config.MasterCf;
 import org.postern.core.config.ParameterTable;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.Envelope;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.message.MessageActions;
 import org.postern.core.queue.FileQueueStore;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueName;
@@ -176,16 +179,16 @@ class QueueManagerTest {
     }
 
     private String queue(Instant arrival, String sender, String... recipients) throws Exception {
-        return queue(arrival, Map.of("client_address", "192.0.2.1"), sender, recipients);
+        return queue(arrival, b -> b.client(new ClientFacts("", "", "192.0.2.1", -1, "", "")), sender, recipients);
     }
 
-    private String queue(Instant arrival, Map<String, String> attributes, String sender, String... recipients)
+    private String queue(Instant arrival, UnaryOperator<Envelope.Builder> facts, String sender, String... recipients)
             throws Exception {
         List<EnvelopeRecipient> rcpts = new ArrayList<>();
         for (String r : recipients) {
             rcpts.add(new EnvelopeRecipient(r, "", Set.of()));
         }
-        Envelope envelope = new Envelope(sender, rcpts, arrival, "", "", attributes);
+        Envelope envelope = facts.apply(Envelope.builder(sender, rcpts, arrival)).build();
         try (IncomingMessage m = store.receive()) {
             m.content().write("Subject: test\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
             m.commit(envelope).get();
@@ -227,7 +230,8 @@ class QueueManagerTest {
         DeliveryRequest first = smtp.requests.stream().filter(r -> r.nexthop().equals("remote.example")).findFirst().orElseThrow();
         assertThat(first.recipients()).extracting(Recipient::address).containsExactly("bob@remote.example", "carol@remote.example");
         assertThat(first.sender()).isEqualTo("alice@example.org");
-        assertThat(first.attributes()).containsEntry("client_address", "192.0.2.1").containsKey("arrival");
+        assertThat(first.facts().client().address()).isEqualTo("192.0.2.1");
+        assertThat(first.facts().arrival()).isNotNull();
         assertThat(smtp.contents).containsOnly("Subject: test\r\n\r\nbody\r\n");
         assertThat(notices.finals).containsExactly(id);
     }
@@ -390,7 +394,7 @@ class QueueManagerTest {
     void heldMailWaitsInTheHoldQueueUntilReleased() throws Exception {
         ScriptedAgent smtp = ScriptedAgent.delivering();
         start(settings(), Map.of("smtp", smtp));
-        String id = queue(Instant.now(), Map.of("hold", "header Subject: test"), "alice@example.org", "bob@remote.example");
+        String id = queue(Instant.now(), b -> b.actions(MessageActions.NONE.withHold("header Subject: test")), "alice@example.org", "bob@remote.example");
         await(() -> {
             try {
                 return where(id).equals(Optional.of(QueueName.HOLD));
@@ -409,7 +413,7 @@ class QueueManagerTest {
     void filterSendsEveryRecipientToTheFilterTransport() throws Exception {
         ScriptedAgent smtp = ScriptedAgent.delivering();
         start(settings(), Map.of("smtp", smtp));
-        String id = queue(Instant.now(), Map.of("filter", "relay:[127.0.0.1]:10025"), "alice@example.org",
+        String id = queue(Instant.now(), b -> b.actions(MessageActions.NONE.withFilter("relay:[127.0.0.1]:10025")), "alice@example.org",
                 "bob@remote.example", "carol@other.example");
         await(() -> gone(id));
         assertThat(smtp.requests).hasSize(1);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.message.DsnRequest;
+import org.postern.api.message.MessageFacts;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.MainCf;
 import org.postern.core.config.MasterCf;
@@ -73,7 +76,8 @@ class TransportDispatchTest {
             }
         };
         return new DeliveryRequest("4XQID", "local", "mx.example.com", "sender@example.org", List.of(recipients),
-                content, Map.of("dsn_envid", "ENV1"), List.of("local-arg"), name -> null);
+                content, MessageFacts.none(Instant.EPOCH).withDsn(new DsnRequest("ENV1", DsnRequest.Return.UNSPECIFIED)),
+                List.of("local-arg"), name -> null);
     }
 
     /** Remembers the request and answers each recipient with {@code decide}. */
@@ -102,7 +106,7 @@ class TransportDispatchTest {
         assertThat(handed.sender()).isEqualTo("sender@example.org");
         assertThat(handed.recipients()).containsExactly(JOE);
         assertThat(handed.content()).isSameAs(original.content());
-        assertThat(handed.attributes()).containsEntry("dsn_envid", "ENV1");
+        assertThat(handed.facts()).isSameAs(original.facts());
         assertThat(result.results()).containsExactly(
                 new RecipientResult(JOE, Outcome.DELIVERED, "2.0.0", "250 2.0.0 Saved", "private/dovecot-lmtp"));
     }

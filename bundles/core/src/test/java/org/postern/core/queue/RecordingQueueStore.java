@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import org.postern.core.message.Envelope;
+
 /**
  * In-memory queue double for the layers above the store (cleanup, sendmail): records each
  * message's content, the announced and committed envelopes, and whether it was closed.

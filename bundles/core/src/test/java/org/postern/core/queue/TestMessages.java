@@ -9,11 +9,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.api.message.ClientFacts;
+import org.postern.api.message.DsnRequest;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.EnvelopeRecipient;
 
 /** Envelopes and self-verifying message contents for queue tests. */
 final class TestMessages {
@@ -22,18 +25,19 @@ final class TestMessages {
     }
 
     static Envelope envelope(String sender, String... recipients) {
-        return new Envelope(sender,
+        return Envelope.builder(sender,
                 java.util.Arrays.stream(recipients).map(r -> new EnvelopeRecipient(r, "", Set.of())).toList(),
-                Instant.parse("2024-05-01T12:00:00Z"), "", "",
-                Map.of("client_address", "192.0.2.1", "client_name", "client.example", "protocol", "ESMTP"));
+                Instant.parse("2024-05-01T12:00:00Z"))
+                .client(new ClientFacts("client.example", "", "192.0.2.1", -1, "", "ESMTP")).build();
     }
 
     static Envelope dsnEnvelope() {
-        return new Envelope("a@example.org",
+        return Envelope.builder("a@example.org",
                 List.of(new EnvelopeRecipient("x@example.com", "rfc822;X@example.com", Set.of(DsnNotify.SUCCESS, DsnNotify.FAILURE)),
                         new EnvelopeRecipient("y@example.com", "", Set.of(DsnNotify.NEVER))),
-                Instant.parse("2024-05-01T12:00:00.123456789Z"), "QQ314159", "HDRS",
-                Map.of("client_address", "192.0.2.1", "helo_name", "mx.example.org", "smtputf8", "false"));
+                Instant.parse("2024-05-01T12:00:00.123456789Z"))
+                .dsn(new DsnRequest("QQ314159", DsnRequest.Return.HDRS))
+                .client(new ClientFacts("", "", "192.0.2.1", -1, "mx.example.org", "")).build();
     }
 
     /**

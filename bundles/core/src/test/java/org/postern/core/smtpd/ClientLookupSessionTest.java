@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.postern.api.message.ClientFacts;
 import org.postern.core.smtpd.restrict.SmtpFacts;
 
 /** The client hostname lookup at connect, seen from the session: greeting, facts, envelope, logs. */
@@ -43,11 +44,11 @@ class ClientLookupSessionTest {
         assertThat(connect.clientName()).isEqualTo("mail.example.org");
         assertThat(connect.reverseClientName()).isEqualTo("mail.example.org");
         assertThat(connect.clientAddress()).isEqualTo("192.0.2.1");
-        assertThat(s.queue.committed.get(0).envelope().attributes())
-                .containsEntry("client_name", "mail.example.org")
-                .containsEntry("reverse_client_name", "mail.example.org")
-                .containsEntry("client_address", "192.0.2.1")
-                .containsEntry("client_port", "40000");
+        ClientFacts client = s.queue.committed.get(0).envelope().client();
+        assertThat(client.name()).isEqualTo("mail.example.org");
+        assertThat(client.reverseName()).isEqualTo("mail.example.org");
+        assertThat(client.address()).isEqualTo("192.0.2.1");
+        assertThat(client.port()).isEqualTo(40000);
         String log = captured.toString(StandardCharsets.UTF_8);
         assertThat(log).contains("connect from mail.example.org[192.0.2.1]")
                 .contains("4Xtest0001: client=mail.example.org[192.0.2.1]");

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.postern.core.queue.Envelope;
+import org.postern.core.message.Envelope;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.queue.QueueName;
 import org.postern.core.queue.QueueStore;

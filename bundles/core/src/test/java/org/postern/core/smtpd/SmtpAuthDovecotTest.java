@@ -12,15 +12,6 @@ import java.util.Base64;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.postern.core.config.PostfixConfig;
-import org.postern.core.smtpd.restrict.RestrictionChecks;
-import org.postern.core.smtpd.sasl.PrivateDovecot;
-
-import org.eclipse.angus.mail.smtp.SMTPTransport;
-
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.SendFailedException;
@@ -28,6 +19,13 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.core.config.PostfixConfig;
+import org.postern.core.smtpd.restrict.RestrictionChecks;
+import org.postern.core.smtpd.sasl.PrivateDovecot;
 
 /**
  * SMTP AUTH end to end: Angus Mail against a real SmtpServer on 127.0.0.1 whose restrictions
@@ -124,8 +122,8 @@ class SmtpAuthDovecotTest {
         assertThat(queue.committed).hasSize(1);
         assertThat(queue.committed.get(0).envelope().recipients().get(0).address())
                 .isEqualTo("friend@elsewhere.example");
-        assertThat(queue.committed.get(0).envelope().attributes()).containsEntry("sasl_method", "PLAIN")
-                .containsEntry("sasl_username", "joe");
+        assertThat(queue.committed.get(0).envelope().sasl().method()).isEqualTo("PLAIN");
+        assertThat(queue.committed.get(0).envelope().sasl().username()).isEqualTo("joe");
     }
 
     /** The default assembly's submission service (master.cf) without a Dovecot socket. */

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.postern.api.message.SaslFacts;
 import org.postern.core.smtpd.restrict.SmtpStage;
 
 /** SMTP AUTH (RFC 4954) in the session, against a scripted authentication server; replies as Postfix 3.7's. */
@@ -126,9 +127,8 @@ class SmtpAuthSessionTest {
         });
         assertThat(s.checks.calls).filteredOn(c -> c.stage() == SmtpStage.RCPT)
                 .allSatisfy(c -> assertThat(c.facts().saslUsername()).isEqualTo("joe"));
-        assertThat(s.queue.committed.get(0).envelope().attributes()).containsEntry("sasl_method", "PLAIN")
-                .containsEntry("sasl_username", "joe").containsEntry("sasl_sender", "joe@example.org")
-                .doesNotContainKey("sasl_authenticated_header");
+        assertThat(s.queue.committed.get(0).envelope().sasl()).isEqualTo(new SaslFacts("PLAIN", "joe", "joe@example.org"));
+        assertThat(s.queue.committed.get(0).envelope().saslHeader()).isFalse();
         assertThat(log).contains("4Xtest0001: client=unknown[192.0.2.1], sasl_method=PLAIN, sasl_username=joe,"
                 + " sasl_sender=joe@example.org");
         assertThat(logOf(() -> s.cmd("QUIT"))).contains("disconnect from unknown[192.0.2.1] ehlo=1 auth=1 mail=1");
@@ -248,8 +248,7 @@ class SmtpAuthSessionTest {
         s.cmd("RCPT TO:<x@y.example>");
         s.cmd("DATA");
         s.send("x\r\n.\r\n");
-        assertThat(s.queue.committed.get(0).envelope().attributes())
-                .containsEntry("sasl_authenticated_header", "yes");
+        assertThat(s.queue.committed.get(0).envelope().saslHeader()).isTrue();
     }
 
     // RFC 4954 section 5; Postfix smtpd_sasl_mail_opt (AUTH= is ignored while AUTH is off, checked against Postfix 3.7).

@@ -11,17 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.postern.core.config.PostfixConfig;
-import org.postern.core.smtpd.restrict.SmtpStage;
-
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.core.config.PostfixConfig;
+import org.postern.core.smtpd.restrict.SmtpStage;
 
 class SmtpServerTest {
 
@@ -83,9 +82,10 @@ class SmtpServerTest {
         assertThat(s.envelope().sender()).isEqualTo("alice@example.org");
         assertThat(s.envelope().recipients()).extracting(r -> r.address())
                 .containsExactly("bob@example.net", "carol@example.net");
-        assertThat(s.envelope().attributes()).containsEntry("client_address", "127.0.0.1")
-                .containsEntry("helo_name", "client.example").containsEntry("protocol", "ESMTP")
-                .containsEntry("service", "smtp");
+        assertThat(s.envelope().client().address()).isEqualTo("127.0.0.1");
+        assertThat(s.envelope().client().heloName()).isEqualTo("client.example");
+        assertThat(s.envelope().client().protocol()).isEqualTo("ESMTP");
+        assertThat(s.envelope().service()).isEqualTo("smtp");
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         m.writeTo(expected);
         // The SMTP transport sends CRLF line ends; writeTo leaves the text body's LFs alone.
@@ -101,8 +101,8 @@ class SmtpServerTest {
         InetSocketAddress a = server.start();
         Transport.send(message(Session.getInstance(props(a))));
         awaitCommitted(1);
-        assertThat(queue.committed.get(0).envelope().attributes()).containsEntry("client_name", "loopback.example")
-                .containsEntry("reverse_client_name", "loopback.example");
+        assertThat(queue.committed.get(0).envelope().client().name()).isEqualTo("loopback.example");
+        assertThat(queue.committed.get(0).envelope().client().reverseName()).isEqualTo("loopback.example");
         assertThat(dns.questions).contains("1.0.0.127.in-addr.arpa PTR", "loopback.example A");
     }
 
@@ -114,7 +114,7 @@ class SmtpServerTest {
         InetSocketAddress a = server.start();
         Transport.send(message(Session.getInstance(props(a))));
         awaitCommitted(1);
-        assertThat(queue.committed.get(0).envelope().attributes()).containsEntry("client_name", "unknown");
+        assertThat(queue.committed.get(0).envelope().client().name()).isEqualTo("unknown");
         assertThat(dns.questions).isEmpty();
     }
 
@@ -129,8 +129,8 @@ class SmtpServerTest {
         Session session = Session.getInstance(p);
         Transport.send(message(session));
         awaitCommitted(1);
-        assertThat(queue.committed.get(0).envelope().attributes()).containsKey("tls_protocol")
-                .containsEntry("protocol", "ESMTPS");
+        assertThat(queue.committed.get(0).envelope().tls().encrypted()).isTrue();
+        assertThat(queue.committed.get(0).envelope().client().protocol()).isEqualTo("ESMTPS");
         assertThat(tlsDirectory.resolve(SmtpdTls.CERT_NAME)).exists();
         assertThat(Files.readString(tlsDirectory.resolve(SmtpdTls.KEY_NAME))).contains("PRIVATE KEY");
     }

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.api.message.BodyType;
+import org.postern.api.message.DsnRequest;
 import org.postern.core.cleanup.CleanupRejection;
-import org.postern.core.queue.EnvelopeRecipient;
+import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.message.MessageActions;
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpStage;
@@ -76,11 +79,12 @@ class SmtpSessionTest {
                 new EnvelopeRecipient("bob@example.net", "rfc822;bob+x@example.net",
                         Set.of(DsnNotify.SUCCESS, DsnNotify.FAILURE)),
                 new EnvelopeRecipient("carol@example.net", "", Set.of()));
-        assertThat(m.envelope().dsnReturn()).isEqualTo("HDRS");
-        assertThat(m.envelope().dsnEnvelopeId()).isEqualTo("abc+def");
-        assertThat(m.envelope().attributes()).containsEntry("helo_name", "client.example")
-                .containsEntry("protocol", "ESMTP").containsEntry("body", "8BITMIME")
-                .containsEntry("client_name", "unknown").containsEntry("smtputf8", "false");
+        assertThat(m.envelope().dsn()).isEqualTo(new DsnRequest("abc+def", DsnRequest.Return.HDRS));
+        assertThat(m.envelope().client().heloName()).isEqualTo("client.example");
+        assertThat(m.envelope().client().protocol()).isEqualTo("ESMTP");
+        assertThat(m.envelope().client().name()).isEqualTo("unknown");
+        assertThat(m.envelope().body()).isEqualTo(BodyType.EIGHT_BIT_MIME);
+        assertThat(m.envelope().smtputf8()).isFalse();
         assertThat(s.cmd("QUIT")).isEqualTo(line("221 2.0.0 Bye"));
         assertThat(s.open()).isFalse();
     }
@@ -366,10 +370,10 @@ class SmtpSessionTest {
         s.cmd("RCPT TO:<c@d.example>");
         s.cmd("DATA");
         s.send("x\r\n.\r\n");
-        assertThat(s.queue.committed.get(0).envelope().attributes())
-                .containsEntry("hold", "sender triggers HOLD")
-                .containsEntry("prepend", "X-One: 1\nX-Two: 2")
-                .containsEntry("filter", "smtp:[127.0.0.1]:10025");
+        MessageActions actions = s.queue.committed.get(0).envelope().actions();
+        assertThat(actions.hold()).contains("sender triggers HOLD");
+        assertThat(actions.prepend()).containsExactly("X-One: 1", "X-Two: 2");
+        assertThat(actions.filter()).contains("smtp:[127.0.0.1]:10025");
     }
 
     @Test
@@ -380,8 +384,7 @@ class SmtpSessionTest {
         plain.cmd("RCPT TO:<c@d.example>");
         plain.cmd("DATA");
         plain.send("x\r\n.\r\n");
-        assertThat(plain.queue.committed.get(0).envelope().attributes())
-                .containsEntry("filter", "smtp-amavis:[127.0.0.1]:10024");
+        assertThat(plain.queue.committed.get(0).envelope().actions().filter()).contains("smtp-amavis:[127.0.0.1]:10024");
 
         ScriptedChecks checks = new ScriptedChecks()
                 .actions(SmtpStage.RCPT, new MessageAction.Filter("scan:[127.0.0.1]:10026"));
@@ -392,8 +395,7 @@ class SmtpSessionTest {
         filtered.cmd("RCPT TO:<c@d.example>");
         filtered.cmd("DATA");
         filtered.send("x\r\n.\r\n");
-        assertThat(filtered.queue.committed.get(0).envelope().attributes())
-                .containsEntry("filter", "scan:[127.0.0.1]:10026");
+        assertThat(filtered.queue.committed.get(0).envelope().actions().filter()).contains("scan:[127.0.0.1]:10026");
 
         SessionHarness none = session();
         none.cmd("EHLO h");
@@ -401,7 +403,7 @@ class SmtpSessionTest {
         none.cmd("RCPT TO:<c@d.example>");
         none.cmd("DATA");
         none.send("x\r\n.\r\n");
-        assertThat(none.queue.committed.get(0).envelope().attributes()).doesNotContainKey("filter");
+        assertThat(none.queue.committed.get(0).envelope().actions().filter()).isEmpty();
     }
 
     @Test

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.postern.core.message.Envelope;
+import org.postern.core.message.LogFacts;
 import org.postern.core.smtpd.restrict.SmtpFacts;
 import org.postern.core.smtpd.restrict.SmtpStage;
 
@@ -72,10 +73,12 @@ class XclientXforwardTest {
         s.cmd("RCPT TO:<bob@example.net>");
         s.cmd("DATA");
         s.send("x\r\n.\r\n");
-        assertThat(s.queue.committed.get(0).envelope().attributes())
-                .containsEntry("client_name", "client.example.org").containsEntry("client_address", "192.0.2.7")
-                .containsEntry("client_port", "5555").containsEntry("sasl_username", "alice@example.org")
-                .containsEntry("sasl_method", "XCLIENT");
+        Envelope e = s.queue.committed.get(0).envelope();
+        assertThat(e.client().name()).isEqualTo("client.example.org");
+        assertThat(e.client().address()).isEqualTo("192.0.2.7");
+        assertThat(e.client().port()).isEqualTo(5555);
+        assertThat(e.sasl().username()).isEqualTo("alice@example.org");
+        assertThat(e.sasl().method()).isEqualTo("XCLIENT");
     }
 
     @Test
@@ -146,21 +149,19 @@ class XclientXforwardTest {
         s.cmd("RCPT TO:<c@d.example>");
         s.cmd("DATA");
         s.send("x\r\n.\r\n");
-        Map<String, String> a = s.queue.committed.get(0).envelope().attributes();
-        assertThat(a).containsEntry("log_client_name", "up.example.org")
-                .containsEntry("log_client_address", "192.0.2.44").containsEntry("log_client_port", "2525")
-                .containsEntry("log_message_origin", "up.example.org[192.0.2.44]")
-                .containsEntry("log_helo_name", "up?helo") // xtext-decoded, then neutered
-                .containsEntry("log_protocol_name", "ESMTP").containsEntry("log_ident", "4XabcDEF")
-                .containsEntry("rewrite_context", "local")
-                .containsEntry("client_address", "10.0.0.5");
+        LogFacts a = s.queue.committed.get(0).envelope().log();
+        assertThat(a).isEqualTo(new LogFacts("up.example.org", "192.0.2.44", "2525", "up.example.org[192.0.2.44]",
+                "up?helo", // xtext-decoded, then neutered
+                "ESMTP", "4XabcDEF", "local"));
+        assertThat(s.queue.committed.get(0).envelope().client().address()).isEqualTo("10.0.0.5");
         s.cmd("MAIL FROM:<a@b.example>");
         s.cmd("RCPT TO:<c@d.example>");
         s.cmd("DATA");
         s.send("y\r\n.\r\n");
-        Map<String, String> second = s.queue.committed.get(1).envelope().attributes();
-        assertThat(second).containsEntry("log_client_address", "10.0.0.5").doesNotContainKey("log_ident")
-                .doesNotContainKey("rewrite_context");
+        LogFacts second = s.queue.committed.get(1).envelope().log();
+        assertThat(second.clientAddress()).isEqualTo("10.0.0.5");
+        assertThat(second.ident()).isEmpty();
+        assertThat(second.rewriteContext()).isEmpty();
     }
 
     @Test
@@ -172,8 +173,8 @@ class XclientXforwardTest {
         s.cmd("RCPT TO:<c@d.example>");
         s.cmd("DATA");
         s.send("x\r\n.\r\n");
-        assertThat(s.queue.committed.get(0).envelope().attributes())
-                .containsEntry("log_client_name", "unknown").containsEntry("log_message_origin", "unknown");
+        assertThat(s.queue.committed.get(0).envelope().log().clientName()).isEqualTo("unknown");
+        assertThat(s.queue.committed.get(0).envelope().log().messageOrigin()).isEqualTo("unknown");
     }
 
     @Test
@@ -186,7 +187,7 @@ class XclientXforwardTest {
         s.cmd("RCPT TO:<c@d.example>");
         s.cmd("DATA");
         s.send("x\r\n.\r\n");
-        assertThat(s.queue.committed.get(0).envelope().attributes()).doesNotContainKey("log_ident");
+        assertThat(s.queue.committed.get(0).envelope().log().ident()).isEmpty();
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.Set;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageSubmitter;
 import org.postern.api.delivery.Recipient;
+import org.postern.api.message.ClientFacts;
+import org.postern.api.message.SaslFacts;
 import org.postern.api.support.LogText;
 import org.postern.transport.local.LocalDelivery.Context;
 import org.postern.transport.local.LocalDelivery.Target;
@@ -55,11 +57,6 @@ final class DestinationDelivery {
     private static final Logger LOG = LoggerFactory.getLogger("postern.local");
 
     /** Command environment variables taken from request attributes, when those are set. */
-    private static final Map<String, String> CLIENT_ENVIRONMENT = Map.of(
-            "CLIENT_ADDRESS", "client_address", "CLIENT_HOSTNAME", "client_name", "CLIENT_HELO", "helo_name",
-            "CLIENT_PROTOCOL", "protocol", "SASL_METHOD", "sasl_method", "SASL_USERNAME", "sasl_username",
-            "SASL_SENDER", "sasl_sender");
-
     private final DeliveryRequest request;
     private final LocalSettings settings;
     private final MessageSubmitter submitter;
@@ -191,14 +188,9 @@ final class DestinationDelivery {
         byte[] prefix = settings.prependDelivered().contains(DeliveredHeaderContext.FORWARD)
                 ? ("Delivered-To: " + original.address().toLowerCase(Locale.ROOT) + "\r\n").getBytes(StandardCharsets.UTF_8)
                 : new byte[0];
-        Map<String, String> attributes = new HashMap<>();
-        for (String name : List.of("dsn_envid", "dsn_ret")) {
-            if (request.attributes().containsKey(name)) {
-                attributes.put(name, request.attributes().get(name));
-            }
-        }
         try {
-            String queueId = submitter.submit(sender, recipients, new PrefixedContent(prefix, request.content()), attributes);
+            String queueId = submitter.submit(sender, recipients, new PrefixedContent(prefix, request.content()),
+                    request.facts().dsn());
             return DeliveryStatus.expanded("forwarded as " + queueId);
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: to=<{}>: cannot forward: {}", request.queueId(),
@@ -230,12 +222,15 @@ final class DestinationDelivery {
         env.put("DOMAIN", address.domain());
         env.put("EXTENSION", address.extension());
         // what smtpd learned about the client, when the message came that way (Postfix exports these too)
-        CLIENT_ENVIRONMENT.forEach((variable, attribute) -> {
-            String value = request.attributes().get(attribute);
-            if (value != null && !value.isEmpty()) {
-                env.put(variable, value);
-            }
-        });
+        ClientFacts client = request.facts().client();
+        SaslFacts sasl = request.facts().sasl();
+        Map.of("CLIENT_ADDRESS", client.address(), "CLIENT_HOSTNAME", client.name(), "CLIENT_HELO", client.heloName(),
+                "CLIENT_PROTOCOL", client.protocol(), "SASL_METHOD", sasl.method(), "SASL_USERNAME", sasl.username(),
+                "SASL_SENDER", sasl.sender()).forEach((variable, value) -> {
+                    if (!value.isEmpty()) {
+                        env.put(variable, value);
+                    }
+                });
         return env;
     }
 

@@ -59,7 +59,7 @@ final class TransportHandoff {
         }
         String hop = nexthop.isEmpty() ? request.nexthop() : nexthop;
         DeliveryRequest one = new DeliveryRequest(request.queueId(), request.service(), hop, request.sender(),
-                List.of(target.recipient()), request.content(), request.attributes(), request.arguments(),
+                List.of(target.recipient()), request.content(), request.facts(), request.arguments(),
                 request.settings());
         RecipientResult result;
         try {

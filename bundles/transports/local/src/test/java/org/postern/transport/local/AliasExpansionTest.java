@@ -44,7 +44,7 @@ class AliasExpansionTest {
                 .containsExactly("bob@example.net", "alice@example.com", "carol@example.org");
         assertThat(s.recipients()).extracting(Recipient::originalRecipient).containsOnly("rfc822;Staff@example.com");
         assertThat(s.content()).isEqualTo("Delivered-To: staff@example.com\r\n" + MESSAGE);
-        assertThat(s.attributes()).containsEntry("dsn_envid", "ENV1");
+        assertThat(s.dsn().envelopeId()).isEqualTo("ENV1");
     }
 
     @Test
@@ -226,7 +226,8 @@ class AliasExpansionTest {
 
         RecipientResult result = alone.deliver(new org.postern.api.delivery.DeliveryRequest("Q", "local", "", "s@example.org",
                 java.util.List.of(new Recipient("staff@example.com", "", Set.of())), LocalTestbed.content(MESSAGE),
-                java.util.Map.of(), java.util.List.of(), settings::get)).results().get(0);
+                org.postern.api.message.MessageFacts.none(java.time.Instant.EPOCH), java.util.List.of(), settings::get))
+                .results().get(0);
 
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
     }

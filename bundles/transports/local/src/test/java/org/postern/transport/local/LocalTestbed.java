@@ -8,16 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.postern.testing.MapDictRegistry;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
+import org.postern.api.message.DsnRequest;
+import org.postern.api.message.MessageFacts;
+import org.postern.testing.MapDictRegistry;
 import org.postern.transport.mailbox.MailboxOwner;
 
 /**
@@ -86,15 +89,16 @@ final class LocalTestbed {
     }
 
     RecipientResult deliver(String sender, String recipient, String message) {
-        return deliver(sender, recipient, message, Map.of("dsn_envid", "ENV1"));
+        return deliver(sender, recipient, message,
+                MessageFacts.none(Instant.EPOCH).withDsn(new DsnRequest("ENV1", DsnRequest.Return.UNSPECIFIED)));
     }
 
-    RecipientResult deliver(String sender, String recipient, String message, Map<String, String> attributes) {
+    RecipientResult deliver(String sender, String recipient, String message, MessageFacts facts) {
         registry.put("test:aliases", aliases).put("test:passwd", passwd).put("test:commands", commands)
                 .put("test:transports", transports);
         Map<String, String> snapshot = Map.copyOf(settings);
         DeliveryRequest request = new DeliveryRequest("4XTEST", "local", "mail.example.com", sender,
-                List.of(recipient(recipient)), content(message), attributes, List.of(), snapshot::get);
+                List.of(recipient(recipient)), content(message), facts, List.of(), snapshot::get);
         List<RecipientResult> results = agent.deliver(request).results();
         return results.get(0);
     }

@@ -44,7 +44,7 @@ class LuserRelayTest {
         assertThat(s.recipients()).extracting(Recipient::address).containsExactly("nosuch+tag@relay.example.net");
         assertThat(s.recipients()).extracting(Recipient::originalRecipient).containsExactly("rfc822;Nosuch+2BTag@example.com");
         assertThat(s.content()).isEqualTo("Delivered-To: nosuch+tag@example.com\r\n" + MESSAGE);
-        assertThat(s.attributes()).containsEntry("dsn_envid", "ENV1");
+        assertThat(s.dsn().envelopeId()).isEqualTo("ENV1");
     }
 
     @Test

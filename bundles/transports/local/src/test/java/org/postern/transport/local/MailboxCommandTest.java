@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Instant;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.message.ClientFacts;
+import org.postern.api.message.MessageFacts;
 
 /** mailbox_command and mailbox_command_maps: real shell commands writing into joe's home. */
 class MailboxCommandTest {
@@ -37,7 +39,7 @@ class MailboxCommandTest {
                 + "\"$CLIENT_ADDRESS\" \"$CLIENT_HELO\" > \"$HOME/env\"");
 
         RecipientResult result = bed.deliver("sender@example.org", "Joe+Lists@Example.com", MESSAGE,
-                Map.of("client_address", "192.0.2.1", "helo_name", "client.example.org"));
+                MessageFacts.none(Instant.EPOCH).withClient(new ClientFacts("", "", "192.0.2.1", -1, "client.example.org", "")));
 
         assertThat(result.outcome()).isEqualTo(Outcome.DELIVERED);
         assertThat(result.diagnostic()).isEqualTo("delivered to command");

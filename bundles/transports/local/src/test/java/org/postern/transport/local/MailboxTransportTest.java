@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.message.MessageFacts;
 import org.postern.transport.local.RecordingTransportDispatcher.Handoff;
 
 /** mailbox_transport(_maps) and fallback_transport(_maps): recipients handed to another master.cf service. */
@@ -47,7 +49,7 @@ class MailboxTransportTest {
         assertThat(h.nexthop()).isEqualTo("unix:private/dovecot-lmtp");
         assertThat(h.request().recipients()).extracting(Recipient::address).containsExactly("Joe+Tag@example.com");
         assertThat(h.request().sender()).isEqualTo("s@example.org");
-        assertThat(h.request().attributes()).containsEntry("dsn_envid", "ENV1");
+        assertThat(h.request().facts().dsn().envelopeId()).isEqualTo("ENV1");
         assertThat(Files.exists(bed.spool.resolve("joe"))).isFalse();
     }
 
@@ -137,7 +139,8 @@ class MailboxTransportTest {
         List<Recipient> both = List.of(LocalTestbed.recipient("joe@example.com"), LocalTestbed.recipient("joe+x@example.com"));
 
         List<RecipientResult> results = bed.agent.deliver(new DeliveryRequest("Q", "local", "mail.example.com", "s@example.org",
-                both, LocalTestbed.content(MESSAGE), Map.of(), List.of(), settings::get)).results();
+                both, LocalTestbed.content(MESSAGE), MessageFacts.none(Instant.EPOCH), List.of(),
+                settings::get)).results();
 
         assertThat(results).extracting(RecipientResult::recipient).containsExactlyElementsOf(both);
         assertThat(bed.dispatcher.handoffs).extracting(h -> h.request().recipients()).containsExactly(
@@ -152,8 +155,8 @@ class MailboxTransportTest {
         LocalDeliveryAgent alone = new LocalDeliveryAgent(bed.registry, bed.submitter, null);
 
         RecipientResult result = alone.deliver(new DeliveryRequest("Q", "local", "", "s@example.org",
-                List.of(new Recipient("joe@example.com", "", Set.of())), LocalTestbed.content(MESSAGE), Map.of(),
-                List.of(), settings::get)).results().get(0);
+                List.of(new Recipient("joe@example.com", "", Set.of())), LocalTestbed.content(MESSAGE),
+                MessageFacts.none(Instant.EPOCH), List.of(), settings::get)).results().get(0);
 
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
         assertThat(result.dsnStatus()).isEqualTo("4.3.0");

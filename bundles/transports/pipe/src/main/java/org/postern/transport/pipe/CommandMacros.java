@@ -8,6 +8,8 @@ import java.util.Set;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.Recipient;
+import org.postern.api.message.ClientFacts;
+import org.postern.api.message.SaslFacts;
 
 /**
  * SUMMARY   The values of pipe(8)'s command-line macros for one request and its recipients.
@@ -40,15 +42,16 @@ final class CommandMacros {
         m.put("nexthop", flags.contains(PipeFlag.FOLD_HOST) ? nexthop.toLowerCase(Locale.ROOT) : nexthop);
         m.put("size", Long.toString(request.content().size()));
         m.put("queue_id", request.queueId());
-        Map<String, String> a = request.attributes();
-        m.put("client_address", a.getOrDefault("client_address", ""));
-        m.put("client_hostname", a.getOrDefault("client_name", a.getOrDefault("client_hostname", "")));
-        m.put("client_helo", a.getOrDefault("helo_name", a.getOrDefault("client_helo", "")));
-        m.put("client_port", a.getOrDefault("client_port", ""));
-        m.put("client_protocol", a.getOrDefault("protocol", a.getOrDefault("client_protocol", "")));
-        m.put("sasl_method", a.getOrDefault("sasl_method", ""));
-        m.put("sasl_sender", a.getOrDefault("sasl_sender", ""));
-        m.put("sasl_username", a.getOrDefault("sasl_username", ""));
+        ClientFacts client = request.facts().client();
+        m.put("client_address", client.address());
+        m.put("client_hostname", client.name());
+        m.put("client_helo", client.heloName());
+        m.put("client_port", client.port() < 0 ? "" : Integer.toString(client.port()));
+        m.put("client_protocol", client.protocol());
+        SaslFacts sasl = request.facts().sasl();
+        m.put("sasl_method", sasl.method());
+        m.put("sasl_sender", sasl.sender());
+        m.put("sasl_username", sasl.username());
         return m;
     }
 

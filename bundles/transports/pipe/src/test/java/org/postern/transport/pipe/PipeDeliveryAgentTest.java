@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,11 @@ import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.message.BodyType;
+import org.postern.api.message.ClientFacts;
+import org.postern.api.message.DsnRequest;
+import org.postern.api.message.MessageFacts;
+import org.postern.api.message.SaslFacts;
 
 /** Real commands (sh scripts in a temporary directory), run as nobody when the tests run as root. */
 class PipeDeliveryAgentTest {
@@ -71,7 +77,9 @@ class PipeDeliveryAgentTest {
             }
         };
         return new DeliveryRequest("4XjQ2c1Yz0", service, "example.com", sender, recipients, content,
-                Map.of("client_address", "192.0.2.1", "arrival", "0"), List.of(arguments), settings::get);
+                new MessageFacts(Instant.EPOCH, DsnRequest.NONE, BodyType.UNSPECIFIED, false, "",
+                        new ClientFacts("", "", "192.0.2.1", -1, "", ""), SaslFacts.NONE),
+                List.of(arguments), settings::get);
     }
 
     /** A command that saves its arguments (one per line) and its input, and says "saved". */

@@ -8,12 +8,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;
+import org.postern.api.message.BodyType;
 
 /**
  * SUMMARY   The message of one request as the client sends it: envelope facts and content.
@@ -49,14 +49,13 @@ final class OutgoingMessage {
         this.recipients = recipients;
         this.content = request.content();
         this.header = header;
-        this.declared8bit = "8BITMIME".equalsIgnoreCase(request.attributes().getOrDefault("body", ""));
+        this.declared8bit = request.facts().body() == BodyType.EIGHT_BIT_MIME;
         this.header8bit = header8bit;
         this.body8bit = body8bit;
-        this.smtputf8Requested = "true".equalsIgnoreCase(request.attributes().getOrDefault("smtputf8", ""))
-                || "yes".equalsIgnoreCase(request.attributes().getOrDefault("smtputf8", ""));
+        this.smtputf8Requested = request.facts().smtputf8();
         this.envelopeUtf8 = !isAscii(sender) || recipients.values().stream().anyMatch(r -> !isAscii(r));
-        this.envid = request.attributes().getOrDefault("dsn_envid", "");
-        this.ret = request.attributes().getOrDefault("dsn_ret", "").toUpperCase(Locale.ROOT);
+        this.envid = request.facts().dsn().envelopeId();
+        this.ret = request.facts().dsn().ret().keyword();
     }
 
     /** Maps the addresses (when tables are configured), then reads the content once to classify it. */

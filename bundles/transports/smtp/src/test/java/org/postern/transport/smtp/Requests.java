@@ -4,6 +4,7 @@ package org.postern.transport.smtp;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.ServiceSettings;
+import org.postern.api.message.DsnRequest;
+import org.postern.api.message.MessageFacts;
 
 /** Builds delivery requests for the tests: settings over a map, content over bytes. */
 final class Requests {
@@ -27,7 +30,7 @@ final class Requests {
     String sender = "a@example.org";
     List<Recipient> recipients = List.of(rcpt("u@example.com"));
     byte[] content = MESSAGE.getBytes(StandardCharsets.UTF_8);
-    final Map<String, String> attributes = new HashMap<>();
+    MessageFacts facts = MessageFacts.none(Instant.EPOCH);
 
     Requests(String nexthop) {
         this.nexthop = nexthop;
@@ -61,8 +64,14 @@ final class Requests {
         return this;
     }
 
-    Requests attribute(String name, String value) {
-        attributes.put(name, value);
+    Requests dsn(String envelopeId, DsnRequest.Return ret) {
+        facts = facts.withDsn(new DsnRequest(envelopeId, ret));
+        return this;
+    }
+
+    Requests smtputf8() {
+        facts = new MessageFacts(facts.arrival(), facts.dsn(), facts.body(), true, facts.messageId(), facts.client(),
+                facts.sasl());
         return this;
     }
 
@@ -82,6 +91,6 @@ final class Requests {
             }
         };
         return new DeliveryRequest("4TESTQID", "smtp", nexthop, sender, recipients, messageContent,
-                attributes, List.of(), serviceSettings);
+                facts, List.of(), serviceSettings);
     }
 }

@@ -20,6 +20,7 @@ import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.Recipient.DsnNotify;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.message.DsnRequest;
 
 class SmtpDeliveryAgentTest {
 
@@ -70,8 +71,7 @@ class SmtpDeliveryAgentTest {
     void deliverShouldHandOffAndPassDsnParametersWhenServerOffersDsn() throws IOException {
         start(new ScriptedSmtpServer.Script());
         Recipient rcpt = new Recipient("u@example.com", "rfc822;u+x=y@example.com", Set.of(DsnNotify.SUCCESS, DsnNotify.FAILURE));
-        RecipientResult r = deliverOne(request().recipients(List.of(rcpt)).attribute("dsn_ret", "HDRS")
-                .attribute("dsn_envid", "id 1"));
+        RecipientResult r = deliverOne(request().recipients(List.of(rcpt)).dsn("id 1", DsnRequest.Return.HDRS));
         assertThat(r.outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.commands).contains("MAIL FROM:<a@example.org> SIZE=" + Requests.MESSAGE.length() + " RET=HDRS ENVID=id+201",
                 "RCPT TO:<u@example.com> NOTIFY=FAILURE,SUCCESS ORCPT=rfc822;u+2Bx+3Dy@example.com");
@@ -231,7 +231,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void utf8AddressShouldBounceWhenServerLacksSmtputf8() throws IOException {
         start(new ScriptedSmtpServer.Script().without("SMTPUTF8"));
-        RecipientResult r = deliverOne(request().recipients("jörg@example.com").attribute("smtputf8", "true"));
+        RecipientResult r = deliverOne(request().recipients("jörg@example.com").smtputf8());
         assertThat(r.outcome()).isEqualTo(Outcome.BOUNCED);
         assertThat(r.dsnStatus()).isEqualTo("5.6.7");
         assertThat(r.diagnostic()).isEqualTo("SMTPUTF8 is required, but was not offered by host " + host());
@@ -240,7 +240,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void utf8AddressShouldGoWithSmtputf8WhenOffered() throws IOException {
         start(new ScriptedSmtpServer.Script());
-        assertThat(deliverOne(request().recipients("jörg@example.com").attribute("smtputf8", "true")).outcome())
+        assertThat(deliverOne(request().recipients("jörg@example.com").smtputf8()).outcome())
                 .isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.commands).anyMatch(c -> c.startsWith("MAIL") && c.endsWith(" SMTPUTF8"));
         assertThat(server.commands).contains("RCPT TO:<jörg@example.com>");
@@ -249,7 +249,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void asciiMessageShouldNotNeedSmtputf8EvenWhenSenderAskedForIt() throws IOException {
         start(new ScriptedSmtpServer.Script().without("SMTPUTF8"));
-        assertThat(deliverOne(request().attribute("smtputf8", "true")).outcome()).isEqualTo(Outcome.HANDED_OFF);
+        assertThat(deliverOne(request().smtputf8()).outcome()).isEqualTo(Outcome.HANDED_OFF);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.testing.MapDictRegistry;
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.message.MessageFacts;
+import org.postern.testing.MapDictRegistry;
 import org.postern.transport.mailbox.MailboxOwner;
 
 class VirtualDeliveryAgentTest {
@@ -66,7 +68,8 @@ class VirtualDeliveryAgentTest {
         };
         Map<String, String> snapshot = Map.copyOf(settings);
         return agent.deliver(new DeliveryRequest("4XV", "virtual", "example.com", "sender@example.org",
-                List.of(new Recipient(recipient, "", Set.of())), content, Map.of(), List.of(), snapshot::get)).results().get(0);
+                List.of(new Recipient(recipient, "", Set.of())), content, MessageFacts.none(Instant.EPOCH), List.of(),
+                snapshot::get)).results().get(0);
     }
 
     @Test

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.queue;
+package org.postern.core.message;
 
 import java.util.Set;
 
