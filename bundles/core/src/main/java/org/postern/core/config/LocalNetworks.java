@@ -45,7 +45,12 @@ public final class LocalNetworks {
                 if (!nic.isUp()) {
                     continue;
                 }
-                for (InterfaceAddress a : nic.getInterfaceAddresses()) {
+                // OpenJDK builds each interface's list by prepending what the kernel reports
+                // (/proc/net/if_inet6 for IPv6), so it comes reversed: fd00::/64 after fe80::/64
+                // where Postfix lists fd00::/64 first (seen on this project's CI machine).
+                List<InterfaceAddress> kernelOrder = new ArrayList<>(nic.getInterfaceAddresses());
+                Collections.reverse(kernelOrder);
+                for (InterfaceAddress a : kernelOrder) {
                     InetAddress ip = a.getAddress();
                     out.add(new LocalAddress(ip.getAddress(), a.getNetworkPrefixLength(), ip.isLoopbackAddress()));
                 }
