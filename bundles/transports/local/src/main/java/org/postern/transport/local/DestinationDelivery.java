@@ -24,15 +24,15 @@ import org.postern.transport.local.LocalDelivery.Target;
 import org.postern.transport.local.LocalSettings.DeliveredHeaderContext;
 import org.postern.transport.local.LocalSettings.Source;
 import org.postern.transport.local.UserTables.TableFailure;
-import org.postern.transport.mailbox.CopyFlag;
-import org.postern.transport.mailbox.DeliveryStatus;
-import org.postern.transport.mailbox.MailboxException;
-import org.postern.transport.mailbox.MailboxLocks;
-import org.postern.transport.mailbox.MailboxOwner;
-import org.postern.transport.mailbox.MaildirFolder;
-import org.postern.transport.mailbox.MboxFile;
-import org.postern.transport.mailbox.MessageCopier;
-import org.postern.transport.mailbox.PrefixedContent;
+import org.postern.transport.delivery.CopyFlag;
+import org.postern.transport.delivery.DeliveryStatus;
+import org.postern.transport.delivery.MailboxException;
+import org.postern.transport.delivery.MailboxLocks;
+import org.postern.transport.delivery.MailboxOwner;
+import org.postern.transport.delivery.MaildirFolder;
+import org.postern.transport.delivery.MboxFile;
+import org.postern.transport.delivery.MessageCopier;
+import org.postern.transport.delivery.PrefixedContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,12 +60,12 @@ final class DestinationDelivery {
     private final DeliveryRequest request;
     private final LocalSettings settings;
     private final MessageSubmitter submitter;
-    private final CommandRunner commands;
+    private final CommandDelivery commands;
     private final MailboxLocks locks;
     private final MaildirFolder maildirs;
 
     DestinationDelivery(DeliveryRequest request, LocalSettings settings, MessageSubmitter submitter,
-                        CommandRunner commands, MailboxLocks locks, MaildirFolder maildirs) {
+                        CommandDelivery commands, MailboxLocks locks, MaildirFolder maildirs) {
         this.request = request;
         this.settings = settings;
         this.submitter = submitter;

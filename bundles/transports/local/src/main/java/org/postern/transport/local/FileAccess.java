@@ -7,7 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.postern.transport.mailbox.MailboxOwner;
+import org.postern.transport.delivery.MailboxOwner;
 
 /**
  * SUMMARY   Would the user be allowed to do this? For file deliveries made by root on a user's behalf.

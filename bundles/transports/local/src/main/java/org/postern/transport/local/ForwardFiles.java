@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.postern.transport.mailbox.MailboxOwner;
-import org.postern.transport.mailbox.PathTemplate;
+import org.postern.transport.delivery.MailboxOwner;
+import org.postern.transport.delivery.PathTemplate;
 
 /**
  * SUMMARY   Finds and reads a user's .forward file along forward_path.

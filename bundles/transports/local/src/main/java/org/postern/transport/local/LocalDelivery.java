@@ -15,8 +15,8 @@ import org.postern.api.support.LogText;
 import org.postern.transport.local.LocalSettings.Source;
 import org.postern.transport.local.UserTables.Alias;
 import org.postern.transport.local.UserTables.TableFailure;
-import org.postern.transport.mailbox.DeliveredToHeaders;
-import org.postern.transport.mailbox.DeliveryStatus;
+import org.postern.transport.delivery.DeliveredToHeaders;
+import org.postern.transport.delivery.DeliveryStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,9 +21,9 @@ import org.postern.api.delivery.TransportAgent;
 import org.postern.api.delivery.TransportDispatcher;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.support.LogText;
-import org.postern.transport.mailbox.DeliveredToHeaders;
-import org.postern.transport.mailbox.MailboxLocks;
-import org.postern.transport.mailbox.MaildirFolder;
+import org.postern.transport.delivery.DeliveredToHeaders;
+import org.postern.transport.delivery.MailboxLocks;
+import org.postern.transport.delivery.MaildirFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,7 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
     private final DictRegistry registry;
     private final MailboxLocks locks = new MailboxLocks();
     private final MaildirFolder maildirs = new MaildirFolder();
-    private final CommandRunner commands = new CommandRunner();
+    private final CommandDelivery commands = new CommandDelivery();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile MessageSubmitter submitter;

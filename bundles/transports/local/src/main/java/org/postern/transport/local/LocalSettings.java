@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.postern.api.delivery.ServiceSettings;
-import org.postern.transport.mailbox.LockSettings;
+import org.postern.transport.delivery.LockSettings;
 
 /**
  * SUMMARY   The main.cf parameters local(8) reads, with Postfix 3.7's defaults.

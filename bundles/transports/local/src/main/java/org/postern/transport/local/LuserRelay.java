@@ -4,7 +4,7 @@ package org.postern.transport.local;
 import java.util.Map;
 import java.util.Optional;
 
-import org.postern.transport.mailbox.PathTemplate;
+import org.postern.transport.delivery.PathTemplate;
 
 /**
  * SUMMARY   luser_relay: the catch-all address for local recipients with neither an alias nor

@@ -3,7 +3,7 @@ package org.postern.transport.local;
 
 import java.nio.file.Path;
 
-import org.postern.transport.mailbox.MailboxOwner;
+import org.postern.transport.delivery.MailboxOwner;
 
 /**
  * One user from the passwd table (a line "name:x:uid:gid:gecos:home:shell", as unix:passwd.byname answers).

@@ -8,7 +8,7 @@ import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.TransportDispatcher;
 import org.postern.api.support.LogText;
 import org.postern.transport.local.LocalDelivery.Target;
-import org.postern.transport.mailbox.DeliveryStatus;
+import org.postern.transport.delivery.DeliveryStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import java.util.Set;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dict.LookupResult;
-import org.postern.transport.mailbox.MailboxOwner;
+import org.postern.transport.delivery.MailboxOwner;
 
 /**
  * SUMMARY   The tables local(8) consults: alias_maps, the passwd table (local_passwd_maps),

@@ -21,7 +21,7 @@ import org.postern.api.delivery.RecipientResult;
 import org.postern.api.message.DsnRequest;
 import org.postern.api.message.MessageFacts;
 import org.postern.testing.MapDictRegistry;
-import org.postern.transport.mailbox.MailboxOwner;
+import org.postern.transport.delivery.MailboxOwner;
 
 /**
  * A private world for local(8) tests under one temporary directory: a spool directory, home

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +26,13 @@ import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.delivery.ServiceSettings;
 import org.postern.api.delivery.TransportAgent;
 import org.postern.api.support.LogText;
+import org.postern.transport.delivery.CommandRunner;
+import org.postern.transport.delivery.CommandRunner.LingeringOutput;
+import org.postern.transport.delivery.CopyFlag;
+import org.postern.transport.delivery.DeliveredToHeaders;
+import org.postern.transport.delivery.MessageCopier;
+import org.postern.transport.delivery.MessageCopier.FromLine;
+import org.postern.transport.delivery.SysExits;
 import org.postern.transport.pipe.MacroExpander.MacroSyntaxException;
 import org.postern.transport.pipe.PipeAttributes.InvalidAttributesException;
 import org.postern.transport.pipe.UnixAccount.AccountException;
@@ -70,6 +79,7 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.pipe");
     static final int OUTPUT_LIMIT = 4096;
+    private static final CommandRunner RUNNER = new CommandRunner(OUTPUT_LIMIT, LingeringOutput.WITHIN_TIME_LIMIT);
     private static final Pattern ENHANCED_STATUS = Pattern.compile("^([45]\\.\\d{1,3}\\.\\d{1,3})\\s*(.*)$", Pattern.DOTALL);
 
     @Override
@@ -131,8 +141,9 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
         Recipient first = group.get(0);
         boolean single = group.size() == 1;
         if (attributes.flags().contains(PipeFlag.DELIVERED_TO) && single) {
-            try (InputStream in = request.content().open()) {
-                if (MessageCopier.hasDeliveredTo(in, first.address())) {
+            try {
+                if (DeliveredToHeaders.read(request.content(), DeliveredToHeaders.Reading.PHYSICAL_LINES)
+                        .contains(first.address())) {
                     return finish(request, group, Outcome.BOUNCED, "5.4.6",
                             "mail forwarding loop for " + first.address());
                 }
@@ -161,18 +172,20 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
             return configurationError(request, group, "cannot change to directory " + directory);
         }
         String sender = request.sender().isEmpty() ? attributes.nullSender() : request.sender();
-        MessageCopier.Prepend prepend = new MessageCopier.Prepend(sender,
-                single ? CommandMacros.originalRecipient(first) : null, single ? first.address() : null,
-                ZonedDateTime.now());
+        MessageCopier.Envelope envelope = new MessageCopier.Envelope(sender,
+                single ? CommandMacros.originalRecipient(first) : "", single ? first.address() : "");
+        Set<CopyFlag> copyFlags = copyFlags(attributes.flags(), single);
+        MessageCopier.Format format = new MessageCopier.Format(attributes.eol(), FromLine.AS_GIVEN);
+        ZonedDateTime now = ZonedDateTime.now();
         Duration limit = settings.time(request.service() + "_time_limit",
                 settings.time("command_time_limit", Duration.ofSeconds(1000)));
         CommandRunner.Outcome outcome;
         try {
-            outcome = CommandRunner.run(command, directory, environment(settings), stdin -> {
+            outcome = RUNNER.run(command, directory, environment(settings), stdin -> {
                 try (InputStream in = request.content().open()) {
-                    MessageCopier.copy(in, stdin, attributes.flags(), attributes.eol(), prepend);
+                    MessageCopier.copy(in, stdin, copyFlags, envelope, now, format);
                 }
-            }, limit, OUTPUT_LIMIT);
+            }, limit);
         } catch (IOException e) {
             LOG.warn("warning: {}: cannot execute command {}: {}", request.queueId(),
                     LogText.printable(attributes.argv().get(0)), e.getMessage());
@@ -205,12 +218,40 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
             Outcome o = m.group(1).startsWith("4") ? Outcome.DEFERRED : Outcome.BOUNCED;
             return finish(request, group, o, m.group(1), "Command died with status " + status + ": " + m.group(2));
         }
-        if (status > 128 && status <= 128 + 64) {
+        if (SysExits.isSignal(status)) {
             return finish(request, group, Outcome.DEFERRED, "4.3.0", "Command died with signal " + (status - 128));
         }
         SysExits.Detail d = SysExits.detail(status);
         String text = "Command died with status " + status + ": " + (output.isEmpty() ? d.text() : output);
         return finish(request, group, d.soft() ? Outcome.DEFERRED : Outcome.BOUNCED, d.dsn(), text);
+    }
+
+    /** The copy flags of pipe's flags=; D and O only when the invocation is for one recipient. */
+    static Set<CopyFlag> copyFlags(Set<PipeFlag> flags, boolean single) {
+        Set<CopyFlag> copy = EnumSet.noneOf(CopyFlag.class);
+        for (PipeFlag flag : flags) {
+            switch (flag) {
+                case FROM_LINE -> copy.add(CopyFlag.FROM_LINE);
+                case RETURN_PATH -> copy.add(CopyFlag.RETURN_PATH);
+                case ORIGINAL_TO -> {
+                    if (single) {
+                        copy.add(CopyFlag.ORIGINAL_RECIPIENT);
+                    }
+                }
+                case DELIVERED_TO -> {
+                    if (single) {
+                        copy.add(CopyFlag.DELIVERED_TO);
+                    }
+                }
+                case DOT_STUFF -> copy.add(CopyFlag.DOT_STUFF);
+                case QUOTE_FROM -> copy.add(CopyFlag.QUOTE_FROM);
+                case BLANK_LINE -> copy.add(CopyFlag.BLANK_LINE);
+                default -> {
+                    // the others change macros or results, not the copy
+                }
+            }
+        }
+        return copy;
     }
 
     private static String firstLine(String output) {
@@ -269,6 +310,4 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
         }
         return out;
     }
-
-
 }

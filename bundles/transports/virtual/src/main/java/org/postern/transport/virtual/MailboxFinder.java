@@ -9,9 +9,9 @@ import java.util.Set;
 import org.postern.api.dict.DictFlag;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dict.LookupResult;
-import org.postern.transport.mailbox.DeliveryStatus;
-import org.postern.transport.mailbox.MailboxOwner;
-import org.postern.transport.mailbox.PathTemplate;
+import org.postern.transport.delivery.DeliveryStatus;
+import org.postern.transport.delivery.MailboxOwner;
+import org.postern.transport.delivery.PathTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ package org.postern.transport.virtual;
 import java.util.List;
 
 import org.postern.api.delivery.ServiceSettings;
-import org.postern.transport.mailbox.LockSettings;
+import org.postern.transport.delivery.LockSettings;
 
 /**
  * SUMMARY   The main.cf parameters virtual(8) reads, with Postfix 3.7's defaults.

@@ -26,7 +26,7 @@ import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.message.MessageFacts;
 import org.postern.testing.MapDictRegistry;
-import org.postern.transport.mailbox.MailboxOwner;
+import org.postern.transport.delivery.MailboxOwner;
 
 class VirtualDeliveryAgentTest {
 
