@@ -117,9 +117,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** What Postfix's cleanup answers when the message grows past message_size_limit. */
-    private static final SmtpReply MESSAGE_TOO_BIG = new SmtpReply(552, "5.3.4", "Error: message file too big");
-
     private static final Set<String> JUNK = Set.of("helo", "ehlo", "noop", "vrfy", "rset", "etrn", "xclient",
             "xforward");
 
@@ -346,8 +343,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (exceeded != null) {
             SmtpdLog.warn(cx.service(), null, exceeded + ": " + n + " from " + client() + " for service "
                     + cx.service());
-            close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many connections from "
-                    + clientAddress));
+            close(SmtpdReplies.tooManyConnections(st.myhostname(), clientAddress));
             return false;
         }
         return true;
@@ -363,7 +359,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 logReject("CONNECT", result.reply(), null);
                 send(result.reply());
             } else {
-                send(new SmtpReply(220, "", st.banner()));
+                send(SmtpdReplies.greeting(st.banner()));
             }
             if (decoder.hasBufferedInput()) {
                 pipelining(after);
@@ -398,7 +394,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (!pending && !closing) {
                 String bytes = tx != null && tx.receiver != null ? " (" + tx.receiver.size() + " bytes)" : "";
                 log("timeout after " + lastCommand + bytes + " from " + client());
-                close(new SmtpReply(421, "4.4.2", st.myhostname() + " Error: timeout exceeded"));
+                close(SmtpdReplies.timeoutExceeded(st.myhostname()));
             }
             return;
         }
@@ -427,7 +423,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         shuttingDown = true;
         if (!pending && (tx == null || tx.receiver == null) && !closing) {
-            close(new SmtpReply(421, "4.3.2", st.myhostname() + " Service shutting down"));
+            close(SmtpdReplies.shuttingDown(st.myhostname()));
         }
     }
 
@@ -475,7 +471,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             errorCount++;
         }
         if (accessDenied != null && !(r instanceof SmtpRequest.Quit)) {
-            answer(verb, new SmtpReply(503, "5.7.0", "Error: access denied for " + client()));
+            answer(verb, SmtpdReplies.accessDenied(client()));
             return;
         }
         if ((!esmtp || discards(EhloKeywords.Keyword.PIPELINING)) && !illegalPipelining
@@ -494,12 +490,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             bdat((SmtpRequest.Bdat) r);
         } else if (r instanceof SmtpRequest.Rset) {
             abortTransaction();
-            answer(verb, new SmtpReply(250, "2.0.0", "Ok"));
+            answer(verb, SmtpdReplies.OK);
         } else if (r instanceof SmtpRequest.Noop) {
-            answer(verb, new SmtpReply(250, "2.0.0", "Ok"));
+            answer(verb, SmtpdReplies.OK);
         } else if (r instanceof SmtpRequest.Quit) {
             stats.record(verb, true);
-            close(new SmtpReply(221, "2.0.0", "Bye"));
+            close(SmtpdReplies.BYE);
         } else if (r instanceof SmtpRequest.Vrfy) {
             vrfy((SmtpRequest.Vrfy) r);
         } else if (r instanceof SmtpRequest.StartTls) {
@@ -516,7 +512,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             stats.record(verb, false);
             SmtpdLog.warn(cx.service(), null, "non-SMTP command from " + client() + ": "
                     + LogText.printable(((SmtpRequest.Forbidden) r).line()));
-            close(new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
+            close(SmtpdReplies.NON_SMTP_COMMAND);
         } else if (r instanceof SmtpRequest.Invalid) {
             invalid((SmtpRequest.Invalid) r);
         }
@@ -566,7 +562,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             esmtp = h.extended();
             protocolOverride = null;
             if (!h.extended()) {
-                answer(verb, new SmtpReply(250, "", st.myhostname()));
+                answer(verb, SmtpdReplies.heloLine(st.myhostname()));
                 return;
             }
             if (!discard.isEmpty() && !discard.silent()) {
@@ -591,49 +587,49 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** The EHLO reply; AUTH with {@code mechanisms} unless empty. */
     private void ehloReply(String verb, List<String> mechanisms) {
         List<SmtpReply> lines = new ArrayList<>();
-        lines.add(new SmtpReply(250, "", st.myhostname()));
+        lines.add(SmtpdReplies.heloLine(st.myhostname()));
         if (!discards(EhloKeywords.Keyword.PIPELINING)) {
-            lines.add(new SmtpReply(250, "", "PIPELINING"));
+            lines.add(SmtpdReplies.heloLine("PIPELINING"));
         }
         if (!discards(EhloKeywords.Keyword.SIZE)) {
-            lines.add(new SmtpReply(250, "", st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit()
+            lines.add(SmtpdReplies.heloLine(st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit()
                     : "SIZE"));
         }
         if (vrfyOffered()) {
-            lines.add(new SmtpReply(250, "", "VRFY"));
+            lines.add(SmtpdReplies.heloLine("VRFY"));
         }
         if (!discards(EhloKeywords.Keyword.ETRN)) {
-            lines.add(new SmtpReply(250, "", "ETRN"));
+            lines.add(SmtpdReplies.heloLine("ETRN"));
         }
         if (starttlsOffered()) {
-            lines.add(new SmtpReply(250, "", "STARTTLS"));
+            lines.add(SmtpdReplies.heloLine("STARTTLS"));
         }
         if (!mechanisms.isEmpty()) {
-            lines.add(new SmtpReply(250, "", "AUTH " + String.join(" ", mechanisms)));
+            lines.add(SmtpdReplies.heloLine("AUTH " + String.join(" ", mechanisms)));
             if (st.sasl().brokenClients()) {
-                lines.add(new SmtpReply(250, "", "AUTH=" + String.join(" ", mechanisms)));
+                lines.add(SmtpdReplies.heloLine("AUTH=" + String.join(" ", mechanisms)));
             }
         }
         if (xclientOffered()) {
-            lines.add(new SmtpReply(250, "", "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN"));
+            lines.add(SmtpdReplies.heloLine(SmtpdReplies.EHLO_XCLIENT));
         }
         if (xforwardOffered()) {
-            lines.add(new SmtpReply(250, "", "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT"));
+            lines.add(SmtpdReplies.heloLine(SmtpdReplies.EHLO_XFORWARD));
         }
         if (!discards(EhloKeywords.Keyword.ENHANCEDSTATUSCODES)) {
-            lines.add(new SmtpReply(250, "", "ENHANCEDSTATUSCODES"));
+            lines.add(SmtpdReplies.heloLine("ENHANCEDSTATUSCODES"));
         }
         if (!discards(EhloKeywords.Keyword.EIGHTBITMIME)) {
-            lines.add(new SmtpReply(250, "", "8BITMIME"));
+            lines.add(SmtpdReplies.heloLine("8BITMIME"));
         }
         if (!discards(EhloKeywords.Keyword.DSN)) {
-            lines.add(new SmtpReply(250, "", "DSN"));
+            lines.add(SmtpdReplies.heloLine("DSN"));
         }
         if (smtputf8Offered()) {
-            lines.add(new SmtpReply(250, "", "SMTPUTF8"));
+            lines.add(SmtpdReplies.heloLine("SMTPUTF8"));
         }
         if (!discards(EhloKeywords.Keyword.CHUNKING)) {
-            lines.add(new SmtpReply(250, "", "CHUNKING"));
+            lines.add(SmtpdReplies.heloLine("CHUNKING"));
         }
         answer(verb, new SmtpResponse(lines));
     }
@@ -710,7 +706,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private SmtpReply tlsRequired() {
-        return st.tlsRequired() && tls == null ? new SmtpReply(530, "5.7.0", "Must issue a STARTTLS command first")
+        return st.tlsRequired() && tls == null ? SmtpdReplies.TLS_REQUIRED
                 : null;
     }
 
@@ -718,10 +714,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private SmtpReply mailStateError() {
         SmtpReply refusal = tlsRequired();
         if (refusal == null && helo == null && st.heloRequired()) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
+            refusal = SmtpdReplies.SEND_HELO_FIRST;
         }
         if (refusal == null && tx != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: nested MAIL command");
+            refusal = SmtpdReplies.NESTED_MAIL;
         }
         return refusal;
     }
@@ -730,10 +726,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private SmtpReply rcptStateError() {
         SmtpReply refusal = tlsRequired();
         if (refusal == null && tx == null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: need MAIL command");
+            refusal = SmtpdReplies.NEED_MAIL;
         }
         if (refusal == null && tx.bdat) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: RCPT after BDAT");
+            refusal = SmtpdReplies.RCPT_AFTER_BDAT;
         }
         return refusal;
     }
@@ -743,19 +739,19 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         SmtpReply refusal = mailStateError();
         String unannounced = refusal == null ? unannouncedMailParameter(m) : null;
         if (unannounced != null) {
-            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + unannounced);
+            refusal = SmtpdReplies.unsupportedOption(unannounced);
         }
         if (refusal == null && st.strictRfc821Envelopes() && !m.bracketed()) {
-            refusal = new SmtpReply(501, "5.1.7", "Bad sender address syntax");
+            refusal = SmtpdReplies.BAD_SENDER_SYNTAX;
         }
         if (refusal == null && m.nonAscii() && !m.smtputf8() && st.strictSmtputf8()) {
-            refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+            refusal = SmtpdReplies.SMTPUTF8_NOT_DECLARED;
         }
         if (refusal == null && m.auth() != null && st.sasl().enabled() && cx.saslServers() == null) {
-            refusal = new SmtpReply(503, "5.5.4", "Error: authentication disabled");
+            refusal = SmtpdReplies.AUTH_DISABLED;
         }
         if (refusal == null && st.messageSizeLimit() > 0 && m.size() > st.messageSizeLimit()) {
-            refusal = new SmtpReply(552, "5.3.4", "Message size exceeds fixed limit");
+            refusal = SmtpdReplies.SIZE_EXCEEDS_LIMIT;
             logReject("MAIL", refusal, null);
         }
         if (refusal != null) {
@@ -775,7 +771,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             }
             candidate.actions.addAll(result.actions());
             logActions(candidate, "MAIL", result, null);
-            answer(verb, new SmtpReply(250, "2.1.0", "Ok"));
+            answer(verb, SmtpdReplies.MAIL_OK);
         });
     }
 
@@ -784,16 +780,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         SmtpReply refusal = rcptStateError();
         if (refusal == null && r.hasEsmtpParameters() && discards(EhloKeywords.Keyword.DSN)) {
             // NOTIFY and ORCPT are the only RCPT parameters, both of the DSN extension.
-            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + r.firstParameter());
+            refusal = SmtpdReplies.unsupportedOption(r.firstParameter());
         }
         if (refusal == null && st.strictRfc821Envelopes() && !r.bracketed()) {
-            refusal = new SmtpReply(501, "5.1.3", "Bad recipient address syntax");
+            refusal = SmtpdReplies.BAD_RECIPIENT_SYNTAX;
         }
         if (refusal == null && r.nonAscii() && !tx.mail.smtputf8() && st.strictSmtputf8()) {
-            refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+            refusal = SmtpdReplies.SMTPUTF8_NOT_DECLARED;
         }
         if (refusal == null && tx.recipients.size() >= st.recipientLimit()) {
-            refusal = new SmtpReply(452, "4.5.3", "Error: too many recipients");
+            refusal = SmtpdReplies.TOO_MANY_RECIPIENTS;
         }
         if (refusal != null) {
             answer(verb, refusal);
@@ -813,7 +809,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 t.recipients.add(new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
                         r.notifyOn() == null ? Set.of() : r.notifyOn()));
             }
-            answer(verb, new SmtpReply(250, "2.1.5", "Ok"));
+            answer(verb, SmtpdReplies.RCPT_OK);
         });
     }
 
@@ -824,13 +820,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return refusal;
         }
         if (tx == null) {
-            return new SmtpReply(503, "5.5.1", "Error: need RCPT command");
+            return SmtpdReplies.NEED_RCPT;
         }
         if (!bdat && tx.bdat) {
-            return new SmtpReply(503, "5.5.1", "Error: DATA after BDAT");
+            return SmtpdReplies.DATA_AFTER_BDAT;
         }
         if (tx.recipients.isEmpty()) {
-            return new SmtpReply(554, "5.5.1", "Error: no valid recipients");
+            return SmtpdReplies.NO_VALID_RECIPIENTS;
         }
         return null;
     }
@@ -849,7 +845,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 answer("data", reply);
                 return;
             }
-            send(new SmtpReply(354, "", "End data with <CR><LF>.<CR><LF>"));
+            send(SmtpdReplies.START_MAIL_INPUT);
             lastCommand = "DATA";
             decoder.startData();
             pending = false;
@@ -881,7 +877,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             }, value -> {
                 if (value instanceof Exception) {
                     SmtpdLog.warn(cx.service(), null, "queue file create failed: " + value);
-                    then.accept(new SmtpReply(451, "4.3.0", "Error: queue file write error"));
+                    then.accept(SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
                     return;
                 }
                 Object[] pair = (Object[]) value;
@@ -921,12 +917,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (discards(EhloKeywords.Keyword.CHUNKING)) {
             // RFC 3030: the chunk cannot be told from commands reliably once BDAT is refused.
             stats.record("bdat", false);
-            close(new SmtpReply(521, "5.5.1", "Error: command not implemented"));
+            close(SmtpdReplies.BDAT_NOT_IMPLEMENTED);
             return;
         }
         chunkError = null;
         if (tx != null && tx.bdatFailed) {
-            chunkError = new SmtpReply(551, "5.0.0", "Discarded " + b.size() + " bytes after earlier error");
+            chunkError = SmtpdReplies.chunkDiscarded(b.size());
         } else if (tx == null || !tx.bdat) {
             chunkError = dataStateError(true);
             if (chunkError != null && tx != null) {
@@ -934,13 +930,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             }
         }
         if (chunkError == null && b.size() == 0 && !b.last()) {
-            chunkError = new SmtpReply(551, "5.7.1", "Null BDAT request");
+            chunkError = SmtpdReplies.NULL_BDAT;
         }
         if (chunkError == null && st.messageSizeLimit() > 0 && b.size() > st.messageSizeLimit()) {
-            chunkError = new SmtpReply(552, "5.3.4", "Chunk exceeds message size limit");
+            chunkError = SmtpdReplies.CHUNK_TOO_BIG;
         }
         if (chunkError == null && st.messageSizeLimit() > 0 && tx.bdatBytes + b.size() > st.messageSizeLimit()) {
-            chunkError = MESSAGE_TOO_BIG;
+            chunkError = SmtpdReplies.MESSAGE_TOO_BIG;
         }
         if (chunkError != null || tx.bdat) {
             pending = false;
@@ -970,7 +966,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         tx.bdatBytes += c.size();
         if (!c.last()) {
-            answer("bdat", new SmtpReply(250, "2.0.0", "Ok: " + c.size() + " bytes"));
+            answer("bdat", SmtpdReplies.chunkOk(c.size()));
             return;
         }
         tx.receiver.finish();
@@ -981,13 +977,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (t.receiver.tooBig()) {
             SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file size limit exceeded");
             abortTransaction();
-            answer(verb, MESSAGE_TOO_BIG);
+            answer(verb, SmtpdReplies.MESSAGE_TOO_BIG);
             return;
         }
         if (t.receiver.error() != null) {
             SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + t.receiver.error());
             abortTransaction();
-            answer(verb, new SmtpReply(451, "4.3.0", "Error: queue file write error"));
+            answer(verb, SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
             return;
         }
         check(SmtpStage.END_OF_DATA, null, t.receiver.size(), result -> {
@@ -1031,14 +1027,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + cause);
-                    answer(verb, new SmtpReply(451, "4.3.0", "Error: queue file write error"));
+                    answer(verb, SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
                     return;
                 }
                 errorCount = 0;
                 junkCount = 0;
-                answer(verb, new SmtpReply(250, "2.0.0", bdat
-                        ? "Ok: " + t.receiver.size() + " bytes queued as " + t.queueId()
-                        : "Ok: queued as " + t.queueId()));
+                answer(verb, bdat
+                        ? SmtpdReplies.chunkQueuedAs(t.receiver.size(), t.queueId())
+                        : SmtpdReplies.queuedAs(t.queueId()));
             }));
         });
     }
@@ -1150,7 +1146,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void vrfy(SmtpRequest.Vrfy v) {
         if (!vrfyOffered()) {
-            answer("vrfy", new SmtpReply(502, "5.5.1", "VRFY command is disabled"));
+            answer("vrfy", SmtpdReplies.VRFY_DISABLED);
             return;
         }
         if (decoder.hasBufferedInput()) {
@@ -1166,19 +1162,19 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 answer("vrfy", result.reply());
                 return;
             }
-            answer("vrfy", new SmtpReply(252, "2.0.0", LogText.printable(argument)));
+            answer("vrfy", SmtpdReplies.cannotVerify(LogText.printable(argument)));
         });
     }
 
     private void startTls() {
         if (!starttlsOffered() || !esmtp) {
             answer("starttls", tls != null && !discards(EhloKeywords.Keyword.STARTTLS)
-                    ? new SmtpReply(554, "5.5.1", "Error: TLS already active")
-                    : new SmtpReply(502, "5.5.1", "Error: command not implemented"));
+                    ? SmtpdReplies.TLS_ALREADY_ACTIVE
+                    : SmtpdReplies.NOT_IMPLEMENTED);
             return;
         }
         if (tx != null) {
-            answer("starttls", new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress"));
+            answer("starttls", SmtpdReplies.TRANSACTION_IN_PROGRESS);
             return;
         }
         // CVE-2011-0411: nothing the client sent after STARTTLS in plaintext may survive.
@@ -1189,7 +1185,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         SslHandler ssl = new SslHandler(cx.ssl().newEngine(ctx.alloc()), true);
         ctx.pipeline().addFirst("tls", ssl);
         stats.record("starttls", true);
-        send(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
+        send(SmtpdReplies.READY_TO_START_TLS);
         helo = null;
         esmtp = false;
         protocolOverride = null;
@@ -1224,13 +1220,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void xclient(SmtpRequest.Xclient x) {
         SmtpReply refusal = null;
         if (tx != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
+            refusal = SmtpdReplies.TRANSACTION_IN_PROGRESS;
         } else if (x.arguments().isEmpty()) {
-            refusal = new SmtpReply(501, "5.5.4", "Syntax: XCLIENT attribute=value...");
+            refusal = SmtpdReplies.XCLIENT_SYNTAX;
         } else if (!xclientAllowed) {
-            refusal = new SmtpReply(550, "5.7.0", "Error: insufficient authorization");
+            refusal = SmtpdReplies.INSUFFICIENT_AUTHORIZATION;
         } else if (!xclientOffered()) {
-            refusal = new SmtpReply(502, "5.5.1", "Error: command not implemented");
+            refusal = SmtpdReplies.NOT_IMPLEMENTED;
         }
         XclientAttributes.Update u = refusal == null ? XclientAttributes.xclient(x.arguments()) : null;
         if (u != null && u.error != null) {
@@ -1283,13 +1279,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void xforward(SmtpRequest.Xforward x) {
         SmtpReply refusal = null;
         if (tx != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
+            refusal = SmtpdReplies.TRANSACTION_IN_PROGRESS;
         } else if (x.arguments().isEmpty()) {
-            refusal = new SmtpReply(501, "5.5.4", "Syntax: XFORWARD attribute=value...");
+            refusal = SmtpdReplies.XFORWARD_SYNTAX;
         } else if (!xforwardAllowed) {
-            refusal = new SmtpReply(550, "5.7.0", "Error: insufficient authorization");
+            refusal = SmtpdReplies.INSUFFICIENT_AUTHORIZATION;
         } else if (!xforwardOffered()) {
-            refusal = new SmtpReply(502, "5.5.1", "Error: command not implemented");
+            refusal = SmtpdReplies.NOT_IMPLEMENTED;
         }
         Map<String, String> values = null;
         if (refusal == null) {
@@ -1302,7 +1298,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         xforward.putAll(values);
-        answer("xforward", new SmtpReply(250, "2.0.0", "Ok"));
+        answer("xforward", SmtpdReplies.OK);
     }
 
     /** AUTH (RFC 4954). */
@@ -1329,23 +1325,23 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return encrypt;
         }
         if (st.heloRequired() && helo == null) {
-            return new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
+            return SmtpdReplies.SEND_HELO_FIRST;
         }
         if (cx.saslServers() == null || !st.sasl().enabled() || !esmtp || discards(EhloKeywords.Keyword.AUTH)) {
-            return new SmtpReply(503, "5.5.1", "Error: authentication not enabled");
+            return SmtpdReplies.AUTH_NOT_ENABLED;
         }
         if (tx != null) {
-            return new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
+            return SmtpdReplies.TRANSACTION_IN_PROGRESS;
         }
         if (st.sasl().tlsAuthOnly() && tls == null) {
             // RFC 4954 section 4
-            return new SmtpReply(504, "5.5.4", "Encryption required for requested authentication mechanism");
+            return SmtpdReplies.AUTH_ENCRYPTION_REQUIRED;
         }
         if (saslUsername != null) {
-            return new SmtpReply(503, "5.5.1", "Error: already authenticated");
+            return SmtpdReplies.ALREADY_AUTHENTICATED;
         }
         if (a.arguments().isEmpty() || a.arguments().size() > 2) {
-            return new SmtpReply(501, "5.5.4", "Syntax: AUTH mechanism");
+            return SmtpdReplies.AUTH_SYNTAX;
         }
         return null;
     }
@@ -1362,7 +1358,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         String mechanism = LogText.printable(x.mechanism());
         if (step instanceof AuthStep.Challenge c) {
-            send(new SmtpReply(334, "", c.base64()));
+            send(SmtpdReplies.authChallenge(c.base64()));
             authExchange = x;
             decoder.expectSaslResponse(st.sasl().responseLimit());
             pending = false;
@@ -1370,10 +1366,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         } else if (step instanceof AuthStep.Success s) {
             saslUsername = s.username();
             saslMethod = x.mechanism();
-            answer("auth", new SmtpReply(235, "2.7.0", "Authentication successful"));
+            answer("auth", SmtpdReplies.AUTH_SUCCESSFUL);
         } else if (step instanceof AuthStep.Aborted) {
             SmtpdLog.warn(cx.service(), null, client() + ": SASL " + mechanism + " authentication aborted");
-            answer("auth", new SmtpReply(501, "5.7.0", "Authentication aborted"));
+            answer("auth", SmtpdReplies.AUTH_ABORTED);
         } else {
             boolean temporary = step instanceof AuthStep.TemporaryFailure;
             String reason = temporary ? ((AuthStep.TemporaryFailure) step).reason() : ((AuthStep.Failure) step).reason();
@@ -1383,8 +1379,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                     + LogText.printable(reason) + ", sasl_username=" + (user == null ? "(unavailable)"
                     : LogText.printable(user)));
             String text = LogText.printable(reason);
-            answer("auth", temporary ? new SmtpReply(454, "4.7.0", "Temporary authentication failure: " + text)
-                    : new SmtpReply(535, "5.7.8", "Error: authentication failed: " + text));
+            answer("auth", temporary ? SmtpdReplies.authTemporaryFailure(text)
+                    : SmtpdReplies.authFailed(text));
         }
     }
 
@@ -1394,26 +1390,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
      */
     private void etrn(SmtpRequest.Etrn e) {
         if (discards(EhloKeywords.Keyword.ETRN)) {
-            answer("etrn", new SmtpReply(502, "5.5.1", "Error: command not implemented"));
+            answer("etrn", SmtpdReplies.NOT_IMPLEMENTED);
             return;
         }
         if (st.heloRequired() && helo == null) {
-            answer("etrn", new SmtpReply(503, "", "Error: send HELO/EHLO first"));
+            answer("etrn", SmtpdReplies.ETRN_SEND_HELO_FIRST);
             return;
         }
         if (tx != null) {
-            answer("etrn", new SmtpReply(503, "", "Error: MAIL transaction in progress"));
+            answer("etrn", SmtpdReplies.ETRN_TRANSACTION_IN_PROGRESS);
             return;
         }
         if (e.arguments().size() != 1) {
-            answer("etrn", new SmtpReply(500, "", "Syntax: ETRN domain"));
+            answer("etrn", SmtpdReplies.ETRN_SYNTAX);
             return;
         }
         String argument = e.arguments().get(0);
         // RFC 1985 allows "@domain" and "#queue"; Postfix skips any leading non-alphanumeric.
         String domain = Character.isLetterOrDigit(argument.charAt(0)) ? argument : argument.substring(1);
         if (!HostNames.validHostname(domain)) {
-            answer("etrn", new SmtpReply(501, "", "Error: invalid parameter syntax"));
+            answer("etrn", SmtpdReplies.ETRN_INVALID_PARAMETER);
             return;
         }
         check(SmtpStage.ETRN, domain, 0, result -> {
@@ -1432,16 +1428,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (!cx.checks().fastFlushDomain(domain)) {
                 SmtpdLog.warn(cx.service(), null, "reject: ETRN " + LogText.printable(domain) + "... from "
                         + client() + ": service unavailable");
-                return new SmtpReply(459, "", "<" + domain + ">: service unavailable");
+                return SmtpdReplies.etrnServiceUnavailable(domain);
             }
             if (cx.siteFlush() == null) {
-                return new SmtpReply(458, "", "Unable to queue messages");
+                return SmtpdReplies.ETRN_UNABLE;
             }
             cx.siteFlush().accept(domain);
-            return new SmtpReply(250, "", "Queuing started");
+            return SmtpdReplies.ETRN_QUEUING_STARTED;
         } catch (LookupFailure | RuntimeException failure) {
             SmtpdLog.warn(cx.service(), null, "ETRN " + LogText.printable(domain) + ": " + failure.getMessage());
-            return new SmtpReply(458, "", "Unable to queue messages");
+            return SmtpdReplies.ETRN_UNABLE;
         }
     }
 
@@ -1450,8 +1446,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         String where = lastCommand;
         SmtpdLog.info(cx.service(), tx == null ? null : tx.queueId(), (tx == null ? "NOQUEUE" : tx.queueId())
                 + ": reject: bare <LF> received from " + client() + " after " + where);
-        SmtpReply reply = new SmtpReply(st.bareNewlineRejectCode(), "5.5.2",
-                st.myhostname() + " Error: bare <LF> received");
+        SmtpReply reply = SmtpdReplies.bareLineFeed(st.bareNewlineRejectCode(), st.myhostname());
         if (b.afterData()) {
             abortTransaction();
             answer("data", reply);
@@ -1480,12 +1475,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (errorCount >= st.hardErrorLimit()) {
                 ctx.write(wire(response)); // leaves with the 421 in one write, as Postfix's do
                 log("too many errors after " + lastCommand + " from " + client());
-                close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many errors"));
+                close(SmtpdReplies.tooManyErrors(st.myhostname()));
                 return;
             }
             sendPipelined(response);
             if (shuttingDown && (tx == null || tx.receiver == null)) {
-                close(new SmtpReply(421, "4.3.2", st.myhostname() + " Service shutting down"));
+                close(SmtpdReplies.shuttingDown(st.myhostname()));
                 return;
             }
             pending = false;
@@ -1528,11 +1523,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (response instanceof SmtpReply) {
             SmtpReply r = (SmtpReply) response;
-            return r.enhancedCode().isEmpty() ? r : new SmtpReply(r.code(), "", r.text());
+            return SmtpdReplies.withoutEnhancedCode(r);
         }
         List<SmtpReply> lines = new ArrayList<>();
         for (SmtpReply r : ((SmtpResponse) response).lines()) {
-            lines.add(r.enhancedCode().isEmpty() ? r : new SmtpReply(r.code(), "", r.text()));
+            lines.add(SmtpdReplies.withoutEnhancedCode(r));
         }
         return new SmtpResponse(lines);
     }
@@ -1560,7 +1555,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 SmtpdLog.warn(cx.service(), null, "restriction check " + stage + " failed: " + e);
                 return new CheckResult(CheckResult.Verdict.DEFER,
-                        new SmtpReply(451, "4.3.5", "Server configuration error"), List.of(), List.of());
+                        SmtpdReplies.SERVER_CONFIGURATION_ERROR, List.of(), List.of());
             }
         }, then);
     }
@@ -1598,7 +1593,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 }
             });
         } catch (RejectedExecutionException e) {
-            close(new SmtpReply(421, "4.3.0", st.myhostname() + " Server local error"));
+            close(SmtpdReplies.serverLocalError(st.myhostname()));
         }
     }
 
