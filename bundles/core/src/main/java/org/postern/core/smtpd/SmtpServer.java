@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.postern.api.dns.DnsResolver;
+import org.postern.core.anvil.Anvil;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;

@@ -23,6 +23,7 @@ import javax.net.ssl.SSLSession;
 
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.support.LogText;
+import org.postern.core.anvil.Anvil;
 import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.net.HostNames;
 import org.postern.core.queue.Envelope;

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.postern.api.dns.DnsResolver;
 
+import org.postern.core.anvil.Anvil;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
 import org.postern.core.smtpd.codec.SmtpServerDecoder;
