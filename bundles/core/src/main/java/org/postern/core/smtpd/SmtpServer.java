@@ -159,7 +159,7 @@ public final class SmtpServer {
             }
         }
         SaslSettings sasl = settings.sasl();
-        SmtpSession.Context context = new SmtpSession.Context(service, settings, checks, queue, blocking, anvil, ssl,
+        SessionContext context = new SessionContext(service, settings, checks, queue, blocking, anvil, ssl,
                 dns, CLIENT_LOOKUP_TIMEOUT, sasl.enabled()
                         ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush);
         long timeout = settings.timeout().toMillis();

@@ -60,7 +60,7 @@ final class SessionHarness {
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
-                new SmtpSession.Context("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl,
+                new SessionContext("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl,
                         flushedSites::add),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
