@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.postern.api.dns.DnsResolver;
+import org.postern.core.anvil.Anvil;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
@@ -158,7 +159,7 @@ public final class SmtpServer {
             }
         }
         SaslSettings sasl = settings.sasl();
-        SmtpSession.Context context = new SmtpSession.Context(service, settings, checks, queue, blocking, anvil, ssl,
+        SessionContext context = new SessionContext(service, settings, checks, queue, blocking, anvil, ssl,
                 dns, CLIENT_LOOKUP_TIMEOUT, sasl.enabled()
                         ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush);
         long timeout = settings.timeout().toMillis();

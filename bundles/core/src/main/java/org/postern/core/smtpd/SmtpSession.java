@@ -1,222 +1,95 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLSession;
 
-import org.postern.api.dns.DnsResolver;
-import org.postern.api.message.BodyType;
-import org.postern.api.message.ClientFacts;
-import org.postern.api.message.DsnRequest;
-import org.postern.api.message.SaslFacts;
 import org.postern.api.support.LogText;
-import org.postern.core.cleanup.CleanupRejection;
-import org.postern.core.message.Envelope;
-import org.postern.core.message.EnvelopeRecipient;
-import org.postern.core.message.LogFacts;
-import org.postern.core.message.MessageActions;
-import org.postern.core.message.TlsFacts;
-import org.postern.core.net.HostNames;
-import org.postern.core.queue.IncomingMessage;
-import org.postern.core.queue.QueueStore;
-import org.postern.core.rewrite.LookupFailure;
 import org.postern.core.smtp.SmtpReply;
-import org.postern.core.smtpd.codec.BareNewlinePolicy;
 import org.postern.core.smtpd.codec.SmtpRequest;
 import org.postern.core.smtpd.codec.SmtpResponse;
 import org.postern.core.smtpd.codec.SmtpServerDecoder;
 import org.postern.core.smtpd.restrict.CheckResult;
-import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpFacts;
 import org.postern.core.smtpd.restrict.SmtpStage;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
 import org.postern.core.smtpd.sasl.AuthExchange;
-import org.postern.core.smtpd.sasl.AuthStep;
-import org.postern.core.smtpd.sasl.ClientInfo;
-import org.postern.core.smtpd.sasl.SaslAuthServer;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * SUMMARY   One SMTP server session: the RFC 5321 state machine over decoded requests.
+ * SUMMARY   One SMTP server session: the RFC 5321 dialogue over decoded requests, dispatched to
+ *           one handler per command family ({@code *Handler} in this package).
  * DESCRIPTION
  *   Sits after {@link SmtpServerDecoder} and never touches a ByteBuf. Each request is answered
  *   before the decoder hands on the next one ({@link SmtpServerDecoder#resume()}), so replies stay
  *   in order even when restrictions ({@link SmtpdChecks}, which may block) and queue operations
- *   run on the blocking executor. Results come back on the channel's event loop.
- *   <p>Stages: CONNECT before the banner (a refusal becomes the greeting and every later
- *   command but QUIT gets "503 5.7.0 Error: access denied", RFC 5321 section 3.1), HELO, MAIL,
- *   RCPT (per recipient), DATA (also before the first BDAT chunk), END_OF_DATA. Message actions
- *   (HOLD, DISCARD, ...) are collected per transaction and stored as envelope attributes.
- *   <p>Before the final 250 the session checks that the client is still connected; if it hung
- *   up, the message is discarded rather than committed (RFC 1047 duplicates). The 250 is sent
- *   only when {@link IncomingMessage#commit} has completed.
- * SECURITY  All requests are client input. Limits: smtpd_recipient_limit, message_size_limit,
- *           header_size_limit, smtpd_hard/soft_error_limit, smtpd_junk_command_limit,
- *           smtpd_timeout; STARTTLS drops pipelined plaintext (CVE-2011-0411).
- *   <p>Client hostname: looked up before the CONNECT stage (see {@link ClientHostname}); a
- *   lookup that fails or times out leaves "unknown". XCLIENT (authorized clients) replaces the
- *   client attributes and starts over with a new greeting; XFORWARD attributes go into the
- *   envelope as Postfix's log_* attributes and are forgotten after each transaction.
- *   smtpd_discard_ehlo_keywords hides features and refuses them as not announced.
- *   A {@link CleanupRejection} from the commit is sent to the client as it is.
- *   <p>AUTH (RFC 4954, Postfix's Dovecot backend): announced after EHLO when enabled, the
- *   authentication server offers mechanisms and TLS is active where smtpd_tls_auth_only asks
- *   for it; the exchange runs off the event loop ({@link AuthExchange}). The user goes into
- *   SmtpFacts (permit_sasl_authenticated) and the envelope (sasl_method, sasl_username,
- *   sasl_sender from MAIL AUTH=). STARTTLS forgets it.
- * BUGS      AUTH before EHLO or after HELO is refused as not enabled (Postfix
- *           accepts it). The client name status (temporary failure, XCLIENT [TEMPUNAVAIL]) is
- *           kept here but SmtpFacts cannot carry it: reject_unknown_client_hostname asks the
- *           DNS again. XCLIENT/XFORWARD are accepted after HELO too (authorization is the gate).
- *           Content is written to the queue file on the event loop (the store should buffer).
- *           The queue file is opened at DATA/first BDAT, so "QUEUEID: client=" is logged then,
- *           not at the first accepted RCPT as in Postfix.
+ *   run on the blocking executor ({@link #check}, {@link #async}); results come back on the
+ *   event loop. The session keeps the Netty plumbing, the dispatch, reply batching under
+ *   PIPELINING and the error accounting; the state is {@link ClientIdentity},
+ *   {@link SecurityState} and the current {@link Transaction}; the texts are {@link SmtpdReplies}.
+ *   After a CONNECT refusal every command but QUIT gets "503 5.7.0 Error: access denied".
+ * SECURITY  All requests are client input. Limits here: smtpd_hard/soft_error_limit (with
+ *           smtpd_error_sleep_time), smtpd_junk_command_limit, smtpd_timeout; commands sent
+ *           ahead without PIPELINING are logged as improper pipelining.
+ * BUGS      Content is written to the queue file on the event loop (the store should buffer).
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
-
-    /** What all sessions of one listener share. */
-    record Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
-                   Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
-                   Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush) {
-
-        /** Without ETRN flushes (ETRN answers 458). */
-        Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
-                Supplier<SaslAuthServer> saslServers) {
-            this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, null);
-        }
-
-        /** Without SMTP AUTH. */
-        Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout) {
-            this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, null);
-        }
-
-        /** Without client hostname lookup. */
-        Context(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                Anvil anvil, SslContext ssl) {
-            this(service, settings, checks, queue, executor, anvil, ssl, null, Duration.ofSeconds(10));
-        }
-    }
-
-    /** What Postfix's cleanup answers when the message grows past message_size_limit. */
-    private static final SmtpReply MESSAGE_TOO_BIG = new SmtpReply(552, "5.3.4", "Error: message file too big");
 
     private static final Set<String> JUNK = Set.of("helo", "ehlo", "noop", "vrfy", "rset", "etrn", "xclient",
             "xforward");
 
-    private final Context cx;
-    private final SmtpdSettings st;
-    private final SmtpServerDecoder decoder;
+    final SessionContext cx;
+    final SmtpdSettings st;
+    final SmtpServerDecoder decoder;
+    final ClientIdentity client = new ClientIdentity();
+    final SecurityState security;
+    final Extensions extensions;
+    final SessionLog log;
+    final CommandStats stats = new CommandStats();
+    private final StageChecks checks;
+
+    private final ConnectHandler connect = new ConnectHandler(this);
+    private final HeloHandler helo = new HeloHandler(this);
+    private final MailHandler mail = new MailHandler(this);
+    private final RcptHandler rcpt = new RcptHandler(this);
+    private final ContentHandler content = new ContentHandler(this);
+    private final AuthHandler auth = new AuthHandler(this);
+    private final StartTlsHandler startTls = new StartTlsHandler(this);
+    private final VrfyEtrnHandler vrfyEtrn = new VrfyEtrnHandler(this);
+    private final XclientHandler xclient = new XclientHandler(this, connect);
+    private final BasicCommandHandler basic = new BasicCommandHandler(this, mail, rcpt);
+
     private ChannelHandlerContext ctx;
-
-    private String clientAddress = "unknown";
-    private int clientPort;
-    /** The client address for list matching; null when unknown (XCLIENT ADDR=[UNAVAILABLE]). */
-    private InetAddress clientIp;
-    private String clientName = ClientHostname.UNKNOWN;
-    private String reverseClientName = ClientHostname.UNKNOWN;
-    /**
-     * Why the names are what they are. SmtpFacts has no field for it yet, so the restrictions
-     * (reject_unknown_client_hostname) ask the DNS again when the name is "unknown".
-     */
-    private ClientHostname.Status clientNameStatus = ClientHostname.Status.PERM;
-    private ClientHostname.Status reverseClientNameStatus = ClientHostname.Status.PERM;
-    /** The authenticated user (AUTH or XCLIENT LOGIN); null when none. */
-    private String saslUsername;
-    /** How saslUsername was established: the AUTH mechanism, or "XCLIENT"; null when none. */
-    private String saslMethod;
-    /** This session's authentication server conversation, opened at first use. */
-    private SaslAuthServer saslServer;
-    private boolean saslClosed;
-    /** The exchange waiting for the client's answer to a 334 challenge; null otherwise. */
-    private AuthExchange authExchange;
-    /** XCLIENT PROTO until the next HELO/EHLO; null otherwise. */
-    private String protocolOverride;
-    private boolean xclientAllowed;
-    private boolean xforwardAllowed;
-    /** XFORWARD attributes for the next transaction (NAME, ADDR, PORT, PROTO, HELO, IDENT, SOURCE). */
-    private final Map<String, String> xforward = new LinkedHashMap<>();
-    /** The address counted in the anvil, released at disconnect or when XCLIENT replaces it. */
-    private String anvilAddress;
-    private boolean excludedFromBareNewline;
-
-    private String helo;
-    private boolean esmtp;
-    private SSLSession tls;
-    /** The EHLO keywords hidden from this client: smtpd_discard_ehlo_keyword_address_maps, else the global list. */
-    private EhloKeywords discard;
-    /** MAIL transactions so far: with the session's identity, the policy protocol's "instance". */
-    private int transactions;
-    private final String instancePrefix = Long.toHexString(System.currentTimeMillis()) + "."
-            + Integer.toHexString(System.identityHashCode(this));
+    private Transaction tx;
+    /** The CONNECT restrictions' refusal, the answer to every later command but QUIT; null when none. */
     private SmtpReply accessDenied;
     private int errorCount;
     private int junkCount;
     private boolean illegalPipelining;
-    private final CommandStats stats = new CommandStats();
     private String lastCommand = "CONNECT";
+    /** A command is being answered: nothing more is read until it is. */
     private boolean pending;
     private boolean closing;
     private boolean shuttingDown;
     private boolean loggedDisconnect;
 
-    private Transaction tx;
-    /** The reply owed at the end of the current BDAT chunk, when the chunk is being discarded. */
-    private SmtpReply chunkError;
-
-    private static final class Transaction {
-        final SmtpRequest.Mail mail;
-        final List<EnvelopeRecipient> recipients = new ArrayList<>();
-        final List<MessageAction> actions = new ArrayList<>();
-        IncomingMessage message;
-        MessageReceiver receiver;
-        boolean bdat;
-        boolean bdatFailed;
-        long bdatBytes;
-        boolean committing;
-
-        Transaction(SmtpRequest.Mail mail) {
-            this.mail = mail;
-        }
-
-        String sender() {
-            return mail.sender();
-        }
-
-        String queueId() {
-            return message == null ? "NOQUEUE" : message.queueId();
-        }
-    }
-
-    SmtpSession(Context cx, SmtpServerDecoder decoder) {
+    SmtpSession(SessionContext cx, SmtpServerDecoder decoder) {
         this.cx = cx;
         this.st = cx.settings();
         this.decoder = decoder;
+        this.security = new SecurityState(cx.saslServers());
+        this.extensions = new Extensions(cx, client, security);
+        this.log = new SessionLog(cx.service(), client, () -> tx);
+        this.checks = new StageChecks(cx.service(), cx.checks(), client, security);
     }
 
     // ------------------------------------------------------------------ connection life cycle
@@ -226,174 +99,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         decoder.pause(); // nothing the client sends is acted on before the greeting
         pending = true;
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress) {
-            InetSocketAddress isa = (InetSocketAddress) remote;
-            clientIp = isa.getAddress();
-            clientPort = isa.getPort();
-            if (clientIp != null) {
-                clientAddress = NetUtil.toAddressString(clientIp);
-                if (clientAddress.startsWith("::ffff:") && clientAddress.indexOf('.') > 0) {
-                    clientAddress = clientAddress.substring(7);
-                }
-            }
-        }
-        if (cx.dns() == null || clientIp == null || !cx.settings().peernameLookup()) {
-            // No lookup: the name stays "unknown" with a permanent status, as Postfix's smtpd_peername_lookup = no.
-            connected();
-            return;
-        }
-        lookUpClientName();
-    }
-
-    /**
-     * The client hostname lookup (PTR, then forward confirmation) on the blocking executor, with
-     * a time limit; a lookup that takes too long leaves "unknown" with a temporary status.
-     */
-    private void lookUpClientName() {
-        String address = clientAddress;
-        boolean[] done = new boolean[1];
-        java.util.concurrent.ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
-            if (!done[0]) {
-                done[0] = true;
-                SmtpdLog.warn(cx.service(), null, "hostname lookup for " + address + " timed out after "
-                        + cx.dnsTimeout().toMillis() + "ms");
-                clientNameStatus = ClientHostname.Status.TEMP;
-                reverseClientNameStatus = ClientHostname.Status.TEMP;
-                afterLookup();
-            }
-        }, cx.dnsTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        async(() -> {
-            try {
-                return ClientHostname.lookup(cx.dns(), address);
-            } catch (RuntimeException e) {
-                SmtpdLog.warn(cx.service(), null, "hostname lookup for " + address + " failed: " + e);
-                return ClientHostname.Names.unknown(ClientHostname.Status.TEMP);
-            }
-        }, names -> {
-            if (done[0]) {
-                return;
-            }
-            done[0] = true;
-            timer.cancel(false);
-            for (String w : names.warnings()) {
-                SmtpdLog.warn(cx.service(), null, w);
-            }
-            clientName = names.name();
-            clientNameStatus = names.nameStatus();
-            reverseClientName = names.reverseName();
-            reverseClientNameStatus = names.reverseStatus();
-            afterLookup();
-        });
-    }
-
-    private void afterLookup() {
-        if (closing || !ctx.channel().isActive()) {
-            return;
-        }
-        connected();
-    }
-
-    /** The client is known: log it, apply the per-client settings and limits, then greet. */
-    private void connected() {
-        log("connect from " + client());
-        xclientAllowed = clientIp != null && st.xclientHosts().matches(clientIp);
-        xforwardAllowed = clientIp != null && st.xforwardHosts().matches(clientIp);
-        applyClientPolicies();
-        if (!countConnection()) {
-            return;
-        }
-        lookUpEhloDiscards(() -> greet("CONNECT"));
-    }
-
-    /** smtpd_discard_ehlo_keyword_address_maps for this client, looked up off the event loop. */
-    private void lookUpEhloDiscards(Runnable then) {
-        discard = st.discardEhloKeywords();
-        if (!cx.checks().hasEhloDiscardMaps() || clientIp == null) {
-            then.run();
-            return;
-        }
-        String address = clientAddress;
-        async(() -> cx.checks().ehloDiscardFor(address), words -> {
-            words.ifPresent(w -> discard = EhloKeywords.parse(org.postern.core.config.PostfixLists.split(w)));
-            then.run();
-        });
-    }
-
-    /** smtpd_forbid_bare_newline_exclusions for the current client. */
-    private void applyClientPolicies() {
-        excludedFromBareNewline = clientIp != null && st.bareNewlineExclusions().matches(clientIp);
-        decoder.setPolicy(excludedFromBareNewline ? BareNewlinePolicy.NO : st.bareNewline());
-    }
-
-    /**
-     * Counts the connection in the anvil (not for XCLIENT-authorized clients and the
-     * event limit exceptions, as Postfix); false when a limit is exceeded and the session closes.
-     */
-    private boolean countConnection() {
-        if (anvilAddress != null) {
-            cx.anvil().disconnect(cx.service(), anvilAddress);
-            anvilAddress = null;
-        }
-        if (clientIp == null || xclientAllowed || st.eventLimitExceptions().matches(clientIp)) {
-            return true;
-        }
-        Anvil.Counts counts = cx.anvil().connect(cx.service(), clientAddress, st.anvilRateTimeUnit());
-        anvilAddress = clientAddress;
-        String exceeded = null;
-        int n = 0;
-        if (st.connectionCountLimit() > 0 && counts.count() > st.connectionCountLimit()) {
-            exceeded = "Connection concurrency limit exceeded";
-            n = counts.count();
-        } else if (st.connectionRateLimit() > 0 && counts.rate() > st.connectionRateLimit()) {
-            exceeded = "Connection rate limit exceeded";
-            n = counts.rate();
-        }
-        if (exceeded != null) {
-            SmtpdLog.warn(cx.service(), null, exceeded + ": " + n + " from " + client() + " for service "
-                    + cx.service());
-            close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many connections from "
-                    + clientAddress));
-            return false;
-        }
-        return true;
-    }
-
-    /** The CONNECT restrictions, then the greeting (or the refusal that replaces it); reads on. */
-    private void greet(String after) {
-        pending = true;
-        check(SmtpStage.CONNECT, null, 0, result -> {
-            warnings(result, "CONNECT", null);
-            if (!result.accepted()) {
-                accessDenied = result.reply();
-                logReject("CONNECT", result.reply(), null);
-                send(result.reply());
-            } else {
-                send(new SmtpReply(220, "", st.banner()));
-            }
-            if (decoder.hasBufferedInput()) {
-                pipelining(after);
-            }
-            pending = false;
-            decoder.resume();
-        });
+        connect.start(ctx.channel().remoteAddress());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (!closing) {
-            String bytes = tx != null && tx.receiver != null ? " (" + tx.receiver.size() + " bytes)" : "";
-            log("lost connection after " + lastCommand + bytes + " from " + client());
+            String bytes = tx != null ? tx.bytesReceived() : "";
+            log.info("lost connection after " + lastCommand + bytes + " from " + log.client());
         }
         abortTransaction();
-        closeSaslServer();
-        if (anvilAddress != null) {
-            cx.anvil().disconnect(cx.service(), anvilAddress);
-            anvilAddress = null;
-        }
+        security.closeSaslServer();
+        connect.release();
         if (!loggedDisconnect) {
             loggedDisconnect = true;
-            log("disconnect from " + client() + stats);
+            log.info("disconnect from " + log.client() + stats);
         }
         super.channelInactive(ctx);
     }
@@ -402,9 +122,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             if (!pending && !closing) {
-                String bytes = tx != null && tx.receiver != null ? " (" + tx.receiver.size() + " bytes)" : "";
-                log("timeout after " + lastCommand + bytes + " from " + client());
-                close(new SmtpReply(421, "4.4.2", st.myhostname() + " Error: timeout exceeded"));
+                String bytes = tx != null ? tx.bytesReceived() : "";
+                log.info("timeout after " + lastCommand + bytes + " from " + log.client());
+                close(SmtpdReplies.timeoutExceeded(st.myhostname()));
             }
             return;
         }
@@ -416,9 +136,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (!closing) {
             String what = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             if (lastCommand.equals("STARTTLS") || cause.getCause() instanceof javax.net.ssl.SSLException) {
-                log("SSL_accept error from " + client() + ": " + LogText.printable(what));
+                log.info("SSL_accept error from " + log.client() + ": " + LogText.printable(what));
             } else {
-                log("lost connection after " + lastCommand + " from " + client() + ": " + LogText.printable(what));
+                log.info("lost connection after " + lastCommand + " from " + log.client() + ": "
+                        + LogText.printable(what));
             }
             closing = true;
         }
@@ -433,7 +154,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         shuttingDown = true;
         if (!pending && (tx == null || tx.receiver == null) && !closing) {
-            close(new SmtpReply(421, "4.3.2", st.myhostname() + " Service shutting down"));
+            close(SmtpdReplies.shuttingDown(st.myhostname()));
         }
     }
 
@@ -441,33 +162,28 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof SmtpRequest)) {
+        if (!(msg instanceof SmtpRequest r)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (closing) {
             return;
         }
-        SmtpRequest r = (SmtpRequest) msg;
-        if (r instanceof SmtpRequest.Content) {
-            SmtpRequest.Content c = (SmtpRequest.Content) r;
-            if (tx != null && tx.receiver != null && chunkError == null) {
-                tx.receiver.write(c.bytes(), c.endOfLine());
-            }
+        if (r instanceof SmtpRequest.Content c) {
+            content.content(c);
             return;
         }
         pending = true;
-        AuthExchange exchange = authExchange;
-        authExchange = null;
-        if (r instanceof SmtpRequest.SaslResponse) {
-            saslResponse(exchange, (SmtpRequest.SaslResponse) r);
+        AuthExchange exchange = security.takeExchange();
+        if (r instanceof SmtpRequest.SaslResponse s) {
+            auth.response(exchange, s);
         } else if (r instanceof SmtpRequest.EndOfData) {
             lastCommand = "END-OF-MESSAGE";
-            endOfData();
-        } else if (r instanceof SmtpRequest.EndOfChunk) {
-            endOfChunk((SmtpRequest.EndOfChunk) r);
-        } else if (r instanceof SmtpRequest.BareLineFeed) {
-            bareLineFeed((SmtpRequest.BareLineFeed) r);
+            content.endOfData();
+        } else if (r instanceof SmtpRequest.EndOfChunk c) {
+            content.endOfChunk(c);
+        } else if (r instanceof SmtpRequest.BareLineFeed b) {
+            content.bareLineFeed(b);
         } else {
             command(r);
         }
@@ -476,954 +192,49 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private void command(SmtpRequest r) {
         String verb = r.verb();
         lastCommand = r instanceof SmtpRequest.Invalid && verb.equals("unknown") ? "UNKNOWN"
-                : verb.toUpperCase(java.util.Locale.ROOT);
+                : verb.toUpperCase(Locale.ROOT);
         if (JUNK.contains(verb) && junkCount++ >= st.junkCommandLimit()) {
             errorCount++;
         }
         if (accessDenied != null && !(r instanceof SmtpRequest.Quit)) {
-            answer(verb, new SmtpReply(503, "5.7.0", "Error: access denied for " + client()));
+            answer(verb, SmtpdReplies.accessDenied(log.client()));
             return;
         }
-        if ((!esmtp || discards(EhloKeywords.Keyword.PIPELINING)) && !illegalPipelining
+        if ((!client.esmtp() || extensions.discards(EhloKeywords.Keyword.PIPELINING)) && !illegalPipelining
                 && decoder.hasBufferedInput() && !(r instanceof SmtpRequest.Quit)) {
             pipelining(lastCommand); // PIPELINING was not announced (no EHLO yet): any command group is improper
         }
-        if (r instanceof SmtpRequest.Helo) {
-            helo((SmtpRequest.Helo) r);
-        } else if (r instanceof SmtpRequest.Mail) {
-            mail((SmtpRequest.Mail) r);
-        } else if (r instanceof SmtpRequest.Rcpt) {
-            rcpt((SmtpRequest.Rcpt) r);
+        if (r instanceof SmtpRequest.Helo h) {
+            helo.helo(h);
+        } else if (r instanceof SmtpRequest.Mail m) {
+            mail.mail(m);
+        } else if (r instanceof SmtpRequest.Rcpt c) {
+            rcpt.rcpt(c);
         } else if (r instanceof SmtpRequest.Data) {
-            data();
-        } else if (r instanceof SmtpRequest.Bdat) {
-            bdat((SmtpRequest.Bdat) r);
-        } else if (r instanceof SmtpRequest.Rset) {
-            abortTransaction();
-            answer(verb, new SmtpReply(250, "2.0.0", "Ok"));
-        } else if (r instanceof SmtpRequest.Noop) {
-            answer(verb, new SmtpReply(250, "2.0.0", "Ok"));
-        } else if (r instanceof SmtpRequest.Quit) {
-            stats.record(verb, true);
-            close(new SmtpReply(221, "2.0.0", "Bye"));
-        } else if (r instanceof SmtpRequest.Vrfy) {
-            vrfy((SmtpRequest.Vrfy) r);
+            content.data();
+        } else if (r instanceof SmtpRequest.Bdat b) {
+            content.bdat(b);
+        } else if (r instanceof SmtpRequest.Vrfy v) {
+            vrfyEtrn.vrfy(v);
+        } else if (r instanceof SmtpRequest.Etrn e) {
+            vrfyEtrn.etrn(e);
         } else if (r instanceof SmtpRequest.StartTls) {
-            startTls();
-        } else if (r instanceof SmtpRequest.Xclient) {
-            xclient((SmtpRequest.Xclient) r);
-        } else if (r instanceof SmtpRequest.Xforward) {
-            xforward((SmtpRequest.Xforward) r);
-        } else if (r instanceof SmtpRequest.Auth) {
-            auth((SmtpRequest.Auth) r);
-        } else if (r instanceof SmtpRequest.Etrn) {
-            etrn((SmtpRequest.Etrn) r);
-        } else if (r instanceof SmtpRequest.Forbidden) {
-            stats.record(verb, false);
-            SmtpdLog.warn(cx.service(), null, "non-SMTP command from " + client() + ": "
-                    + LogText.printable(((SmtpRequest.Forbidden) r).line()));
-            close(new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
-        } else if (r instanceof SmtpRequest.Invalid) {
-            invalid((SmtpRequest.Invalid) r);
-        }
-    }
-
-    private void invalid(SmtpRequest.Invalid r) {
-        SmtpReply stateError = r.verb().equals("mail") ? mailStateError()
-                : r.verb().equals("rcpt") ? rcptStateError() : null;
-        if (stateError != null) {
-            answer(r.verb(), stateError);
-            return;
-        }
-        SmtpReply reply = r.reply();
-        if (reply.enhancedCode().equals("5.1.7") || reply.enhancedCode().equals("5.1.3")) {
-            SmtpdLog.warn(cx.service(), null, "Illegal address syntax from " + client() + " in "
-                    + r.verb().toUpperCase(java.util.Locale.ROOT) + " command: " + LogText.printable(r.line()));
-        }
-        if (reply.code() == 521) {
-            stats.record(r.verb(), false);
-            SmtpdLog.info(cx.service(), null, "NOQUEUE: malformed " + r.verb().toUpperCase(java.util.Locale.ROOT)
-                    + " command syntax from " + client() + ": " + LogText.printable(r.line()));
-            close(reply);
-            return;
-        }
-        answer(r.verb(), reply);
-    }
-
-    // ------------------------------------------------------------------ commands
-
-    private void helo(SmtpRequest.Helo h) {
-        String verb = h.verb();
-        // Postfix (and Sendmail) treat HELO/EHLO inside a transaction as an implicit RSET.
-        abortTransaction();
-        if (decoder.hasBufferedInput()) {
-            pipelining(lastCommand);
-        }
-        String previous = helo;
-        helo = HostNames.neuterHeloName(h.domain(), st.smtputf8Enable());
-        check(SmtpStage.HELO, null, 0, result -> {
-            warnings(result, lastCommand, null);
-            if (!result.accepted()) {
-                helo = previous;
-                logReject(lastCommand, result.reply(), null);
-                answer(verb, result.reply());
-                return;
-            }
-            esmtp = h.extended();
-            protocolOverride = null;
-            if (!h.extended()) {
-                answer(verb, new SmtpReply(250, "", st.myhostname()));
-                return;
-            }
-            if (!discard.isEmpty() && !discard.silent()) {
-                log("discarding EHLO keywords: " + discard.describe());
-            }
-            if (!authUsable()) {
-                ehloReply(verb, List.of());
-                return;
-            }
-            boolean secured = tls != null;
-            async(() -> {
-                try {
-                    return saslServer().mechanisms(secured);
-                } catch (IOException | RuntimeException e) {
-                    SmtpdLog.warn(cx.service(), null, e.getMessage());
-                    return List.<String>of();
-                }
-            }, mechanisms -> ehloReply(verb, mechanisms));
-        });
-    }
-
-    /** The EHLO reply; AUTH with {@code mechanisms} unless empty. */
-    private void ehloReply(String verb, List<String> mechanisms) {
-        List<SmtpReply> lines = new ArrayList<>();
-        lines.add(new SmtpReply(250, "", st.myhostname()));
-        if (!discards(EhloKeywords.Keyword.PIPELINING)) {
-            lines.add(new SmtpReply(250, "", "PIPELINING"));
-        }
-        if (!discards(EhloKeywords.Keyword.SIZE)) {
-            lines.add(new SmtpReply(250, "", st.messageSizeLimit() > 0 ? "SIZE " + st.messageSizeLimit()
-                    : "SIZE"));
-        }
-        if (vrfyOffered()) {
-            lines.add(new SmtpReply(250, "", "VRFY"));
-        }
-        if (!discards(EhloKeywords.Keyword.ETRN)) {
-            lines.add(new SmtpReply(250, "", "ETRN"));
-        }
-        if (starttlsOffered()) {
-            lines.add(new SmtpReply(250, "", "STARTTLS"));
-        }
-        if (!mechanisms.isEmpty()) {
-            lines.add(new SmtpReply(250, "", "AUTH " + String.join(" ", mechanisms)));
-            if (st.sasl().brokenClients()) {
-                lines.add(new SmtpReply(250, "", "AUTH=" + String.join(" ", mechanisms)));
-            }
-        }
-        if (xclientOffered()) {
-            lines.add(new SmtpReply(250, "", "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN"));
-        }
-        if (xforwardOffered()) {
-            lines.add(new SmtpReply(250, "", "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT"));
-        }
-        if (!discards(EhloKeywords.Keyword.ENHANCEDSTATUSCODES)) {
-            lines.add(new SmtpReply(250, "", "ENHANCEDSTATUSCODES"));
-        }
-        if (!discards(EhloKeywords.Keyword.EIGHTBITMIME)) {
-            lines.add(new SmtpReply(250, "", "8BITMIME"));
-        }
-        if (!discards(EhloKeywords.Keyword.DSN)) {
-            lines.add(new SmtpReply(250, "", "DSN"));
-        }
-        if (smtputf8Offered()) {
-            lines.add(new SmtpReply(250, "", "SMTPUTF8"));
-        }
-        if (!discards(EhloKeywords.Keyword.CHUNKING)) {
-            lines.add(new SmtpReply(250, "", "CHUNKING"));
-        }
-        answer(verb, new SmtpResponse(lines));
-    }
-
-    private boolean starttlsOffered() {
-        return cx.ssl() != null && st.tlsOffered() && tls == null && !discards(EhloKeywords.Keyword.STARTTLS);
-    }
-
-    private boolean discards(EhloKeywords.Keyword k) {
-        return (discard == null ? st.discardEhloKeywords() : discard).discards(k);
-    }
-
-    private boolean vrfyOffered() {
-        return !st.disableVrfy() && !discards(EhloKeywords.Keyword.VRFY);
-    }
-
-    private boolean smtputf8Offered() {
-        return st.smtputf8Enable() && !discards(EhloKeywords.Keyword.SMTPUTF8);
-    }
-
-    private boolean xclientOffered() {
-        return xclientAllowed && !discards(EhloKeywords.Keyword.XCLIENT);
-    }
-
-    /**
-     * AUTH may be used: enabled with a backend, not discarded, after EHLO, and with TLS when
-     * smtpd_tls_auth_only or smtpd_tls_security_level = encrypt asks for it.
-     */
-    private boolean authUsable() {
-        return cx.saslServers() != null && st.sasl().enabled() && esmtp && !discards(EhloKeywords.Keyword.AUTH)
-                && (tls != null || !st.sasl().tlsAuthOnly() && !st.tlsRequired());
-    }
-
-    /** The authentication server conversation; call on the executor (the first call only creates it). */
-    private synchronized SaslAuthServer saslServer() {
-        if (saslServer == null) {
-            saslServer = cx.saslServers().get();
-            if (saslClosed) {
-                saslServer.close(); // the session ended while this was on its way
-            }
-        }
-        return saslServer;
-    }
-
-    private synchronized void closeSaslServer() {
-        saslClosed = true;
-        if (saslServer != null) {
-            saslServer.close();
-        }
-    }
-
-    private boolean xforwardOffered() {
-        return xforwardAllowed && !discards(EhloKeywords.Keyword.XFORWARD);
-    }
-
-    /** An ESMTP parameter of MAIL whose extension was not announced, as the client wrote it (roughly), or null. */
-    private String unannouncedMailParameter(SmtpRequest.Mail m) {
-        if (m.size() >= 0 && discards(EhloKeywords.Keyword.SIZE)) {
-            return "SIZE=" + m.size();
-        }
-        if (m.body() != null && discards(EhloKeywords.Keyword.EIGHTBITMIME)) {
-            return "BODY=" + m.body();
-        }
-        if (m.smtputf8() && !smtputf8Offered()) {
-            return "SMTPUTF8";
-        }
-        if (m.ret() != null && discards(EhloKeywords.Keyword.DSN)) {
-            return "RET=" + m.ret();
-        }
-        if (m.envid() != null && discards(EhloKeywords.Keyword.DSN)) {
-            return "ENVID=" + org.postern.core.smtpd.codec.Xtext.encode(m.envid());
-        }
-        return null;
-    }
-
-    private SmtpReply tlsRequired() {
-        return st.tlsRequired() && tls == null ? new SmtpReply(530, "5.7.0", "Must issue a STARTTLS command first")
-                : null;
-    }
-
-    /** Why MAIL cannot be given now, or null; Postfix checks this before the command's syntax. */
-    private SmtpReply mailStateError() {
-        SmtpReply refusal = tlsRequired();
-        if (refusal == null && helo == null && st.heloRequired()) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
-        }
-        if (refusal == null && tx != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: nested MAIL command");
-        }
-        return refusal;
-    }
-
-    /** Why RCPT cannot be given now, or null; Postfix checks this before the command's syntax. */
-    private SmtpReply rcptStateError() {
-        SmtpReply refusal = tlsRequired();
-        if (refusal == null && tx == null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: need MAIL command");
-        }
-        if (refusal == null && tx.bdat) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: RCPT after BDAT");
-        }
-        return refusal;
-    }
-
-    private void mail(SmtpRequest.Mail m) {
-        String verb = "mail";
-        SmtpReply refusal = mailStateError();
-        String unannounced = refusal == null ? unannouncedMailParameter(m) : null;
-        if (unannounced != null) {
-            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + unannounced);
-        }
-        if (refusal == null && st.strictRfc821Envelopes() && !m.bracketed()) {
-            refusal = new SmtpReply(501, "5.1.7", "Bad sender address syntax");
-        }
-        if (refusal == null && m.nonAscii() && !m.smtputf8() && st.strictSmtputf8()) {
-            refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
-        }
-        if (refusal == null && m.auth() != null && st.sasl().enabled() && cx.saslServers() == null) {
-            refusal = new SmtpReply(503, "5.5.4", "Error: authentication disabled");
-        }
-        if (refusal == null && st.messageSizeLimit() > 0 && m.size() > st.messageSizeLimit()) {
-            refusal = new SmtpReply(552, "5.3.4", "Message size exceeds fixed limit");
-            logReject("MAIL", refusal, null);
-        }
-        if (refusal != null) {
-            answer(verb, refusal);
-            return;
-        }
-        Transaction candidate = new Transaction(m);
-        transactions++;
-        tx = candidate;
-        check(SmtpStage.MAIL, null, Math.max(m.size(), 0), result -> {
-            warnings(result, "MAIL", null);
-            if (!result.accepted()) {
-                logReject("MAIL", result.reply(), null);
-                tx = null;
-                answer(verb, result.reply());
-                return;
-            }
-            candidate.actions.addAll(result.actions());
-            logActions(candidate, "MAIL", result, null);
-            answer(verb, new SmtpReply(250, "2.1.0", "Ok"));
-        });
-    }
-
-    private void rcpt(SmtpRequest.Rcpt r) {
-        String verb = "rcpt";
-        SmtpReply refusal = rcptStateError();
-        if (refusal == null && r.hasEsmtpParameters() && discards(EhloKeywords.Keyword.DSN)) {
-            // NOTIFY and ORCPT are the only RCPT parameters, both of the DSN extension.
-            refusal = new SmtpReply(555, "5.5.4", "Unsupported option: " + r.firstParameter());
-        }
-        if (refusal == null && st.strictRfc821Envelopes() && !r.bracketed()) {
-            refusal = new SmtpReply(501, "5.1.3", "Bad recipient address syntax");
-        }
-        if (refusal == null && r.nonAscii() && !tx.mail.smtputf8() && st.strictSmtputf8()) {
-            refusal = new SmtpReply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
-        }
-        if (refusal == null && tx.recipients.size() >= st.recipientLimit()) {
-            refusal = new SmtpReply(452, "4.5.3", "Error: too many recipients");
-        }
-        if (refusal != null) {
-            answer(verb, refusal);
-            return;
-        }
-        Transaction t = tx;
-        check(SmtpStage.RCPT, r.recipient(), 0, result -> {
-            warnings(result, "RCPT", r.recipient());
-            if (!result.accepted()) {
-                logReject("RCPT", result.reply(), r.recipient());
-                answer(verb, result.reply());
-                return;
-            }
-            if (t == tx) {
-                t.actions.addAll(result.actions());
-                logActions(t, "RCPT", result, r.recipient());
-                t.recipients.add(new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
-                        r.notifyOn() == null ? Set.of() : r.notifyOn()));
-            }
-            answer(verb, new SmtpReply(250, "2.1.5", "Ok"));
-        });
-    }
-
-    /** The refusal of DATA or a first BDAT in the current state, or null. */
-    private SmtpReply dataStateError(boolean bdat) {
-        SmtpReply refusal = tlsRequired();
-        if (refusal != null) {
-            return refusal;
-        }
-        if (tx == null) {
-            return new SmtpReply(503, "5.5.1", "Error: need RCPT command");
-        }
-        if (!bdat && tx.bdat) {
-            return new SmtpReply(503, "5.5.1", "Error: DATA after BDAT");
-        }
-        if (tx.recipients.isEmpty()) {
-            return new SmtpReply(554, "5.5.1", "Error: no valid recipients");
-        }
-        return null;
-    }
-
-    private void data() {
-        SmtpReply refusal = dataStateError(false);
-        if (refusal != null) {
-            answer("data", refusal);
-            return;
-        }
-        if (decoder.hasBufferedInput()) {
-            pipelining("DATA");
-        }
-        openMessage("DATA", reply -> {
-            if (reply != null) {
-                answer("data", reply);
-                return;
-            }
-            send(new SmtpReply(354, "", "End data with <CR><LF>.<CR><LF>"));
-            lastCommand = "DATA";
-            decoder.startData();
-            pending = false;
-            decoder.resume();
-        });
-    }
-
-    /** Runs the DATA restrictions and opens the queue file; calls back with null or a refusal. */
-    private void openMessage(String command, Consumer<SmtpReply> then) {
-        Transaction t = tx;
-        check(SmtpStage.DATA, null, 0, result -> {
-            warnings(result, command, null);
-            if (!result.accepted()) {
-                logReject(command, result.reply(), null);
-                then.accept(result.reply());
-                return;
-            }
-            t.actions.addAll(result.actions());
-            logActions(t, command, result, null);
-            async(() -> {
-                try {
-                    IncomingMessage msg = cx.queue().receive();
-                    msg.announce(envelope(t));   // cleanup writes Received: first, then streams
-                    return new Object[] {msg, new MessageReceiver(msg.content(), st.messageSizeLimit(),
-                            st.headerSizeLimit())};
-                } catch (IOException | RuntimeException e) {
-                    return e;
-                }
-            }, value -> {
-                if (value instanceof Exception) {
-                    SmtpdLog.warn(cx.service(), null, "queue file create failed: " + value);
-                    then.accept(new SmtpReply(451, "4.3.0", "Error: queue file write error"));
-                    return;
-                }
-                Object[] pair = (Object[]) value;
-                t.message = (IncomingMessage) pair[0];
-                t.receiver = (MessageReceiver) pair[1];
-                if (t != tx || !ctx.channel().isActive()) {
-                    t.message.close();
-                    return;
-                }
-                StringBuilder origin = new StringBuilder(client());
-                if (saslUsername != null) {
-                    origin.append(", sasl_method=").append(LogText.printable(saslMethod))
-                            .append(", sasl_username=").append(LogText.printable(saslUsername));
-                }
-                if (t.mail.auth() != null && !t.mail.auth().equals("<>")) {
-                    origin.append(", sasl_sender=").append(LogText.printable(t.mail.auth()));
-                }
-                if (xforward.containsKey("IDENT")) {
-                    origin.append(", orig_queue_id=").append(LogText.printable(xforward.get("IDENT")));
-                }
-                if (xforward.containsKey("NAME") || xforward.containsKey("ADDR")) {
-                    origin.append(", orig_client=").append(LogText.printable(forwardOrigin()));
-                }
-                SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": client=" + origin);
-                then.accept(null);
-            });
-        });
-    }
-
-    private void endOfData() {
-        Transaction t = tx;
-        t.receiver.finish();
-        finishMessage(t, "data", false);
-    }
-
-    private void bdat(SmtpRequest.Bdat b) {
-        if (discards(EhloKeywords.Keyword.CHUNKING)) {
-            // RFC 3030: the chunk cannot be told from commands reliably once BDAT is refused.
-            stats.record("bdat", false);
-            close(new SmtpReply(521, "5.5.1", "Error: command not implemented"));
-            return;
-        }
-        chunkError = null;
-        if (tx != null && tx.bdatFailed) {
-            chunkError = new SmtpReply(551, "5.0.0", "Discarded " + b.size() + " bytes after earlier error");
-        } else if (tx == null || !tx.bdat) {
-            chunkError = dataStateError(true);
-            if (chunkError != null && tx != null) {
-                tx.bdat = true; // as Postfix: the transaction is in BDAT mode, its later chunks are discarded
-            }
-        }
-        if (chunkError == null && b.size() == 0 && !b.last()) {
-            chunkError = new SmtpReply(551, "5.7.1", "Null BDAT request");
-        }
-        if (chunkError == null && st.messageSizeLimit() > 0 && b.size() > st.messageSizeLimit()) {
-            chunkError = new SmtpReply(552, "5.3.4", "Chunk exceeds message size limit");
-        }
-        if (chunkError == null && st.messageSizeLimit() > 0 && tx.bdatBytes + b.size() > st.messageSizeLimit()) {
-            chunkError = MESSAGE_TOO_BIG;
-        }
-        if (chunkError != null || tx.bdat) {
-            pending = false;
-            decoder.resume(); // read (and maybe discard) the chunk
-            return;
-        }
-        tx.bdat = true;
-        openMessage("BDAT", reply -> {
-            chunkError = reply;
-            pending = false;
-            decoder.resume();
-        });
-    }
-
-    private void endOfChunk(SmtpRequest.EndOfChunk c) {
-        if (chunkError != null) {
-            SmtpReply reply = chunkError;
-            chunkError = null;
-            if (tx != null && tx.bdat) {
-                tx.bdatFailed = true;
-                if (c.last()) {
-                    abortTransaction();
-                }
-            }
-            answer("bdat", reply);
-            return;
-        }
-        tx.bdatBytes += c.size();
-        if (!c.last()) {
-            answer("bdat", new SmtpReply(250, "2.0.0", "Ok: " + c.size() + " bytes"));
-            return;
-        }
-        tx.receiver.finish();
-        finishMessage(tx, "bdat", true);
-    }
-
-    private void finishMessage(Transaction t, String verb, boolean bdat) {
-        if (t.receiver.tooBig()) {
-            SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file size limit exceeded");
-            abortTransaction();
-            answer(verb, MESSAGE_TOO_BIG);
-            return;
-        }
-        if (t.receiver.error() != null) {
-            SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + t.receiver.error());
-            abortTransaction();
-            answer(verb, new SmtpReply(451, "4.3.0", "Error: queue file write error"));
-            return;
-        }
-        check(SmtpStage.END_OF_DATA, null, t.receiver.size(), result -> {
-            warnings(result, "END-OF-MESSAGE", null);
-            if (!result.accepted()) {
-                logReject("END-OF-MESSAGE", result.reply(), null);
-                abortTransaction();
-                answer(verb, result.reply());
-                return;
-            }
-            t.actions.addAll(result.actions());
-            logActions(t, "END-OF-MESSAGE", result, null);
-            if (!ctx.channel().isActive() || closing) {
-                // RFC 1047: the client will not see our 250 and will send the message again.
-                SmtpdLog.info(cx.service(), t.queueId(), t.queueId() + ": discarded: client " + client()
-                        + " disconnected before the end-of-data reply");
-                abortTransaction();
-                return;
-            }
-            Envelope envelope = envelope(t);
-            t.committing = true;
-            java.util.concurrent.CompletableFuture<Void> future;
-            try {
-                future = t.message.commit(envelope);
-            } catch (RuntimeException e) {
-                future = java.util.concurrent.CompletableFuture.failedFuture(e);
-            }
-            future.whenComplete((ok, failure) -> ctx.executor().execute(() -> {
-                if (tx == t) {
-                    tx = null;
-                    xforward.clear();
-                }
-                if (failure != null) {
-                    Throwable cause = unwrap(failure);
-                    t.message.close();
-                    if (cause instanceof CleanupRejection && ((CleanupRejection) cause).reply() != null) {
-                        SmtpReply reply = ((CleanupRejection) cause).reply();
-                        logReject(t, "END-OF-MESSAGE", reply, t.recipients.size() == 1
-                                ? t.recipients.get(0).address() : null);
-                        answer(verb, reply);
-                        return;
-                    }
-                    SmtpdLog.warn(cx.service(), t.queueId(), t.queueId() + ": queue file write error: " + cause);
-                    answer(verb, new SmtpReply(451, "4.3.0", "Error: queue file write error"));
-                    return;
-                }
-                errorCount = 0;
-                junkCount = 0;
-                answer(verb, new SmtpReply(250, "2.0.0", bdat
-                        ? "Ok: " + t.receiver.size() + " bytes queued as " + t.queueId()
-                        : "Ok: queued as " + t.queueId()));
-            }));
-        });
-    }
-
-    /** Unwraps CompletionException and ExecutionException. */
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof java.util.concurrent.CompletionException
-                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    private Envelope envelope(Transaction t) {
-        ClientFacts client = new ClientFacts(clientName, reverseClientName, clientAddress, clientPort,
-                helo == null ? "" : helo, protocol());
-        String authSender = t.mail.auth() != null && !t.mail.auth().equals("<>") ? LogText.printable(t.mail.auth()) : "";
-        SaslFacts sasl = saslUsername == null ? new SaslFacts("", "", authSender)
-                : new SaslFacts(saslMethod, saslUsername, authSender);
-        // cleanup: "(Authenticated sender: user)" in Received:
-        boolean saslHeader = saslUsername != null && st.sasl().authenticatedHeader() && !saslMethod.equals("XCLIENT");
-        // Postfix's log_* attributes: the XFORWARD values where given, else the client's own.
-        String forwardHelo = xforward.containsKey("HELO") ? xforward.get("HELO") : helo;
-        LogFacts log = new LogFacts(xforward.getOrDefault("NAME", clientName),
-                xforward.getOrDefault("ADDR", clientAddress), xforward.getOrDefault("PORT", Integer.toString(clientPort)),
-                forwardOrigin(), forwardHelo == null ? "" : forwardHelo, xforward.getOrDefault("PROTO", baseProtocol()),
-                xforward.getOrDefault("IDENT", ""), xforward.getOrDefault("SOURCE", ""));
-        return Envelope.builder(t.sender(), t.recipients, Instant.now())
-                .dsn(new DsnRequest(t.mail.envid() == null ? "" : t.mail.envid(), DsnRequest.Return.of(t.mail.ret())))
-                .client(client).sasl(sasl).saslHeader(saslHeader).log(log).service(cx.service())
-                .body(BodyType.of(t.mail.body())).smtputf8(t.mail.smtputf8()).sizeDeclared(Math.max(-1, t.mail.size()))
-                .tls(tls == null ? TlsFacts.NONE : new TlsFacts(tls.getProtocol(), tls.getCipherSuite()))
-                .actions(actions(t.actions))
-                .build();
-    }
-
-    /**
-     * The transaction's access(5) actions: the first HOLD and DISCARD, the last FILTER and
-     * REDIRECT (a FILTER replaces content_filter, as in Postfix), every BCC and PREPEND in order.
-     */
-    private MessageActions actions(List<MessageAction> taken) {
-        MessageActions a = st.contentFilter().isEmpty() ? MessageActions.NONE
-                : MessageActions.NONE.withFilter(st.contentFilter());
-        for (MessageAction action : taken) {
-            if (action instanceof MessageAction.Hold h) {
-                a = a.hold().isPresent() ? a : a.withHold(h.reason());
-            } else if (action instanceof MessageAction.Discard d) {
-                a = a.discard().isPresent() ? a : a.withDiscard(d.reason());
-            } else if (action instanceof MessageAction.Filter f) {
-                a = a.withFilter(f.nexthop());
-            } else if (action instanceof MessageAction.Redirect r) {
-                a = a.withRedirect(r.address());
-            } else if (action instanceof MessageAction.Prepend p) {
-                a = a.withPrepend(p.headerLine());
-            } else if (action instanceof MessageAction.Bcc b) {
-                a = a.withBcc(b.address());
-            }
-        }
-        return a;
-    }
-
-    private void vrfy(SmtpRequest.Vrfy v) {
-        if (!vrfyOffered()) {
-            answer("vrfy", new SmtpReply(502, "5.5.1", "VRFY command is disabled"));
-            return;
-        }
-        if (decoder.hasBufferedInput()) {
-            pipelining("VRFY");
-        }
-        // As Postfix: the recipient restrictions run (relay control, unknown recipients); if they
-        // pass, RFC 5321 section 3.5.3's 252 "cannot verify, but will accept and attempt delivery".
-        String argument = v.argument();
-        String address = argument.length() > 1 && argument.startsWith("<") && argument.endsWith(">")
-                ? argument.substring(1, argument.length() - 1) : argument;
-        check(SmtpStage.RCPT, address, 0, result -> {
-            if (!result.accepted()) {
-                answer("vrfy", result.reply());
-                return;
-            }
-            answer("vrfy", new SmtpReply(252, "2.0.0", LogText.printable(argument)));
-        });
-    }
-
-    private void startTls() {
-        if (!starttlsOffered() || !esmtp) {
-            answer("starttls", tls != null && !discards(EhloKeywords.Keyword.STARTTLS)
-                    ? new SmtpReply(554, "5.5.1", "Error: TLS already active")
-                    : new SmtpReply(502, "5.5.1", "Error: command not implemented"));
-            return;
-        }
-        if (tx != null) {
-            answer("starttls", new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress"));
-            return;
-        }
-        // CVE-2011-0411: nothing the client sent after STARTTLS in plaintext may survive.
-        if (decoder.hasBufferedInput()) {
-            pipelining("STARTTLS");
-        }
-        decoder.discardBuffered();
-        SslHandler ssl = new SslHandler(cx.ssl().newEngine(ctx.alloc()), true);
-        ctx.pipeline().addFirst("tls", ssl);
-        stats.record("starttls", true);
-        send(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
-        helo = null;
-        esmtp = false;
-        protocolOverride = null;
-        if (saslMethod != null && !saslMethod.equals("XCLIENT")) {
-            saslUsername = null; // authenticated in plaintext: not carried into the TLS session
-            saslMethod = null;
-        }
-        abortTransaction();
-        ssl.handshakeFuture().addListener(f -> {
-            if (f.isSuccess()) {
-                tls = ssl.engine().getSession();
-                log("Anonymous TLS connection established from " + client() + ": " + tls.getProtocol()
-                        + " with cipher " + tls.getCipherSuite());
-                return;
-            }
-            if (!closing) {
-                log("SSL_accept error from " + client() + ": " + LogText.printable(String.valueOf(f.cause())));
-                log("lost connection after STARTTLS from " + client());
-                closing = true;
-            }
-            ctx.close();
-        });
-        pending = false;
-        decoder.resume();
-    }
-
-    /**
-     * XCLIENT: replaces the client attributes, then starts over as if the client had just
-     * connected (anvil, CONNECT restrictions, a new 220 greeting), keeping HELO, PROTO and LOGIN
-     * only when given. TLS stays.
-     */
-    private void xclient(SmtpRequest.Xclient x) {
-        SmtpReply refusal = null;
-        if (tx != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
-        } else if (x.arguments().isEmpty()) {
-            refusal = new SmtpReply(501, "5.5.4", "Syntax: XCLIENT attribute=value...");
-        } else if (!xclientAllowed) {
-            refusal = new SmtpReply(550, "5.7.0", "Error: insufficient authorization");
-        } else if (!xclientOffered()) {
-            refusal = new SmtpReply(502, "5.5.1", "Error: command not implemented");
-        }
-        XclientAttributes.Update u = refusal == null ? XclientAttributes.xclient(x.arguments()) : null;
-        if (u != null && u.error != null) {
-            refusal = u.error;
-        }
-        if (refusal != null) {
-            answer("xclient", refusal);
-            return;
-        }
-        stats.record("xclient", true);
-        if (u.name != null) {
-            clientName = u.name;
-            clientNameStatus = u.nameStatus;
-        }
-        if (u.reverseName != null) {
-            reverseClientName = u.reverseName;
-            reverseClientNameStatus = u.reverseStatus;
-        }
-        if (u.address != null) {
-            clientAddress = u.address;
-            byte[] b = NetUtil.createByteArrayFromIpAddressString(u.address);
-            try {
-                clientIp = b == null ? null : InetAddress.getByAddress(b);
-            } catch (java.net.UnknownHostException e) {
-                clientIp = null;
-            }
-        }
-        if (u.port != null) {
-            clientPort = u.port;
-        }
-        if (u.heloGiven) {
-            helo = u.helo;
+            startTls.startTls();
+        } else if (r instanceof SmtpRequest.Xclient x) {
+            xclient.xclient(x);
+        } else if (r instanceof SmtpRequest.Xforward x) {
+            xclient.xforward(x);
+        } else if (r instanceof SmtpRequest.Auth a) {
+            auth.auth(a);
         } else {
-            helo = null;
+            basic.handle(r);
         }
-        esmtp = false;
-        protocolOverride = u.protocol;
-        saslUsername = u.login;
-        saslMethod = u.login == null ? null : "XCLIENT";
-        abortTransaction();
-        xclientAllowed = clientIp != null && st.xclientHosts().matches(clientIp);
-        applyClientPolicies();
-        if (!countConnection()) {
-            return;
-        }
-        greet("XCLIENT");
-    }
-
-    /** XFORWARD: attributes of the up-stream client for the next transaction (logging, Received:). */
-    private void xforward(SmtpRequest.Xforward x) {
-        SmtpReply refusal = null;
-        if (tx != null) {
-            refusal = new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
-        } else if (x.arguments().isEmpty()) {
-            refusal = new SmtpReply(501, "5.5.4", "Syntax: XFORWARD attribute=value...");
-        } else if (!xforwardAllowed) {
-            refusal = new SmtpReply(550, "5.7.0", "Error: insufficient authorization");
-        } else if (!xforwardOffered()) {
-            refusal = new SmtpReply(502, "5.5.1", "Error: command not implemented");
-        }
-        Map<String, String> values = null;
-        if (refusal == null) {
-            SmtpReply[] error = new SmtpReply[1];
-            values = XclientAttributes.xforward(x.arguments(), error);
-            refusal = error[0];
-        }
-        if (refusal != null) {
-            answer("xforward", refusal);
-            return;
-        }
-        xforward.putAll(values);
-        answer("xforward", new SmtpReply(250, "2.0.0", "Ok"));
-    }
-
-    /** AUTH (RFC 4954). */
-    private void auth(SmtpRequest.Auth a) {
-        SmtpReply refusal = authRefusal(a);
-        if (refusal != null) {
-            answer("auth", refusal);
-            return;
-        }
-        String local = ctx.channel().localAddress() instanceof InetSocketAddress l && l.getAddress() != null
-                ? NetUtil.toAddressString(l.getAddress()) : null;
-        ClientInfo client = new ClientInfo(local, clientIp == null ? null : clientAddress, tls != null);
-        String initial = a.arguments().size() == 2 ? a.arguments().get(1) : null;
-        async(() -> {
-            AuthExchange x = new AuthExchange(saslServer(), a.arguments().get(0), client);
-            return new Object[] {x, x.start(initial)};
-        }, pair -> authStep((AuthExchange) pair[0], (AuthStep) pair[1]));
-    }
-
-    /** Why AUTH cannot be used now, in Postfix's order of checks; null when it can. */
-    private SmtpReply authRefusal(SmtpRequest.Auth a) {
-        SmtpReply encrypt = tlsRequired(); // as for every command but EHLO, HELO, STARTTLS, NOOP, RSET, QUIT
-        if (encrypt != null) {
-            return encrypt;
-        }
-        if (st.heloRequired() && helo == null) {
-            return new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
-        }
-        if (cx.saslServers() == null || !st.sasl().enabled() || !esmtp || discards(EhloKeywords.Keyword.AUTH)) {
-            return new SmtpReply(503, "5.5.1", "Error: authentication not enabled");
-        }
-        if (tx != null) {
-            return new SmtpReply(503, "5.5.1", "Error: MAIL transaction in progress");
-        }
-        if (st.sasl().tlsAuthOnly() && tls == null) {
-            // RFC 4954 section 4
-            return new SmtpReply(504, "5.5.4", "Encryption required for requested authentication mechanism");
-        }
-        if (saslUsername != null) {
-            return new SmtpReply(503, "5.5.1", "Error: already authenticated");
-        }
-        if (a.arguments().isEmpty() || a.arguments().size() > 2) {
-            return new SmtpReply(501, "5.5.4", "Syntax: AUTH mechanism");
-        }
-        return null;
-    }
-
-    /** The client's answer to a 334 challenge. */
-    private void saslResponse(AuthExchange x, SmtpRequest.SaslResponse r) {
-        async(() -> x.respond(r.text()), step -> authStep(x, step));
-    }
-
-    /** Sends what one step of the exchange means: a challenge (and reads the answer) or the outcome. */
-    private void authStep(AuthExchange x, AuthStep step) {
-        if (closing) {
-            return;
-        }
-        String mechanism = LogText.printable(x.mechanism());
-        if (step instanceof AuthStep.Challenge c) {
-            send(new SmtpReply(334, "", c.base64()));
-            authExchange = x;
-            decoder.expectSaslResponse(st.sasl().responseLimit());
-            pending = false;
-            decoder.resume();
-        } else if (step instanceof AuthStep.Success s) {
-            saslUsername = s.username();
-            saslMethod = x.mechanism();
-            answer("auth", new SmtpReply(235, "2.7.0", "Authentication successful"));
-        } else if (step instanceof AuthStep.Aborted) {
-            SmtpdLog.warn(cx.service(), null, client() + ": SASL " + mechanism + " authentication aborted");
-            answer("auth", new SmtpReply(501, "5.7.0", "Authentication aborted"));
-        } else {
-            boolean temporary = step instanceof AuthStep.TemporaryFailure;
-            String reason = temporary ? ((AuthStep.TemporaryFailure) step).reason() : ((AuthStep.Failure) step).reason();
-            String user = temporary ? ((AuthStep.TemporaryFailure) step).username()
-                    : ((AuthStep.Failure) step).username();
-            SmtpdLog.warn(cx.service(), null, client() + ": SASL " + mechanism + " authentication failed: "
-                    + LogText.printable(reason) + ", sasl_username=" + (user == null ? "(unavailable)"
-                    : LogText.printable(user)));
-            String text = LogText.printable(reason);
-            answer("auth", temporary ? new SmtpReply(454, "4.7.0", "Temporary authentication failure: " + text)
-                    : new SmtpReply(535, "5.7.8", "Error: authentication failed: " + text));
-        }
-    }
-
-    /**
-     * ETRN as Postfix's smtpd: sanity checks, smtpd_etrn_restrictions, then a deferred-queue
-     * flush for a domain in fast_flush_domains. Postfix's ETRN replies carry no enhanced status code.
-     */
-    private void etrn(SmtpRequest.Etrn e) {
-        if (discards(EhloKeywords.Keyword.ETRN)) {
-            answer("etrn", new SmtpReply(502, "5.5.1", "Error: command not implemented"));
-            return;
-        }
-        if (st.heloRequired() && helo == null) {
-            answer("etrn", new SmtpReply(503, "", "Error: send HELO/EHLO first"));
-            return;
-        }
-        if (tx != null) {
-            answer("etrn", new SmtpReply(503, "", "Error: MAIL transaction in progress"));
-            return;
-        }
-        if (e.arguments().size() != 1) {
-            answer("etrn", new SmtpReply(500, "", "Syntax: ETRN domain"));
-            return;
-        }
-        String argument = e.arguments().get(0);
-        // RFC 1985 allows "@domain" and "#queue"; Postfix skips any leading non-alphanumeric.
-        String domain = Character.isLetterOrDigit(argument.charAt(0)) ? argument : argument.substring(1);
-        if (!HostNames.validHostname(domain)) {
-            answer("etrn", new SmtpReply(501, "", "Error: invalid parameter syntax"));
-            return;
-        }
-        check(SmtpStage.ETRN, domain, 0, result -> {
-            if (!result.accepted()) {
-                logReject("ETRN", result.reply(), null);
-                answer("etrn", result.reply());
-                return;
-            }
-            async(() -> flushSite(domain), reply -> answer("etrn", reply));
-        });
-    }
-
-    /** Asks the queue manager to retry {@code domain}'s deferred mail, if fast_flush_domains lists it. */
-    private SmtpReply flushSite(String domain) {
-        try {
-            if (!cx.checks().fastFlushDomain(domain)) {
-                SmtpdLog.warn(cx.service(), null, "reject: ETRN " + LogText.printable(domain) + "... from "
-                        + client() + ": service unavailable");
-                return new SmtpReply(459, "", "<" + domain + ">: service unavailable");
-            }
-            if (cx.siteFlush() == null) {
-                return new SmtpReply(458, "", "Unable to queue messages");
-            }
-            cx.siteFlush().accept(domain);
-            return new SmtpReply(250, "", "Queuing started");
-        } catch (LookupFailure | RuntimeException failure) {
-            SmtpdLog.warn(cx.service(), null, "ETRN " + LogText.printable(domain) + ": " + failure.getMessage());
-            return new SmtpReply(458, "", "Unable to queue messages");
-        }
-    }
-
-    /** A bare LF under smtpd_forbid_bare_newline = reject: a message is refused, a command line hangs up. */
-    private void bareLineFeed(SmtpRequest.BareLineFeed b) {
-        String where = lastCommand;
-        SmtpdLog.info(cx.service(), tx == null ? null : tx.queueId(), (tx == null ? "NOQUEUE" : tx.queueId())
-                + ": reject: bare <LF> received from " + client() + " after " + where);
-        SmtpReply reply = new SmtpReply(st.bareNewlineRejectCode(), "5.5.2",
-                st.myhostname() + " Error: bare <LF> received");
-        if (b.afterData()) {
-            abortTransaction();
-            answer("data", reply);
-            return;
-        }
-        stats.record(where.equals("DATA") ? "data" : "unknown", false);
-        close(reply);
     }
 
     // ------------------------------------------------------------------ replies and flow
 
     /** Sends the final reply of one command, counts it, applies the error limits, then reads on. */
-    private void answer(String verb, Object response) {
+    void answer(String verb, Object response) {
         int code = response instanceof SmtpReply ? ((SmtpReply) response).code()
                 : ((SmtpResponse) response).lines().get(0).code();
         boolean failed = code >= 400;
@@ -1437,18 +248,17 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (errorCount >= st.hardErrorLimit()) {
-                ctx.write(wire(response)); // leaves with the 421 in one write, as Postfix's do
-                log("too many errors after " + lastCommand + " from " + client());
-                close(new SmtpReply(421, "4.7.0", st.myhostname() + " Error: too many errors"));
+                ctx.write(extensions.wire(response)); // leaves with the 421 in one write, as Postfix's do
+                log.info("too many errors after " + lastCommand + " from " + log.client());
+                close(SmtpdReplies.tooManyErrors(st.myhostname()));
                 return;
             }
             sendPipelined(response);
             if (shuttingDown && (tx == null || tx.receiver == null)) {
-                close(new SmtpReply(421, "4.3.2", st.myhostname() + " Service shutting down"));
+                close(SmtpdReplies.shuttingDown(st.myhostname()));
                 return;
             }
-            pending = false;
-            decoder.resume();
+            readOn();
         };
         if (sleep) {
             ctx.executor().schedule(after, st.errorSleepTime().toMillis(), TimeUnit.MILLISECONDS);
@@ -1457,8 +267,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void send(Object response) {
-        ctx.writeAndFlush(wire(response));
+    /** Sends a reply that is not the end of a command (greeting, 354, 334, 220 for TLS). */
+    void send(Object response) {
+        ctx.writeAndFlush(extensions.wire(response));
     }
 
     /**
@@ -1468,85 +279,40 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
      */
     private void sendPipelined(Object response) {
         if (decoder.hasBufferedInput()) {
-            ctx.write(wire(response));
+            ctx.write(extensions.wire(response));
         } else {
             send(response);
         }
     }
 
-    private void close(SmtpReply reply) {
+    /** Sends the last reply and hangs up. */
+    void close(SmtpReply reply) {
         closing = true;
         pending = false;
-        ctx.writeAndFlush(wire(reply)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(extensions.wire(reply)).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Without the RFC 3463 status codes when ENHANCEDSTATUSCODES is discarded (as Postfix). */
-    private Object wire(Object response) {
-        if (!discards(EhloKeywords.Keyword.ENHANCEDSTATUSCODES)) {
-            return response;
-        }
-        if (response instanceof SmtpReply) {
-            SmtpReply r = (SmtpReply) response;
-            return r.enhancedCode().isEmpty() ? r : new SmtpReply(r.code(), "", r.text());
-        }
-        List<SmtpReply> lines = new ArrayList<>();
-        for (SmtpReply r : ((SmtpResponse) response).lines()) {
-            lines.add(r.enhancedCode().isEmpty() ? r : new SmtpReply(r.code(), "", r.text()));
-        }
-        return new SmtpResponse(lines);
+    /** The command is done without a final reply from here: read the next request. */
+    void readOn() {
+        pending = false;
+        decoder.resume();
     }
 
-    private void abortTransaction() {
-        Transaction t = tx;
-        tx = null;
-        chunkError = null;
-        xforward.clear();
-        if (t != null && t.message != null && !t.committing) {
-            t.message.close();
-        }
+    /** Logs improper pipelining once it happened (reject_unauth_pipelining). */
+    void pipelining(String after) {
+        illegalPipelining = true;
+        log.info("improper command pipelining after " + after + " from " + log.client() + ": "
+                + LogText.printable(decoder.peekBuffered(100)));
     }
 
-    // ------------------------------------------------------------------ checks
-
-    private void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
-        SmtpFacts facts = new SmtpFacts(clientAddress, clientPort, clientName, reverseClientName, helo,
-                tx == null ? null : tx.sender(), recipient, tx == null ? 0 : tx.recipients.size(), saslUsername,
-                protocol(), illegalPipelining, size, cx.service(), policyAttributes());
-        async(() -> {
-            try {
-                CheckResult r = cx.checks().check(stage, facts);
-                return r == null ? CheckResult.DUNNO : r;
-            } catch (RuntimeException e) {
-                SmtpdLog.warn(cx.service(), null, "restriction check " + stage + " failed: " + e);
-                return new CheckResult(CheckResult.Verdict.DEFER,
-                        new SmtpReply(451, "4.3.5", "Server configuration error"), List.of(), List.of());
-            }
-        }, then);
+    /** Runs the restrictions of {@code stage} off the event loop; {@code then} runs on it. */
+    void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
+        SmtpFacts facts = checks.facts(tx, recipient, size, illegalPipelining, ctx.channel().localAddress());
+        async(() -> checks.check(stage, facts), then);
     }
 
-    /** The attributes only check_policy_service sends (SMTPD_POLICY_README). */
-    private Map<String, String> policyAttributes() {
-        Map<String, String> a = new HashMap<>();
-        Transaction t = tx;
-        if (t != null && t.message != null) {
-            a.put("queue_id", t.queueId());
-        }
-        a.put("instance", instancePrefix + "." + transactions);
-        if (saslMethod != null) {
-            a.put("sasl_method", saslMethod);
-        }
-        if (ctx.channel().localAddress() instanceof java.net.InetSocketAddress local) {
-            a.put("server_address", local.getAddress().getHostAddress());
-            a.put("server_port", Integer.toString(local.getPort()));
-        }
-        if (tls != null) {
-            a.put("encryption_protocol", tls.getProtocol());
-            a.put("encryption_cipher", tls.getCipherSuite());
-        }
-        return a;
-    }
-
-    private <T> void async(Supplier<T> work, Consumer<T> then) {
+    /** Runs {@code work} on the blocking executor, then {@code then} with its value on the event loop. */
+    <T> void async(Supplier<T> work, Consumer<T> then) {
         try {
             cx.executor().execute(() -> {
                 T value = work.get();
@@ -1557,99 +323,76 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 }
             });
         } catch (RejectedExecutionException e) {
-            close(new SmtpReply(421, "4.3.0", st.myhostname() + " Server local error"));
+            close(SmtpdReplies.serverLocalError(st.myhostname()));
         }
     }
 
-    // ------------------------------------------------------------------ logging
+    // ------------------------------------------------------------------ state the handlers share
 
-    private String client() {
-        return clientName + "[" + clientAddress + "]";
+    ChannelHandlerContext ctx() {
+        return ctx;
     }
 
-    /** SMTP or ESMTP (or what XCLIENT PROTO said until the next HELO/EHLO). */
-    private String baseProtocol() {
-        return protocolOverride != null ? protocolOverride : esmtp ? "ESMTP" : "SMTP";
+    /** The current transaction; null when none. */
+    Transaction tx() {
+        return tx;
     }
 
-    private String protocol() {
-        String p = baseProtocol();
-        return tls != null && p.equals("ESMTP") ? p + "S" : p;
+    /** MAIL: {@code t} is the current transaction while its restrictions run. */
+    void begin(Transaction t) {
+        checks.transactionStarted();
+        tx = t;
     }
 
-    /** The XFORWARD client as name[addr] (or the name alone without an address), else the client. */
-    private String forwardOrigin() {
-        if (!xforward.containsKey("NAME") && !xforward.containsKey("ADDR")) {
-            return client();
+    /** The MAIL restrictions refused the transaction that {@link #begin} started. */
+    void mailRefused() {
+        tx = null;
+    }
+
+    /** {@code t} was committed (or failed to be): it ends, and the XFORWARD attributes with it. */
+    void ended(Transaction t) {
+        if (tx == t) {
+            tx = null;
+            client.forgetForward();
         }
-        String name = xforward.getOrDefault("NAME", clientName);
-        String addr = xforward.getOrDefault("ADDR", clientAddress);
-        return addr.equals(ClientHostname.UNKNOWN) ? name : name + "[" + addr + "]";
     }
 
-    private void pipelining(String after) {
-        illegalPipelining = true;
-        log("improper command pipelining after " + after + " from " + client() + ": "
-                + LogText.printable(decoder.peekBuffered(100)));
-    }
-
-    private String context(String recipient) {
-        return context(tx, recipient);
-    }
-
-    private String context(Transaction t, String recipient) {
-        StringBuilder sb = new StringBuilder();
+    /** Ends the current transaction (RSET, HELO, STARTTLS, XCLIENT, failures, disconnect). */
+    void abortTransaction() {
+        Transaction t = tx;
+        tx = null;
+        content.forgetChunkError();
+        client.forgetForward();
         if (t != null) {
-            sb.append(" from=<").append(LogText.printable(t.sender())).append('>');
-        }
-        if (recipient != null) {
-            sb.append(" to=<").append(LogText.printable(recipient)).append('>');
-        }
-        sb.append(" proto=").append(baseProtocol());
-        if (helo != null) {
-            sb.append(" helo=<").append(LogText.printable(helo)).append('>');
-        }
-        return sb.toString();
-    }
-
-    private void logReject(String command, SmtpReply reply, String recipient) {
-        logReject(tx, command, reply, recipient);
-    }
-
-    private void logReject(Transaction t, String command, SmtpReply reply, String recipient) {
-        String id = t == null ? "NOQUEUE" : t.queueId();
-        SmtpdLog.info(cx.service(), t == null ? null : id, id + ": reject: " + command + " from " + client() + ": "
-                + reply + ";" + context(t, recipient));
-    }
-
-    /** The "hold:" and "discard:" lines Postfix's smtpd logs when an access action fires. */
-    private void logActions(Transaction t, String command, CheckResult result, String recipient) {
-        for (MessageAction action : result.actions()) {
-            String what;
-            String reason;
-            if (action instanceof MessageAction.Hold hold) {
-                what = "hold";
-                reason = hold.reason();
-            } else if (action instanceof MessageAction.Discard discard) {
-                what = "discard";
-                reason = discard.reason();
-            } else {
-                continue;
-            }
-            SmtpdLog.info(cx.service(), t.message == null ? null : t.queueId(), t.queueId() + ": " + what + ": "
-                    + command + " from " + client() + ": " + LogText.printable(reason) + ";" + context(t, recipient));
+            t.abandon();
         }
     }
 
-    private void warnings(CheckResult result, String command, String recipient) {
-        for (String w : result.warnings()) {
-            String id = tx == null ? "NOQUEUE" : tx.queueId();
-            SmtpdLog.info(cx.service(), null, id + ": warn: " + command + " from " + client() + ": "
-                    + LogText.printable(w) + ";" + context(recipient));
-        }
+    /** A message was queued: the error and junk command counters start over, as Postfix's. */
+    void resetErrorCounts() {
+        errorCount = 0;
+        junkCount = 0;
     }
 
-    private void log(String message) {
-        SmtpdLog.info(cx.service(), null, message);
+    /** The CONNECT restrictions refused the client: the refusal is the greeting, and stays. */
+    void accessDenied(SmtpReply refusal) {
+        accessDenied = refusal;
+    }
+
+    String lastCommand() {
+        return lastCommand;
+    }
+
+    void lastCommand(String command) {
+        lastCommand = command;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    /** The connection is lost (logged by the caller); later errors are not logged again. */
+    void lost() {
+        closing = true;
     }
 }

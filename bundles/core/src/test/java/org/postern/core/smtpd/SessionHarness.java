@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.postern.api.dns.DnsResolver;
 
+import org.postern.core.anvil.Anvil;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
 import org.postern.core.smtpd.codec.SmtpServerDecoder;
@@ -59,7 +60,7 @@ final class SessionHarness {
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
-                new SmtpSession.Context("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl,
+                new SessionContext("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl,
                         flushedSites::add),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);

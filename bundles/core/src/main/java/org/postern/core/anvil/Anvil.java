@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd;
+package org.postern.core.anvil;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import org.postern.core.smtp.SmtpReply;
+import org.postern.core.smtpd.codec.SmtpRequest;
+import org.postern.core.smtpd.restrict.SmtpStage;
+
+/**
+ * SUMMARY   MAIL FROM: the state and parameter checks in Postfix's order, then the sender
+ *           restrictions; an accepted MAIL starts the session's {@link Transaction}.
+ * DESCRIPTION
+ *   The transaction is current while the restrictions run (they see the sender) and dropped
+ *   when they refuse. Access actions (HOLD, DISCARD, ...) from the sender stage go into it.
+ * SECURITY  Client input; the limits are message_size_limit (SIZE=), smtpd_tls_security_level
+ *           (encrypt), smtpd_helo_required, strict_rfc821_envelopes, strict_smtputf8.
+ */
+final class MailHandler {
+
+    private final SmtpSession s;
+
+    MailHandler(SmtpSession session) {
+        this.s = session;
+    }
+
+    /** Why MAIL cannot be given now, or null; Postfix checks this before the command's syntax. */
+    SmtpReply stateError() {
+        SmtpReply refusal = s.extensions.tlsRequired();
+        if (refusal == null && s.client.helo() == null && s.st.heloRequired()) {
+            refusal = SmtpdReplies.SEND_HELO_FIRST;
+        }
+        if (refusal == null && s.tx() != null) {
+            refusal = SmtpdReplies.NESTED_MAIL;
+        }
+        return refusal;
+    }
+
+    void mail(SmtpRequest.Mail m) {
+        String verb = "mail";
+        SmtpdSettings st = s.st;
+        SmtpReply refusal = stateError();
+        String unannounced = refusal == null ? s.extensions.unannouncedMailParameter(m) : null;
+        if (unannounced != null) {
+            refusal = SmtpdReplies.unsupportedOption(unannounced);
+        }
+        if (refusal == null && st.strictRfc821Envelopes() && !m.bracketed()) {
+            refusal = SmtpdReplies.BAD_SENDER_SYNTAX;
+        }
+        if (refusal == null && m.nonAscii() && !m.smtputf8() && st.strictSmtputf8()) {
+            refusal = SmtpdReplies.SMTPUTF8_NOT_DECLARED;
+        }
+        if (refusal == null && m.auth() != null && st.sasl().enabled() && s.cx.saslServers() == null) {
+            refusal = SmtpdReplies.AUTH_DISABLED;
+        }
+        if (refusal == null && st.messageSizeLimit() > 0 && m.size() > st.messageSizeLimit()) {
+            refusal = SmtpdReplies.SIZE_EXCEEDS_LIMIT;
+            s.log.reject("MAIL", refusal, null);
+        }
+        if (refusal != null) {
+            s.answer(verb, refusal);
+            return;
+        }
+        Transaction candidate = new Transaction(m);
+        s.begin(candidate);
+        s.check(SmtpStage.MAIL, null, Math.max(m.size(), 0), result -> {
+            s.log.warnings(result, "MAIL", null);
+            if (!result.accepted()) {
+                s.log.reject("MAIL", result.reply(), null);
+                s.mailRefused();
+                s.answer(verb, result.reply());
+                return;
+            }
+            candidate.actions.addAll(result.actions());
+            s.log.actions(candidate, "MAIL", result, null);
+            s.answer(verb, SmtpdReplies.MAIL_OK);
+        });
+    }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.util.Set;
+
+import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.smtp.SmtpReply;
+import org.postern.core.smtpd.codec.SmtpRequest;
+import org.postern.core.smtpd.restrict.SmtpStage;
+
+/**
+ * SUMMARY   RCPT TO: the state and parameter checks in Postfix's order, then the recipient
+ *           restrictions; an accepted recipient (with its DSN NOTIFY and ORCPT) joins the
+ *           transaction.
+ * DESCRIPTION
+ *   A recipient accepted after its transaction ended (RSET while the restrictions ran) is
+ *   answered but not kept.
+ * SECURITY  Client input; the limits are smtpd_recipient_limit, strict_rfc821_envelopes,
+ *           strict_smtputf8.
+ */
+final class RcptHandler {
+
+    private final SmtpSession s;
+
+    RcptHandler(SmtpSession session) {
+        this.s = session;
+    }
+
+    /** Why RCPT cannot be given now, or null; Postfix checks this before the command's syntax. */
+    SmtpReply stateError() {
+        SmtpReply refusal = s.extensions.tlsRequired();
+        Transaction tx = s.tx();
+        if (refusal == null && tx == null) {
+            refusal = SmtpdReplies.NEED_MAIL;
+        }
+        if (refusal == null && tx.bdat) {
+            refusal = SmtpdReplies.RCPT_AFTER_BDAT;
+        }
+        return refusal;
+    }
+
+    void rcpt(SmtpRequest.Rcpt r) {
+        String verb = "rcpt";
+        SmtpdSettings st = s.st;
+        SmtpReply refusal = stateError();
+        Transaction t = s.tx();
+        if (refusal == null && r.hasEsmtpParameters() && s.extensions.discards(EhloKeywords.Keyword.DSN)) {
+            // NOTIFY and ORCPT are the only RCPT parameters, both of the DSN extension.
+            refusal = SmtpdReplies.unsupportedOption(r.firstParameter());
+        }
+        if (refusal == null && st.strictRfc821Envelopes() && !r.bracketed()) {
+            refusal = SmtpdReplies.BAD_RECIPIENT_SYNTAX;
+        }
+        if (refusal == null && r.nonAscii() && !t.mail.smtputf8() && st.strictSmtputf8()) {
+            refusal = SmtpdReplies.SMTPUTF8_NOT_DECLARED;
+        }
+        if (refusal == null && t.recipients.size() >= st.recipientLimit()) {
+            refusal = SmtpdReplies.TOO_MANY_RECIPIENTS;
+        }
+        if (refusal != null) {
+            s.answer(verb, refusal);
+            return;
+        }
+        s.check(SmtpStage.RCPT, r.recipient(), 0, result -> {
+            s.log.warnings(result, "RCPT", r.recipient());
+            if (!result.accepted()) {
+                s.log.reject("RCPT", result.reply(), r.recipient());
+                s.answer(verb, result.reply());
+                return;
+            }
+            if (t == s.tx()) {
+                t.actions.addAll(result.actions());
+                s.log.actions(t, "RCPT", result, r.recipient());
+                t.recipients.add(new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
+                        r.notifyOn() == null ? Set.of() : r.notifyOn()));
+            }
+            s.answer(verb, SmtpdReplies.RCPT_OK);
+        });
+    }
+}

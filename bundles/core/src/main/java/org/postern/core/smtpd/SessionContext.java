@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.postern.api.dns.DnsResolver;
+import org.postern.core.anvil.Anvil;
+import org.postern.core.queue.QueueStore;
+import org.postern.core.smtpd.restrict.SmtpdChecks;
+import org.postern.core.smtpd.sasl.SaslAuthServer;
+
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * What all sessions of one listener share: its master.cf service name and settings, the
+ * restrictions, the queue, the blocking executor, the anvil, TLS, the DNS for client hostname
+ * lookups, the authentication servers (null without SMTP AUTH) and the ETRN flush (null: ETRN
+ * answers 458).
+ */
+record SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
+                      Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                      Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush) {
+
+    /** Without ETRN flushes (ETRN answers 458). */
+    SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                   Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                   Supplier<SaslAuthServer> saslServers) {
+        this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, null);
+    }
+
+    /** Without SMTP AUTH. */
+    SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                   Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout) {
+        this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, null);
+    }
+
+    /** Without client hostname lookup. */
+    SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                   Anvil anvil, SslContext ssl) {
+        this(service, settings, checks, queue, executor, anvil, ssl, null, Duration.ofSeconds(10));
+    }
+}
