@@ -33,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * SUMMARY   The smtpd restriction language: smtpd_{client,helo,sender,relay,recipient,data,
  *           end_of_data,etrn}_restrictions, restriction classes and access(5) tables.
  * DESCRIPTION
- *   {@link #create} parses every list once, opens every table, and refuses unknown
- *   restrictions, missing arguments and undefined classes. {@link #check} then evaluates a
- *   stage as Postfix's smtpd_check.c does: first opinion wins, warn_if_reject,
- *   defer_if_permit/defer_if_reject, DISCARD ends evaluation, a table or DNS failure is a 4xx.
+ *   {@link #create} parses every list once into {@link Restriction} values
+ *   ({@link RestrictionParser}, names from {@link RestrictionName}), opens every table, and
+ *   refuses unknown restrictions, missing arguments and undefined classes. {@link #check} then
+ *   evaluates a stage ({@link Evaluation}) as Postfix's smtpd_check.c does: first opinion
+ *   wins, warn_if_reject, defer_if_permit/defer_if_reject, DISCARD ends evaluation, a table or
+ *   DNS failure is a 4xx.
  *   With smtpd_delay_reject = yes (default) CONNECT, HELO and MAIL answer DUNNO (MAIL still
  *   checks SIZE against message_size_limit) and RCPT evaluates client, helo, sender, relay and
  *   recipient restrictions in that order, then the implicit reject_unlisted_recipient. A RCPT
@@ -90,11 +92,9 @@ public final class RestrictionChecks implements SmtpdChecks {
 
     static final Logger LOG = LoggerFactory.getLogger("postern.smtpd");
 
-    /** Postfix's required "working" relay restrictions (smtpd_check_init()). */
-    private static final List<String> RELAY_REQUIRED = List.of("reject_unauth_destination", "defer_unauth_destination",
-            "reject", "defer", "defer_if_permit", "check_relay_domains");
-
-    static final String DEFAULT_RELAY = "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination";
+    /** smtpd_relay_restrictions when main.cf does not set it (see BUGS). */
+    private static final List<RestrictionName> DEFAULT_RELAY = List.of(RestrictionName.PERMIT_MYNETWORKS,
+            RestrictionName.PERMIT_SASL_AUTHENTICATED, RestrictionName.DEFER_UNAUTH_DESTINATION);
 
     // Restriction lists.
     final List<Restriction> client;
@@ -166,34 +166,34 @@ public final class RestrictionChecks implements SmtpdChecks {
         policies = new PolicyClients(config);
         // Restriction classes first: lists may name them.
         classNames = new LinkedHashSet<>(list(config, "smtpd_restriction_classes"));
+        RestrictionParser parser = new RestrictionParser(classNames, dicts, policies);
         classes = new HashMap<>();
         for (String name : classNames) {
             Optional<String> value = config.find(name);
             if (value.isEmpty() || value.get().isBlank()) {
                 throw new ConfigException("smtpd_restriction_classes: restriction class `" + name + "' needs a definition");
             }
-            classes.put(name, Restriction.parseList(where(config, name), list(config, name), classNames, dicts, policies));
+            classes.put(name, parser.parse(where(config, name), list(config, name)));
         }
         checkClassCycles();
-        client = parse(config, "smtpd_client_restrictions", dicts);
-        helo = parse(config, "smtpd_helo_restrictions", dicts);
-        sender = parse(config, "smtpd_sender_restrictions", dicts);
+        client = parse(config, "smtpd_client_restrictions", parser);
+        helo = parse(config, "smtpd_helo_restrictions", parser);
+        sender = parse(config, "smtpd_sender_restrictions", parser);
         if (config.isDefault("smtpd_relay_restrictions") && config.get("smtpd_relay_restrictions").isBlank()) {
-            relay = Restriction.parseList("smtpd_relay_restrictions", List.of(DEFAULT_RELAY.split(",\\s*")), classNames, dicts,
-                    policies);
+            relay = parser.parse("smtpd_relay_restrictions", DEFAULT_RELAY.stream().map(RestrictionName::token).toList());
         } else {
-            relay = parse(config, "smtpd_relay_restrictions", dicts);
+            relay = parse(config, "smtpd_relay_restrictions", parser);
         }
-        recipient = parse(config, "smtpd_recipient_restrictions", dicts);
-        data = parse(config, "smtpd_data_restrictions", dicts);
-        endOfData = parse(config, "smtpd_end_of_data_restrictions", dicts);
-        etrn = parse(config, "smtpd_etrn_restrictions", dicts);
+        recipient = parse(config, "smtpd_recipient_restrictions", parser);
+        data = parse(config, "smtpd_data_restrictions", parser);
+        endOfData = parse(config, "smtpd_end_of_data_restrictions", parser);
+        etrn = parse(config, "smtpd_etrn_restrictions", parser);
         for (String p : List.of("smtpd_data_restrictions", "smtpd_end_of_data_restrictions")) {
             for (Restriction r : p.equals("smtpd_data_restrictions") ? data : endOfData) {
-                if (r.kind() == Restriction.Kind.BARE_TABLE) {
-                    throw new ConfigException(where(config, p) + ": specify one of (check_client_access, "
-                            + "check_reverse_client_hostname_access, check_helo_access, check_sender_access, "
-                            + "check_recipient_access, check_etrn_access) before restriction \"" + r.argument() + "\"");
+                if (r instanceof Restriction.BareTable bare) {
+                    throw new ConfigException(where(config, p) + ": specify one of ("
+                            + RestrictionName.tokens(RestrictionName.withArgument(RestrictionName.Argument.TABLE))
+                            + ") before restriction \"" + bare.spec() + "\"");
                 }
             }
         }
@@ -315,8 +315,9 @@ public final class RestrictionChecks implements SmtpdChecks {
         return delayReject;
     }
 
-    private List<Restriction> parse(PostfixConfig config, String parameter, DictRegistry dicts) throws ConfigException {
-        return Restriction.parseList(where(config, parameter), list(config, parameter), classNames, dicts, policies);
+    private static List<Restriction> parse(PostfixConfig config, String parameter, RestrictionParser parser)
+            throws ConfigException {
+        return parser.parse(where(config, parameter), list(config, parameter));
     }
 
     private static String where(PostfixConfig config, String parameter) {
@@ -380,17 +381,18 @@ public final class RestrictionChecks implements SmtpdChecks {
     private boolean hasRequired(List<Restriction> list, Set<String> seen) {
         for (int i = 0; i < list.size(); i++) {
             Restriction r = list.get(i);
-            if (r.kind() == Restriction.Kind.BUILTIN && r.name().equals("warn_if_reject") && i + 1 < list.size()) {
+            RestrictionName name = r instanceof Restriction.Builtin b ? b.name() : null;
+            if (name == RestrictionName.WARN_IF_REJECT && i + 1 < list.size()) {
                 i++;
                 continue;
             }
-            if (r.kind() == Restriction.Kind.BUILTIN && r.name().equals("permit")) {
+            if (name == RestrictionName.PERMIT) {
                 return false;
             }
-            if (r.kind() == Restriction.Kind.BUILTIN && RELAY_REQUIRED.contains(r.name())) {
+            if (name != null && name.controlsRelay()) {
                 return true;
             }
-            if (r.kind() == Restriction.Kind.CLASS && seen.add(r.name()) && hasRequired(classes.get(r.name()), seen)) {
+            if (r instanceof Restriction.ClassRef c && seen.add(c.name()) && hasRequired(classes.get(c.name()), seen)) {
                 return true;
             }
         }
@@ -410,8 +412,8 @@ public final class RestrictionChecks implements SmtpdChecks {
         }
         path.add(name);
         for (Restriction r : classes.get(name)) {
-            if (r.kind() == Restriction.Kind.CLASS) {
-                visit(r.name(), path);
+            if (r instanceof Restriction.ClassRef c) {
+                visit(c.name(), path);
             }
         }
         path.remove(path.size() - 1);

@@ -218,6 +218,21 @@ class AccessActionsTest {
     }
 
     @Test
+    void clientNameFoundShouldDecideEvenWhenItsClassFindsNothing() throws Exception {
+        // smtpd_check.c check_namadr_access(): a name that is in the table decides; its address
+        // is looked up only when the name is not there, whatever tables the name's result uses.
+        TableRegistry t = new TableRegistry().fixed("hash:c", "mail.example.net", "sender_class",
+                "198.51.100.7", "REJECT");
+        RestrictionChecks c = checks(t, null, "smtpd_client_restrictions = check_client_access hash:c",
+                "smtpd_restriction_classes = sender_class",
+                "sender_class = check_sender_access inline:{ {listed@example.org=REJECT} }",
+                "local_recipient_maps =");
+        assertThat(rcpt(c, facts().to("bob@mx.example.com"))).isEqualTo("DUNNO");
+        assertThat(rcpt(c, facts().from("listed@example.org").to("bob@mx.example.com")))
+                .isEqualTo("554 5.7.1 <listed@example.org>: Sender address rejected: Access denied");
+    }
+
+    @Test
     void bareTableShouldMeanTheListsOwnAccessCheck() throws Exception {
         // postconf(5): "type:table" alone in smtpd_helo_restrictions is check_helo_access type:table.
         RestrictionChecks c = checks("smtpd_helo_restrictions = inline:{ {localhost=REJECT you are not me} }");
