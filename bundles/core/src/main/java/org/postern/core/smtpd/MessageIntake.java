@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+import org.postern.api.support.LogText;
+import org.postern.core.cleanup.CleanupRejection;
+import org.postern.core.queue.Envelope;
+import org.postern.core.queue.IncomingMessage;
+import org.postern.core.smtp.SmtpReply;
+import org.postern.core.smtpd.restrict.SmtpStage;
+
+/**
+ * SUMMARY   The queue file of one transaction: opened after the DATA restrictions, committed
+ *           after the END_OF_DATA ones, and the final reply only once the commit completed.
+ * DESCRIPTION
+ *   {@link #open} runs at DATA and at the first BDAT chunk: the DATA restrictions, then a new
+ *   {@link IncomingMessage} announced with the envelope (cleanup writes Received: from it
+ *   first) and the {@link MessageReceiver} the content streams through; it logs
+ *   "QUEUEID: client=". {@link #finish} checks the size and write errors, runs the END_OF_DATA
+ *   restrictions and commits. If the client hung up before, the message is discarded rather
+ *   than committed (RFC 1047 duplicates).
+ * SECURITY  A {@link CleanupRejection} from the commit is sent to the client as it is.
+ * BUGS      The queue file is opened at DATA/first BDAT, so "QUEUEID: client=" is logged then,
+ *           not at the first accepted RCPT as in Postfix.
+ */
+final class MessageIntake {
+
+    private final SmtpSession s;
+
+    MessageIntake(SmtpSession session) {
+        this.s = session;
+    }
+
+    /** Runs the DATA restrictions and opens the queue file; calls back with null or a refusal. */
+    void open(String command, Consumer<SmtpReply> then) {
+        Transaction t = s.tx();
+        s.check(SmtpStage.DATA, null, 0, result -> {
+            s.log.warnings(result, command, null);
+            if (!result.accepted()) {
+                s.log.reject(command, result.reply(), null);
+                then.accept(result.reply());
+                return;
+            }
+            t.actions.addAll(result.actions());
+            s.log.actions(t, command, result, null);
+            s.async(() -> {
+                try {
+                    IncomingMessage msg = s.cx.queue().receive();
+                    msg.announce(EnvelopeBuilder.envelope(t, s.client, s.security, s.st, s.cx.service())); // cleanup writes Received: first
+                    return new Object[] {msg, new MessageReceiver(msg.content(), s.st.messageSizeLimit(),
+                            s.st.headerSizeLimit())};
+                } catch (IOException | RuntimeException e) {
+                    return e;
+                }
+            }, value -> {
+                if (value instanceof Exception) {
+                    s.log.warn("queue file create failed: " + value);
+                    then.accept(SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
+                    return;
+                }
+                Object[] pair = (Object[]) value;
+                t.message = (IncomingMessage) pair[0];
+                t.receiver = (MessageReceiver) pair[1];
+                if (t != s.tx() || !s.ctx().channel().isActive()) {
+                    t.message.close();
+                    return;
+                }
+                s.log.info(t.queueId(), t.queueId() + ": client=" + origin(t));
+                then.accept(null);
+            });
+        });
+    }
+
+    /** The "client=" log line's text: the client, its SASL login and the XFORWARD origin. */
+    private String origin(Transaction t) {
+        StringBuilder origin = new StringBuilder(s.log.client());
+        SecurityState security = s.security;
+        if (security.saslUsername() != null) {
+            origin.append(", sasl_method=").append(LogText.printable(security.saslMethod()))
+                    .append(", sasl_username=").append(LogText.printable(security.saslUsername()));
+        }
+        if (t.mail.auth() != null && !t.mail.auth().equals("<>")) {
+            origin.append(", sasl_sender=").append(LogText.printable(t.mail.auth()));
+        }
+        if (s.client.xforward().containsKey("IDENT")) {
+            origin.append(", orig_queue_id=").append(LogText.printable(s.client.xforward().get("IDENT")));
+        }
+        if (s.client.xforward().containsKey("NAME") || s.client.xforward().containsKey("ADDR")) {
+            origin.append(", orig_client=").append(LogText.printable(s.client.forwardOrigin()));
+        }
+        return origin.toString();
+    }
+
+    void finish(Transaction t, String verb, boolean bdat) {
+        if (t.receiver.tooBig()) {
+            s.log.warn(t.queueId(), t.queueId() + ": queue file size limit exceeded");
+            s.abortTransaction();
+            s.answer(verb, SmtpdReplies.MESSAGE_TOO_BIG);
+            return;
+        }
+        if (t.receiver.error() != null) {
+            s.log.warn(t.queueId(), t.queueId() + ": queue file write error: " + t.receiver.error());
+            s.abortTransaction();
+            s.answer(verb, SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
+            return;
+        }
+        s.check(SmtpStage.END_OF_DATA, null, t.receiver.size(), result -> {
+            s.log.warnings(result, "END-OF-MESSAGE", null);
+            if (!result.accepted()) {
+                s.log.reject("END-OF-MESSAGE", result.reply(), null);
+                s.abortTransaction();
+                s.answer(verb, result.reply());
+                return;
+            }
+            t.actions.addAll(result.actions());
+            s.log.actions(t, "END-OF-MESSAGE", result, null);
+            if (!s.ctx().channel().isActive() || s.closing()) {
+                // RFC 1047: the client will not see our 250 and will send the message again.
+                s.log.info(t.queueId(), t.queueId() + ": discarded: client " + s.log.client()
+                        + " disconnected before the end-of-data reply");
+                s.abortTransaction();
+                return;
+            }
+            commit(t, verb, bdat);
+        });
+    }
+
+    /** Commits the queue file; the reply waits for the commit to complete. */
+    private void commit(Transaction t, String verb, boolean bdat) {
+        Envelope envelope = EnvelopeBuilder.envelope(t, s.client, s.security, s.st, s.cx.service());
+        t.committing = true;
+        CompletableFuture<Void> future;
+        try {
+            future = t.message.commit(envelope);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        future.whenComplete((ok, failure) -> s.ctx().executor().execute(() -> {
+            s.ended(t);
+            if (failure != null) {
+                Throwable cause = unwrap(failure);
+                t.message.close();
+                if (cause instanceof CleanupRejection && ((CleanupRejection) cause).reply() != null) {
+                    SmtpReply reply = ((CleanupRejection) cause).reply();
+                    s.log.reject(t, "END-OF-MESSAGE", reply, t.recipients.size() == 1
+                            ? t.recipients.get(0).address() : null);
+                    s.answer(verb, reply);
+                    return;
+                }
+                s.log.warn(t.queueId(), t.queueId() + ": queue file write error: " + cause);
+                s.answer(verb, SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
+                return;
+            }
+            s.resetErrorCounts();
+            s.answer(verb, bdat
+                    ? SmtpdReplies.chunkQueuedAs(t.receiver.size(), t.queueId())
+                    : SmtpdReplies.queuedAs(t.queueId()));
+        }));
+    }
+
+    /** Unwraps CompletionException and ExecutionException. */
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}
