@@ -1,19 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd;
 
-<<<<<<< HEAD
-import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.function.Consumer;
-
-import org.postern.api.support.LogText;
-import org.postern.core.cleanup.CleanupRejection;
-import org.postern.core.message.Envelope;
-import org.postern.core.queue.IncomingMessage;
-=======
->>>>>>> smtpd
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.codec.SmtpRequest;
 

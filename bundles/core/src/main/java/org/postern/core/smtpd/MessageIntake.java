@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 import org.postern.api.support.LogText;
 import org.postern.core.cleanup.CleanupRejection;
-import org.postern.core.queue.Envelope;
+import org.postern.core.message.Envelope;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.SmtpStage;
