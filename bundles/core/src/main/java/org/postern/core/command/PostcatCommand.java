@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -40,6 +41,7 @@ public class PostcatCommand extends PosternAction {
     boolean body;
 
     @Argument(name = "ids", description = "queue IDs", multiValued = true, required = true)
+    @Completion(QueueIdCompleter.class)
     List<String> ids = new ArrayList<>();
 
     @Reference

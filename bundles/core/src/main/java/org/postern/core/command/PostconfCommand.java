@@ -9,6 +9,7 @@ import java.util.TreeSet;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -73,9 +74,11 @@ public class PostconfCommand extends PosternAction {
     boolean saslClient;
 
     @Option(name = "-o", description = "Override a parameter for this command (name=value)", multiValued = true)
+    @Completion(ParameterNameCompleter.class)
     List<String> overrides = new ArrayList<>();
 
     @Argument(name = "names", description = "Parameter names, name=value edits, or master.cf services", multiValued = true)
+    @Completion(PostconfOperandCompleter.class)
     List<String> operands = new ArrayList<>();
 
     @Reference

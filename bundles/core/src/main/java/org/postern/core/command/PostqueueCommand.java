@@ -4,6 +4,7 @@ package org.postern.core.command;
 import java.io.PrintWriter;
 
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -19,6 +20,7 @@ public class PostqueueCommand extends PosternAction {
     boolean flush;
 
     @Option(name = "-i", description = "Try this queue ID now")
+    @Completion(QueueIdCompleter.class)
     String queueId;
 
     @Option(name = "-s", description = "Try deferred mail for this destination domain now")

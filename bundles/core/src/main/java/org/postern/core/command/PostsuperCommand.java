@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -25,15 +26,19 @@ import org.postern.core.queue.QueueStoreComponent;
 public class PostsuperCommand extends PosternAction {
 
     @Option(name = "-d", description = "Delete the message with this queue ID (ALL: every message; -: IDs from stdin)", multiValued = true)
+    @Completion(QueueIdCompleter.class)
     List<String> delete = new ArrayList<>();
 
     @Option(name = "-h", description = "Put the message on hold", multiValued = true)
+    @Completion(QueueIdCompleter.class)
     List<String> hold = new ArrayList<>();
 
     @Option(name = "-H", description = "Release the message from hold (to the deferred queue)", multiValued = true)
+    @Completion(QueueIdCompleter.class)
     List<String> release = new ArrayList<>();
 
     @Option(name = "-r", description = "Requeue the message (to the incoming queue)", multiValued = true)
+    @Completion(QueueIdCompleter.class)
     List<String> requeue = new ArrayList<>();
 
     @Argument(name = "queues", description = "queue names: hold, incoming, active, deferred", multiValued = true)

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.postern.core.dict.DictInventory;
@@ -44,6 +45,7 @@ abstract class TableToolCommand extends PosternAction {
     String deleteKey;
 
     @Argument(name = "tables", description = "[type:]file ...", multiValued = true, required = true)
+    @Completion(TableTypeCompleter.class)
     List<String> tables = new ArrayList<>();
 
     @Reference

@@ -3,7 +3,8 @@
  * What the local, virtual and pipe delivery agents share: the sysexits.h mapping of a
  * command's exit status ({@link org.postern.transport.delivery.SysExits}), running a command
  * with the message on its input under a time limit
- * ({@link org.postern.transport.delivery.CommandRunner}), the copy of a queued message into a
+ * ({@link org.postern.transport.delivery.CommandRunner}) and as another user
+ * ({@link org.postern.transport.delivery.Setpriv}), the copy of a queued message into a
  * mailbox, file or command with Postfix's prepended headers
  * ({@link org.postern.transport.delivery.MessageCopier}), mbox appends under fcntl and dotlock
  * locks ({@link org.postern.transport.delivery.MboxFile},

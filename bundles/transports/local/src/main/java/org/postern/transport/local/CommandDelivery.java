@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.postern.api.support.LogText;
 import org.postern.transport.delivery.CommandRunner;
@@ -15,6 +16,7 @@ import org.postern.transport.delivery.CommandRunner.LingeringOutput;
 import org.postern.transport.delivery.DeliveryStatus;
 import org.postern.transport.delivery.MailboxOwner;
 import org.postern.transport.delivery.MessageWriter;
+import org.postern.transport.delivery.Setpriv;
 import org.postern.transport.delivery.SysExits;
 
 /**
@@ -24,8 +26,8 @@ import org.postern.transport.delivery.SysExits;
  *   environment (the caller's), in the user's home directory when it exists, else "/",
  *   through {@link CommandRunner}. When Postern runs as root the command runs as the given
  *   uid/gid with no supplementary groups, through util-linux "setpriv --reuid --regid
- *   --clear-groups" (or "runuser -u" for users the system knows); without root it runs as the
- *   current user. Exit 0 is delivered; other exits map through {@link SysExits#forExit};
+ *   --clear-groups" ({@link Setpriv}; else "runuser -u" for users the system knows); without
+ *   root it runs as the current user. Exit 0 is delivered; other exits map through {@link SysExits#forExit};
  *   death by a signal defers (4.3.0); command_time_limit kills it and bounces (5.3.0,
  *   "Command time limit exceeded"), as Postfix does. The first 1024 bytes of output go into
  *   the diagnostic; the command text never does.
@@ -37,7 +39,6 @@ import org.postern.transport.delivery.SysExits;
 final class CommandDelivery {
 
     private static final int OUTPUT_LIMIT = 1024;
-    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final Path RUNUSER = Path.of("/usr/sbin/runuser");
     private static final CommandRunner RUNNER = new CommandRunner(OUTPUT_LIMIT, LingeringOutput.GRACE_PERIOD);
 
@@ -48,8 +49,9 @@ final class CommandDelivery {
             if (as.uid() == 0) {
                 return DeliveryStatus.deferred("4.3.0", "mail system configuration error");
             }
-            if (Files.isExecutable(SETPRIV)) {
-                argv.addAll(List.of(SETPRIV.toString(), "--reuid=" + as.uid(), "--regid=" + as.gid(), "--clear-groups"));
+            Optional<Path> setpriv = Setpriv.find();
+            if (setpriv.isPresent()) {
+                argv.addAll(Setpriv.prefix(setpriv.get(), as.uid(), as.gid(), Setpriv.Groups.CLEAR));
             } else if (Files.isExecutable(RUNUSER)) {
                 argv.addAll(List.of(RUNUSER.toString(), "-u", as.name(), "--"));
             } else {

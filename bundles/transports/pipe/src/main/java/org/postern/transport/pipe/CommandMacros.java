@@ -10,6 +10,7 @@ import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.message.ClientFacts;
 import org.postern.api.message.SaslFacts;
+import org.postern.transport.delivery.MessageCopier;
 
 /**
  * SUMMARY   The values of pipe(8)'s command-line macros for one request and its recipients.
@@ -82,35 +83,13 @@ final class CommandMacros {
         return m;
     }
 
-    /** The ORCPT address (rfc822 type, xtext decoded), or the recipient address when there is none. */
+    /**
+     * The ORCPT address (rfc822 type, xtext decoded) as X-Original-To: has it, or the
+     * recipient address when there is none or it decodes to nothing.
+     */
     static String originalRecipient(Recipient r) {
-        String orcpt = r.originalRecipient();
-        int semi = orcpt.indexOf(';');
-        if (semi > 0 && orcpt.substring(0, semi).strip().equalsIgnoreCase("rfc822")) {
-            String decoded = xtextDecode(orcpt.substring(semi + 1).strip());
-            if (!decoded.isEmpty()) {
-                return decoded;
-            }
-        }
-        return r.address();
-    }
-
-    private static String xtextDecode(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '+' && i + 2 < text.length()) {
-                try {
-                    out.append((char) Integer.parseInt(text.substring(i + 1, i + 3), 16));
-                    i += 2;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not an xtext escape: keep the '+'
-                }
-            }
-            out.append(c);
-        }
-        return out.toString();
+        String original = MessageCopier.originalRecipient(r);
+        return original.isEmpty() ? r.address() : original;
     }
 
     private static String address(String address, boolean foldUser, boolean foldHost, boolean quote) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +173,7 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
         String sender = request.sender().isEmpty() ? attributes.nullSender() : request.sender();
         MessageCopier.Envelope envelope = new MessageCopier.Envelope(sender,
                 single ? CommandMacros.originalRecipient(first) : "", single ? first.address() : "");
-        Set<CopyFlag> copyFlags = copyFlags(attributes.flags(), single);
+        Set<CopyFlag> copyFlags = PipeFlag.copyFlags(attributes.flags(), single);
         MessageCopier.Format format = new MessageCopier.Format(attributes.eol(), FromLine.AS_GIVEN);
         ZonedDateTime now = ZonedDateTime.now();
         Duration limit = settings.time(request.service() + "_time_limit",
@@ -224,34 +223,6 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
         SysExits.Detail d = SysExits.detail(status);
         String text = "Command died with status " + status + ": " + (output.isEmpty() ? d.text() : output);
         return finish(request, group, d.soft() ? Outcome.DEFERRED : Outcome.BOUNCED, d.dsn(), text);
-    }
-
-    /** The copy flags of pipe's flags=; D and O only when the invocation is for one recipient. */
-    static Set<CopyFlag> copyFlags(Set<PipeFlag> flags, boolean single) {
-        Set<CopyFlag> copy = EnumSet.noneOf(CopyFlag.class);
-        for (PipeFlag flag : flags) {
-            switch (flag) {
-                case FROM_LINE -> copy.add(CopyFlag.FROM_LINE);
-                case RETURN_PATH -> copy.add(CopyFlag.RETURN_PATH);
-                case ORIGINAL_TO -> {
-                    if (single) {
-                        copy.add(CopyFlag.ORIGINAL_RECIPIENT);
-                    }
-                }
-                case DELIVERED_TO -> {
-                    if (single) {
-                        copy.add(CopyFlag.DELIVERED_TO);
-                    }
-                }
-                case DOT_STUFF -> copy.add(CopyFlag.DOT_STUFF);
-                case QUOTE_FROM -> copy.add(CopyFlag.QUOTE_FROM);
-                case BLANK_LINE -> copy.add(CopyFlag.BLANK_LINE);
-                default -> {
-                    // the others change macros or results, not the copy
-                }
-            }
-        }
-        return copy;
     }
 
     private static String firstLine(String output) {

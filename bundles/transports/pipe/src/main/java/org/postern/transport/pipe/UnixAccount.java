@@ -9,21 +9,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.postern.transport.delivery.Setpriv;
+
 /**
  * SUMMARY   The user and group a pipe command runs as, and how to switch to them.
  * DESCRIPTION
  *   Names are resolved through the system's name service ({@code getent passwd} and
  *   {@code getent group}, so LDAP or NIS users work as they do for Postfix). When Postern runs
- *   as root, the command is started through util-linux {@code setpriv} with the real and
- *   effective user and group IDs of the account and its supplementary groups initialised
- *   (initgroups, the wishlist's "child process should call initgroups()"). When Postern runs
+ *   as root, the command is started through util-linux {@code setpriv} ({@link Setpriv}) with
+ *   the real and effective user and group IDs of the account and its supplementary groups
+ *   initialised (initgroups, the wishlist's "child process should call initgroups()"). When Postern runs
  *   unprivileged, it can only run commands as itself.
  * SECURITY  Refuses uid 0, as pipe(8) refuses root privileges.
  * BUGS      Linux only (reads /proc/self to learn the JVM's uid).
  */
 record UnixAccount(String name, long uid, long gid) {
-
-    static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
 
     /** The account is unknown, root, or cannot be switched to. */
     static final class AccountException extends Exception {
@@ -63,9 +63,9 @@ record UnixAccount(String name, long uid, long gid) {
         if (self != 0) {
             throw new AccountException("cannot run commands as user " + name + ": Postern does not run as root");
         }
-        Path setpriv = SETPRIV.stream().filter(Files::isExecutable).findFirst()
+        Path setpriv = Setpriv.find()
                 .orElseThrow(() -> new AccountException("cannot switch to user " + name + ": setpriv(1) not found"));
-        return List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid, "--init-groups", "--");
+        return Setpriv.prefix(setpriv, uid, gid, Setpriv.Groups.INIT);
     }
 
     private static Optional<String[]> getent(String database, String key) throws IOException {
