@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * SUMMARY   postconf's "unused parameter" and "undefined parameter" warnings.
  * DESCRIPTION
- *   A user-defined parameter (one not in the {@link ParameterTable}) counts as used when some
+ *   A user-defined parameter (one not in the {@link ParameterTable}: neither core's nor an
+ *   active plugin's) counts as used when some
  *   value in main.cf or in a master.cf "-o" refers to it as $name (in any branch of a
  *   conditional), when smtpd_restriction_classes names it, or when it is a per-transport
  *   setting of a master.cf service ("relay_destination_rate_delay"). Otherwise its setting is
