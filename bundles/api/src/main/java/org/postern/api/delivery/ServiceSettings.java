@@ -118,32 +118,56 @@ public interface ServiceSettings {
         return checked(p);
     }
 
-    /** A declared LIST parameter, split at commas and whitespace. @since 1.0 */
+    /**
+     * A declared LIST parameter, split at commas and whitespace.
+     *
+     * @since 1.0
+     */
     default List<String> list(Parameter p) {
         return ParameterSyntax.splitList(checked(p));
     }
 
-    /** A declared BOOLEAN parameter. @since 1.0 */
+    /**
+     * A declared BOOLEAN parameter.
+     *
+     * @since 1.0
+     */
     default boolean bool(Parameter p) {
         return ParameterSyntax.parseBoolean(checked(p));
     }
 
-    /** A declared INTEGER parameter, within its bounds. @since 1.0 */
+    /**
+     * A declared INTEGER parameter, within its bounds.
+     *
+     * @since 1.0
+     */
     default int integer(Parameter p) {
         return ParameterSyntax.parseInt(checked(p));
     }
 
-    /** A declared SIZE parameter, within its bounds. @since 1.0 */
+    /**
+     * A declared SIZE parameter, within its bounds.
+     *
+     * @since 1.0
+     */
     default long size(Parameter p) {
         return ParameterSyntax.parseLong(checked(p));
     }
 
-    /** A declared TIME parameter in its default unit, within its bounds. @since 1.0 */
+    /**
+     * A declared TIME parameter in its default unit, within its bounds.
+     *
+     * @since 1.0
+     */
     default Duration time(Parameter p) {
         return p.toDuration(checked(p));
     }
 
-    /** The error for a malformed value of {@code name}, naming where it was set. @since 1.0 */
+    /**
+     * The error for a malformed value of {@code name}, naming where it was set.
+     *
+     * @since 1.0
+     */
     default ParameterException malformed(String name, String problem) {
         return new ParameterException(name, source(name), problem);
     }

@@ -46,6 +46,7 @@ public final class PosternConfiguration {
 
     private final ConfigEnvironment environment;
     private final DeclaredParameters declared = new DeclaredParameters();
+    private volatile ParameterTable parameters = ParameterTable.standard();
     private volatile Loaded current;
 
     public PosternConfiguration() {
@@ -91,17 +92,21 @@ public final class PosternConfiguration {
 
     /** Core's parameters and those of the plugins active now. */
     public ParameterTable parameters() {
-        return declared.table(conflict -> LOG.warn("warning: {}", conflict));
+        return parameters;
     }
 
-    /** Validates the running files against the parameters known now (see the class description). */
+    /**
+     * Merges the parameter sets again (a conflicting declaration is logged here, once) and
+     * validates the running files against the result (see the class description).
+     */
     private synchronized void redeclare() {
+        parameters = declared.table(conflict -> LOG.warn("warning: {}", conflict));
         Loaded running = current;
         if (running == null) {
             return;
         }
         try {
-            current = new Loaded(running.config().withTable(parameters()), running.loadedAt());
+            current = new Loaded(running.config().withTable(parameters), running.loadedAt());
         } catch (ConfigException e) {
             LOG.error("fatal: {}; keeping the running configuration", e.getMessage());
         }
