@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * A parameter's value does not fit its declaration (type, bounds, allowed values). The message
  * reads as Postfix's: {@code /etc/postern/main.cf, line 12: smtp_helo_timeout: bad time value: 5x};
- * the source is left out when the value is a default or its origin is not known.
+ * the source is left out when the value is a default or its origin is not known. It is an
+ * {@link IllegalArgumentException}, as the value errors of core's configuration are, so that
+ * callers catching those catch this one too.
  */
 public final class ParameterException extends IllegalArgumentException {
 

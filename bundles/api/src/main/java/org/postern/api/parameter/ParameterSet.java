@@ -11,10 +11,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * A plugin registers it as an OSGi service from a Declarative Services component:
  * <pre>
  * &#64;Component(service = ParameterSet.class)
- * public final class SmtpParameters implements ParameterSet {
- *     public static final Parameter CONNECT_TIMEOUT = Parameter.time("smtp_connect_timeout", "30s", 's', 0);
+ * public final class VirtualParameters implements ParameterSet {
+ *     static final Parameter MINIMUM_UID = Parameter.integer("virtual_minimum_uid", "100", 1);
+ *     ...
  *     &#64;Override
- *     public List&lt;Parameter&gt; parameters() { return List.of(CONNECT_TIMEOUT, ...); }
+ *     public List&lt;Parameter&gt; parameters() { return ALL; }
  * }
  * </pre>
  * Core tracks these services as a whiteboard and merges them with its own table: while the
@@ -24,7 +25,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * returns their defaults. When the bundle stops, they are gone again: postconf treats them as it
  * treats any name nobody declares, as Postfix's postconf does for a plugin that is not installed.
  * The plugin reads its values through the same constants
- * ({@code settings.time(SmtpParameters.CONNECT_TIMEOUT)}), so the default exists in one place.
+ * ({@code settings.integer(VirtualParameters.MINIMUM_UID)}), so the default exists in one place.
  * <p>
  * A name that core or another active bundle already declares identically is accepted (two
  * agents may share a parameter); a different declaration of a taken name is ignored with a
