@@ -109,8 +109,8 @@ public interface ServiceSettings {
 
     /**
      * A declared parameter's text, checked against its allowed values; its default (with
-     * $name references expanded through {@link #get(String)}) when nothing sets it. Values of
-     * other types are returned stripped.
+     * $name references expanded through {@link #get(String)}, unless it is a template) when
+     * nothing sets it. Values of other types are returned stripped.
      *
      * @since 1.0
      */
@@ -175,7 +175,8 @@ public interface ServiceSettings {
     private String checked(Parameter p) {
         String value = get(p.name());
         if (value == null) {
-            value = ParameterSyntax.expandReferences(p.defaultValue(this::get), this::get);
+            String text = p.defaultValue(this::get);
+            value = p.template() ? text : ParameterSyntax.expandReferences(text, this::get);
         }
         String text = value.strip();
         try {

@@ -17,10 +17,13 @@ import java.util.function.Function;
  * INTEGER and SIZE, {@code min}/{@code max} bound the number; for TIME they bound the value in
  * seconds and {@code timeUnit} is the unit of a bare number; {@code subSecond} admits "ms".
  * {@code allowed}, when not empty, lists the accepted values of a STRING (compared
- * case-insensitively; empty is always accepted).
+ * case-insensitively; empty is always accepted). A {@code template} is a value the plugin
+ * expands itself, per recipient ({@code $home}, {@code ${user}}) or not at all (a shell command):
+ * core hands it over as written, and postconf reports none of its $names as undefined, as
+ * Postfix does for forward_path, luser_relay and mailbox_command.
  */
 public record Parameter(String name, ParameterType type, String defaultValue, DerivedDefault derivedDefault,
-                        long min, long max, char timeUnit, boolean subSecond, Set<String> allowed) {
+                        long min, long max, char timeUnit, boolean subSecond, Set<String> allowed, boolean template) {
 
     /** A default computed from other settings. */
     @FunctionalInterface
@@ -42,54 +45,63 @@ public record Parameter(String name, ParameterType type, String defaultValue, De
     }
 
     public static Parameter string(String name, String def) {
-        return new Parameter(name, ParameterType.STRING, def, null, 0, 0, 's', false, Set.of());
+        return new Parameter(name, ParameterType.STRING, def, null, 0, 0, 's', false, Set.of(), false);
     }
 
     public static Parameter list(String name, String def) {
-        return new Parameter(name, ParameterType.LIST, def, null, 0, 0, 's', false, Set.of());
+        return new Parameter(name, ParameterType.LIST, def, null, 0, 0, 's', false, Set.of(), false);
     }
 
     public static Parameter bool(String name, String def) {
-        return new Parameter(name, ParameterType.BOOLEAN, def, null, 0, 0, 's', false, Set.of());
+        return new Parameter(name, ParameterType.BOOLEAN, def, null, 0, 0, 's', false, Set.of(), false);
     }
 
     /** An int of at least {@code min}. */
     public static Parameter integer(String name, String def, int min) {
-        return new Parameter(name, ParameterType.INTEGER, def, null, min, Integer.MAX_VALUE, 's', false, Set.of());
+        return new Parameter(name, ParameterType.INTEGER, def, null, min, Integer.MAX_VALUE, 's', false, Set.of(),
+                false);
     }
 
     /** A long (byte count) of at least {@code min}. */
     public static Parameter size(String name, String def, long min) {
-        return new Parameter(name, ParameterType.SIZE, def, null, min, Long.MAX_VALUE, 's', false, Set.of());
+        return new Parameter(name, ParameterType.SIZE, def, null, min, Long.MAX_VALUE, 's', false, Set.of(), false);
     }
 
     /** A time; {@code minSeconds} is the lower bound, the upper bound is Postfix's INT_MAX seconds. */
     public static Parameter time(String name, String def, char unit, long minSeconds) {
         return new Parameter(name, ParameterType.TIME, def, null, minSeconds, Integer.MAX_VALUE, unit, false,
-                Set.of());
+                Set.of(), false);
+    }
+
+    /** The same declaration as a template the plugin expands itself. */
+    public Parameter withTemplate() {
+        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, allowed, true);
     }
 
     /** A parameter whose default is computed from other settings; numbers from 0 to the type's largest. */
     public static Parameter derived(String name, ParameterType type, DerivedDefault def) {
         long max = type == ParameterType.SIZE ? Long.MAX_VALUE : Integer.MAX_VALUE;
-        return new Parameter(name, type, null, def, 0, max, 's', false, Set.of());
+        return new Parameter(name, type, null, def, 0, max, 's', false, Set.of(), false);
     }
 
     /** The same declaration accepting "ms" (Postern extension). */
     public Parameter withSubSecond() {
-        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, true, allowed);
+        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, true, allowed, template);
     }
 
     public Parameter withMin(long newMin) {
-        return new Parameter(name, type, defaultValue, derivedDefault, newMin, max, timeUnit, subSecond, allowed);
+        return new Parameter(name, type, defaultValue, derivedDefault, newMin, max, timeUnit, subSecond, allowed,
+                template);
     }
 
     public Parameter withMax(long newMax) {
-        return new Parameter(name, type, defaultValue, derivedDefault, min, newMax, timeUnit, subSecond, allowed);
+        return new Parameter(name, type, defaultValue, derivedDefault, min, newMax, timeUnit, subSecond, allowed,
+                template);
     }
 
     public Parameter withAllowed(String... values) {
-        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, Set.of(values));
+        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, Set.of(values),
+                template);
     }
 
     /** The default text, given the settings made in main.cf (see {@link DerivedDefault}). */

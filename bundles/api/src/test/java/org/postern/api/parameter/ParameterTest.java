@@ -47,7 +47,8 @@ class ParameterTest {
 
     @Test
     void declarationShouldHaveExactlyOneKindOfDefault() {
-        assertThatThrownBy(() -> new Parameter("x", ParameterType.STRING, null, null, 0, 0, 's', false, java.util.Set.of()))
+        assertThatThrownBy(() -> new Parameter("x", ParameterType.STRING, null, null, 0, 0, 's', false, java.util.Set.of(),
+                false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

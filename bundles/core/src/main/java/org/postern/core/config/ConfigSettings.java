@@ -10,8 +10,8 @@ import org.postern.api.parameter.ParameterSource;
  * SUMMARY   A {@link PostfixConfig} (main.cf with one service's master.cf -o overrides) as a
  *           delivery agent reads it.
  * DESCRIPTION
- *   Values are expanded, except the templates an agent expands itself ({@link AgentTemplates}),
- *   which it gets as written. {@link #source(String)} says which main.cf or master.cf line set
+ *   Values are expanded, except the templates an agent expands itself
+ *   ({@link ParameterTable#isTemplate(String)}), which it gets as written. {@link #source(String)} says which main.cf or master.cf line set
  *   a value, so that the agent's error for a malformed value names it. Every declared
  *   parameter was validated when the snapshot was built.
  */
@@ -25,7 +25,7 @@ public final class ConfigSettings implements ServiceSettings {
 
     @Override
     public String get(String name) {
-        return AgentTemplates.contains(name) && config.raw(name) != null
+        return config.table().isTemplate(name) && config.raw(name) != null
                 ? config.raw(name) : config.find(name).orElse(null);
     }
 

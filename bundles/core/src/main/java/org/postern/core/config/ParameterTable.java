@@ -92,6 +92,17 @@ public final class ParameterTable {
         return byName.containsKey(name);
     }
 
+    /**
+     * Whether a delivery agent expands this parameter itself, per recipient ($home, ${user},
+     * ${extension}) or not at all (mailbox_command goes to the shell as written): it reaches the
+     * agent as written, and postconf neither expands it nor reports its $names as undefined,
+     * as Postfix's postconf does for its "raw" parameters. The plugin declares it so.
+     */
+    public boolean isTemplate(String name) {
+        ParameterDefinition d = byName.get(name);
+        return d != null && d.parameter().template();
+    }
+
     /** All definitions, sorted by name. */
     public Collection<ParameterDefinition> definitions() {
         return byName.values();

@@ -445,7 +445,8 @@ public final class Postconf {
     }
 
     private String value(PostfixConfig config, String name) {
-        boolean expand = has(PostconfOptions.Option.EXPAND);
+        // Postfix's postconf -x leaves its "raw" parameters as written, as the agents read them.
+        boolean expand = has(PostconfOptions.Option.EXPAND) && !table.isTemplate(name);
         if (has(PostconfOptions.Option.DEFAULTS)) {
             String def = config.defaultValue(name);
             return expand ? config.get(name) : Optional.ofNullable(def).orElse("");

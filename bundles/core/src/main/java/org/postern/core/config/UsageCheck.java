@@ -29,11 +29,11 @@ public final class UsageCheck {
     public static Set<String> used(PostfixConfig config, MasterCf master) {
         Set<String> used = new HashSet<>();
         for (ConfigEntry e : config.mainCf().entries()) {
-            used.addAll(references(e.name(), e.value()));
+            used.addAll(references(config, e.name(), e.value()));
         }
         if (master != null) {
             for (MasterService s : master.services()) {
-                s.overrides().forEach((name, value) -> used.addAll(references(name, value)));
+                s.overrides().forEach((name, value) -> used.addAll(references(config, name, value)));
                 for (String suffix : ServiceParameters.suffixes()) {
                     used.add(s.service() + suffix);
                 }
@@ -49,7 +49,7 @@ public final class UsageCheck {
     }
 
     private static boolean isKnown(PostfixConfig config, String name) {
-        return config.table().isKnown(name) || AgentTemplates.contains(name);
+        return config.table().isKnown(name);
     }
 
     /** All warnings, main.cf first, in file order. */
@@ -57,7 +57,7 @@ public final class UsageCheck {
         List<String> warnings = new ArrayList<>(duplicateWarnings(config.mainCf()));
         Set<String> used = used(config, master);
         for (ConfigEntry e : config.mainCf().entries()) {
-            for (String ref : references(e.name(), e.value())) {
+            for (String ref : references(config, e.name(), e.value())) {
                 if (config.find(ref).isEmpty()) {
                     warnings.add(e.file() + ": undefined parameter: " + ref);
                 }
@@ -106,8 +106,8 @@ public final class UsageCheck {
     }
 
     /** The $names in a setting; none for templates the delivery agent expands itself. */
-    private static List<String> references(String name, String value) {
-        return AgentTemplates.contains(name) ? List.of() : referencesOrNone(value);
+    private static List<String> references(PostfixConfig config, String name, String value) {
+        return config.table().isTemplate(name) ? List.of() : referencesOrNone(value);
     }
 
     private static List<String> referencesOrNone(String value) {

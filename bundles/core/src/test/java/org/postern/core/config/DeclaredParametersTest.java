@@ -83,4 +83,16 @@ class DeclaredParametersTest {
                 "demo_timeout: declared again differently; keeping the first declaration",
                 "myhostname: declared again differently; keeping the first declaration");
     }
+
+    @Test
+    void templateShouldReachTheAgentAsWrittenAndStayUnexpandedInPostconf() throws Exception {
+        declared.add(() -> List.of(Parameter.string("demo_path", "$home/demo").withTemplate()));
+        Files.writeString(dir.resolve("main.cf"), "demo_path = $home/${user}\n");
+        assertThat(postconf("-n")).isEqualTo("demo_path = $home/${user}\n");
+        assertThat(postconf("-x", "demo_path")).isEqualTo("demo_path = $home/${user}\n");
+        assertThat(postconf("-dx", "demo_path")).isEqualTo("demo_path = $home/demo\n");
+        PostfixConfig config = PostfixConfig.of(declared.table(conflicts::add),
+                new ConfigEnvironment(dir, dir, "mx.example.com"), MainCf.read(dir.resolve("main.cf")));
+        assertThat(config.settings().get("demo_path")).isEqualTo("$home/${user}");
+    }
 }

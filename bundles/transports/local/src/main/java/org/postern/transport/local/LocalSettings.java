@@ -16,9 +16,7 @@ import org.postern.transport.mailbox.MailboxParameters;
  * CONFIGURATION PARAMETERS
  *   The agent's own, declared with their defaults in {@link LocalParameters}; the lock and
  *   original-recipient ones it shares with virtual(8) (MailboxParameters); core's alias_maps,
- *   recipient_delimiter, command_time_limit, export_environment, myhostname, myorigin; and
- *   forward_path ($home/.forward${recipient_delimiter}${extension}, $home/.forward), which
- *   the agent expands per recipient.
+ *   recipient_delimiter, command_time_limit, export_environment, myhostname, myorigin.
  */
 record LocalSettings(List<String> aliasMaps, String passwdMaps, String recipientDelimiter, String forwardPath,
                      String forwardFilter, List<String> mailboxTransportMaps, String mailboxTransport,
@@ -36,16 +34,13 @@ record LocalSettings(List<String> aliasMaps, String passwdMaps, String recipient
     /** Where Delivered-To: is prepended besides mailboxes (prepend_delivered_header). */
     enum DeliveredHeaderContext { COMMAND, FILE, FORWARD }
 
-    /** forward_path's default (the agent expands it per recipient; core does not declare it). */
-    static final String DEFAULT_FORWARD_PATH = "$home/.forward${recipient_delimiter}${extension}, $home/.forward";
-
     static LocalSettings from(ServiceSettings s) {
         String hostname = s.get("myhostname", "localhost");
         return new LocalSettings(
                 s.get("alias_maps") == null ? List.of("lmdb:/etc/aliases") : s.list("alias_maps"),
                 s.string(LocalParameters.PASSWD_MAPS),
                 s.get("recipient_delimiter", ""),
-                s.get("forward_path", DEFAULT_FORWARD_PATH),
+                s.string(LocalParameters.FORWARD_PATH),
                 s.string(LocalParameters.FORWARD_EXPANSION_FILTER),
                 s.list(LocalParameters.MAILBOX_TRANSPORT_MAPS),
                 s.string(LocalParameters.MAILBOX_TRANSPORT).strip(),

@@ -12,10 +12,7 @@ import org.postern.transport.mailbox.MailboxParameters;
  * CONFIGURATION PARAMETERS
  *   virtual_mailbox_maps (core's), the agent's own ({@link VirtualParameters}; the mailbox limit
  *   applies to mbox only), deliver_lock_attempts, deliver_lock_delay,
- *   stale_lock_time, recipient_delimiter, myhostname, enable_original_recipient, and
- *   Postern's virtual_mailbox_path (default empty): a template like forward_path giving
- *   the mailbox path itself, e.g. "${virtual_mailbox_base}/${domain}/${user}/Maildir/",
- *   used instead of the virtual_mailbox_maps value when set.
+ *   stale_lock_time, recipient_delimiter, myhostname, enable_original_recipient.
  */
 record VirtualSettings(List<String> mailboxMaps, String mailboxBase, List<String> uidMaps, List<String> gidMaps,
                        int minimumUid, long mailboxLimit, LockSettings locks, String mailboxPath,
@@ -25,7 +22,7 @@ record VirtualSettings(List<String> mailboxMaps, String mailboxBase, List<String
         return new VirtualSettings(s.list("virtual_mailbox_maps"), s.string(VirtualParameters.MAILBOX_BASE),
                 s.list(VirtualParameters.UID_MAPS), s.list(VirtualParameters.GID_MAPS),
                 s.integer(VirtualParameters.MINIMUM_UID), s.size(VirtualParameters.MAILBOX_LIMIT),
-                LockSettings.from(s, VirtualParameters.MAILBOX_LOCK), s.get("virtual_mailbox_path", ""),
+                LockSettings.from(s, VirtualParameters.MAILBOX_LOCK), s.string(VirtualParameters.MAILBOX_PATH),
                 s.get("recipient_delimiter", ""), s.get("myhostname", "localhost"),
                 s.bool(MailboxParameters.ENABLE_ORIGINAL_RECIPIENT));
     }
