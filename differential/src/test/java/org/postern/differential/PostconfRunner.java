@@ -93,7 +93,8 @@ final class PostconfRunner {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         ConfigEnvironment env = new ConfigEnvironment(Path.of("/etc/postfix"), Path.of("/var/lib/postern"), "vm");
-        int status = Postconf.run(Path.of("/etc/postfix"), env, args, new PrintWriter(out), new PrintWriter(err));
+        int status = Postconf.run(Path.of("/etc/postfix"), env, Postconf.CORE_TABLE_TYPES, StandardPlugins.table(), args,
+                new PrintWriter(out), new PrintWriter(err));
         return outcome(status, out.toString(), err.toString(), dir);
     }
 

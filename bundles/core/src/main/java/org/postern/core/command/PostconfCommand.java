@@ -117,8 +117,8 @@ public class PostconfCommand extends PosternAction {
         args.addAll(operands);
         Set<String> types = new TreeSet<>();
         inventory.types().forEach(t -> types.add(t.type()));
-        return Postconf.run(configuration.environment().configDirectory(), configuration.environment(), types, args,
-                out, err);
+        return Postconf.run(configuration.environment().configDirectory(), configuration.environment(), types,
+                configuration.parameters(), args, out, err);
     }
 
     private static void addFlag(List<String> args, boolean set, String flag) {

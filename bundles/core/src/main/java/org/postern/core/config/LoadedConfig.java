@@ -11,25 +11,53 @@ import java.util.Optional;
 /**
  * SUMMARY   main.cf and master.cf of one configuration directory, loaded and validated together.
  * DESCRIPTION
- *   master.cf is optional (postconf -d and a bare main.cf work without it). The warnings are
- *   postconf's ("unused parameter", "undefined parameter"); errors are thrown, naming file,
- *   line and parameter.
+ *   master.cf is optional (postconf -d and a bare main.cf work without it). Validation is
+ *   against a {@link ParameterTable}: core's, plus the declarations of the plugins active now.
+ *   A declared parameter's value must fit its declaration both in main.cf and in each master.cf
+ *   service's "-o" overrides. The warnings are postconf's ("unused parameter", "undefined
+ *   parameter"); errors are thrown, naming file, line and parameter.
  */
 public record LoadedConfig(PostfixConfig main, Optional<MasterCf> master, List<String> warnings) {
 
+    /** Against core's table only. */
     public static LoadedConfig load(ConfigEnvironment env) throws IOException, ConfigException {
-        PostfixConfig main = PostfixConfig.load(env);
+        return load(env, ParameterTable.standard());
+    }
+
+    public static LoadedConfig load(ConfigEnvironment env, ParameterTable table) throws IOException, ConfigException {
+        PostfixConfig main = PostfixConfig.of(table, env, MainCf.read(env.configDirectory().resolve("main.cf")));
         Path masterFile = env.configDirectory().resolve("master.cf");
         Optional<MasterCf> master = Files.exists(masterFile) ? Optional.of(MasterCf.read(masterFile)) : Optional.empty();
+        return validated(main, master);
+    }
+
+    /** The same files validated against another table (a plugin came or went). */
+    public LoadedConfig withTable(ParameterTable table) throws ConfigException {
+        return validated(PostfixConfig.of(table, main.environment(), main.mainCf()), master);
+    }
+
+    private static LoadedConfig validated(PostfixConfig main, Optional<MasterCf> master) throws ConfigException {
+        if (master.isPresent()) {
+            for (MasterService s : master.get().services()) {
+                if (!s.overrides().isEmpty()) {
+                    main.withOverrides(s.overrideEntries());   // throws for a malformed declared -o value
+                }
+            }
+        }
         List<String> warnings = master.map(m -> UsageCheck.warnings(main, m)).orElse(List.of());
         return new LoadedConfig(main, master, List.copyOf(warnings));
     }
 
-    /** "postfix check": "fatal: ..." for an error that stops loading, then "warning: ..." lines. */
+    /** "postfix check" against core's table only. */
     public static List<String> check(ConfigEnvironment env) {
+        return check(env, ParameterTable.standard());
+    }
+
+    /** "postfix check": "fatal: ..." for an error that stops loading, then "warning: ..." lines. */
+    public static List<String> check(ConfigEnvironment env, ParameterTable table) {
         List<String> problems = new ArrayList<>();
         try {
-            load(env).warnings().forEach(w -> problems.add("warning: " + w));
+            load(env, table).warnings().forEach(w -> problems.add("warning: " + w));
         } catch (IOException | ConfigException e) {
             problems.add("fatal: " + e.getMessage());
         }

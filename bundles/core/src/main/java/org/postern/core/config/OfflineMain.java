@@ -15,6 +15,8 @@ import java.util.List;
  *   postern.configDirectory and postern.dataDirectory (the distribution's etc/postern and
  *   data/postern).
  *   Usage: OfflineMain postconf [postconf options] | OfflineMain check
+ * BUGS      No plugin is running here, so only core's parameters are known: a setting of a
+ *           plugin's parameter is reported as unused and is not validated until Postern runs.
  */
 public final class OfflineMain {
 

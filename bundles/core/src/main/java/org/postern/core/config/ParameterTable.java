@@ -15,17 +15,24 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.postern.api.parameter.Parameter;
+import org.postern.api.parameter.ParameterType;
+
 /**
- * SUMMARY   The one table of known parameters: the source for parsing, defaults, validation and
+ * SUMMARY   The table of known parameters: the source for parsing, defaults, validation and
  *           "postconf -d".
  * DESCRIPTION
- *   Defaults are Postfix 3.7's ("postconf -d NAME"), written as postconf prints them, except
- *   where a comment says Postern differs on purpose. Parameters not in this table are
- *   "user-defined" like in Postfix: allowed, expandable as $name, and reported as unused when
- *   nothing refers to them.
- * CONFIGURATION PARAMETERS  All of them: see {@link #standard()}.
+ *   {@link #standard()} holds core's own parameters. Plugins declare theirs
+ *   ({@code org.postern.api.parameter.ParameterSet}); {@link #with(Collection)} merges those in,
+ *   and what is running uses the merged table. Defaults are Postfix 3.7's ("postconf -d NAME"),
+ *   written as postconf prints them, except where a comment says Postern differs on purpose.
+ *   Parameters not in the table are "user-defined" like in Postfix: allowed, expandable as
+ *   $name, and reported as unused when nothing refers to them; a plugin's parameter while the
+ *   plugin is not installed is one of them.
+ * CONFIGURATION PARAMETERS  Core's: see {@link #standard()}.
  * BUGS      Covers the parameters Postern reads, not all ~1000 of Postfix; a setting of a
  *           Postfix parameter missing here is reported as "unused parameter".
  */
@@ -48,9 +55,33 @@ public final class ParameterTable {
         this.byName = Collections.unmodifiableSortedMap(map);
     }
 
-    /** The built-in table. */
+    /** Core's own parameters. */
     public static ParameterTable standard() {
         return STANDARD;
+    }
+
+    /**
+     * This table with plugins' declarations added. A name already in the table (or declared
+     * earlier in {@code declarations}) with the same declaration is accepted once; with a
+     * different one it is left out and reported to {@code conflicts}, the first declaration
+     * staying in force.
+     */
+    public ParameterTable with(Collection<Parameter> declarations, Consumer<String> conflicts) {
+        SortedMap<String, ParameterDefinition> map = new TreeMap<>(byName);
+        for (Parameter p : declarations) {
+            ParameterDefinition known = map.get(p.name());
+            if (known == null) {
+                map.put(p.name(), ParameterDefinition.declared(p));
+            } else if (!known.parameter().equals(p)) {
+                conflicts.accept(p.name() + ": declared again differently; keeping the first declaration");
+            }
+        }
+        return new ParameterTable(map.values());
+    }
+
+    /** As {@link #with(Collection, Consumer)}, ignoring conflicts. */
+    public ParameterTable with(Collection<Parameter> declarations) {
+        return with(declarations, conflict -> { });
     }
 
     public Optional<ParameterDefinition> find(String name) {
@@ -59,6 +90,17 @@ public final class ParameterTable {
 
     public boolean isKnown(String name) {
         return byName.containsKey(name);
+    }
+
+    /**
+     * Whether a delivery agent expands this parameter itself, per recipient ($home, ${user},
+     * ${extension}) or not at all (mailbox_command goes to the shell as written): it reaches the
+     * agent as written, and postconf neither expands it nor reports its $names as undefined,
+     * as Postfix's postconf does for its "raw" parameters. The plugin declares it so.
+     */
+    public boolean isTemplate(String name) {
+        ParameterDefinition d = byName.get(name);
+        return d != null && d.parameter().template();
     }
 
     /** All definitions, sorted by name. */
@@ -74,20 +116,6 @@ public final class ParameterTable {
         }
         return LocalNetworks.mynetworks(style.strip(), listOf(mainCf, "inet_interfaces", "all"),
                 listOf(mainCf, "inet_protocols", "all"), LocalNetworks.enumerate());
-    }
-
-    /** 3 x the connect timeout, the budget's default (main.cf value, else Postfix's default in seconds). */
-    private static String threeTimes(Function<String, String> mainCf, String timeout, long defaultSeconds) {
-        String value = mainCf.apply(timeout);
-        long seconds = defaultSeconds;
-        if (value != null && !value.isBlank()) {
-            try {
-                seconds = ParameterValues.parseTime(value.strip(), 's', false).toSeconds();
-            } catch (IllegalArgumentException e) {
-                seconds = defaultSeconds;
-            }
-        }
-        return (3 * seconds) + "s";
     }
 
     private static boolean compatibilityBelow2(String level) {
@@ -154,10 +182,6 @@ public final class ParameterTable {
                 list("virtual_alias_domains", "$virtual_alias_maps"),
                 list("virtual_mailbox_domains", "$virtual_mailbox_maps"),
                 list("virtual_mailbox_maps", ""),
-                string("virtual_mailbox_base", ""),
-                list("virtual_uid_maps", ""),
-                list("virtual_gid_maps", ""),
-                integer("virtual_minimum_uid", "100", 1),
                 // Postern differs: lmdb, not hash (Berkeley DB), is the default indexed type.
                 list("alias_maps", "lmdb:/etc/aliases, nis:mail.aliases"),
                 list("alias_database", "lmdb:/etc/aliases"),
@@ -165,65 +189,11 @@ public final class ParameterTable {
                 list("local_recipient_maps", "proxy:unix:passwd.byname $alias_maps"),
                 list("relay_recipient_maps", ""),
                 string("recipient_delimiter", ""),
-                string("home_mailbox", ""),
-                string("mail_spool_directory", "/var/mail"),
-                // local(8) reads mailbox_command and luser_relay unexpanded (TransportService).
-                list("mailbox_command_maps", ""),
-                string("mailbox_command", ""),
-                string("luser_relay", ""),
-                list("mailbox_transport_maps", ""),
-                string("mailbox_transport", ""),
-                list("fallback_transport_maps", ""),
-                string("fallback_transport", ""),
-                // Delivery agents (local, virtual, pipe, smtp/lmtp plugins).
+                // Shared by the local and pipe agents, which have no common library to declare them
+                // in yet; a pipe service's <service>_time_limit defaults to $command_time_limit
+                // (ServiceParameters). The agents' own parameters are theirs (ParameterSet).
                 time("command_time_limit", "1000s", 's', 1),
-                string("default_privs", "nobody"),
-                integer("deliver_lock_attempts", "20", 0),
-                time("deliver_lock_delay", "1s", 's', 1),
-                time("stale_lock_time", "500s", 's', 1),
-                bool("disable_mime_output_conversion", "no"),
-                bool("enable_original_recipient", "yes"),
-                bool("expand_owner_alias", "no"),
                 list("export_environment", "TZ MAIL_CONFIG LANG"),
-                string("forward_expansion_filter",
-                        "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-                string("local_command_shell", ""),
-                list("allow_mail_to_commands", "alias, forward"),
-                list("allow_mail_to_files", "alias, forward"),
-                list("prepend_delivered_header", "command, file, forward"),
-                list("mailbox_delivery_lock", "fcntl, dotlock"),
-                list("virtual_mailbox_lock", "fcntl, dotlock"),
-                size("virtual_mailbox_limit", "51200000", 0),
-                bool("lmtp_assume_final", "no"),
-                bool("smtp_never_send_ehlo", "no"),
-                string("smtp_tcp_port", "smtp"),
-                string("lmtp_tcp_port", "24"),
-                // generic(5) mapping of envelope and primary header addresses in the smtp/lmtp client.
-                list("smtp_generic_maps", ""),
-                list("lmtp_generic_maps", ""),
-                // SASL authentication in the smtp/lmtp client (SASL_README, postconf(5)).
-                bool("smtp_sasl_auth_enable", "no"),
-                list("smtp_sasl_password_maps", ""),
-                list("smtp_sasl_security_options", "noplaintext, noanonymous"),
-                list("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"),
-                list("smtp_sasl_mechanism_filter", ""),
-                bool("smtp_sender_dependent_authentication", "no"),
-                bool("smtp_sasl_auth_soft_bounce", "yes"),
-                bool("lmtp_sasl_auth_enable", "no"),
-                list("lmtp_sasl_password_maps", ""),
-                list("lmtp_sasl_security_options", "noplaintext, noanonymous"),
-                list("lmtp_sasl_tls_security_options", "$lmtp_sasl_security_options"),
-                list("lmtp_sasl_mechanism_filter", ""),
-                bool("lmtp_sender_dependent_authentication", "no"),
-                bool("lmtp_sasl_auth_soft_bounce", "yes"),
-                // Postern: total time for connection attempts across MX hosts (Postfix wishlist), and
-                // a size limit for the connection cache (wishlist: scache size limit).
-                dynamic("smtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "smtp_connect_timeout", 30)).withMax(Integer.MAX_VALUE),
-                dynamic("lmtp_connect_timeout_budget", ParameterType.TIME, (env, m) -> threeTimes(m, "lmtp_connect_timeout", 0)).withMax(Integer.MAX_VALUE),
-                integer("smtp_connection_cache_size_limit", "100", 0),
-                integer("lmtp_connection_cache_size_limit", "100", 0),
-                // Postern: where local(8) finds users (Postfix uses the system passwd database).
-                list("local_passwd_maps", "unix:passwd.byname"),
                 // SMTP server.
                 list("smtpd_client_restrictions", ""),
                 list("smtpd_helo_restrictions", ""),
@@ -317,7 +287,6 @@ public final class ParameterTable {
                 size("message_size_limit", "10240000", 0),
                 integer("header_size_limit", "102400", 1),
                 integer("line_length_limit", "2048", 1),
-                size("mailbox_size_limit", "51200000", 0),
                 // Queue.
                 time("queue_run_delay", "300s", 's', 1),
                 time("minimal_backoff_time", "300s", 's', 1),
@@ -341,11 +310,6 @@ public final class ParameterTable {
                 string("2bounce_notice_recipient", "postmaster"),
                 string("delay_notice_recipient", "postmaster"),
                 integer("default_process_limit", "100", 1),
-                // SMTP client.
-                time("smtp_connect_timeout", "30s", 's', 0),
-                time("smtp_helo_timeout", "300s", 's', 1),
-                string("smtp_tls_security_level", "").withAllowed("none", "may", "encrypt", "dane", "dane-only",
-                        "fingerprint", "verify", "secure"),
                 // Content inspection and rewriting.
                 list("header_checks", ""),
                 // cleanup (postconf(5), Postfix 3.7 defaults).

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * SECURITY  Arguments come from the (local, trusted) administrator; edits write the main.cf
  *           or master.cf of the chosen config directory and nothing else.
  * BUGS      -b, -t (bounce templates), -T (Postfix's OpenSSL facts) and -C are not
- *           implemented; "-d" lists only the parameters of {@link ParameterTable}. Unlike
+ *           implemented; "-d" lists only the parameters of the given {@link ParameterTable}
+ *           (core's, and those of the plugins installed now: none offline). Unlike
  *           Postfix, a value that fails validation (or a loop) makes listing fail with the
  *           error rather than print the text. docs/postfix-differences.md lists every
  *           difference the differential tests know of.
@@ -49,6 +50,7 @@ public final class Postconf {
 
     private final ConfigEnvironment env;
     private final Set<String> tableTypes;
+    private final ParameterTable table;
     private final PrintWriter out;
     private final PrintWriter err;
     private Path configDir;
@@ -57,10 +59,11 @@ public final class Postconf {
     private List<String> operands = List.of();
     private List<String> overrides = List.of();
 
-    private Postconf(Path defaultConfigDir, ConfigEnvironment env, Set<String> tableTypes, PrintWriter out,
-                     PrintWriter err) {
+    private Postconf(Path defaultConfigDir, ConfigEnvironment env, Set<String> tableTypes, ParameterTable table,
+                     PrintWriter out, PrintWriter err) {
         this.env = env;
         this.tableTypes = tableTypes;
+        this.table = table;
         this.out = out;
         this.err = err;
         this.configDir = defaultConfigDir;
@@ -81,7 +84,16 @@ public final class Postconf {
     /** As {@link #run(Path, ConfigEnvironment, List, PrintWriter, PrintWriter)}, -m listing {@code tableTypes}. */
     public static int run(Path defaultConfigDir, ConfigEnvironment env, Set<String> tableTypes, List<String> args,
                           PrintWriter out, PrintWriter err) {
-        Postconf p = new Postconf(defaultConfigDir, env, tableTypes, out, err);
+        return run(defaultConfigDir, env, tableTypes, ParameterTable.standard(), args, out, err);
+    }
+
+    /**
+     * As {@link #run(Path, ConfigEnvironment, Set, List, PrintWriter, PrintWriter)}, knowing the
+     * parameters of {@code table}: core's plus those of the plugins installed now.
+     */
+    public static int run(Path defaultConfigDir, ConfigEnvironment env, Set<String> tableTypes, ParameterTable table,
+                          List<String> args, PrintWriter out, PrintWriter err) {
+        Postconf p = new Postconf(defaultConfigDir, env, tableTypes, table, out, err);
         try {
             try {
                 p.opts = PostconfOptions.parse(args);
@@ -253,7 +265,7 @@ public final class Postconf {
     /** -M, -F or -P: the master.cf entries, fields or "-o" parameters that the operands select. */
     private int showMaster() throws Fatal {
         MasterCf master = readMaster(true);
-        PostfixConfig config = load(ParameterTable.standard());
+        PostfixConfig config = load();
         List<String> unmatched = new ArrayList<>(operands);
         for (MasterService s : master.services()) {
             if (has(PostconfOptions.Option.MASTER_ENTRIES)) {
@@ -344,9 +356,7 @@ public final class Postconf {
 
     private int parameters() throws Fatal {
         boolean defaults = has(PostconfOptions.Option.DEFAULTS);
-        PostfixConfig config;
-        ParameterTable table = ParameterTable.standard();
-        config = defaults ? PostfixConfig.defaults(table, env) : load(table);
+        PostfixConfig config = defaults ? PostfixConfig.defaults(table, env) : load();
         MasterCf master = readMaster(false);
         Map<String, String> services = ServiceParameters.of(master);
         Set<String> used = defaults ? Set.of() : UsageCheck.used(config, master);
@@ -410,7 +420,7 @@ public final class Postconf {
         }
     }
 
-    private PostfixConfig load(ParameterTable table) throws Fatal {
+    private PostfixConfig load() throws Fatal {
         Path file = mainCfPath();
         try {
             MainCf cf = MainCf.read(file);
@@ -435,7 +445,8 @@ public final class Postconf {
     }
 
     private String value(PostfixConfig config, String name) {
-        boolean expand = has(PostconfOptions.Option.EXPAND);
+        // Postfix's postconf -x leaves its "raw" parameters as written, as the agents read them.
+        boolean expand = has(PostconfOptions.Option.EXPAND) && !table.isTemplate(name);
         if (has(PostconfOptions.Option.DEFAULTS)) {
             String def = config.defaultValue(name);
             return expand ? config.get(name) : Optional.ofNullable(def).orElse("");

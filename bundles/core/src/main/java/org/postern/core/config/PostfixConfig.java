@@ -57,7 +57,7 @@ public final class PostfixConfig {
         this.expanded = Collections.unmodifiableMap(expandAndValidate());
     }
 
-    /** Reads {@code <env.configDirectory()>/main.cf} with the standard table. */
+    /** Reads {@code <env.configDirectory()>/main.cf} with core's table (no plugin's parameters). */
     public static PostfixConfig load(ConfigEnvironment env) throws IOException, ConfigException {
         return of(ParameterTable.standard(), env, MainCf.read(env.configDirectory().resolve("main.cf")));
     }
@@ -168,6 +168,11 @@ public final class PostfixConfig {
     /** The parsed main.cf (for editors and diagnostics). */
     public MainCf mainCf() {
         return mainCf;
+    }
+
+    /** This snapshot as a delivery agent reads it. */
+    public ConfigSettings settings() {
+        return new ConfigSettings(this);
     }
 
     /** The fully expanded value; empty for a name that is neither known nor set (like Postfix). */

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * SUMMARY   postconf's "unused parameter" and "undefined parameter" warnings.
  * DESCRIPTION
- *   A user-defined parameter (one not in the {@link ParameterTable}) counts as used when some
+ *   A user-defined parameter (one not in the {@link ParameterTable}: neither core's nor an
+ *   active plugin's) counts as used when some
  *   value in main.cf or in a master.cf "-o" refers to it as $name (in any branch of a
  *   conditional), when smtpd_restriction_classes names it, or when it is a per-transport
  *   setting of a master.cf service ("relay_destination_rate_delay"). Otherwise its setting is
@@ -28,11 +29,11 @@ public final class UsageCheck {
     public static Set<String> used(PostfixConfig config, MasterCf master) {
         Set<String> used = new HashSet<>();
         for (ConfigEntry e : config.mainCf().entries()) {
-            used.addAll(references(e.name(), e.value()));
+            used.addAll(references(config, e.name(), e.value()));
         }
         if (master != null) {
             for (MasterService s : master.services()) {
-                s.overrides().forEach((name, value) -> used.addAll(references(name, value)));
+                s.overrides().forEach((name, value) -> used.addAll(references(config, name, value)));
                 for (String suffix : ServiceParameters.suffixes()) {
                     used.add(s.service() + suffix);
                 }
@@ -48,7 +49,7 @@ public final class UsageCheck {
     }
 
     private static boolean isKnown(PostfixConfig config, String name) {
-        return config.table().isKnown(name) || AgentTemplates.contains(name);
+        return config.table().isKnown(name);
     }
 
     /** All warnings, main.cf first, in file order. */
@@ -56,7 +57,7 @@ public final class UsageCheck {
         List<String> warnings = new ArrayList<>(duplicateWarnings(config.mainCf()));
         Set<String> used = used(config, master);
         for (ConfigEntry e : config.mainCf().entries()) {
-            for (String ref : references(e.name(), e.value())) {
+            for (String ref : references(config, e.name(), e.value())) {
                 if (config.find(ref).isEmpty()) {
                     warnings.add(e.file() + ": undefined parameter: " + ref);
                 }
@@ -105,8 +106,8 @@ public final class UsageCheck {
     }
 
     /** The $names in a setting; none for templates the delivery agent expands itself. */
-    private static List<String> references(String name, String value) {
-        return AgentTemplates.contains(name) ? List.of() : referencesOrNone(value);
+    private static List<String> references(PostfixConfig config, String name, String value) {
+        return config.table().isTemplate(name) ? List.of() : referencesOrNone(value);
     }
 
     private static List<String> referencesOrNone(String value) {

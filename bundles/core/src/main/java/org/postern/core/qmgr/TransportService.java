@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.postern.api.delivery.ServiceSettings;
-import org.postern.core.config.AgentTemplates;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.MasterCf;
 import org.postern.core.config.MasterService;
@@ -48,8 +47,7 @@ record TransportService(String name, String agent, List<String> arguments, Postf
     }
 
     private static ServiceSettings settings(PostfixConfig config) {
-        return name -> AgentTemplates.contains(name) && config.raw(name) != null
-                ? config.raw(name) : config.find(name).orElse(null);
+        return config.settings();
     }
 
     private static List<String> withoutOverrides(List<String> arguments) {

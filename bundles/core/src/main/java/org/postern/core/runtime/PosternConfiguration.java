@@ -9,10 +9,16 @@ import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.postern.api.parameter.ParameterSet;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.ConfigException;
+import org.postern.core.config.DeclaredParameters;
 import org.postern.core.config.HostNames;
 import org.postern.core.config.LoadedConfig;
+import org.postern.core.config.ParameterTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +28,11 @@ import org.slf4j.LoggerFactory;
  *   Loaded at start and on {@link #reload()}. A reload that finds a broken file keeps the
  *   running configuration and logs why (file, line, parameter), like "postfix reload" after
  *   "postfix check" fails. {@link #check()} validates the files without applying them.
+ *   The parameters known are core's and those of every plugin's {@link ParameterSet} service
+ *   (a whiteboard): when a plugin comes or goes, the running files are validated again against
+ *   the new table and, if they pass, replace the running snapshot; if a new plugin's parameter
+ *   has a malformed value, the error (file, line, parameter) is logged and the running snapshot
+ *   stays, so the plugin meets the error when it reads the value.
  * SECURITY  The files are the administrator's; nothing here reads network input.
  */
 @Component(service = PosternConfiguration.class, immediate = true)
@@ -34,6 +45,8 @@ public final class PosternConfiguration {
     }
 
     private final ConfigEnvironment environment;
+    private final DeclaredParameters declared = new DeclaredParameters();
+    private volatile ParameterTable parameters = ParameterTable.standard();
     private volatile Loaded current;
 
     public PosternConfiguration() {
@@ -51,7 +64,7 @@ public final class PosternConfiguration {
     }
 
     @Activate
-    void activate() {
+    synchronized void activate() {
         try {
             Files.createDirectories(environment.dataDirectory());
         } catch (IOException e) {
@@ -63,6 +76,39 @@ public final class PosternConfiguration {
             current.config().warnings().forEach(w -> LOG.warn("warning: {}", w));
         } catch (IOException | ConfigException e) {
             LOG.error("fatal: {}; using built-in defaults until the configuration is fixed and reloaded", e.getMessage());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addParameterSet(ParameterSet set) {
+        declared.add(set);
+        redeclare();
+    }
+
+    void removeParameterSet(ParameterSet set) {
+        declared.remove(set);
+        redeclare();
+    }
+
+    /** Core's parameters and those of the plugins active now. */
+    public ParameterTable parameters() {
+        return parameters;
+    }
+
+    /**
+     * Merges the parameter sets again (a conflicting declaration is logged here, once) and
+     * validates the running files against the result (see the class description).
+     */
+    private synchronized void redeclare() {
+        parameters = declared.table(conflict -> LOG.warn("warning: {}", conflict));
+        Loaded running = current;
+        if (running == null) {
+            return;
+        }
+        try {
+            current = new Loaded(running.config().withTable(parameters), running.loadedAt());
+        } catch (ConfigException e) {
+            LOG.error("fatal: {}; keeping the running configuration", e.getMessage());
         }
     }
 
@@ -81,7 +127,7 @@ public final class PosternConfiguration {
      *
      * @return the errors; empty when the new configuration is running
      */
-    public List<String> reload() {
+    public synchronized List<String> reload() {
         try {
             Loaded next = load();
             current = next;
@@ -96,10 +142,10 @@ public final class PosternConfiguration {
 
     /** Validates the files as they are on disk now: errors first, then warnings. Applies nothing. */
     public List<String> check() {
-        return LoadedConfig.check(environment);
+        return LoadedConfig.check(environment, parameters());
     }
 
     private Loaded load() throws IOException, ConfigException {
-        return new Loaded(LoadedConfig.load(environment), Instant.now());
+        return new Loaded(LoadedConfig.load(environment, parameters()), Instant.now());
     }
 }

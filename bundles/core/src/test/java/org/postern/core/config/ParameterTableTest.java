@@ -19,7 +19,7 @@ class ParameterTableTest {
     void standardTableShouldCoverParametersPosternReads() {
         for (String name : List.of("myhostname", "mydestination", "default_transport_maps", "smtpd_relay_restrictions",
                 "smtpd_end_of_data_restrictions", "smtpd_tls_key_file", "default_destination_rate_delay",
-                "maillog_file", "compatibility_level", "virtual_minimum_uid", "nested_header_checks")) {
+                "maillog_file", "compatibility_level", "virtual_mailbox_maps", "nested_header_checks")) {
             assertThat(table.isKnown(name)).as(name).isTrue();
         }
     }

@@ -71,7 +71,8 @@ class PostconfDifferentialTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         ConfigEnvironment env = new ConfigEnvironment(Path.of("/etc/postfix"), Path.of("/var/lib/postern"), "vm");
-        int status = Postconf.run(Path.of("/etc/postfix"), env, all, new PrintWriter(out), new PrintWriter(err));
+        int status = Postconf.run(Path.of("/etc/postfix"), env, Postconf.CORE_TABLE_TYPES, StandardPlugins.table(), all,
+                new PrintWriter(out), new PrintWriter(err));
         return new Output(status, out.toString().lines().toList(), err.toString().lines().toList());
     }
 

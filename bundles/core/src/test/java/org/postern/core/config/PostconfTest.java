@@ -35,7 +35,8 @@ class PostconfTest {
     private Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Postconf.run(dir, env, List.of(args), new PrintWriter(out), new PrintWriter(err));
+        int status = Postconf.run(dir, env, Postconf.CORE_TABLE_TYPES, StandardPlugins.table(), List.of(args),
+                new PrintWriter(out), new PrintWriter(err));
         return new Result(status, out.toString(), err.toString());
     }
 
@@ -64,7 +65,7 @@ class PostconfTest {
     @Test
     void defaultsShouldListEveryKnownParameterSorted() {
         List<String> lines = run("-d").outLines();
-        assertThat(lines).hasSize(ParameterTable.standard().definitions().size());
+        assertThat(lines).hasSize(StandardPlugins.table().definitions().size());
         assertThat(lines).isSorted();
         assertThat(lines).contains("default_transport_maps =", "smtpd_timeout = ${stress?{10}:{300}}s");
     }

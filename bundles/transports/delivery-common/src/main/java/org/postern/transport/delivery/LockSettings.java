@@ -7,10 +7,12 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.postern.api.delivery.ServiceSettings;
+import org.postern.api.parameter.Parameter;
 
 /**
  * How mailbox files are locked: mailbox_delivery_lock (local) or virtual_mailbox_lock
- * (virtual), with deliver_lock_attempts, deliver_lock_delay and stale_lock_time.
+ * (virtual), with deliver_lock_attempts, deliver_lock_delay and stale_lock_time
+ * ({@link MailboxParameters}).
  * "flock" is accepted and means the same kernel lock as "fcntl" (Java has only one kind,
  * which is fcntl on Linux); unknown words are ignored.
  */
@@ -24,19 +26,17 @@ public record LockSettings(Set<Method> methods, int attempts, Duration delay, Du
         attempts = Math.max(1, attempts);
     }
 
-    /** Reads the lock parameters; {@code methodParameter} names the list of methods. */
-    public static LockSettings from(ServiceSettings settings, String methodParameter) {
+    /** Reads the lock parameters; {@code methodParameter} declares the list of methods. */
+    public static LockSettings from(ServiceSettings settings, Parameter methodParameter) {
         Set<Method> methods = EnumSet.noneOf(Method.class);
-        String value = settings.get(methodParameter);
-        for (String word : value == null ? java.util.List.of("fcntl", "dotlock") : settings.list(methodParameter)) {
+        for (String word : settings.list(methodParameter)) {
             switch (word.toLowerCase(Locale.ROOT)) {
                 case "fcntl", "flock" -> methods.add(Method.FCNTL);
                 case "dotlock" -> methods.add(Method.DOTLOCK);
                 default -> { }
             }
         }
-        return new LockSettings(methods, settings.integer("deliver_lock_attempts", 20),
-                settings.time("deliver_lock_delay", Duration.ofSeconds(1)),
-                settings.time("stale_lock_time", Duration.ofSeconds(500)));
+        return new LockSettings(methods, settings.integer(MailboxParameters.DELIVER_LOCK_ATTEMPTS),
+                settings.time(MailboxParameters.DELIVER_LOCK_DELAY), settings.time(MailboxParameters.STALE_LOCK_TIME));
     }
 }

@@ -5,17 +5,15 @@ import java.time.Duration;
 import java.util.Locale;
 
 import org.postern.api.delivery.ServiceSettings;
+import org.postern.api.parameter.Parameter;
 
 /**
- * SUMMARY   The smtp_* (or lmtp_*) parameters one delivery reads, with Postfix's defaults.
+ * SUMMARY   The smtp_* (or lmtp_*) parameters one delivery reads.
  * DESCRIPTION
- *   Read once per request from the service's settings (main.cf with master.cf -o overrides).
- *   Timeouts are per command and reply, as in Postfix. Postern additions, documented here
- *   because Postfix has no such parameters:
- *     smtp_connect_timeout_budget (default 3 x smtp_connect_timeout; lmtp_ likewise): the
- *       total time spent in TCP connects across all MX hosts of one delivery; 0 means no budget.
- *     smtp_connection_cache_size_limit (default 100; lmtp_ likewise): the number of idle
- *       connections kept per agent; the oldest is closed when a new one would exceed it.
+ *   Read once per request from the service's settings (main.cf with master.cf -o overrides),
+ *   through their declarations ({@link ClientParameters}: defaults, bounds, Postern's additions).
+ *   A malformed value is an error naming file, line and parameter, never the default.
+ *   Timeouts are per command and reply, as in Postfix.
  *   smtp_tcp_port (Postfix: "smtp", lmtp_tcp_port 24) is the port for MX-derived and
  *   portless nexthops; numbers, "smtp" (25), "submission" (587), "smtps" (465) and "lmtp" (24).
  *   An empty smtp_tls_security_level means "may" for smtp (Postern's default) and "none" for lmtp.
@@ -35,48 +33,61 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
 
     static ClientSettings of(Protocol p, ServiceSettings s) {
         boolean smtp = p == Protocol.SMTP;
+        ClientParameters d = ClientParameters.of(p);
         String myHostname = s.get("myhostname", "localhost");
-        Duration connect = s.time(p.parameter("connect_timeout"), smtp ? Duration.ofSeconds(30) : Duration.ZERO);
         String inet = s.get("inet_protocols", "all").toLowerCase(Locale.ROOT);
         boolean all = inet.contains("all");
         return new ClientSettings(p,
-                hostname(s.get(smtp ? "smtp_helo_name" : "lmtp_lhlo_name"), myHostname),
+                hostname(s.string(d.heloName), myHostname),
                 myHostname,
-                port(s.get(p.parameter("tcp_port")), p.defaultPort()),
-                connect,
-                s.time(p.parameter("connect_timeout_budget"), connect.multipliedBy(3)),
-                s.time(smtp ? "smtp_helo_timeout" : "lmtp_lhlo_timeout", Duration.ofSeconds(300)),
-                s.time(p.parameter("starttls_timeout"), Duration.ofSeconds(300)),
-                s.time(p.parameter("mail_timeout"), Duration.ofSeconds(300)),
-                s.time(p.parameter("rcpt_timeout"), Duration.ofSeconds(300)),
-                s.time(p.parameter("data_init_timeout"), Duration.ofSeconds(120)),
-                s.time(p.parameter("data_xfer_timeout"), Duration.ofSeconds(180)),
-                s.time(p.parameter("data_done_timeout"), Duration.ofSeconds(600)),
-                s.time(p.parameter("rset_timeout"), Duration.ofSeconds(20)),
-                s.time(p.parameter("quit_timeout"), Duration.ofSeconds(300)),
-                s.integer(p.parameter("mx_address_limit"), 5),
-                s.integer(p.parameter("mx_session_limit"), 2),
-                tlsLevel(s.get(p.parameter("tls_security_level"), ""), smtp ? TlsLevel.MAY : TlsLevel.NONE),
-                s.bool(p.parameter("skip_5xx_greeting"), true),
-                s.bool("smtp_never_send_ehlo", false) && smtp,
-                !s.bool("disable_mime_output_conversion", false),
-                s.bool(p.parameter("defer_if_no_mx_address_found"), false),
-                s.bool("lmtp_assume_final", false) && !smtp,
+                port(s, d.tcpPort, p.defaultPort()),
+                s.time(d.connectTimeout),
+                s.time(d.connectBudget),
+                s.time(d.heloTimeout),
+                s.time(d.startTlsTimeout),
+                s.time(d.mailTimeout),
+                s.time(d.rcptTimeout),
+                s.time(d.dataInitTimeout),
+                s.time(d.dataXferTimeout),
+                s.time(d.dataDoneTimeout),
+                s.time(d.rsetTimeout),
+                s.time(d.quitTimeout),
+                s.integer(d.mxAddressLimit),
+                s.integer(d.mxSessionLimit),
+                tlsLevel(s.string(d.tlsSecurityLevel), smtp ? TlsLevel.MAY : TlsLevel.NONE),
+                s.bool(d.skip5xxGreeting),
+                smtp && s.bool(d.protocolSwitch),
+                !s.bool(SmtpParameters.DISABLE_MIME_OUTPUT_CONVERSION),
+                s.bool(d.deferIfNoMxAddress),
+                !smtp && s.bool(d.protocolSwitch),
                 all || inet.contains("ipv4"),
                 all || inet.contains("ipv6"),
-                s.bool(p.parameter("connection_cache_on_demand"), true)
-                        || !s.list(p.parameter("connection_cache_destinations")).isEmpty(),
-                s.time(p.parameter("connection_cache_time_limit"), Duration.ofSeconds(2)),
-                s.time(p.parameter("connection_reuse_time_limit"), Duration.ofSeconds(300)),
-                s.integer(p.parameter("connection_reuse_count_limit"), 0),
-                s.integer(p.parameter("connection_cache_size_limit"), 100));
+                s.bool(d.cacheOnDemand) || !s.list(d.cacheDestinations).isEmpty(),
+                s.time(d.cacheTimeLimit),
+                s.time(d.reuseTimeLimit),
+                s.integer(d.reuseCountLimit),
+                s.integer(d.cacheSizeLimit));
     }
 
     private static String hostname(String configured, String myHostname) {
         return configured == null || configured.isBlank() || configured.contains("$") ? myHostname : configured.strip();
     }
 
-    /** A port number or one of the few service names mail uses; {@code fallback} otherwise. */
+    /** smtp_tcp_port (lmtp_tcp_port): a port number or a service name; empty means the protocol's port. */
+    private static int port(ServiceSettings s, Parameter declared, int fallback) {
+        String value = s.string(declared);
+        try {
+            return port(value, fallback);
+        } catch (IllegalArgumentException e) {
+            throw s.malformed(declared.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * A port number or one of the few service names mail uses; {@code fallback} when empty.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
     static int port(String value, int fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
@@ -87,12 +98,16 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
             case "smtps", "submissions" -> 465;
             case "lmtp" -> 24;
             default -> {
+                int n;
                 try {
-                    int n = Integer.parseInt(value.strip());
-                    yield n > 0 && n < 65536 ? n : fallback;
+                    n = Integer.parseInt(value.strip());
                 } catch (NumberFormatException e) {
-                    yield fallback;
+                    throw new IllegalArgumentException("bad port: " + value);
                 }
+                if (n <= 0 || n >= 65536) {
+                    throw new IllegalArgumentException("bad port: " + value);
+                }
+                yield n;
             }
         };
     }

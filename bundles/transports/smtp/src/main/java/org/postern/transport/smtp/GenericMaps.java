@@ -69,8 +69,8 @@ final class GenericMaps {
 
     /** The mapping of {@code smtp_generic_maps} or {@code lmtp_generic_maps} as this service sees it. */
     static GenericMaps of(Protocol protocol, ServiceSettings s, Supplier<DictRegistry> registry) {
-        String parameter = protocol.parameter("generic_maps");
-        List<String> specs = s.list(parameter);
+        String parameter = ClientParameters.of(protocol).genericMaps.name();
+        List<String> specs = s.list(ClientParameters.of(protocol).genericMaps);
         if (specs.isEmpty()) {
             return NONE;
         }

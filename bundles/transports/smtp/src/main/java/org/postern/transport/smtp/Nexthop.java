@@ -64,10 +64,14 @@ record Nexthop(Kind kind, String host, int port, Path path) {
         }
         int port = -1;
         if (!rest.isEmpty()) {
-            if (!rest.startsWith(":") || ClientSettings.port(rest.substring(1), -1) < 0) {
+            try {
+                port = rest.startsWith(":") ? ClientSettings.port(rest.substring(1), -1) : -1;
+            } catch (IllegalArgumentException e) {
+                port = -1;
+            }
+            if (port < 0) {
                 throw new IllegalArgumentException("bad port in destination: " + t);
             }
-            port = ClientSettings.port(rest.substring(1), -1);
         }
         if (host.isEmpty()) {
             throw new IllegalArgumentException("empty host in destination: " + t);

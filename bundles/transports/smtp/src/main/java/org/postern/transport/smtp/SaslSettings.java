@@ -10,12 +10,12 @@ import java.util.stream.Collectors;
 import org.postern.api.delivery.ServiceSettings;
 
 /**
- * SUMMARY   The smtp_sasl_* (or lmtp_sasl_*) parameters of one delivery, with Postfix's defaults.
+ * SUMMARY   The smtp_sasl_* (or lmtp_sasl_*) parameters of one delivery.
  * CONFIGURATION PARAMETERS
- *   smtp_sasl_auth_enable (no), smtp_sasl_password_maps (empty), smtp_sasl_security_options
- *   (noplaintext, noanonymous), smtp_sasl_tls_security_options ($smtp_sasl_security_options),
- *   smtp_sasl_mechanism_filter (empty: every mechanism), smtp_sender_dependent_authentication
- *   (no; honoured for smtp only, as Postfix), smtp_sasl_auth_soft_bounce (yes).
+ *   smtp_sasl_auth_enable, smtp_sasl_password_maps, smtp_sasl_security_options,
+ *   smtp_sasl_tls_security_options, smtp_sasl_mechanism_filter (empty: every mechanism),
+ *   smtp_sender_dependent_authentication (honoured for smtp only, as Postfix),
+ *   smtp_sasl_auth_soft_bounce; declared with their defaults in {@link ClientParameters}.
  * BUGS      The mechanism filter understands names and "!name" (first match wins), not the
  *   "/file" and "type:table" forms of Postfix's string lists.
  */
@@ -24,18 +24,19 @@ record SaslSettings(boolean enabled, String passwordMapsParameter, List<String> 
                     boolean senderDependent, boolean softBounce) {
 
     static SaslSettings of(Protocol p, ServiceSettings s) {
-        Set<String> options = options(s.get(p.parameter("sasl_security_options"), "noplaintext, noanonymous"));
-        String tls = s.get(p.parameter("sasl_tls_security_options"));
+        ClientParameters d = ClientParameters.of(p);
+        Set<String> options = options(s.string(d.saslSecurityOptions));
+        String tls = s.get(d.saslTlsSecurityOptions.name());
         // unset, or the default "$smtp_sasl_security_options" left unexpanded: the same options
         Set<String> tlsOptions = tls == null || tls.strip().startsWith("$") ? options : options(tls);
         return new SaslSettings(
-                s.bool(p.parameter("sasl_auth_enable"), false),
-                p.parameter("sasl_password_maps"),
-                s.list(p.parameter("sasl_password_maps")),
+                s.bool(d.saslAuthEnable),
+                d.saslPasswordMaps.name(),
+                s.list(d.saslPasswordMaps),
                 options, tlsOptions,
-                s.list(p.parameter("sasl_mechanism_filter")),
-                p == Protocol.SMTP && s.bool("smtp_sender_dependent_authentication", false),
-                s.bool(p.parameter("sasl_auth_soft_bounce"), true));
+                s.list(d.saslMechanismFilter),
+                p == Protocol.SMTP && s.bool(d.senderDependentAuthentication),
+                s.bool(d.saslAuthSoftBounce));
     }
 
     private static Set<String> options(String value) {

@@ -46,7 +46,8 @@ class VirtualDeliveryAgentTest {
         settings.put("virtual_mailbox_maps", "test:mailboxes");
         settings.put("virtual_uid_maps", "static:" + UID);
         settings.put("virtual_gid_maps", "static:" + UID);
-        settings.put("virtual_minimum_uid", "0");
+        // The lowest value Postfix (and the declaration) allows; UID is never 0.
+        settings.put("virtual_minimum_uid", "1");
         settings.put("myhostname", "mx.example.com");
         mailboxes.put("joe@example.com", "example.com/joe/");
         mailboxes.put("@example.com", "example.com/catchall");

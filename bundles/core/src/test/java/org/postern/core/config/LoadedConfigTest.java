@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.api.delivery.ServiceSettings;
+import org.postern.api.parameter.Parameter;
+import org.postern.api.parameter.ParameterException;
+
+class LoadedConfigTest {
+
+    private static final Parameter DEMO_TIMEOUT = Parameter.time("demo_timeout", "10s", 's', 1);
+
+    @TempDir
+    Path dir;
+
+    private ConfigEnvironment env() {
+        return new ConfigEnvironment(dir, dir, "mx.example.com");
+    }
+
+    private ParameterTable withDemo() {
+        return ParameterTable.standard().with(List.of(DEMO_TIMEOUT));
+    }
+
+    private void files(String main, String master) throws Exception {
+        Files.writeString(dir.resolve("main.cf"), main);
+        Files.writeString(dir.resolve("master.cf"), master);
+    }
+
+    @Test
+    void checkShouldRefuseAMalformedPluginParameterInMainCfNamingFileLineAndParameter() throws Exception {
+        files("myhostname = mx.example.com\ndemo_timeout = 5x\n", "");
+        assertThat(LoadedConfig.check(env(), withDemo())).containsExactly(
+                "fatal: " + dir.resolve("main.cf") + ", line 2: demo_timeout: bad time value: 5x");
+        // Without the plugin, the name is nobody's: a setting nothing uses, as Postfix says.
+        assertThat(LoadedConfig.check(env())).containsExactly(
+                "warning: " + dir.resolve("main.cf") + ": unused parameter: demo_timeout=5x");
+    }
+
+    @Test
+    void checkShouldRefuseAMalformedPluginParameterInAMasterCfOverride() throws Exception {
+        files("", "smtp unix - - n - - smtp\nrelay unix - - n - - smtp\n  -o demo_timeout=0\n");
+        assertThat(LoadedConfig.check(env(), withDemo())).containsExactly(
+                "fatal: " + dir.resolve("master.cf") + ", line 2: demo_timeout: invalid value: 0 (minimum 1s)");
+    }
+
+    @Test
+    void withTableShouldRevalidateTheSameFiles() throws Exception {
+        files("demo_timeout = 5x\n", "");
+        LoadedConfig loaded = LoadedConfig.load(env());
+        assertThat(loaded.main().get("demo_timeout")).isEqualTo("5x");
+        assertThatThrownBy(() -> loaded.withTable(withDemo())).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("main.cf") + ", line 1: demo_timeout: bad time value: 5x");
+    }
+
+    @Test
+    void serviceSettingsShouldNameTheMainCfOrMasterCfLineOfAMalformedValue() throws Exception {
+        files("other_timeout = soon\n", "relay unix - - n - - smtp -o late_timeout=later\n");
+        LoadedConfig loaded = LoadedConfig.load(env(), withDemo());
+        MasterService relay = loaded.master().orElseThrow().services().get(0);
+        ServiceSettings settings = loaded.main().withOverrides(relay.overrideEntries()).settings();
+        assertThat(settings.time(DEMO_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> settings.time("other_timeout", Duration.ZERO)).isInstanceOf(ParameterException.class)
+                .hasMessage(dir.resolve("main.cf") + ", line 1: other_timeout: bad time value: soon");
+        assertThatThrownBy(() -> settings.time("late_timeout", Duration.ZERO))
+                .hasMessage(dir.resolve("master.cf") + ", line 1: late_timeout: bad time value: later");
+        assertThat(settings.source("demo_timeout")).isEmpty();
+    }
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.smtp;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.postern.api.parameter.Parameter;
+import org.postern.api.parameter.ParameterSyntax;
+import org.postern.api.parameter.ParameterType;
+
+/**
+ * SUMMARY   The declarations of the smtp_* (or lmtp_*) parameters this bundle reads, with
+ *           Postfix 3.7's defaults; the one place their defaults and bounds are written.
+ * DESCRIPTION
+ *   Postern additions, documented here because Postfix has no such parameters:
+ *     smtp_connect_timeout_budget (default 3 x smtp_connect_timeout; lmtp_ likewise): the
+ *       total time spent in TCP connects across all MX hosts of one delivery; 0 means no budget.
+ *     smtp_connection_cache_size_limit (default 100; lmtp_ likewise): the number of idle
+ *       connections kept per agent; the oldest is closed when a new one would exceed it.
+ *   The budget and smtp_connection_cache_time_limit also accept "ms" (Postern extension).
+ */
+final class ClientParameters {
+
+    static final ClientParameters SMTP = new ClientParameters(Protocol.SMTP);
+    static final ClientParameters LMTP = new ClientParameters(Protocol.LMTP);
+
+    final Parameter heloName;
+    final Parameter tcpPort;
+    final Parameter connectTimeout;
+    final Parameter connectBudget;
+    final Parameter heloTimeout;
+    final Parameter startTlsTimeout;
+    final Parameter mailTimeout;
+    final Parameter rcptTimeout;
+    final Parameter dataInitTimeout;
+    final Parameter dataXferTimeout;
+    final Parameter dataDoneTimeout;
+    final Parameter rsetTimeout;
+    final Parameter quitTimeout;
+    final Parameter mxAddressLimit;
+    final Parameter mxSessionLimit;
+    final Parameter tlsSecurityLevel;
+    final Parameter skip5xxGreeting;
+    final Parameter deferIfNoMxAddress;
+    final Parameter cacheOnDemand;
+    final Parameter cacheDestinations;
+    final Parameter cacheTimeLimit;
+    final Parameter reuseTimeLimit;
+    final Parameter reuseCountLimit;
+    final Parameter cacheSizeLimit;
+    final Parameter genericMaps;
+    final Parameter saslAuthEnable;
+    final Parameter saslPasswordMaps;
+    final Parameter saslSecurityOptions;
+    final Parameter saslTlsSecurityOptions;
+    final Parameter saslMechanismFilter;
+    final Parameter senderDependentAuthentication;
+    final Parameter saslAuthSoftBounce;
+    /** smtp_never_send_ehlo for smtp, lmtp_assume_final for lmtp: the one switch only one protocol has. */
+    final Parameter protocolSwitch;
+
+    private ClientParameters(Protocol p) {
+        boolean smtp = p == Protocol.SMTP;
+        heloName = Parameter.string(smtp ? "smtp_helo_name" : "lmtp_lhlo_name", "$myhostname");
+        tcpPort = Parameter.string(p.parameter("tcp_port"), smtp ? "smtp" : "24");
+        connectTimeout = Parameter.time(p.parameter("connect_timeout"), smtp ? "30s" : "0s", 's', 0);
+        String connect = connectTimeout.name();
+        long connectDefault = smtp ? 30 : 0;
+        connectBudget = Parameter.derived(p.parameter("connect_timeout_budget"), ParameterType.TIME,
+                settings -> threeTimes(settings, connect, connectDefault)).withSubSecond();
+        heloTimeout = timeout(smtp ? "smtp_helo_timeout" : "lmtp_lhlo_timeout", "300s");
+        startTlsTimeout = timeout(p.parameter("starttls_timeout"), "300s");
+        mailTimeout = timeout(p.parameter("mail_timeout"), "300s");
+        rcptTimeout = timeout(p.parameter("rcpt_timeout"), "300s");
+        dataInitTimeout = timeout(p.parameter("data_init_timeout"), "120s");
+        dataXferTimeout = timeout(p.parameter("data_xfer_timeout"), "180s");
+        dataDoneTimeout = timeout(p.parameter("data_done_timeout"), "600s");
+        rsetTimeout = timeout(p.parameter("rset_timeout"), "20s");
+        quitTimeout = timeout(p.parameter("quit_timeout"), "300s");
+        mxAddressLimit = Parameter.integer(p.parameter("mx_address_limit"), "5", 0);
+        mxSessionLimit = Parameter.integer(p.parameter("mx_session_limit"), "2", 0);
+        tlsSecurityLevel = Parameter.string(p.parameter("tls_security_level"), "").withAllowed("none", "may",
+                "encrypt", "dane", "dane-only", "fingerprint", "verify", "secure");
+        skip5xxGreeting = Parameter.bool(p.parameter("skip_5xx_greeting"), "yes");
+        deferIfNoMxAddress = Parameter.bool(p.parameter("defer_if_no_mx_address_found"), "no");
+        cacheOnDemand = Parameter.bool(p.parameter("connection_cache_on_demand"), "yes");
+        cacheDestinations = Parameter.list(p.parameter("connection_cache_destinations"), "");
+        cacheTimeLimit = Parameter.time(p.parameter("connection_cache_time_limit"), "2s", 's', 0).withSubSecond();
+        reuseTimeLimit = timeout(p.parameter("connection_reuse_time_limit"), "300s");
+        reuseCountLimit = Parameter.integer(p.parameter("connection_reuse_count_limit"), "0", 0);
+        cacheSizeLimit = Parameter.integer(p.parameter("connection_cache_size_limit"), "100", 0);
+        genericMaps = Parameter.list(p.parameter("generic_maps"), "");
+        saslAuthEnable = Parameter.bool(p.parameter("sasl_auth_enable"), "no");
+        saslPasswordMaps = Parameter.list(p.parameter("sasl_password_maps"), "");
+        saslSecurityOptions = Parameter.list(p.parameter("sasl_security_options"), "noplaintext, noanonymous");
+        saslTlsSecurityOptions = Parameter.list(p.parameter("sasl_tls_security_options"),
+                "$" + saslSecurityOptions.name());
+        saslMechanismFilter = Parameter.list(p.parameter("sasl_mechanism_filter"), "");
+        senderDependentAuthentication = Parameter.bool(p.parameter("sender_dependent_authentication"), "no");
+        saslAuthSoftBounce = Parameter.bool(p.parameter("sasl_auth_soft_bounce"), "yes");
+        protocolSwitch = Parameter.bool(smtp ? "smtp_never_send_ehlo" : "lmtp_assume_final", "no");
+    }
+
+    /** Every declaration of this protocol. */
+    List<Parameter> all() {
+        return List.of(heloName, tcpPort, connectTimeout, connectBudget, heloTimeout, startTlsTimeout, mailTimeout,
+                rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout, rsetTimeout, quitTimeout,
+                mxAddressLimit, mxSessionLimit, tlsSecurityLevel, skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
+                cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
+                saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,
+                senderDependentAuthentication, saslAuthSoftBounce, protocolSwitch);
+    }
+
+    static ClientParameters of(Protocol p) {
+        return p == Protocol.SMTP ? SMTP : LMTP;
+    }
+
+    private static Parameter timeout(String name, String def) {
+        return Parameter.time(name, def, 's', 1);
+    }
+
+    /** 3 x the connect timeout as set, else 3 x its default; a malformed timeout is reported for itself. */
+    private static String threeTimes(Function<String, String> settings, String timeout, long defaultSeconds) {
+        String value = settings.apply(timeout);
+        long seconds = defaultSeconds;
+        if (value != null && !value.isBlank()) {
+            try {
+                seconds = ParameterSyntax.parseTime(value.strip(), 's', false).toSeconds();
+            } catch (IllegalArgumentException e) {
+                seconds = defaultSeconds;
+            }
+        }
+        return (3 * seconds) + "s";
+    }
+}

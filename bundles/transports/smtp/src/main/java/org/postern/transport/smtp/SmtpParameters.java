@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.smtp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.service.component.annotations.Component;
+import org.postern.api.parameter.Parameter;
+import org.postern.api.parameter.ParameterSet;
+
+/**
+ * SUMMARY   The main.cf parameters of the smtp and lmtp delivery agents, for postconf and the
+ *           configuration check while this bundle is active.
+ * CONFIGURATION PARAMETERS  smtp_* and lmtp_* ({@link ClientParameters}), and
+ *           disable_mime_output_conversion (no).
+ */
+@Component(service = ParameterSet.class)
+public final class SmtpParameters implements ParameterSet {
+
+    static final Parameter DISABLE_MIME_OUTPUT_CONVERSION = Parameter.bool("disable_mime_output_conversion", "no");
+
+    private static final List<Parameter> ALL = all();
+
+    @Override
+    public List<Parameter> parameters() {
+        return ALL;
+    }
+
+    private static List<Parameter> all() {
+        List<Parameter> all = new ArrayList<>(ClientParameters.SMTP.all());
+        all.addAll(ClientParameters.LMTP.all());
+        all.add(DISABLE_MIME_OUTPUT_CONVERSION);
+        return List.copyOf(all);
+    }
+}

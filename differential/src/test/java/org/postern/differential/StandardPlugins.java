@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.differential;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.postern.api.parameter.Parameter;
+import org.postern.api.parameter.ParameterSet;
+import org.postern.core.config.ParameterTable;
+import org.postern.transport.local.LocalParameters;
+import org.postern.transport.delivery.MailboxParameters;
+import org.postern.transport.smtp.SmtpParameters;
+import org.postern.transport.virtual.VirtualParameters;
+
+/**
+ * The parameter table of a distribution with the standard delivery agents installed (their
+ * ParameterSet components), as postconf sees it there.
+ */
+final class StandardPlugins {
+
+    private StandardPlugins() {
+    }
+
+    static ParameterTable table() {
+        List<Parameter> all = new ArrayList<>();
+        for (ParameterSet set : List.of(new SmtpParameters(), new LocalParameters(), new VirtualParameters(),
+                new MailboxParameters())) {
+            all.addAll(set.parameters());
+        }
+        return ParameterTable.standard().with(all, conflict -> {
+            throw new IllegalStateException(conflict);
+        });
+    }
+}
