@@ -93,7 +93,7 @@ public final class RestrictionChecks implements SmtpdChecks {
     static final Logger LOG = LoggerFactory.getLogger("postern.smtpd");
 
     /** smtpd_relay_restrictions when main.cf does not set it (see BUGS). */
-    private static final List<RestrictionName> DEFAULT_RELAY = List.of(RestrictionName.PERMIT_MYNETWORKS,
+    static final List<RestrictionName> DEFAULT_RELAY = List.of(RestrictionName.PERMIT_MYNETWORKS,
             RestrictionName.PERMIT_SASL_AUTHENTICATED, RestrictionName.DEFER_UNAUTH_DESTINATION);
 
     // Restriction lists.
