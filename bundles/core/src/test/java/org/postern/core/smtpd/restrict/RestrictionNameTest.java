@@ -26,7 +26,7 @@ class RestrictionNameTest {
     void defaultRelayRestrictionsShouldBeParameterTablesDefault() throws Exception {
         // ParameterTable holds Postfix's default for postconf -d; the parser's fallback must say the same.
         assertThat(Fixture.config("compatibility_level = 3.6").list("smtpd_relay_restrictions"))
-                .containsExactlyElementsOf(RestrictionChecks.DEFAULT_RELAY.stream().map(RestrictionName::token).toList());
+                .containsExactlyElementsOf(RestrictionLists.DEFAULT_RELAY.stream().map(RestrictionName::token).toList());
     }
 
     @Test
