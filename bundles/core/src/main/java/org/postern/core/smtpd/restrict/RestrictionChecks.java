@@ -2,7 +2,6 @@
 package org.postern.core.smtpd.restrict;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -300,16 +299,18 @@ public final class RestrictionChecks implements SmtpdChecks {
         return Integer.parseInt(v);
     }
 
+    /** A *_tempfail_action: true for defer_if_permit, false for defer (restriction names, as Postfix has them). */
     private static boolean tempfailAction(PostfixConfig config, String name) throws ConfigException {
-        String v = config.find(name).orElse(config.find("reject_tempfail_action").orElse("defer_if_permit")).strip();
+        String fallback = RestrictionName.DEFER_IF_PERMIT.token();
+        String v = config.find(name).orElse(config.find("reject_tempfail_action").orElse(fallback)).strip();
         if (v.isEmpty()) {
-            v = config.find("reject_tempfail_action").orElse("defer_if_permit").strip();
+            v = config.find("reject_tempfail_action").orElse(fallback).strip();
         }
-        switch (v.toLowerCase(Locale.ROOT)) {
-            case "defer_if_permit": return true;
-            case "defer": return false;
-            default: throw new ConfigException("bad configuration: " + name + " = " + LogText.printable(v));
+        RestrictionName action = RestrictionName.of(v).orElse(null);
+        if (action != RestrictionName.DEFER_IF_PERMIT && action != RestrictionName.DEFER) {
+            throw new ConfigException("bad configuration: " + name + " = " + LogText.printable(v));
         }
+        return action == RestrictionName.DEFER_IF_PERMIT;
     }
 
     /** The major number of compatibility_level ("3.6" is 3; "0" or junk is 0). */
