@@ -22,6 +22,7 @@ final class HandWrittenDialogues {
         h.bdat();
         h.limits();
         h.access();
+        h.clientClass();
         h.delayReject();
         h.strict();
         h.bareNewlines();
@@ -292,6 +293,18 @@ final class HandWrittenDialogues {
         add(Dialogue.named("recipient in a rejected domain").variant("access").ehlo()
                 .cmd("MAIL FROM:<alice@example.org>").cmd("RCPT TO:<x@domain.test>").cmd("RCPT TO:<x@sub.domain.test>")
                 .cmd("QUIT"));
+    }
+
+    /** A client name whose table result is a restriction class; the address has a result too. */
+    private void clientClass() {
+        for (String from : List.of("alice", "listed")) {
+            add(Dialogue.named("client class, sender " + from).variant("client-class").ehlo()
+                    .cmd("MAIL FROM:<" + from + "@example.org>").cmd("RCPT TO:<postmaster@mx.example.test>")
+                    .cmd("QUIT"));
+            add(Dialogue.named("outsider client class, sender " + from).variant("client-class").outsider().ehlo()
+                    .cmd("MAIL FROM:<" + from + "@example.org>").cmd("RCPT TO:<postmaster@mx.example.test>")
+                    .cmd("QUIT"));
+        }
     }
 
     private void delayReject() {

@@ -58,6 +58,12 @@ final class Variants {
                         + "{deferred@mx.example.test=DEFER try later}, {c551@mx.example.test=551 5.1.6 moved},"
                         + "{number@mx.example.test=123}, {domain.test=REJECT whole domain}},"
                         + " permit_mynetworks, reject_unauth_destination"));
+        // check_namadr_access(): the client name found decides, even when its class finds nothing.
+        VARIANTS.put("client-class", List.of(
+                "smtpd_restriction_classes = sender_check",
+                "sender_check = check_sender_access inline:{{listed@example.org=REJECT}}",
+                "smtpd_client_restrictions = check_client_access inline:{"
+                        + "{unknown=sender_check}, {127.0.0.1=REJECT}, {127.0.0.2=REJECT}}"));
         VARIANTS.put("delay-reject-no", List.of("smtpd_delay_reject = no",
                 "smtpd_client_restrictions = check_client_access inline:{127.0.0.2=REJECT}"));
         VARIANTS.put("delay-reject-yes", List.of("smtpd_delay_reject = yes",

@@ -167,7 +167,7 @@ final class AccessResults {
         }
         List<Restriction> list;
         try {
-            list = new RestrictionParser(evaluation.config().classNames, null, null)
+            list = new RestrictionParser(evaluation.config().lists.classNames, null, null)
                     .parse("access table " + table, PostfixLists.split(v));
         } catch (ConfigException | IllegalArgumentException e) {
             RestrictionChecks.LOG.warn("warning: {}", LogText.printable(e.getMessage()));

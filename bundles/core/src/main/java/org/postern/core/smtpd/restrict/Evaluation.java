@@ -70,8 +70,8 @@ final class Evaluation {
                 yield size.isRefusal() || config.delayReject ? size : ownStage(this::checkMail);
             }
             case RCPT -> checkRcpt();
-            case DATA -> checkData(config.data, Replies.DATA_NAME, Replies.DATA);
-            case END_OF_DATA -> checkData(config.endOfData, Replies.EOD_NAME, Replies.EOD);
+            case DATA -> checkData(config.lists.data, Replies.DATA_NAME, Replies.DATA);
+            case END_OF_DATA -> checkData(config.lists.endOfData, Replies.EOD_NAME, Replies.EOD);
             case ETRN -> checkEtrn();
         };
         if (verdict instanceof Verdict.Reject r) {
@@ -106,14 +106,14 @@ final class Evaluation {
         if (facts.clientAddress() == null) {
             return Verdict.DUNNO;
         }
-        return runList(config.client, new Target(facts.namaddr(), Replies.CLIENT, RestrictionName.CHECK_CLIENT_ACCESS));
+        return runList(config.lists.client, new Target(facts.namaddr(), Replies.CLIENT, RestrictionName.CHECK_CLIENT_ACCESS));
     }
 
     private Verdict checkHelo() {
         if (facts.heloName() == null) {
             return Verdict.DUNNO;
         }
-        return runList(config.helo, new Target(facts.heloName(), Replies.HELO, RestrictionName.CHECK_HELO_ACCESS));
+        return runList(config.lists.helo, new Target(facts.heloName(), Replies.HELO, RestrictionName.CHECK_HELO_ACCESS));
     }
 
     private Verdict checkMail() {
@@ -122,7 +122,7 @@ final class Evaluation {
             return Verdict.DUNNO;
         }
         recipientMaps.newSender();
-        Verdict verdict = runList(config.sender, new Target(sender, Replies.SENDER, RestrictionName.CHECK_SENDER_ACCESS));
+        Verdict verdict = runList(config.lists.sender, new Target(sender, Replies.SENDER, RestrictionName.CHECK_SENDER_ACCESS));
         if (config.rejectUnlistedSender && !verdict.isRefusal() && !recipientMaps.senderChecked()
                 && !actions.discarded() && !sender.isEmpty()) {
             verdict = recipientMaps.checkSender(sender);
@@ -152,7 +152,7 @@ final class Evaluation {
         reset();
         Target target = new Target(rcpt, Replies.RECIPIENT, RestrictionName.CHECK_RECIPIENT_ACCESS);
         Verdict verdict = Verdict.DUNNO;
-        for (List<Restriction> list : List.of(config.relay, config.recipient)) {
+        for (List<Restriction> list : List.of(config.lists.relay, config.lists.recipient)) {
             verdict = list.isEmpty() ? Verdict.DUNNO : walk(list, target);
             if (verdict.isRefusal()) {
                 return verdict;
@@ -190,7 +190,7 @@ final class Evaluation {
             }
         }
         return unlessDeferIfPermit(
-                runList(config.etrn, new Target(etrn, Replies.ETRN, RestrictionName.CHECK_ETRN_ACCESS)));
+                runList(config.lists.etrn, new Target(etrn, Replies.ETRN, RestrictionName.CHECK_ETRN_ACCESS)));
     }
 
     // ------------------------------------------------------------------ generic_checks
@@ -231,7 +231,7 @@ final class Evaluation {
 
     /** A smtpd_restriction_classes name: its list, one level deeper. */
     Verdict restrictionClass(String name, Target target) {
-        return walk(config.classes.get(name), target);
+        return walk(config.lists.restrictionClass(name), target);
     }
 
     /** Whether an access table result may name one more restriction list (Postfix allows 100 levels). */

@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd.restrict;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *           end_of_data,etrn}_restrictions, restriction classes and access(5) tables.
  * DESCRIPTION
  *   {@link #create} parses every list once into {@link Restriction} values
- *   ({@link RestrictionParser}, names from {@link RestrictionName}), opens every table, and
- *   refuses unknown restrictions, missing arguments and undefined classes. {@link #check} then
+ *   ({@link RestrictionLists}, {@link RestrictionParser}, names from {@link RestrictionName}),
+ *   opens every table, and refuses unknown restrictions, missing arguments and undefined classes. {@link #check} then
  *   evaluates a stage ({@link Evaluation}) as Postfix's smtpd_check.c does: first opinion
  *   wins, warn_if_reject, defer_if_permit/defer_if_reject, DISCARD ends evaluation, a table or
  *   DNS failure is a 4xx.
@@ -92,21 +86,8 @@ public final class RestrictionChecks implements SmtpdChecks {
 
     static final Logger LOG = LoggerFactory.getLogger("postern.smtpd");
 
-    /** smtpd_relay_restrictions when main.cf does not set it (see BUGS). */
-    private static final List<RestrictionName> DEFAULT_RELAY = List.of(RestrictionName.PERMIT_MYNETWORKS,
-            RestrictionName.PERMIT_SASL_AUTHENTICATED, RestrictionName.DEFER_UNAUTH_DESTINATION);
-
-    // Restriction lists.
-    final List<Restriction> client;
-    final List<Restriction> helo;
-    final List<Restriction> sender;
-    final List<Restriction> relay;
-    final List<Restriction> recipient;
-    final List<Restriction> data;
-    final List<Restriction> endOfData;
-    final List<Restriction> etrn;
-    final Map<String, List<Restriction>> classes;
-    final Set<String> classNames;
+    /** The parsed smtpd_*_restrictions and restriction classes. */
+    final RestrictionLists lists;
 
     // Behaviour.
     final boolean delayReject;
@@ -164,44 +145,7 @@ public final class RestrictionChecks implements SmtpdChecks {
 
     private RestrictionChecks(PostfixConfig config, DictRegistry dicts, DnsResolver dnsOrNull) throws ConfigException {
         policies = new PolicyClients(config);
-        // Restriction classes first: lists may name them.
-        classNames = new LinkedHashSet<>(list(config, "smtpd_restriction_classes"));
-        RestrictionParser parser = new RestrictionParser(classNames, dicts, policies);
-        classes = new HashMap<>();
-        for (String name : classNames) {
-            Optional<String> value = config.find(name);
-            if (value.isEmpty() || value.get().isBlank()) {
-                throw new ConfigException("smtpd_restriction_classes: restriction class `" + name + "' needs a definition");
-            }
-            classes.put(name, parser.parse(where(config, name), list(config, name)));
-        }
-        checkClassCycles();
-        client = parse(config, "smtpd_client_restrictions", parser);
-        helo = parse(config, "smtpd_helo_restrictions", parser);
-        sender = parse(config, "smtpd_sender_restrictions", parser);
-        if (config.isDefault("smtpd_relay_restrictions") && config.get("smtpd_relay_restrictions").isBlank()) {
-            relay = parser.parse("smtpd_relay_restrictions", DEFAULT_RELAY.stream().map(RestrictionName::token).toList());
-        } else {
-            relay = parse(config, "smtpd_relay_restrictions", parser);
-        }
-        recipient = parse(config, "smtpd_recipient_restrictions", parser);
-        data = parse(config, "smtpd_data_restrictions", parser);
-        endOfData = parse(config, "smtpd_end_of_data_restrictions", parser);
-        etrn = parse(config, "smtpd_etrn_restrictions", parser);
-        for (String p : List.of("smtpd_data_restrictions", "smtpd_end_of_data_restrictions")) {
-            for (Restriction r : p.equals("smtpd_data_restrictions") ? data : endOfData) {
-                if (r instanceof Restriction.BareTable bare) {
-                    throw new ConfigException(where(config, p) + ": specify one of ("
-                            + RestrictionName.tokens(RestrictionName.withArgument(RestrictionName.Argument.TABLE))
-                            + ") before restriction \"" + bare.spec() + "\"");
-                }
-            }
-        }
-        if (!hasRequired(recipient, new HashSet<>()) && !hasRequired(relay, new HashSet<>())) {
-            throw new ConfigException("in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify "
-                    + "at least one working instance of: reject_unauth_destination, defer_unauth_destination, reject, "
-                    + "defer, defer_if_permit or check_relay_domains");
-        }
+        lists = new RestrictionLists(config, dicts, policies);
 
         delayReject = bool(config, "smtpd_delay_reject", true);
         rejectUnlistedRecipient = bool(config, "smtpd_reject_unlisted_recipient", true);
@@ -315,16 +259,13 @@ public final class RestrictionChecks implements SmtpdChecks {
         return delayReject;
     }
 
-    private static List<Restriction> parse(PostfixConfig config, String parameter, RestrictionParser parser)
-            throws ConfigException {
-        return parser.parse(where(config, parameter), list(config, parameter));
-    }
 
-    private static String where(PostfixConfig config, String parameter) {
+    /** "file:line: parameter" for messages about a setting. */
+    static String where(PostfixConfig config, String parameter) {
         return config.entry(parameter).map(ConfigEntry::location).orElse("") + parameter;
     }
 
-    private static List<String> list(PostfixConfig config, String parameter) throws ConfigException {
+    static List<String> list(PostfixConfig config, String parameter) throws ConfigException {
         try {
             return config.list(parameter);
         } catch (IllegalArgumentException e) {
@@ -358,16 +299,18 @@ public final class RestrictionChecks implements SmtpdChecks {
         return Integer.parseInt(v);
     }
 
+    /** A *_tempfail_action: true for defer_if_permit, false for defer (restriction names, as Postfix has them). */
     private static boolean tempfailAction(PostfixConfig config, String name) throws ConfigException {
-        String v = config.find(name).orElse(config.find("reject_tempfail_action").orElse("defer_if_permit")).strip();
+        String fallback = RestrictionName.DEFER_IF_PERMIT.token();
+        String v = config.find(name).orElse(config.find("reject_tempfail_action").orElse(fallback)).strip();
         if (v.isEmpty()) {
-            v = config.find("reject_tempfail_action").orElse("defer_if_permit").strip();
+            v = config.find("reject_tempfail_action").orElse(fallback).strip();
         }
-        switch (v.toLowerCase(Locale.ROOT)) {
-            case "defer_if_permit": return true;
-            case "defer": return false;
-            default: throw new ConfigException("bad configuration: " + name + " = " + LogText.printable(v));
+        RestrictionName action = RestrictionName.of(v).orElse(null);
+        if (action != RestrictionName.DEFER_IF_PERMIT && action != RestrictionName.DEFER) {
+            throw new ConfigException("bad configuration: " + name + " = " + LogText.printable(v));
         }
+        return action == RestrictionName.DEFER_IF_PERMIT;
     }
 
     /** The major number of compatibility_level ("3.6" is 3; "0" or junk is 0). */
@@ -378,46 +321,6 @@ public final class RestrictionChecks implements SmtpdChecks {
         return HostNames.allDigits(major) && major.length() < 6 ? Integer.parseInt(major) : 0;
     }
 
-    private boolean hasRequired(List<Restriction> list, Set<String> seen) {
-        for (int i = 0; i < list.size(); i++) {
-            Restriction r = list.get(i);
-            RestrictionName name = r instanceof Restriction.Builtin b ? b.name() : null;
-            if (name == RestrictionName.WARN_IF_REJECT && i + 1 < list.size()) {
-                i++;
-                continue;
-            }
-            if (name == RestrictionName.PERMIT) {
-                return false;
-            }
-            if (name != null && name.controlsRelay()) {
-                return true;
-            }
-            if (r instanceof Restriction.ClassRef c && seen.add(c.name()) && hasRequired(classes.get(c.name()), seen)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void checkClassCycles() throws ConfigException {
-        for (String start : classNames) {
-            visit(start, new ArrayList<>());
-        }
-    }
-
-    private void visit(String name, List<String> path) throws ConfigException {
-        if (path.contains(name)) {
-            path.add(name);
-            throw new ConfigException("smtpd_restriction_classes: restriction class loop: " + String.join(" -> ", path));
-        }
-        path.add(name);
-        for (Restriction r : classes.get(name)) {
-            if (r instanceof Restriction.ClassRef c) {
-                visit(c.name(), path);
-            }
-        }
-        path.remove(path.size() - 1);
-    }
 
     /** The client address as smtpd writes it (IPv4-mapped IPv6 as IPv4), or the text unchanged. */
     static String canonicalClient(String address) {
