@@ -7,8 +7,8 @@ import java.util.List;
 import org.postern.api.parameter.Parameter;
 import org.postern.api.parameter.ParameterSet;
 import org.postern.core.config.ParameterTable;
-import org.postern.transport.local.LocalParameters;
 import org.postern.transport.delivery.MailboxParameters;
+import org.postern.transport.local.LocalParameters;
 import org.postern.transport.smtp.SmtpParameters;
 import org.postern.transport.virtual.VirtualParameters;
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,14 +39,29 @@ public record LoadedConfig(PostfixConfig main, Optional<MasterCf> master, List<S
 
     private static LoadedConfig validated(PostfixConfig main, Optional<MasterCf> master) throws ConfigException {
         if (master.isPresent()) {
+            Map<String, String> perService = ServiceParameters.of(master.get());
+            checkServiceParameters(main, perService);
             for (MasterService s : master.get().services()) {
                 if (!s.overrides().isEmpty()) {
-                    main.withOverrides(s.overrideEntries());   // throws for a malformed declared -o value
+                    // throws for a malformed declared -o value
+                    checkServiceParameters(main.withOverrides(s.overrideEntries()), perService);
                 }
             }
         }
         List<String> warnings = master.map(m -> UsageCheck.warnings(main, m)).orElse(List.of());
         return new LoadedConfig(main, master, List.copyOf(warnings));
+    }
+
+    /**
+     * The per-service scheduler parameters ({@code relay_destination_concurrency_limit}) are
+     * not in the table; each is checked with the syntax of the global one it defaults to, so
+     * that a malformed value is an error here, not a silent default in the queue manager.
+     */
+    private static void checkServiceParameters(PostfixConfig config, Map<String, String> perService)
+            throws ConfigException {
+        for (Map.Entry<String, String> p : perService.entrySet()) {
+            config.validateLike(p.getKey(), p.getValue().substring(1));   // the default is "$global"
+        }
     }
 
     /** "postfix check" against core's table only. */

@@ -150,6 +150,23 @@ public final class PostfixConfig {
         return result;
     }
 
+    /**
+     * Checks the value of an undeclared parameter, when it is set, with the syntax of a declared
+     * one: {@code relay_destination_concurrency_limit} as {@code default_destination_concurrency_limit}.
+     */
+    public void validateLike(String name, String declared) throws ConfigException {
+        String value = expanded.get(name);
+        Optional<ParameterDefinition> def = table.find(declared);
+        if (value == null || def.isEmpty() || table.find(name).isPresent()) {
+            return;
+        }
+        try {
+            def.get().validate(value);
+        } catch (IllegalArgumentException e) {
+            throw error(name, e.getMessage());
+        }
+    }
+
     private ConfigException error(String name, String message) {
         Optional<ConfigEntry> where = entry(name);
         String prefix = where.map(ConfigEntry::location).orElse("");

@@ -74,4 +74,24 @@ class LoadedConfigTest {
                 .hasMessage(dir.resolve("master.cf") + ", line 1: late_timeout: bad time value: later");
         assertThat(settings.source("demo_timeout")).isEmpty();
     }
+
+    // Postfix: "fatal: bad numerical configuration: relay_destination_concurrency_limit = abc".
+    @Test
+    void checkShouldRefuseAMalformedPerServiceSchedulerParameter() throws Exception {
+        files("myhostname = mx.example.com\nrelay_destination_concurrency_limit = abc\n",
+                "relay unix - - n - - smtp\n");
+        assertThat(LoadedConfig.check(env())).singleElement().asString()
+                .startsWith("fatal: " + dir.resolve("main.cf") + ", line 2: relay_destination_concurrency_limit: ")
+                .contains("abc");
+        files("relay_destination_concurrency_limit = 5\n", "relay unix - - n - - smtp\n");
+        assertThat(LoadedConfig.check(env())).isEmpty();
+    }
+
+    @Test
+    void checkShouldRefuseAMalformedPerServiceParameterInAnOverride() throws Exception {
+        files("", "relay unix - - n - - smtp\n  -o relay_destination_rate_delay=soon\n");
+        assertThat(LoadedConfig.check(env())).singleElement().asString()
+                .startsWith("fatal: " + dir.resolve("master.cf") + ", line 1: relay_destination_rate_delay: ")
+                .contains("soon");
+    }
 }
