@@ -52,7 +52,8 @@ import org.slf4j.MDC;
  *   <p>Recovery, at {@link #open}: every {@code *.part} file is removed (its sender never
  *   got a 250, so the client still owns the message and will send it again; keeping it
  *   could only produce a duplicate, and its content may be torn). Every file with an ID
- *   name is checked (header, checksummed envelope records, commit record); one that fails
+ *   name is checked (header, checksummed envelope records, commit record, and the content
+ *   against the checksum the commit record holds); one that fails
  *   is moved to {@code corrupt/} with a warning, like Postfix does, because it may have
  *   been acknowledged and the administrator may want to look at it. A torn record appended
  *   after the commit record (a crash during a status update) is truncated away.
@@ -202,6 +203,10 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                 }
                 try {
                     Parsed p = QueueFile.read(file);
+                    if (!QueueFile.contentIntact(file, p)) {
+                        // Header and records survived a power loss, the content did not: never acknowledged.
+                        throw new CorruptQueueFileException("content does not match its checksum");
+                    }
                     if (p.tornTail()) {
                         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                             ch.truncate(p.validLength());

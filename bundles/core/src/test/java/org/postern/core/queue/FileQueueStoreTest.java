@@ -346,6 +346,25 @@ class FileQueueStoreTest {
         assertThat(again.find(good.queueId())).isPresent();
     }
 
+    // A power loss can leave a name durable before its content (another session's directory
+    // sync): header and records intact, content torn. Such a file was never acknowledged.
+    @Test
+    void recoveryShouldMoveAFileWhoseContentFailsItsChecksumToCorrupt() throws Exception {
+        FileQueueStore store = open();
+        TestMessages.Submitted s = submit(store, selfCheckingMessage(4, 4000), envelope("a@b", "c@d"));
+        s.committed().get(10, TimeUnit.SECONDS);
+        store.close();
+        Path file = dir.resolve("incoming").resolve(s.queueId());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[512]), QueueFile.HEADER_LENGTH + 1000);   // zeros where the body was
+        }
+
+        FileQueueStore again = open();
+        assertThat(again.recovery()).isEqualTo(new FileQueueStore.Recovery(0, 1, 0, 0));
+        assertThat(filesIn(QueueName.CORRUPT)).containsExactly(s.queueId());
+        assertThat(again.find(s.queueId()).map(QueuedMessage::queue)).contains(QueueName.CORRUPT);   // postcat can still show it
+    }
+
     @Test
     void appendedRecordsShouldBeReadAndATornLastOneTruncatedAtRecovery() throws Exception {
         FileQueueStore store = open();
