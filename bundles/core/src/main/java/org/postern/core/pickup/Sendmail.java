@@ -104,7 +104,7 @@ public final class Sendmail {
     private final String myorigin;
     private final String loginName;
     private final Clock clock;
-    private final ClientFacts client = ClientFacts.local("local");
+    private static final ClientFacts LOCAL_CLIENT = ClientFacts.local("local");
     private final MessageActions actions;
 
     /**
@@ -247,7 +247,7 @@ public final class Sendmail {
      */
     /** A local submission: protocol "local", no client, content_filter as the FILTER. */
     private Envelope envelope(String sender, List<EnvelopeRecipient> recipients) {
-        return Envelope.builder(sender, recipients, clock.instant()).client(client).actions(actions).build();
+        return Envelope.builder(sender, recipients, clock.instant()).client(LOCAL_CLIENT).actions(actions).build();
     }
 
     private static String readHeaders(BufferedReader in, boolean ignoreDots, List<String> headers) throws IOException {

@@ -3,7 +3,9 @@ package org.postern.core.queue;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.postern.api.message.BodyType;
 import org.postern.api.message.ClientFacts;
@@ -89,75 +91,54 @@ final class EnvelopeAttributes {
 
     /** Sets what the attributes say on the builder (which holds sender, recipients, arrival, DSN). */
     static Envelope.Builder apply(List<Attribute> attributes, Envelope.Builder b) throws QueueFile.CorruptQueueFileException {
-        Fields f = new Fields();
+        Map<String, String> a = new HashMap<>();
         MessageActions actions = MessageActions.NONE;
-        for (Attribute a : attributes) {
-            String v = a.value();
-            switch (a.name()) {
-                case "client_name" -> f.clientName = v;
-                case "reverse_client_name" -> f.reverseName = v;
-                case "client_address" -> f.address = v;
-                case "client_port" -> f.port = number(a);
-                case "helo_name" -> f.helo = v;
-                case "protocol" -> f.protocol = v;
-                case "sasl_method" -> f.saslMethod = v;
-                case "sasl_username" -> f.saslUsername = v;
-                case "sasl_sender" -> f.saslSender = v;
-                case "sasl_authenticated_header" -> b.saslHeader("yes".equals(v));
-                case "log_client_name" -> f.log[0] = v;
-                case "log_client_address" -> f.log[1] = v;
-                case "log_client_port" -> f.log[2] = v;
-                case "log_message_origin" -> f.log[3] = v;
-                case "log_helo_name" -> f.log[4] = v;
-                case "log_protocol_name" -> f.log[5] = v;
-                case "log_ident" -> f.log[6] = v;
-                case "rewrite_context" -> f.log[7] = v;
-                case "service" -> b.service(v);
-                case "body" -> b.body(BodyType.of(v));
-                case "smtputf8" -> b.smtputf8("true".equalsIgnoreCase(v));
-                case "size_declared" -> b.sizeDeclared(number(a));
-                case "tls_protocol" -> f.tlsProtocol = v;
-                case "tls_cipher" -> f.tlsCipher = v;
-                case "message_id" -> b.messageId(v);
-                case "hold" -> actions = actions.withHold(v);
-                case "discard" -> actions = actions.withDiscard(v);
-                case "filter" -> actions = actions.withFilter(v);
-                case "redirect" -> actions = actions.withRedirect(v);
-                case "bcc" -> actions = actions.withBcc(v);
-                case "prepend" -> actions = actions.withPrepend(v);
-                default -> {
-                    // a name this version does not use: ignored
-                }
+        for (Attribute attribute : attributes) {
+            switch (attribute.name()) {
+                case "bcc" -> actions = actions.withBcc(attribute.value());
+                case "prepend" -> actions = actions.withPrepend(attribute.value());
+                default -> a.put(attribute.name(), attribute.value());   // names this version does not use are ignored
             }
         }
-        return b.client(new ClientFacts(f.clientName, f.reverseName, f.address, (int) f.port, f.helo, f.protocol))
-                .sasl(new SaslFacts(f.saslMethod, f.saslUsername, f.saslSender))
-                .log(new LogFacts(f.log[0], f.log[1], f.log[2], f.log[3], f.log[4], f.log[5], f.log[6], f.log[7]))
-                .tls(new TlsFacts(f.tlsProtocol, f.tlsCipher))
+        if (a.containsKey("hold")) {
+            actions = actions.withHold(a.get("hold"));
+        }
+        if (a.containsKey("discard")) {
+            actions = actions.withDiscard(a.get("discard"));
+        }
+        if (a.containsKey("filter")) {
+            actions = actions.withFilter(a.get("filter"));
+        }
+        if (a.containsKey("redirect")) {
+            actions = actions.withRedirect(a.get("redirect"));
+        }
+        return b.client(new ClientFacts(text(a, "client_name"), text(a, "reverse_client_name"), text(a, "client_address"),
+                        (int) number(a, "client_port"), text(a, "helo_name"), text(a, "protocol")))
+                .sasl(new SaslFacts(text(a, "sasl_method"), text(a, "sasl_username"), text(a, "sasl_sender")))
+                .saslHeader("yes".equals(a.get("sasl_authenticated_header")))
+                .log(new LogFacts(text(a, "log_client_name"), text(a, "log_client_address"), text(a, "log_client_port"),
+                        text(a, "log_message_origin"), text(a, "log_helo_name"), text(a, "log_protocol_name"),
+                        text(a, "log_ident"), text(a, "rewrite_context")))
+                .tls(new TlsFacts(text(a, "tls_protocol"), text(a, "tls_cipher")))
+                .service(text(a, "service"))
+                .body(BodyType.of(a.get("body")))
+                .smtputf8("true".equalsIgnoreCase(a.get("smtputf8")))
+                .sizeDeclared(number(a, "size_declared"))
+                .messageId(text(a, "message_id"))
                 .actions(actions);
     }
 
-    private static long number(Attribute a) throws QueueFile.CorruptQueueFileException {
-        try {
-            return Long.parseLong(a.value());
-        } catch (NumberFormatException e) {
-            throw new QueueFile.CorruptQueueFileException("bad number in attribute " + a.name() + ": " + a.value());
-        }
+    private static String text(Map<String, String> a, String name) {
+        return a.getOrDefault(name, "");
     }
 
-    /** The parts of the typed facts that are assembled from several attributes. */
-    private static final class Fields {
-        String clientName = "";
-        String reverseName = "";
-        String address = "";
-        long port = -1;
-        String helo = "";
-        String protocol = "";
-        String saslMethod = "";
-        String saslUsername = "";
-        String saslSender = "";
-        final String[] log = {"", "", "", "", "", "", "", ""};
-        String tlsProtocol = "";
-        String tlsCipher = "";
+    /** A number attribute, -1 when absent. */
+    private static long number(Map<String, String> a, String name) throws QueueFile.CorruptQueueFileException {
+        String v = a.get(name);
+        try {
+            return v == null ? -1 : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new QueueFile.CorruptQueueFileException("bad number in attribute " + name + ": " + v);
+        }
     }
 }
