@@ -3,6 +3,7 @@ package org.postern.core.qmgr;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,11 @@ final class ActiveMessage {
     /** Loaded by postqueue -f/-i/-s: defer_transports do not hold it back. */
     boolean forced;
     int jobsOutstanding;
+    /**
+     * Status records that delivery could not append (a disk error): appended before the
+     * message is finished, so that the message is never removed or deferred without them.
+     */
+    final List<QueueFile.Record> unrecorded = Collections.synchronizedList(new ArrayList<>());
 
     ActiveMessage(String queueId, QueueName queue, Envelope envelope, long size, List<QueueFile.Record> records,
                   Instant loadedAt) {

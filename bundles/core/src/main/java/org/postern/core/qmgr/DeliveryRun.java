@@ -110,10 +110,13 @@ final class DeliveryRun {
                     r.diagnostic()).toRecord());
         }
         try {
-            store.append(m.queueId, records);
+            if (!store.append(m.queueId, records)) {
+                DeliveryLog.warn(m.queueId, "message removed during delivery: delivery status not recorded");
+            }
         } catch (IOException e) {
-            DeliveryLog.warn(m.queueId, "cannot record delivery status (the recipients may get a duplicate): "
-                    + e.getMessage());
+            m.unrecorded.addAll(records);
+            DeliveryLog.warn(m.queueId, "cannot record delivery status, will retry before the message is finished"
+                    + " (if Postern stops first, these recipients are tried again): " + e.getMessage());
         }
         for (int k = 0; k < results.size(); k++) {
             EnvelopeRecipient er = m.envelope.recipients().get(job.recipients().get(k));

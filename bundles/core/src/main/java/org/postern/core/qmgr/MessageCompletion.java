@@ -35,6 +35,9 @@ final class MessageCompletion {
 
     /** Returns when the message is due again, or null when it is gone. */
     Instant finish(ActiveMessage m, QmgrSettings s) throws IOException {
+        if (!appendUnrecorded(m)) {
+            return null;
+        }
         Instant now = clock.instant();
         List<Integer> pending = m.pending();
         if (!pending.isEmpty() && expired(m, s, now)) {
@@ -74,6 +77,25 @@ final class MessageCompletion {
             m.queue = QueueName.DEFERRED;
         }
         return next;
+    }
+
+    /** Appends the status records delivery could not write; false when the message is gone. */
+    private boolean appendUnrecorded(ActiveMessage m) throws IOException {
+        List<QueueFile.Record> pending;
+        synchronized (m.unrecorded) {
+            pending = List.copyOf(m.unrecorded);
+        }
+        if (pending.isEmpty()) {
+            return true;
+        }
+        boolean present = store.append(m.queueId, pending);
+        synchronized (m.unrecorded) {
+            m.unrecorded.subList(0, pending.size()).clear();
+        }
+        if (present) {
+            DeliveryLog.qmgr(m.queueId, m.queueId + ": delivery status recorded after an earlier write error");
+        }
+        return present;
     }
 
     private static boolean expired(ActiveMessage m, QmgrSettings s, Instant now) {

@@ -253,7 +253,7 @@ public final class QueueManager {
         }
         forced.add(queueId);
         try {
-            store.setNextAttempt(queueId, clock.instant());
+            store.makeDueNow(queueId, clock.instant());
         } catch (IOException e) {
             // it will be found at its old time
         }
@@ -332,8 +332,7 @@ public final class QueueManager {
             return false;
         }
         try {
-            store.append(queueId, List.of(RecipientStatus.marker(RecipientStatus.HELD)));
-            store.move(queueId, QueueName.HOLD);
+            store.hold(queueId, RecipientStatus.marker(RecipientStatus.HELD));
             DeliveryLog.qmgr(queueId, queueId + ": hold: " + LogText.printable(reason));
         } catch (IOException e) {
             DeliveryLog.warn(queueId, "cannot place message on hold: " + e.getMessage());
@@ -495,15 +494,20 @@ public final class QueueManager {
     private void finish(ActiveMessage m) {
         QmgrSettings s = settings;
         submitWork(() -> {
-            Instant next = null;
+            Instant next;
             try {
                 next = completion.finish(m, s);
             } catch (IOException | RuntimeException e) {
-                DeliveryLog.warn(m.queueId, "cannot finish message, retrying later: " + e);
-                next = clock.instant().plus(s.queueRunDelay());
+                // Kept active with what this round learned (statuses not yet on disk included):
+                // reloading the file instead would deliver those recipients again.
+                DeliveryLog.warn(m.queueId, "cannot finish message, retrying in " + s.queueRunDelay().toSeconds()
+                        + "s: " + e);
+                if (!stopped) {
+                    scheduler.schedule(() -> finish(m), s.queueRunDelay().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return;
             }
-            Instant due = next;
-            onScheduler(() -> finished(m, due));
+            onScheduler(() -> finished(m, next));
         });
     }
 

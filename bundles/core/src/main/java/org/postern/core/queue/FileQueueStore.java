@@ -12,9 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -44,9 +44,11 @@ import org.slf4j.MDC;
  *   the envelope and the commit record, writes the header, and hands the file to the
  *   {@link GroupCommitter}, which renames it to {@code incoming/<ID>} (or {@code hold/<ID>}
  *   for a message with a HOLD action), forces it and has the directory synced, once per
- *   batch; then the future completes (and the 250 goes out). {@link #list}/{@link #find} see
- *   the message from the rename on, a moment before it is durable; a crash in that moment
- *   leaves a file whose client never got its 250, which recovery checks like any other.
+ *   batch; then the future completes (and the 250 goes out). Until then the message is
+ *   invisible: {@link #list}, {@link #find}, {@link #dueTimes} and the rest skip it, so a
+ *   rescan (postsuper) never schedules a file that is not yet durable, and a commit that
+ *   fails (its file removed, the removal synced, the client told 451) was never seen by
+ *   delivery.
  *   <p>Logging: nothing at commit; the queue manager logs Postfix's
  *   {@code ID: from=<sender>, size=N, nrcpt=M (queue active)} when it takes the message in.
  *   <p>Recovery, at {@link #open}: every {@code *.part} file is removed (its sender never
@@ -68,10 +70,12 @@ import org.slf4j.MDC;
  *   content is opaque bytes here.
  * CONFIGURATION PARAMETERS
  *   queue_directory (default ${karaf.data}/postern/queue), read once at start.
- * BUGS      No hashed subdirectories (hash_queue_names). No maildrop or saved queue. Moves
- *   between queues sync the target directory but not the source, so after a crash a moved
- *   message may reappear in its old queue as well (a duplicate delivery at worst, never a
- *   loss). Removal does not sync the directory, with the same consequence.
+ * DURABILITY Every change is durable before the call that makes it returns: a commit
+ *   (content forced, name synced), a move (both directories synced), a removal (directory
+ *   synced), a status append (forced), a next-attempt time (fsync of the file's metadata).
+ *   {@code PowerLossTest} replays these protocols against a model of what a power loss
+ *   leaves on disk.
+ * BUGS      No hashed subdirectories (hash_queue_names). No maildrop or saved queue.
  */
 public final class FileQueueStore implements QueueStore, AutoCloseable {
 
@@ -86,19 +90,19 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
      * @param syncThreads threads that force, rename and group-sync committed files; each
      *                    waits in fsync most of the time, so more than cores is right
      * @param clock       for queue IDs
-     * @param syncer      the fsync calls (tests count or fail them)
+     * @param disk        the calls that change the disk (tests count, fail or record them)
      */
-    public record Options(int syncThreads, Clock clock, FileSyncer syncer) {
+    public record Options(int syncThreads, Clock clock, QueueDisk disk) {
         public static Options defaults() {
-            return new Options(16, Clock.systemUTC(), FileSyncer.REAL);
+            return new Options(16, Clock.systemUTC(), QueueDisk.REAL);
         }
 
         public Options withSyncThreads(int n) {
-            return new Options(n, clock, syncer);
+            return new Options(n, clock, disk);
         }
 
-        public Options withSyncer(FileSyncer s) {
-            return new Options(syncThreads, clock, s);
+        public Options withDisk(QueueDisk d) {
+            return new Options(syncThreads, clock, d);
         }
     }
 
@@ -113,6 +117,9 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
 
     private final Path root;
     private final QueueIds ids;
+    private final QueueDisk disk;
+    /** Renamed to their queue ID but not yet durable: invisible to every reader until they are. */
+    private final Set<String> committing = ConcurrentHashMap.newKeySet();
     private final GroupCommitter committer;
     private final Recovery recovery;
     private final List<Consumer<String>> commitListeners = new CopyOnWriteArrayList<>();
@@ -121,9 +128,10 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
     private FileQueueStore(Path root, Options options) throws IOException {
         this.root = root;
         this.ids = new QueueIds(options.clock());
-        createDirectories(options.syncer());
+        this.disk = options.disk();
+        createDirectories();
         this.recovery = recover();
-        this.committer = new GroupCommitter("postern-queue-sync", options.syncer(), options.syncThreads());
+        this.committer = new GroupCommitter("postern-queue-sync", disk, options.syncThreads());
     }
 
     /** Opens (creating when needed) the queue under {@code directory} and runs recovery. */
@@ -155,12 +163,12 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
 
     // ---------------------------------------------------------------- start-up
 
-    private void createDirectories(FileSyncer syncer) throws IOException {
+    private void createDirectories() throws IOException {
         boolean created = false;
         if (!Files.isDirectory(root)) {
             Files.createDirectories(root);
             if (root.getParent() != null) {
-                syncer.syncDirectory(root.getParent());
+                disk.syncDirectory(root.getParent());
             }
         }
         for (QueueName q : QueueName.values()) {
@@ -171,7 +179,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             }
         }
         if (created) {
-            syncer.syncDirectory(root);
+            disk.syncDirectory(root);
         }
     }
 
@@ -187,7 +195,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                 if (name.endsWith(PART_SUFFIX)) {
                     CLEANUP.warn("warning: {}: removing incomplete queue file {}/{}",
                             name.substring(0, name.length() - PART_SUFFIX.length()), q.directory(), name);
-                    Files.deleteIfExists(file);
+                    disk.delete(file);
                     partial++;
                     continue;
                 }
@@ -208,9 +216,9 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                         throw new CorruptQueueFileException("content does not match its checksum");
                     }
                     if (p.tornTail()) {
-                        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        try (FileChannel ch = disk.openForWrite(file)) {
                             ch.truncate(p.validLength());
-                            ch.force(false);
+                            disk.force(ch, file);
                         }
                         QMGR.warn("warning: {}: removed an incomplete record at the end of the queue file", name);
                         truncated++;
@@ -219,16 +227,16 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                 } catch (CorruptQueueFileException e) {
                     QMGR.warn("warning: {}: corrupt queue file ({}); moving it to {}", name, e.getMessage(),
                             QueueName.CORRUPT.directory());
-                    Files.move(file, queueDirectory(QueueName.CORRUPT).resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                    disk.rename(file, queueDirectory(QueueName.CORRUPT).resolve(name));
                     corrupt++;
                 }
             }
             if (partial + corrupt > 0) {
-                FileSyncer.REAL.syncDirectory(dir);
+                disk.syncDirectory(dir);
             }
         }
         if (corrupt > 0) {
-            FileSyncer.REAL.syncDirectory(queueDirectory(QueueName.CORRUPT));
+            disk.syncDirectory(queueDirectory(QueueName.CORRUPT));
         }
         if (partial + corrupt + truncated > 0) {
             QMGR.info("queue recovery: {} incomplete files removed, {} corrupt files moved, {} records truncated",
@@ -257,7 +265,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             String id = ids.next();
             Path part = incoming.resolve(id + PART_SUFFIX);
             try {
-                FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                FileChannel ch = disk.createNew(part);
                 return new Incoming(id, part, incoming.resolve(id), ch);
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (attempt > 100) {
@@ -328,8 +336,10 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             // from=, size=, nrcpt= when it takes the message in, as Postfix's qmgr does.
             boolean held = envelope.actions().hold().isPresent();
             Path destination = held ? queueDirectory(QueueName.HOLD).resolve(id) : target;
+            committing.add(id);
             return committer.submit(new GroupCommitter.Job(channel, part, destination))
                     .whenComplete((ok, failure) -> {
+                        committing.remove(id);
                         if (failure != null) {
                             CLEANUP.warn("warning: {}: queue file write error: {}", id, failure.getMessage());
                         } else if (!held) {
@@ -353,7 +363,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
                 // the file goes anyway
             }
             try {
-                Files.deleteIfExists(part);
+                disk.delete(part);
             } catch (IOException e) {
                 CLEANUP.warn("warning: {}: cannot remove {}: {}", id, part, e.getMessage());
             }
@@ -388,7 +398,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
      * Appends delivery records (per-recipient status) to a committed message and forces them
      * to disk before returning, so that a delivery is never repeated after a crash.
      *
-     * @return false when the message is gone
+     * @return false when the message is gone (removed by postsuper -d meanwhile)
      */
     public boolean append(String queueId, List<QueueFile.Record> records) throws IOException {
         Optional<Located> l = locate(queueId);
@@ -399,12 +409,12 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
         for (QueueFile.Record r : records) {
             bytes.write(QueueFile.encodeRecord(r.type(), r.payload()));
         }
-        try (FileChannel ch = FileChannel.open(l.get().file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel ch = disk.openForAppend(l.get().file)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
             while (buffer.hasRemaining()) {
                 ch.write(buffer);
             }
-            ch.force(false);
+            disk.force(ch, l.get().file);
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -413,12 +423,29 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
 
     /**
      * When a deferred message is due again: kept as the file's modification time, as Postfix
-     * does, so that the schedule survives a restart without extra records.
+     * does, so that the schedule survives a restart without extra records. Unlike Postfix the
+     * time is forced to disk (fsync, not fdatasync) before returning: after a crash a deferred
+     * message is never retried before the time its backoff gave.
      */
     public void setNextAttempt(String queueId, Instant when) throws IOException {
         Optional<Located> l = locate(queueId);
         if (l.isPresent()) {
-            Files.setLastModifiedTime(l.get().file, FileTime.from(when));
+            Path file = l.get().file;
+            disk.setModifiedTime(file, when);
+            try (FileChannel ch = disk.openForWrite(file)) {
+                disk.forceWithMetadata(ch, file);
+            }
+        }
+    }
+
+    /**
+     * Makes a message due now (postqueue -f, -i) without a sync: if a crash loses the new time,
+     * the message keeps its earlier one, which is only later, never earlier, than decided.
+     */
+    public void makeDueNow(String queueId, Instant now) throws IOException {
+        Optional<Located> l = locate(queueId);
+        if (l.isPresent()) {
+            disk.setModifiedTime(l.get().file, now);
         }
     }
 
@@ -450,7 +477,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(queueDirectory(queue))) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (QueueIds.isValid(name)) {
+                if (QueueIds.isValid(name) && !committing.contains(name)) {
                     try {
                         out.put(name, Files.getLastModifiedTime(p).toInstant());
                     } catch (NoSuchFileException e) {
@@ -470,7 +497,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(queueDirectory(queue))) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (QueueIds.isValid(name)) {
+                if (QueueIds.isValid(name) && !committing.contains(name)) {
                     names.add(name);
                 }
             }
@@ -528,7 +555,9 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
     }
 
     /**
-     * Moves a message to another queue (qmgr: incoming to active, active to deferred; postsuper -h).
+     * Moves a message to another queue (qmgr: incoming to active, active to deferred; postsuper
+     * -h, -H, -r). Returns once the move is durable: both directories are synced, so after a
+     * crash the message is in its new queue and not also in the old one.
      *
      * @return false when the message was not found
      */
@@ -541,22 +570,37 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
             return true;
         }
         Path target = queueDirectory(to).resolve(queueId);
-        Files.move(l.get().file, target, StandardCopyOption.ATOMIC_MOVE);   // keeps the mtime (next attempt)
-        FileSyncer.REAL.syncDirectory(target.getParent());
-        FileSyncer.REAL.syncDirectory(l.get().file.getParent());   // not in two queues after a crash
+        disk.rename(l.get().file, target);   // keeps the mtime (next attempt)
+        committer.syncDirectory(target.getParent());
+        committer.syncDirectory(l.get().file.getParent());
         return true;
     }
 
     /**
-     * Deletes a message (delivered to all recipients, postsuper -d).
+     * Places a message on hold as one durable step: the move into hold/ is synced first, the
+     * marker (which says the message's HOLD action has been carried out) is appended after.
+     * A crash between the two leaves the message held without its marker, which errs on the
+     * safe side: it may be held once more after a release, it is never delivered unheld.
+     *
+     * @return false when the message was not found
+     */
+    public boolean hold(String queueId, QueueFile.Record marker) throws IOException {
+        return move(queueId, QueueName.HOLD) && append(queueId, List.of(marker));
+    }
+
+    /**
+     * Deletes a message (delivered to all recipients, postsuper -d) and syncs its directory
+     * before returning, so that a deleted message does not come back after a crash.
+     * Concurrent removals share one directory sync.
      *
      * @return false when the message was not found
      */
     public boolean remove(String queueId) throws IOException {
         Optional<Located> l = locate(queueId);
-        if (l.isEmpty() || !Files.deleteIfExists(l.get().file)) {
+        if (l.isEmpty() || !disk.delete(l.get().file)) {
             return false;
         }
+        committer.syncDirectory(l.get().file.getParent());
         MDC.put("postern.queue_id", queueId);
         try {
             QMGR.info("{}: removed", queueId);
@@ -570,7 +614,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
     }
 
     private Optional<Located> locate(String queueId) throws IOException {
-        if (!QueueIds.isValid(queueId)) {
+        if (!QueueIds.isValid(queueId) || committing.contains(queueId)) {
             return Optional.empty();
         }
         // Twice round, as postcat does: the message may move between queues while we look.

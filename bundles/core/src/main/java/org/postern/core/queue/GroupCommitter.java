@@ -3,9 +3,7 @@ package org.postern.core.queue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +77,7 @@ final class GroupCommitter implements AutoCloseable {
     record Stats(long commits, long failures, long batches, long fileForces, long directorySyncs, int largestBatch) {
     }
 
-    private final FileSyncer syncer;
+    private final QueueDisk disk;
     private final ExecutorService syncPool;
     private final Map<Path, DirectoryBarrier> barriers = new ConcurrentHashMap<>();
     private final Object submitLock = new Object();
@@ -91,8 +89,8 @@ final class GroupCommitter implements AutoCloseable {
     private final AtomicLong directorySyncs = new AtomicLong();
     private final AtomicInteger largestBatch = new AtomicInteger();
 
-    GroupCommitter(String name, FileSyncer syncer, int syncThreads) {
-        this.syncer = syncer;
+    GroupCommitter(String name, QueueDisk disk, int syncThreads) {
+        this.disk = disk;
         AtomicInteger n = new AtomicInteger();
         this.syncPool = Executors.newFixedThreadPool(Math.max(1, syncThreads), r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -143,10 +141,10 @@ final class GroupCommitter implements AutoCloseable {
 
     private void commit(Job job) {
         try {
-            Files.move(job.temporary, job.target, StandardCopyOption.ATOMIC_MOVE);
-            DirectoryBarrier barrier = barriers.computeIfAbsent(job.target.getParent(), DirectoryBarrier::new);
+            disk.rename(job.temporary, job.target);
+            DirectoryBarrier barrier = barrier(job.target.getParent());
             long ticket = barrier.ticket();
-            syncer.force(job.channel, job.target);
+            disk.force(job.channel, job.target);
             fileForces.incrementAndGet();
             job.channel.close();
             barrier.await(ticket);
@@ -217,7 +215,7 @@ final class GroupCommitter implements AutoCloseable {
             }
             IOException error = null;
             try {
-                syncer.syncDirectory(directory);
+                disk.syncDirectory(directory);
                 directorySyncs.incrementAndGet();
             } catch (IOException e) {
                 error = e;
@@ -247,7 +245,24 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** Fails the commit and removes its file, whichever name it has by now. */
+    /**
+     * Makes every change made so far in {@code directory} durable (a move, a removal); calls
+     * from several threads at once share one sync, as commits do.
+     */
+    void syncDirectory(Path directory) throws IOException {
+        DirectoryBarrier barrier = barrier(directory);
+        barrier.await(barrier.ticket());
+    }
+
+    private DirectoryBarrier barrier(Path directory) {
+        return barriers.computeIfAbsent(directory, DirectoryBarrier::new);
+    }
+
+    /**
+     * Fails the commit and removes its file, whichever name it has by now. The removal is
+     * synced (best effort: the disk is failing), so that a message whose client is told 451
+     * and sends it again does not also come back from the queue after a crash.
+     */
     private void fail(Job job, IOException cause) {
         failures.incrementAndGet();
         try {
@@ -258,18 +273,23 @@ final class GroupCommitter implements AutoCloseable {
             // closing is best effort; the file goes anyway
         }
         deleteQuietly(job.temporary);
-        deleteQuietly(job.target);
+        if (deleteQuietly(job.target)) {
+            try {
+                disk.syncDirectory(job.target.getParent());
+            } catch (IOException e) {
+                LOG.warn("warning: cannot sync {} after removing a failed queue file: {}", job.target.getParent(),
+                        e.getMessage());
+            }
+        }
         job.future.completeExceptionally(cause);
     }
 
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
+    private boolean deleteQuietly(Path p) {
         try {
-            Files.deleteIfExists(p);
+            return p != null && disk.delete(p);
         } catch (IOException e) {
             LOG.warn("warning: cannot remove {}: {}", p, e.getMessage());
+            return false;
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -47,7 +49,9 @@ import org.postern.core.message.Envelope;
 import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.message.MessageActions;
 import org.postern.core.queue.FileQueueStore;
+import org.postern.core.queue.ForwardingQueueDisk;
 import org.postern.core.queue.IncomingMessage;
+import org.postern.core.queue.QueueDisk;
 import org.postern.core.queue.QueueName;
 
 /** The queue manager against a real FileQueueStore, with delivery agents written for each test. */
@@ -158,7 +162,11 @@ class QueueManagerTest {
     }
 
     private void start(QmgrSettings settings, Map<String, DeliveryAgent> agents) throws IOException {
-        store = FileQueueStore.open(dir.resolve("queue"));
+        start(settings, agents, QueueDisk.REAL);
+    }
+
+    private void start(QmgrSettings settings, Map<String, DeliveryAgent> agents, QueueDisk disk) throws IOException {
+        store = FileQueueStore.open(dir.resolve("queue"), FileQueueStore.Options.defaults().withDisk(disk));
         manager = new QueueManager(store, settings, notices, Clock.systemUTC());
         agents.forEach(manager::agentAdded);
         manager.start();
@@ -216,6 +224,33 @@ class QueueManagerTest {
 
     private Optional<QueueName> where(String id) throws IOException {
         return store.read(id).map(FileQueueStore.Stored::queue);
+    }
+
+    @Test
+    void aStatusThatCannotBeWrittenIsKeptAndWrittenBeforeTheMessageIsRemoved() throws Exception {
+        AtomicBoolean diskFull = new AtomicBoolean(true);
+        AtomicInteger appendAttempts = new AtomicInteger();
+        QueueDisk disk = new ForwardingQueueDisk(QueueDisk.REAL) {
+            @Override
+            public FileChannel openForAppend(Path file) throws IOException {
+                appendAttempts.incrementAndGet();
+                if (diskFull.get()) {
+                    throw new IOException("No space left on device");
+                }
+                return super.openForAppend(file);
+            }
+        };
+        ScriptedAgent smtp = ScriptedAgent.delivering();
+        start(settings("queue_run_delay = 1s"), Map.of("smtp", smtp), disk);
+        String id = queue("alice@example.org", "bob@remote.example");
+        // The delivery's status append fails, then the finish's retry of it fails too.
+        await(() -> appendAttempts.get() >= 2);
+        assertThat(where(id)).as("not removed without its status on disk").contains(QueueName.INCOMING);
+        assertThat(store.appendedRecords(id)).isEmpty();
+        diskFull.set(false);
+        await(() -> gone(id));
+        assertThat(smtp.requests).as("delivered once, not again after the write error").hasSize(1);
+        assertThat(notices.outcomes.get(id).get(0).outcome()).isEqualTo(Outcome.DELIVERED);
     }
 
     @Test

@@ -239,8 +239,8 @@ class FileQueueStoreTest {
 
     @Test
     void concurrentCommitsShouldShareDirectorySyncs() throws Exception {
-        CountingSyncer syncer = new CountingSyncer(FileSyncer.REAL, 20);
-        FileQueueStore store = open(FileQueueStore.Options.defaults().withSyncer(syncer));
+        CountingSyncer syncer = new CountingSyncer(QueueDisk.REAL, 20);
+        FileQueueStore store = open(FileQueueStore.Options.defaults().withDisk(syncer));
         syncer.directorySyncs.set(0); // the queue directories made at open
         int n = 50;
         CountDownLatch ready = new CountDownLatch(n);
@@ -271,9 +271,40 @@ class FileQueueStoreTest {
     }
 
     @Test
+    void aMessageShouldBeInvisibleUntilItsCommitIsDurable() throws Exception {
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        QueueDisk slowDisk = new ForwardingQueueDisk(QueueDisk.REAL) {
+            @Override
+            public void force(FileChannel channel, Path file) throws IOException {
+                forcing.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.force(channel, file);
+            }
+        };
+        FileQueueStore store = open(FileQueueStore.Options.defaults().withDisk(slowDisk));
+        TestMessages.Submitted s = submit(store, selfCheckingMessage(1, 2000), envelope("a@b", "c@d"));
+        assertThat(forcing.await(30, TimeUnit.SECONDS)).isTrue();
+        // Renamed to its queue ID already, but not durable: a rescan (postsuper) must not see it.
+        assertThat(filesIn(QueueName.INCOMING)).containsExactly(s.queueId());
+        assertThat(store.list(QueueName.INCOMING)).isEmpty();
+        assertThat(store.dueTimes(QueueName.INCOMING)).isEmpty();
+        assertThat(store.find(s.queueId())).isEmpty();
+        assertThat(store.read(s.queueId())).isEmpty();
+        release.countDown();
+        s.committed().get(30, TimeUnit.SECONDS);
+        assertThat(store.dueTimes(QueueName.INCOMING)).containsOnlyKeys(s.queueId());
+        assertThat(store.find(s.queueId())).isPresent();
+    }
+
+    @Test
     void forceFailureShouldFailThatCommitOnlyAndRemoveItsFile() throws Exception {
-        CountingSyncer syncer = new CountingSyncer(FileSyncer.REAL, 0);
-        FileQueueStore store = open(FileQueueStore.Options.defaults().withSyncer(syncer));
+        CountingSyncer syncer = new CountingSyncer(QueueDisk.REAL, 0);
+        FileQueueStore store = open(FileQueueStore.Options.defaults().withDisk(syncer));
         syncer.failForcesOf = "poison";
         TestMessages.Submitted bad = submit(store, "Subject: poison\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
                 envelope("a@b", "c@d"));
@@ -287,8 +318,8 @@ class FileQueueStoreTest {
 
     @Test
     void directorySyncFailureShouldFailTheBatchAndRemoveItsFiles() throws Exception {
-        CountingSyncer syncer = new CountingSyncer(FileSyncer.REAL, 0);
-        FileQueueStore store = open(FileQueueStore.Options.defaults().withSyncer(syncer));
+        CountingSyncer syncer = new CountingSyncer(QueueDisk.REAL, 0);
+        FileQueueStore store = open(FileQueueStore.Options.defaults().withDisk(syncer));
         syncer.failDirectorySyncs = true;
         TestMessages.Submitted s = submit(store, "Subject: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
                 envelope("a@b", "c@d"));
@@ -303,8 +334,8 @@ class FileQueueStoreTest {
 
     @Test
     void closeShouldCommitPendingMessagesThenRefuseNewOnes() throws Exception {
-        CountingSyncer syncer = new CountingSyncer(FileSyncer.REAL, 50);
-        FileQueueStore store = open(FileQueueStore.Options.defaults().withSyncer(syncer));
+        CountingSyncer syncer = new CountingSyncer(QueueDisk.REAL, 50);
+        FileQueueStore store = open(FileQueueStore.Options.defaults().withDisk(syncer));
         List<TestMessages.Submitted> pending = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             pending.add(submit(store, selfCheckingMessage(i, 1000), envelope("a@b", "c@d")));
@@ -417,16 +448,15 @@ class FileQueueStoreTest {
     }
 
     /** Counts (and optionally delays or fails) the syncs the store asks for. */
-    static final class CountingSyncer implements FileSyncer {
-        final FileSyncer real;
+    static final class CountingSyncer extends ForwardingQueueDisk {
         final long directoryDelayMillis;
         final AtomicInteger fileForces = new AtomicInteger();
         final AtomicInteger directorySyncs = new AtomicInteger();
         volatile String failForcesOf;
         volatile boolean failDirectorySyncs;
 
-        CountingSyncer(FileSyncer real, long directoryDelayMillis) {
-            this.real = real;
+        CountingSyncer(QueueDisk real, long directoryDelayMillis) {
+            super(real);
             this.directoryDelayMillis = directoryDelayMillis;
         }
 
@@ -435,7 +465,7 @@ class FileQueueStoreTest {
             if (failForcesOf != null && new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(failForcesOf)) {
                 throw new IOException("No space left on device");
             }
-            real.force(channel, file);
+            next.force(channel, file);
             fileForces.incrementAndGet();
         }
 
@@ -449,7 +479,7 @@ class FileQueueStoreTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            real.syncDirectory(directory);
+            next.syncDirectory(directory);
             directorySyncs.incrementAndGet();
         }
     }

@@ -113,7 +113,7 @@ class QueueThroughputTest {
                             ch.force(false);
                         }
                         Files.move(tmp, d.resolve(tmp.getFileName() + ".done"));
-                        FileSyncer.REAL.syncDirectory(d);
+                        QueueDisk.REAL.syncDirectory(d);
                         done.incrementAndGet();
                     }
                 } catch (IOException e) {
