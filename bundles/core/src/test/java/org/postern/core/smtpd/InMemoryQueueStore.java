@@ -38,6 +38,31 @@ final class InMemoryQueueStore implements QueueStore {
     volatile boolean failCommits;
     /** When set, every commit fails with this (e.g. a CleanupRejection wrapped in a CompletionException). */
     volatile Throwable commitFailure;
+    /**
+     * When set, a commit completes only when {@link #completePendingCommits} or
+     * {@link #failPendingCommits} is called, as a real commit completes only once its syncs
+     * are done: a test can show that no reply goes out before.
+     */
+    volatile boolean holdCommits;
+    private final List<Runnable> onComplete = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
+
+    int pendingCommits() {
+        return pending.size();
+    }
+
+    void completePendingCommits() {
+        onComplete.forEach(Runnable::run);
+        onComplete.clear();
+        pending.forEach(f -> f.complete(null));
+        pending.clear();
+    }
+
+    void failPendingCommits(Throwable failure) {
+        onComplete.clear();
+        pending.forEach(f -> f.completeExceptionally(failure));
+        pending.clear();
+    }
 
     @Override
     public IncomingMessage receive() {
@@ -67,8 +92,17 @@ final class InMemoryQueueStore implements QueueStore {
                 }
                 done = true;
                 Stored s = new Stored(id, envelope, buffer.toByteArray());
-                byId.put(id, s);
-                committed.add(s);
+                Runnable store = () -> {
+                    byId.put(id, s);
+                    committed.add(s);
+                };
+                if (holdCommits) {
+                    CompletableFuture<Void> commit = new CompletableFuture<>();
+                    onComplete.add(store);
+                    pending.add(commit);
+                    return commit;
+                }
+                store.run();
                 return CompletableFuture.completedFuture(null);
             }
 
