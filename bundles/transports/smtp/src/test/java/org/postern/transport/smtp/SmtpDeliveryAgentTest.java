@@ -311,6 +311,27 @@ class SmtpDeliveryAgentTest {
     }
 
     @Test
+    void deactivateShouldLetARunningDeliveryFinishThenDeferNewOnes() throws Exception {
+        ScriptedSmtpServer.Script script = new ScriptedSmtpServer.Script();
+        script.silentAfter = "MAIL";
+        start(script);
+        java.util.concurrent.CompletableFuture<RecipientResult> running = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> deliverOne(request().set("smtp_mail_timeout", "2s")));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!server.verbs().contains("MAIL") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.verbs()).contains("MAIL");
+        agent.deactivate();   // bundle:update: must wait for the delivery, not pull its watchdog away
+        assertThat(running).as("the running delivery finished before deactivate returned").isDone();
+        RecipientResult r = running.get();
+        assertThat(r.diagnostic()).isEqualTo("conversation with " + host() + " timed out while sending MAIL FROM");
+        RecipientResult late = deliverOne(request());
+        assertThat(late.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(late.diagnostic()).isEqualTo("smtp delivery agent is stopping");
+    }
+
+    @Test
     void silentGreetingShouldTimeOut() throws IOException {
         ScriptedSmtpServer.Script script = new ScriptedSmtpServer.Script();
         script.silentAfter = "GREETING";
