@@ -102,7 +102,7 @@ public class LdapHotInstallIT {
         assertEquals("the table decides: unknown recipients are refused", 5, send("nobody@example.com", "unknown") / 100);
 
         // 3. bundle:update of the plugin while messages stream in: each is accepted, maybe after 4xx retries.
-        int total = 150;
+        int total = 300;   // outlasts bundle:update, which is asserted
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger deferrals = new AtomicInteger();
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -130,11 +130,15 @@ public class LdapHotInstallIT {
         while (accepted.get() < 10 && sender.isAlive()) {
             Thread.sleep(50);
         }
+        int repliesAtUpdate = accepted.get() + deferrals.get();
         Run update = distribution.console("bundle:update postern-map-ldap");
         assertEquals(update.toString(), 0, update.status());
+        int repliesDuringUpdate = accepted.get() + deferrals.get() - repliesAtUpdate;
+        assertTrue("the stream ended before bundle:update did: no overlap", sender.isAlive());
+        assertTrue("no reply while bundle:update ran", repliesDuringUpdate > 0);
         sender.join(300_000);
-        System.out.printf("LdapHotInstallIT: %d messages, %d accepted, %d 4xx deferrals while bundle:update ran%n",
-                total, accepted.get(), deferrals.get());
+        System.out.printf("LdapHotInstallIT: %d messages, %d accepted, %d 4xx deferrals, %d replies while"
+                + " bundle:update ran%n", total, accepted.get(), deferrals.get(), repliesDuringUpdate);
         assertTrue("failures: " + failures, failures.isEmpty());
         assertEquals(total, accepted.get());
 
