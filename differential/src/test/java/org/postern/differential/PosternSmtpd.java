@@ -17,6 +17,7 @@ import org.postern.core.dns.DnsjavaResolver;
 import org.postern.core.queue.FileQueueStore;
 import org.postern.core.smtpd.SmtpServer;
 import org.postern.core.smtpd.restrict.RestrictionChecks;
+import org.postern.maps.regexp.RegexpDictFactory;
 
 /**
  * Postern's smtpd wired as the master wires an "inet ... smtpd" line (restrictions, cleanup,
@@ -43,6 +44,8 @@ final class PosternSmtpd implements AutoCloseable {
         PostfixConfig config = PostfixConfig.load(env);
         DictRegistryImpl dicts = new DictRegistryImpl(etc);
         CoreTables.factories().forEach((type, factory) -> dicts.register(type, factory.get(), "core"));
+        // As in the distribution, where postern-map-regexp is a boot feature.
+        dicts.register("regexp", new RegexpDictFactory(), "postern-map-regexp");
         DnsjavaResolver dns = new DnsjavaResolver();
         FileQueueStore queue = FileQueueStore.open(data.resolve("queue"));
         RestrictionChecks restrictions = RestrictionChecks.create(config, dicts, dns);

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The main.cf files both servers run with: a common base and, per variant, the lines it adds.
- * Every variant but {@link #DEFAULTS} sets smtpd_forbid_bare_newline = normalize on both sides,
- * so the comparison holds where Postern's default is Postfix 3.9's rather than 3.7's.
+ * Every variant but {@link #DEFAULTS} sets smtpd_forbid_bare_newline = normalize and
+ * smtpd_forbid_unauth_pipelining = yes on both sides (Postfix 3.7 has both, with the default
+ * "no"), so the comparison holds where Postern's default is Postfix 3.9's rather than 3.7's.
  * The base pins what would otherwise differ by machine or by Postfix version (host name,
  * banner, mynetworks, no client name lookups, no error sleep) and sends every transport to
  * discard, so the private Postfix never relays anything.
@@ -34,7 +35,7 @@ final class Variants {
             "virtual_transport = discard",
             "relay_transport = discard");
 
-    /** The variant that leaves smtpd_forbid_bare_newline at each side's own default. */
+    /** The variant that leaves smtpd_forbid_bare_newline and _unauth_pipelining at each side's own default. */
     static final String DEFAULTS = "own-defaults";
 
     private static final Map<String, List<String>> VARIANTS = new LinkedHashMap<>();
@@ -74,7 +75,8 @@ final class Variants {
                 "smtpd_recipient_restrictions = reject_non_fqdn_recipient, permit_mynetworks, "
                         + "reject_unauth_destination",
                 "strict_rfc821_envelopes = yes", "disable_vrfy_command = yes"));
-        VARIANTS.put("unauth-pipelining", List.of(
+        // Pipelining allowed to go on, so that reject_unauth_pipelining is what refuses it.
+        VARIANTS.put("unauth-pipelining", List.of("smtpd_forbid_unauth_pipelining = no",
                 "smtpd_data_restrictions = reject_unauth_pipelining"));
         VARIANTS.put("bare-lf-reject", List.of("smtpd_forbid_bare_newline = reject",
                 "smtpd_forbid_bare_newline_exclusions ="));
@@ -100,8 +102,9 @@ final class Variants {
         }
         List<String> all = new ArrayList<>(BASE);
         if (!variant.equals(DEFAULTS)) {
-            // Postfix 3.9's default, which Postern has too; Postfix 3.7's default is "no".
+            // Postfix 3.9's defaults, which Postern has too; Postfix 3.7's defaults are "no".
             all.add("smtpd_forbid_bare_newline = normalize");
+            all.add("smtpd_forbid_unauth_pipelining = yes");
         }
         all.addAll(lines);
         return all;

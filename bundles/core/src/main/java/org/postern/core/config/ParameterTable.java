@@ -277,6 +277,14 @@ public final class ParameterTable {
                 string("smtpd_forbid_bare_newline", "normalize").withAllowed("yes", "no", "normalize", "reject"),
                 list("smtpd_forbid_bare_newline_exclusions", "$mynetworks"),
                 integer("smtpd_forbid_bare_newline_reject_code", "550", 400).withMax(599),
+                // Defences against hostile clients. Postern differs: smtpd_forbid_unauth_pipelining
+                // is "yes", Postfix 3.9's default (3.7.6 and later have it with "no"); the others
+                // have the same default in 3.7 and 3.9.
+                bool("smtpd_forbid_unauth_pipelining", "yes"),
+                list("smtpd_forbidden_commands", "CONNECT GET POST regexp:{{/^[^A-Z]/ Bogus}}"),
+                bool("smtpd_per_request_deadline", "${stress?{yes}:{no}}"),
+                integer("smtpd_min_data_rate", "500", 1),
+                integer("smtpd_recipient_overshoot_limit", "1000", 1),
                 time("anvil_rate_time_unit", "60s", 's', 1),
                 list("smtpd_client_event_limit_exceptions", "${smtpd_client_connection_limit_exceptions:$mynetworks}"),
                 bool("smtpd_reject_unlisted_recipient", "yes"),

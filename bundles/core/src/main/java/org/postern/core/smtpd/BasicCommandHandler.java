@@ -8,8 +8,9 @@ import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.codec.SmtpRequest;
 
 /**
- * SUMMARY   RSET, NOOP, QUIT, the non-SMTP commands (an HTTP request line and the like) and the
- *           lines the decoder could not make a command of (unknown verbs, HELP, bad syntax).
+ * SUMMARY   RSET, NOOP, QUIT, the non-SMTP commands (an HTTP request line, a TLS handshake on
+ *           the plaintext port, a message header) and the lines the decoder could not make a
+ *           command of (unknown verbs, HELP, bad syntax).
  * DESCRIPTION
  *   An invalid MAIL or RCPT gets the state error first when there is one, as Postfix checks the
  *   state before the syntax. A 521 from the decoder (an address that cannot be parsed at all)
@@ -38,13 +39,35 @@ final class BasicCommandHandler {
         } else if (r instanceof SmtpRequest.Quit) {
             s.stats.record(verb, true);
             s.close(SmtpdReplies.BYE);
-        } else if (r instanceof SmtpRequest.Forbidden f) {
-            s.stats.record(verb, false);
-            s.log.warn("non-SMTP command from " + s.log.client() + ": " + LogText.printable(f.line()));
-            s.close(SmtpdReplies.NON_SMTP_COMMAND);
+        } else if (r instanceof SmtpRequest.Unknown) {
+            s.answer(verb, SmtpdReplies.COMMAND_NOT_RECOGNIZED);
         } else if (r instanceof SmtpRequest.Invalid i) {
             invalid(i);
         }
+    }
+
+    /**
+     * A word that is no SMTP command: a hang-up when smtpd_forbidden_commands lists it (asked
+     * off the event loop: the list may hold tables), otherwise {@code orElse}.
+     */
+    void unknown(SmtpRequest.Unknown u, Runnable orElse) {
+        s.async(() -> s.cx.checks().forbiddenCommand(u.command()), forbidden -> {
+            if (forbidden) {
+                nonSmtp(u.line());
+            } else {
+                orElse.run();
+            }
+        });
+    }
+
+    /**
+     * A message header sent as a command, or a command smtpd_forbidden_commands lists: the
+     * client is no SMTP client (an HTTP request, a TLS handshake on the plaintext port).
+     */
+    void nonSmtp(String line) {
+        s.stats.record("unknown", false);
+        s.log.warn("non-SMTP command from " + s.log.client() + ": " + LogText.printable(line));
+        s.close(SmtpdReplies.NON_SMTP_COMMAND);
     }
 
     private void invalid(SmtpRequest.Invalid r) {

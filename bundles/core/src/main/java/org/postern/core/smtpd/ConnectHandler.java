@@ -18,11 +18,13 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *   blocking executor with smtpd_peername_lookup's time limit; a lookup that fails or times out
  *   leaves "unknown" (with a temporary status). A CONNECT refusal replaces the greeting and
  *   answers every later command but QUIT. XCLIENT runs the second half again ({@link #reconnect}).
- * SECURITY  The client is not trusted: nothing it sends is read before the greeting, and
- *           commands sent before it are logged as improper pipelining.
+ * SECURITY  The client is not trusted: nothing it sends is read before the greeting; input
+ *           sent before it is improper pipelining ({@link PipeliningGuard}): logged, and the
+ *           client disconnected with smtpd_forbid_unauth_pipelining = yes.
  * CONFIGURATION PARAMETERS  smtpd_peername_lookup, smtpd_authorized_xclient_hosts,
  *           smtpd_authorized_xforward_hosts, smtpd_forbid_bare_newline(_exclusions),
- *           smtpd_discard_ehlo_keyword_address_maps, smtpd_client_connection_count_limit,
+ *           smtpd_discard_ehlo_keyword_address_maps, smtpd_forbid_unauth_pipelining,
+ *           smtpd_client_connection_count_limit,
  *           smtpd_client_connection_rate_limit, smtpd_client_event_limit_exceptions,
  *           anvil_rate_time_unit, smtpd_banner.
  */
@@ -168,9 +170,17 @@ final class ConnectHandler {
         return true;
     }
 
-    /** The CONNECT restrictions, then the greeting (or the refusal that replaces it); reads on. */
+    /**
+     * The CONNECT restrictions, then the greeting (or the refusal that replaces it); reads on. A
+     * client that talked before the greeting is a spam bot, not an SMTP client: with
+     * smtpd_forbid_unauth_pipelining it is not greeted at all.
+     */
     private void greet(String after) {
         s.check(SmtpStage.CONNECT, null, 0, result -> {
+            if (after.equals("CONNECT") && s.pipelining.hangsUpBeforeGreeting()) {
+                s.close(SmtpdReplies.PROTOCOL_SYNCHRONIZATION);
+                return;
+            }
             s.log.warnings(result, "CONNECT", null);
             if (!result.accepted()) {
                 s.accessDenied(result.reply());
@@ -178,9 +188,6 @@ final class ConnectHandler {
                 s.send(result.reply());
             } else {
                 s.send(SmtpdReplies.greeting(s.st.banner()));
-            }
-            if (s.decoder.hasBufferedInput()) {
-                s.pipelining(after);
             }
             s.readOn();
         });

@@ -67,9 +67,6 @@ final class ContentHandler {
             s.answer("data", refusal);
             return;
         }
-        if (s.decoder.hasBufferedInput()) {
-            s.pipelining("DATA");
-        }
         intake.open("DATA", reply -> {
             if (reply != null) {
                 s.answer("data", reply);

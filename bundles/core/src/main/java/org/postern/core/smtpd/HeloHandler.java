@@ -30,9 +30,6 @@ final class HeloHandler {
     void helo(SmtpRequest.Helo h) {
         String verb = h.verb();
         s.abortTransaction();
-        if (s.decoder.hasBufferedInput()) {
-            s.pipelining(s.lastCommand());
-        }
         String previous = s.client.helo();
         s.client.helo(HostNames.neuterHeloName(h.domain(), s.st.smtputf8Enable()));
         s.check(SmtpStage.HELO, null, 0, result -> {

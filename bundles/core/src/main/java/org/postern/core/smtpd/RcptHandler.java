@@ -15,8 +15,10 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  * DESCRIPTION
  *   A recipient accepted after its transaction ended (RSET while the restrictions ran) is
  *   answered but not kept.
- * SECURITY  Client input; the limits are smtpd_recipient_limit, strict_rfc821_envelopes,
- *           strict_smtputf8.
+ * SECURITY  Client input; the limits are smtpd_recipient_limit (the excess gets "452 4.5.3
+ *           Error: too many recipients" and, up to smtpd_recipient_overshoot_limit of them per
+ *           transaction, is not counted as an error: the transaction goes on to DATA with the
+ *           recipients accepted), strict_rfc821_envelopes, strict_smtputf8.
  */
 final class RcptHandler {
 
@@ -51,11 +53,14 @@ final class RcptHandler {
         if (refusal == null && st.strictRfc821Envelopes() && !r.bracketed()) {
             refusal = SmtpdReplies.BAD_RECIPIENT_SYNTAX;
         }
+        if (refusal == null && t.recipients.size() >= st.recipientLimit()) {
+            // As Postfix: the excess is refused with 4xx so that the client sends it again in a
+            // later transaction; only beyond the overshoot limit do the refusals count as errors.
+            s.answer(verb, SmtpdReplies.TOO_MANY_RECIPIENTS, t.overshoot++ >= st.recipientOvershootLimit());
+            return;
+        }
         if (refusal == null && r.nonAscii() && !t.mail.smtputf8() && st.strictSmtputf8()) {
             refusal = SmtpdReplies.SMTPUTF8_NOT_DECLARED;
-        }
-        if (refusal == null && t.recipients.size() >= st.recipientLimit()) {
-            refusal = SmtpdReplies.TOO_MANY_RECIPIENTS;
         }
         if (refusal != null) {
             s.answer(verb, refusal);

@@ -41,7 +41,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * SUMMARY   smtpd - one SMTP listener (one master.cf "inet ... smtpd" line) on Netty.
  * DESCRIPTION
  *   Binds one address, and runs one {@link SmtpSession} per connection with the pipeline
- *   IdleStateHandler (smtpd_timeout) - {@link SmtpServerDecoder} - {@link SmtpResponseEncoder}
+ *   IdleStateHandler (smtpd_timeout per read; {@link RequestDeadline} instead with
+ *   smtpd_per_request_deadline) - {@link SmtpServerDecoder} - {@link SmtpResponseEncoder}
  *   - session; STARTTLS puts an SslHandler in front. Restrictions and queue file creation run on
  *   a small blocking executor. A plain class: the OSGi component that reads master.cf wraps it.
  * CONFIGURATION PARAMETERS
@@ -54,7 +55,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit (0),
  *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks),
  *   smtpd_authorized_xclient_hosts (empty), smtpd_authorized_xforward_hosts (empty),
- *   smtpd_discard_ehlo_keywords (empty); SMTP AUTH: see {@link SaslSettings}.
+ *   smtpd_discard_ehlo_keywords (empty), smtpd_forbid_unauth_pipelining (yes),
+ *   smtpd_per_request_deadline (no), smtpd_min_data_rate (500), smtpd_recipient_overshoot_limit
+ *   (1000); SMTP AUTH: see {@link SaslSettings}.
  *   <p>With a {@link DnsResolver}, the client hostname is looked up at connect before the
  *   greeting (PTR, then forward confirmation; at most {@link #CLIENT_LOOKUP_TIMEOUT}).
  * SECURITY  Everything a client sends is hostile; see {@link SmtpSession} and
@@ -181,7 +184,9 @@ public final class SmtpServer {
                             sessions.remove(session);
                         });
                         ch.pipeline()
-                                .addLast("timeout", new IdleStateHandler(timeout, 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast("timeout", settings.perRequestDeadline()
+                                        ? new RequestDeadline(settings.timeout(), settings.minDataRate())
+                                        : new IdleStateHandler(timeout, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("decoder", decoder)
                                 .addLast("encoder", SmtpResponseEncoder.INSTANCE)
                                 .addLast("session", session);

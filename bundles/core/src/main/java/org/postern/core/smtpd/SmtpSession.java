@@ -38,8 +38,11 @@ import io.netty.util.ReferenceCountUtil;
  *   {@link SecurityState} and the current {@link Transaction}; the texts are {@link SmtpdReplies}.
  *   After a CONNECT refusal every command but QUIT gets "503 5.7.0 Error: access denied".
  * SECURITY  All requests are client input. Limits here: smtpd_hard/soft_error_limit (with
- *           smtpd_error_sleep_time), smtpd_junk_command_limit, smtpd_timeout; commands sent
- *           ahead without PIPELINING are logged as improper pipelining.
+ *           smtpd_error_sleep_time), smtpd_junk_command_limit, smtpd_timeout (per read, or per
+ *           request with smtpd_per_request_deadline: {@link RequestDeadline});
+ *           smtpd_forbidden_commands (asked of {@link SmtpdChecks#forbiddenCommand}) and message
+ *           headers sent as commands hang up; improper pipelining ({@link PipeliningGuard}) is
+ *           logged and, with smtpd_forbid_unauth_pipelining, hangs up.
  * BUGS      Content is written to the queue file on the event loop (the store should buffer).
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
@@ -55,6 +58,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     final Extensions extensions;
     final SessionLog log;
     final CommandStats stats = new CommandStats();
+    final PipeliningGuard pipelining;
     private final StageChecks checks;
 
     private final ConnectHandler connect = new ConnectHandler(this);
@@ -69,12 +73,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final BasicCommandHandler basic = new BasicCommandHandler(this, mail, rcpt);
 
     private ChannelHandlerContext ctx;
+    /** smtpd_per_request_deadline's clock; null when smtpd_timeout limits each read instead. */
+    private RequestDeadline deadline;
     private Transaction tx;
     /** The CONNECT restrictions' refusal, the answer to every later command but QUIT; null when none. */
     private SmtpReply accessDenied;
     private int errorCount;
     private int junkCount;
-    private boolean illegalPipelining;
     private String lastCommand = "CONNECT";
     /** A command is being answered: nothing more is read until it is. */
     private boolean pending;
@@ -89,6 +94,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.security = new SecurityState(cx.saslServers());
         this.extensions = new Extensions(cx, client, security);
         this.log = new SessionLog(cx.service(), client, () -> tx);
+        this.pipelining = new PipeliningGuard(this);
         this.checks = new StageChecks(cx.service(), cx.checks(), client, security);
     }
 
@@ -97,6 +103,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = ctx.pipeline().get(RequestDeadline.class);
         decoder.pause(); // nothing the client sends is acted on before the greeting
         pending = true;
         connect.start(ctx.channel().remoteAddress());
@@ -120,7 +127,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof IdleStateEvent || evt == RequestDeadline.EXPIRED) {
             if (!pending && !closing) {
                 String bytes = tx != null ? tx.bytesReceived() : "";
                 log.info("timeout after " + lastCommand + bytes + " from " + log.client());
@@ -174,6 +181,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         pending = true;
+        if (deadline != null) {
+            deadline.stop();
+        }
         AuthExchange exchange = security.takeExchange();
         if (r instanceof SmtpRequest.SaslResponse s) {
             auth.response(exchange, s);
@@ -191,18 +201,33 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void command(SmtpRequest r) {
         String verb = r.verb();
-        lastCommand = r instanceof SmtpRequest.Invalid && verb.equals("unknown") ? "UNKNOWN"
-                : verb.toUpperCase(Locale.ROOT);
+        lastCommand = verb.toUpperCase(Locale.ROOT);
         if (JUNK.contains(verb) && junkCount++ >= st.junkCommandLimit()) {
             errorCount++;
         }
+        // As Postfix: a non-SMTP command hangs up even when access is denied.
+        if (r instanceof SmtpRequest.Forbidden f) {
+            basic.nonSmtp(f.line());
+            return;
+        }
+        if (r instanceof SmtpRequest.Unknown u) {
+            basic.unknown(u, () -> dispatch(r));
+            return;
+        }
+        dispatch(r);
+    }
+
+    /** A command that is SMTP: access denial, the pipelining check, then its handler. */
+    private void dispatch(SmtpRequest r) {
+        String verb = r.verb();
         if (accessDenied != null && !(r instanceof SmtpRequest.Quit)) {
             answer(verb, SmtpdReplies.accessDenied(log.client()));
             return;
         }
-        if ((!client.esmtp() || extensions.discards(EhloKeywords.Keyword.PIPELINING)) && !illegalPipelining
-                && decoder.hasBufferedInput() && !(r instanceof SmtpRequest.Quit)) {
-            pipelining(lastCommand); // PIPELINING was not announced (no EHLO yet): any command group is improper
+        if (pipelining.hangsUp(r)) {
+            stats.record(verb, false);
+            close(SmtpdReplies.PROTOCOL_SYNCHRONIZATION);
+            return;
         }
         if (r instanceof SmtpRequest.Helo h) {
             helo.helo(h);
@@ -237,7 +262,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     void answer(String verb, Object response) {
         int code = response instanceof SmtpReply ? ((SmtpReply) response).code()
                 : ((SmtpResponse) response).lines().get(0).code();
-        boolean failed = code >= 400;
+        answer(verb, response, code >= 400);
+    }
+
+    /**
+     * As {@link #answer(String, Object)}; {@code failed} says whether the command counts as an
+     * error (a 4xx or 5xx reply normally does; smtpd_recipient_overshoot_limit makes exceptions).
+     */
+    void answer(String verb, Object response, boolean failed) {
         stats.record(verb, !failed);
         boolean sleep = errorCount >= st.softErrorLimit() && !st.errorSleepTime().isZero();
         if (failed) {
@@ -289,25 +321,25 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     void close(SmtpReply reply) {
         closing = true;
         pending = false;
+        if (deadline != null) {
+            deadline.stop();
+        }
         ctx.writeAndFlush(extensions.wire(reply)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The command is done without a final reply from here: read the next request. */
     void readOn() {
         pending = false;
+        if (deadline != null) {
+            deadline.start(decoder.readingContent());
+        }
         decoder.resume();
     }
 
-    /** Logs improper pipelining once it happened (reject_unauth_pipelining). */
-    void pipelining(String after) {
-        illegalPipelining = true;
-        log.info("improper command pipelining after " + after + " from " + log.client() + ": "
-                + LogText.printable(decoder.peekBuffered(100)));
-    }
 
     /** Runs the restrictions of {@code stage} off the event loop; {@code then} runs on it. */
     void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
-        SmtpFacts facts = checks.facts(tx, recipient, size, illegalPipelining, ctx.channel().localAddress());
+        SmtpFacts facts = checks.facts(tx, recipient, size, pipelining.violated(), ctx.channel().localAddress());
         async(() -> checks.check(stage, facts), then);
     }
 

@@ -22,6 +22,10 @@ final class SmtpdReplies {
     static final SmtpReply BYE = new SmtpReply(221, "2.0.0", "Bye");
     static final SmtpReply NOT_IMPLEMENTED = new SmtpReply(502, "5.5.1", "Error: command not implemented");
     static final SmtpReply NON_SMTP_COMMAND = new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye.");
+    static final SmtpReply COMMAND_NOT_RECOGNIZED = new SmtpReply(500, "5.5.2", "Error: command not recognized");
+    /** smtpd_forbid_unauth_pipelining: the client did not wait for a reply it had to wait for. */
+    static final SmtpReply PROTOCOL_SYNCHRONIZATION = new SmtpReply(554, "5.5.0",
+            "Error: SMTP protocol synchronization");
     static final SmtpReply TLS_REQUIRED = new SmtpReply(530, "5.7.0", "Must issue a STARTTLS command first");
     static final SmtpReply SEND_HELO_FIRST = new SmtpReply(503, "5.5.1", "Error: send HELO/EHLO first");
     static final SmtpReply TRANSACTION_IN_PROGRESS = new SmtpReply(503, "5.5.1",

@@ -60,7 +60,15 @@ public record SmtpdSettings(
         /* smtpd_sasl_* and friends: SMTP AUTH */
         SaslSettings sasl,
         /* content_filter (empty): transport:destination for every message, unless FILTER says otherwise */
-        String contentFilter) {
+        String contentFilter,
+        /* smtpd_forbid_unauth_pipelining (yes): hang up on improper pipelining instead of logging it */
+        boolean forbidUnauthPipelining,
+        /* smtpd_per_request_deadline (normal: no, overload: yes): smtpd_timeout limits a request, not a read */
+        boolean perRequestDeadline,
+        /* smtpd_min_data_rate (500): bytes/s of DATA and BDAT content that keep the deadline from shrinking */
+        int minDataRate,
+        /* smtpd_recipient_overshoot_limit (1000): recipients over the limit refused before they count as errors */
+        int recipientOvershootLimit) {
 
     public static SmtpdSettings from(PostfixConfig c) {
         NetworkList mynetworks = NetworkList.parse(c.list("mynetworks"));
@@ -100,7 +108,11 @@ public record SmtpdSettings(
                 EhloKeywords.parse(PostfixLists.split(c.find("smtpd_discard_ehlo_keywords").orElse(""))),
                 c.bool("smtpd_peername_lookup"),
                 SaslSettings.from(c),
-                c.get("content_filter").strip());
+                c.get("content_filter").strip(),
+                c.bool("smtpd_forbid_unauth_pipelining"),
+                c.bool("smtpd_per_request_deadline"),
+                c.integer("smtpd_min_data_rate"),
+                c.integer("smtpd_recipient_overshoot_limit"));
     }
 
     /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt). */

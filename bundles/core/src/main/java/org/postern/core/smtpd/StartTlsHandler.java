@@ -34,9 +34,6 @@ final class StartTlsHandler {
             s.answer("starttls", SmtpdReplies.TRANSACTION_IN_PROGRESS);
             return;
         }
-        if (s.decoder.hasBufferedInput()) {
-            s.pipelining("STARTTLS");
-        }
         s.decoder.discardBuffered();
         ChannelHandlerContext ctx = s.ctx();
         SslHandler ssl = new SslHandler(s.cx.ssl().newEngine(ctx.alloc()), true);

@@ -30,6 +30,8 @@ final class Transaction {
     boolean bdatFailed;
     long bdatBytes;
     boolean committing;
+    /** RCPT commands refused for smtpd_recipient_limit so far (smtpd_recipient_overshoot_limit). */
+    int overshoot;
 
     Transaction(SmtpRequest.Mail mail) {
         this.mail = mail;

@@ -32,9 +32,6 @@ final class VrfyEtrnHandler {
             s.answer("vrfy", SmtpdReplies.VRFY_DISABLED);
             return;
         }
-        if (s.decoder.hasBufferedInput()) {
-            s.pipelining("VRFY");
-        }
         String argument = v.argument();
         String address = argument.length() > 1 && argument.startsWith("<") && argument.endsWith(">")
                 ? argument.substring(1, argument.length() - 1) : argument;

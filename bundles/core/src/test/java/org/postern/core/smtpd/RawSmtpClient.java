@@ -28,7 +28,16 @@ final class RawSmtpClient implements AutoCloseable {
     private OutputStream out;
 
     RawSmtpClient(InetSocketAddress address) throws IOException {
+        this(address, null);
+    }
+
+    /** Connects from {@code localAddress} (127.0.0.2: a client outside mynetworks = 127.0.0.1/32). */
+    RawSmtpClient(InetSocketAddress address, String localAddress) throws IOException {
         socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
+        socket.setTcpNoDelay(true); // a byte written is a byte sent: the trickle tests depend on it
         socket.connect(address, 5000);
         socket.setSoTimeout(10000);
         in = socket.getInputStream();
@@ -102,6 +111,11 @@ final class RawSmtpClient implements AutoCloseable {
         in = ssl.getInputStream();
         out = ssl.getOutputStream();
         return ssl;
+    }
+
+    /** Whether the server has sent something not read yet. */
+    boolean replyWaiting() throws IOException {
+        return in.available() > 0;
     }
 
     boolean closedByPeer() throws IOException {

@@ -6,12 +6,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.postern.core.config.ConfigException;
+import org.postern.core.config.PostfixConfig;
+import org.postern.core.dict.DictRegistryImpl;
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.CheckResult;
+import org.postern.core.smtpd.restrict.ForbiddenCommands;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpFacts;
 import org.postern.core.smtpd.restrict.SmtpStage;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
+import org.postern.maps.regexp.RegexpDictFactory;
 
 /** Restrictions that answer from a script (per stage, or per recipient) and record every call. */
 final class ScriptedChecks implements SmtpdChecks {
@@ -28,6 +33,36 @@ final class ScriptedChecks implements SmtpdChecks {
     final Map<String, String> ehloDiscards = new ConcurrentHashMap<>();
     /** fast_flush_domains. */
     final java.util.Set<String> fastFlushDomains = ConcurrentHashMap.newKeySet();
+    /** Tables for smtpd_forbidden_commands: core's registry with inline: and the regexp plugin's factory. */
+    private static final DictRegistryImpl TABLES = new DictRegistryImpl(java.nio.file.Path.of("/nonexistent"));
+
+    static {
+        TABLES.register("regexp", new RegexpDictFactory(), "postern-map-regexp");
+        TABLES.register("inline", new org.postern.core.dict.builtin.InlineDictFactory(), "postern-core");
+    }
+
+    /** smtpd_forbidden_commands: Postfix's default until {@link #forbidding} reads a main.cf. */
+    private volatile ForbiddenCommands forbidden = forbiddenCommands(TestConfigs.config());
+
+    /** smtpd_forbidden_commands of {@code config}, its tables opened with real regexp: support. */
+    static ForbiddenCommands forbiddenCommands(PostfixConfig config) {
+        try {
+            return ForbiddenCommands.parse(config.list("smtpd_forbidden_commands"), TABLES);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Takes smtpd_forbidden_commands from {@code config}, as the real restrictions do. */
+    ScriptedChecks forbidding(PostfixConfig config) {
+        forbidden = forbiddenCommands(config);
+        return this;
+    }
+
+    @Override
+    public boolean forbiddenCommand(String command) {
+        return forbidden.forbids(command);
+    }
 
     @Override
     public boolean fastFlushDomain(String domain) {

@@ -56,7 +56,7 @@ final class SessionHarness {
     /** As above, with SMTP AUTH against the authentication servers {@code sasl} makes (null: none). */
     SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
                    Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl) {
-        this.checks = checks;
+        this.checks = checks.forbidding(config);
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(

@@ -22,7 +22,6 @@ import org.postern.core.smtp.SmtpReply;
 public final class SmtpCommandParser {
 
     static final SmtpReply BAD_SYNTAX = new SmtpReply(500, "5.5.2", "Error: bad syntax");
-    static final SmtpReply NOT_RECOGNIZED = new SmtpReply(500, "5.5.2", "Error: command not recognized");
 
     private SmtpCommandParser() {
     }
@@ -72,18 +71,14 @@ public final class SmtpCommandParser {
                 return new SmtpRequest.Xclient(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
             case "XFORWARD":
                 return new SmtpRequest.Xforward(rest.isEmpty() ? List.of() : List.of(rest.split("[ \t]+")));
-            case "CONNECT":
-            case "GET":
-            case "POST":
-                return new SmtpRequest.Forbidden(line);
             default:
-                // Postfix's smtpd_forbidden_commands default ("CONNECT GET POST
-                // regexp:{{/^[^A-Z]/ Bogus}}") and its header-label rule: hang up on them.
+                // Postfix's is_header() rule: a message header sent as a command. Other unknown
+                // words are checked against smtpd_forbidden_commands by the session.
                 String word = line.substring(0, sp);
-                if (!Character.isLetter(word.charAt(0)) || word.charAt(0) >= 0x80 || isHeaderLabel(word)) {
+                if (isHeaderLabel(word)) {
                     return new SmtpRequest.Forbidden(line);
                 }
-                return new SmtpRequest.Invalid("unknown", NOT_RECOGNIZED, line);
+                return new SmtpRequest.Unknown(word, line);
         }
     }
 

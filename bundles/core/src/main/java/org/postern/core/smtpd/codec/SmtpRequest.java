@@ -176,7 +176,18 @@ public sealed interface SmtpRequest {
         }
     }
 
-    /** An HTTP-style or proxy command (CONNECT, GET, POST, "Host:" ...): hang up (smtpd_forbidden_commands). */
+    /**
+     * A command word SMTP does not have ("GET", "\u0016\u0003\u0001", "{\"a\":"): refused with 500, or
+     * a hang-up when smtpd_forbidden_commands lists it (the session decides: the list may be a table).
+     */
+    record Unknown(String command, String line) implements SmtpRequest {
+        @Override
+        public String verb() {
+            return "unknown";
+        }
+    }
+
+    /** A message header sent as a command ("Subject: hi", "Host: x"): always a hang-up, as in Postfix. */
     record Forbidden(String line) implements SmtpRequest {
         @Override
         public String verb() {
@@ -184,7 +195,7 @@ public sealed interface SmtpRequest {
         }
     }
 
-    /** A known command with bad syntax, or an unknown command: the reply to send. */
+    /** A known command with bad syntax, or a line that is no command at all: the reply to send. */
     record Invalid(String verb, SmtpReply reply, String line) implements SmtpRequest {
     }
 

@@ -18,7 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * DESCRIPTION
  *   Three modes. COMMAND: lines up to {@code lineLimit} bytes (line_length_limit) are parsed by
  *   {@link SmtpCommandParser}; a longer line is cut at the limit and the rest skipped, as
- *   Postfix's smtp_get() does. DATA (after {@link #startData()}): dot-unstuffed content lines until the end-of-data
+ *   Postfix's smtp_get() does, and a line ends at its first NUL, as a C string does in Postfix. DATA (after {@link #startData()}): dot-unstuffed content lines until the end-of-data
  *   line, which under smtpd_forbid_bare_newline=normalize|reject is recognised only as
  *   CRLF "." CRLF. BDAT: exactly the announced number of bytes, entered by the decoder itself when
  *   it parses a BDAT command (the chunk follows whether or not the server accepts it). After a
@@ -179,6 +179,11 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         return n;
     }
 
+    /** Whether the next bytes are DATA or BDAT content rather than a command line. */
+    public boolean readingContent() {
+        return mode != Mode.COMMAND;
+    }
+
     /** Bytes received and not yet decoded (for reject_unauth_pipelining and pre-greet detection). */
     public boolean hasBufferedInput() {
         return buf != null && buf.isReadable();
@@ -286,7 +291,7 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(line != null ? line : bytes(r, len))).toString();
+                    .decode(ByteBuffer.wrap(beforeNul(line != null ? line : bytes(r, len)))).toString();
         } catch (CharacterCodingException e) {
             emit(new SmtpRequest.Invalid("unknown", BAD_UTF8, ""));
             return true;
@@ -301,6 +306,22 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
         }
         emit(request);
         return true;
+    }
+
+    /**
+     * The command up to its first NUL: Postfix's smtpd reads a command line as a C string, so
+     * what follows a NUL is not part of the command ("EHLO a\0b" is "EHLO a"; a TLS record on
+     * the plaintext port is its first bytes). No NUL reaches the session.
+     */
+    private static byte[] beforeNul(byte[] line) {
+        for (int i = 0; i < line.length; i++) {
+            if (line[i] == 0) {
+                byte[] cut = new byte[i];
+                System.arraycopy(line, 0, cut, 0, i);
+                return cut;
+            }
+        }
+        return line;
     }
 
     private byte[] bytes(int index, int length) {

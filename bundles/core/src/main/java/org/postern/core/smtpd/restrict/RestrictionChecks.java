@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *   multi_recipient_bounce_reject_code (550), default_rbl_reply, rbl_reply_maps,
  *   smtpd_null_access_lookup_key (&lt;&gt;), show_user_unknown_table_name (yes),
  *   unknown_address_tempfail_action and unknown_helo_hostname_tempfail_action
- *   (defer_if_permit), allow_untrusted_routing (no).
+ *   (defer_if_permit), allow_untrusted_routing (no). For the session, not a restriction:
+ *   smtpd_forbidden_commands ({@link ForbiddenCommands}).
  * BUGS
  *   Postern differs on purpose: when smtpd_relay_restrictions is not set at all, it is
  *   "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination" at every
@@ -142,6 +143,7 @@ public final class RestrictionChecks implements SmtpdChecks {
     final DnsChecks dns;
     final PolicyClients policies;
     private final List<Dict> ehloDiscardMaps;
+    private final ForbiddenCommands forbiddenCommands;
 
     private RestrictionChecks(PostfixConfig config, DictRegistry dicts, DnsResolver dnsOrNull) throws ConfigException {
         policies = new PolicyClients(config);
@@ -206,6 +208,12 @@ public final class RestrictionChecks implements SmtpdChecks {
                 dicts);
         dns = new DnsChecks(dnsOrNull);
         ehloDiscardMaps = AddressMaps.openAll(list(config, "smtpd_discard_ehlo_keyword_address_maps"), dicts);
+        forbiddenCommands = ForbiddenCommands.parse(list(config, "smtpd_forbidden_commands"), dicts);
+    }
+
+    @Override
+    public boolean forbiddenCommand(String command) {
+        return forbiddenCommands.forbids(command);
     }
 
     @Override

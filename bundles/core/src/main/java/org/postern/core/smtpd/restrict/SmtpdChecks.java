@@ -27,6 +27,14 @@ public interface SmtpdChecks {
     }
 
     /**
+     * smtpd_forbidden_commands: whether {@code command}, a word that is no SMTP command, ends
+     * the session ({@link ForbiddenCommands}). May block (a table lookup).
+     */
+    default boolean forbiddenCommand(String command) {
+        return false;
+    }
+
+    /**
      * Whether ETRN may flush {@code domain}: it matches fast_flush_domains.
      *
      * @throws LookupFailure when a table in fast_flush_domains does not answer

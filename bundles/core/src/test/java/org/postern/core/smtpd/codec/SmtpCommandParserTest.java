@@ -170,13 +170,16 @@ class SmtpCommandParserTest {
         "XCLIENT ADDR=1.2.3.4 | Xclient[arguments=[ADDR=1.2.3.4]]",
         "XCLIENT              | Xclient[arguments=[]]",
         "xforward NAME=a.example  ADDR=192.0.2.1 | Xforward[arguments=[NAME=a.example, ADDR=192.0.2.1]]",
-        "GET / HTTP/1.0       | Forbidden[line=GET / HTTP/1.0]",
-        ".                    | Forbidden[line=.]",           // smtpd_forbidden_commands: /^[^A-Z]/
-        "123 go               | Forbidden[line=123 go]",
+        // Unknown words: the session asks smtpd_forbidden_commands (GET, "." and "123" are listed by default).
+        "GET / HTTP/1.0       | Unknown[command=GET, line=GET / HTTP/1.0]",
+        ".                    | Unknown[command=., line=.]",
+        "123 go               | Unknown[command=123, line=123 go]",
+        "[1, 2]               | Unknown[command=[1,, line=[1, 2]]",
+        "{\"a\":1}            | Forbidden[line={\"a\":1}]",   // a "header": Postfix's is_header() says so too
         "Subject: hello       | Forbidden[line=Subject: hello]", // a header sent as a command
         "X-Foo:bar            | Forbidden[line=X-Foo:bar]",
-        "HELP                 | 500 5.5.2 Error: command not recognized",
-        "EXPN list            | 500 5.5.2 Error: command not recognized",
+        "HELP                 | Unknown[command=HELP, line=HELP]",
+        "EXPN list            | Unknown[command=EXPN, line=EXPN list]",
     })
     void commandsShouldParse(String line, String expected) {
         SmtpRequest r = parse(line.strip());
