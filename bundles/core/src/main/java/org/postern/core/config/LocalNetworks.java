@@ -45,11 +45,13 @@ public final class LocalNetworks {
                 if (!nic.isUp()) {
                     continue;
                 }
-                // OpenJDK builds each interface's list by prepending what the kernel reports
-                // (/proc/net/if_inet6 for IPv6), so it comes reversed: fd00::/64 after fe80::/64
-                // where Postfix lists fd00::/64 first (seen on this project's CI machine).
+                // OpenJDK builds each interface's list by prepending (IPv6 from /proc/net/if_inet6,
+                // whose order is a hash's), while Postfix sees the kernel's per-interface list,
+                // which Linux keeps sorted by scope: global before site-local before link-local
+                // (fd00::/64 before fe80::/64). Reversing, then a stable sort by scope, gives that.
                 List<InterfaceAddress> kernelOrder = new ArrayList<>(nic.getInterfaceAddresses());
                 Collections.reverse(kernelOrder);
+                kernelOrder.sort(java.util.Comparator.comparingInt((InterfaceAddress a) -> scope(a.getAddress())).reversed());
                 for (InterfaceAddress a : kernelOrder) {
                     InetAddress ip = a.getAddress();
                     out.add(new LocalAddress(ip.getAddress(), a.getNetworkPrefixLength(), ip.isLoopbackAddress()));
@@ -60,6 +62,20 @@ public final class LocalNetworks {
             out.add(new LocalAddress(new byte[] {127, 0, 0, 1}, 8, true));
         }
         return out;
+    }
+
+    /** RFC 4291 scope values as Linux orders an interface's addresses by them (IPv4: one class). */
+    private static int scope(InetAddress ip) {
+        if (!(ip instanceof java.net.Inet6Address)) {
+            return 0;
+        }
+        if (ip.isLoopbackAddress()) {
+            return 0x1;
+        }
+        if (ip.isLinkLocalAddress()) {
+            return 0x2;
+        }
+        return ip.isSiteLocalAddress() ? 0x5 : 0xe;
     }
 
     /**
