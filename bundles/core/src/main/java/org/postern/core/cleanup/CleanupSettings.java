@@ -20,6 +20,7 @@ import org.postern.core.net.NetworkList;
  *   In the parameter table: myhostname, myorigin, mydestination, mynetworks, inet_interfaces,
  *   recipient_delimiter, header_size_limit, line_length_limit, header_checks,
  *   mime_header_checks, nested_header_checks, body_checks, canonical_maps,
+ *   cleanup_replace_stray_cr_lf (yes, Postfix 3.9's default; see {@link StrayLineBreaks}),
  *   sender_canonical_maps, recipient_canonical_maps, masquerade_domains, virtual_alias_maps,
  *   always_bcc, sender_bcc_maps, recipient_bcc_maps, disable_mime_input_processing (no),
  *   mime_nesting_limit (100), mime_boundary_length_limit (2048); strict_8bitmime,
@@ -72,6 +73,8 @@ final class CleanupSettings {
     final int virtualRecursionLimit;
     final int virtualExpansionLimit;
     final boolean senderFromHeaderRewrite;
+    /** cleanup_replace_stray_cr_lf (yes): a CR or LF that is not a line end never reaches the queue. */
+    final boolean replaceStrayCrLf;
     final Clock clock;
 
     CleanupSettings(PostfixConfig config, DictRegistry dicts, Clock clock) throws ConfigException {
@@ -137,6 +140,7 @@ final class CleanupSettings {
             virtualRecursionLimit = Integer.parseInt(config.find("virtual_alias_recursion_limit").orElse("1000").strip());
             virtualExpansionLimit = Integer.parseInt(config.find("virtual_alias_expansion_limit").orElse("1000").strip());
             senderFromHeaderRewrite = bool(config, "sender_from_header_rewrite", "no");
+            replaceStrayCrLf = bool(config, "cleanup_replace_stray_cr_lf", "yes");
         } catch (IllegalArgumentException e) {
             throw new ConfigException("cleanup: " + e.getMessage());
         }

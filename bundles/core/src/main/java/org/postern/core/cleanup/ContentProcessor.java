@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   without looking at it. A line in the primary header that is not a header ends it; an
  *   empty line is then inserted so the result stays a well-formed message (not so in parts).
  *   After REJECT, DISCARD or a table failure nothing more is written: the message is dropped.
+ *   With cleanup_replace_stray_cr_lf every CR inside a line is a space before anything looks at
+ *   the line, and content copied through is filtered the same way ({@link StrayLineBreaks}).
  * SECURITY  All content is untrusted: sizes are bounded, logged text is truncated and escaped.
  * BUGS      body_checks see encoded (base64/QP) text as it is; the empty line that ends a header
  *           section is not shown to body_checks (Postfix shows it). No 8BITMIME/SMTPUTF8
@@ -77,6 +79,9 @@ final class ContentProcessor extends OutputStream {
     private final HeaderAddresses headerAddresses;
     private final MimeState mime;
 
+    /** cleanup_replace_stray_cr_lf for content copied through (BODY_RAW); null when the parameter is off. */
+    private final StrayLineBreaks.Filter rawFilter;
+
     private Mode mode = Mode.HEADERS;
     private byte[] line;
     private int lineLength;
@@ -107,6 +112,7 @@ final class ContentProcessor extends OutputStream {
         this.mime = new MimeState(settings.disableMimeInputProcessing, settings.mimeNestingLimit,
                 settings.mimeBoundaryLengthLimit, settings.lineLengthLimit);
         this.line = new byte[256];
+        this.rawFilter = settings.replaceStrayCrLf ? new StrayLineBreaks.Filter() : null;
     }
 
     /** smtpd's PREPEND lines and the Received: header, before any content. */
@@ -136,9 +142,7 @@ final class ContentProcessor extends OutputStream {
         int i = off;
         while (i < end) {
             if (mode == Mode.BODY_RAW) {
-                if (!decisions.isDead()) {
-                    sink.write(b, i, end - i);
-                }
+                raw(b, i, end - i);
                 return;
             }
             int lf = -1;
@@ -171,13 +175,12 @@ final class ContentProcessor extends OutputStream {
                     return; // excess of an over-long header line is discarded
                 }
                 // An over-long body line: inspect and emit it in pieces, like Postfix's records.
+                // (A CR at the cut is stray: the byte after it, being appended, is not the LF.)
                 int n = lineLength;
                 lineLength = 0;
                 onLine(line, n, false);
                 if (mode == Mode.BODY_RAW) {
-                    if (!decisions.isDead()) {
-                        sink.write(b, off, len);
-                    }
+                    raw(b, off, len);
                     return;
                 }
                 continue;
@@ -215,6 +218,9 @@ final class ContentProcessor extends OutputStream {
                 endHeaders();
             }
         }
+        if (rawFilter != null && !decisions.isDead()) {
+            rawFilter.finish(sink);
+        }
         sink.flush();
     }
 
@@ -228,6 +234,9 @@ final class ContentProcessor extends OutputStream {
     }
 
     private void onLine(byte[] b, int n, boolean eol) throws IOException {
+        if (rawFilter != null) {
+            StrayLineBreaks.mask(b, n); // before every check, as in Postfix
+        }
         if (mode == Mode.HEADERS) {
             onHeaderLine(b, n);
         } else {
@@ -513,9 +522,25 @@ final class ContentProcessor extends OutputStream {
     }
 
     private void writeText(String text) throws IOException {
-        byte[] b = text.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+        String lines = text.replace("\r\n", "\n");
+        if (rawFilter != null) {
+            lines = lines.replace('\r', ' '); // a CR from a table value is no line end either
+        }
+        byte[] b = lines.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
         out(b, 0, b.length);
         out(CRLF, 0, 2);
+    }
+
+    /** Content copied through without line splitting, stray CR and LF replaced when so configured. */
+    private void raw(byte[] b, int off, int len) throws IOException {
+        if (decisions.isDead()) {
+            return;
+        }
+        if (rawFilter != null) {
+            rawFilter.write(b, off, len, sink);
+        } else {
+            sink.write(b, off, len);
+        }
     }
 
     private void out(byte[] b, int off, int len) throws IOException {

@@ -287,6 +287,15 @@ public final class ParameterTable {
                 integer("smtpd_recipient_overshoot_limit", "1000", 1),
                 time("anvil_rate_time_unit", "60s", 's', 1),
                 list("smtpd_client_event_limit_exceptions", "${smtpd_client_connection_limit_exceptions:$mynetworks}"),
+                // Client request rates (anvil(8), clients grouped per IPv6 /84 as Postfix 3.8+), the
+                // queue space MAIL needs, and cleanup's stray CR/LF replacement: Postfix 3.9 defaults.
+                integer("smtpd_client_recipient_rate_limit", "0", 0),
+                integer("smtpd_client_new_tls_session_rate_limit", "0", 0),
+                integer("smtpd_client_auth_rate_limit", "0", 0),
+                integer("smtpd_client_ipv4_prefix_length", "32", 0).withMax(32),
+                integer("smtpd_client_ipv6_prefix_length", "84", 0).withMax(128),
+                size("queue_minfree", "0", 0),
+                bool("cleanup_replace_stray_cr_lf", "yes"),
                 bool("smtpd_reject_unlisted_recipient", "yes"),
                 bool("smtpd_reject_unlisted_sender", "no"),
                 bool("smtpd_delay_reject", "yes"),

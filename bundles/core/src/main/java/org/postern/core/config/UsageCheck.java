@@ -16,7 +16,9 @@ import java.util.Set;
  *   setting of a master.cf service ("relay_destination_rate_delay"). Otherwise its setting is
  *   reported, in Postfix's words: "/x/main.cf: unused parameter: foo=bar", and likewise for
  *   master.cf "-o" settings. Every $name in main.cf that nothing defines gives
- *   "/x/main.cf: undefined parameter: name". Messages lack the "postconf: warning: " prefix.
+ *   "/x/main.cf: undefined parameter: name". Settings of parameters Postern declares but does
+ *   not act on are reported by {@link UnsupportedParameters}. Messages lack the
+ *   "postconf: warning: " prefix.
  * BUGS      Postfix knows hundreds more parameters than the table, so settings of Postfix
  *           parameters that Postern does not implement are reported as unused.
  */
@@ -69,6 +71,7 @@ public final class UsageCheck {
             }
         }
         warnings.addAll(masterWarnings(config, master, used));
+        warnings.addAll(UnsupportedParameters.warnings(config, master));
         return warnings;
     }
 

@@ -22,7 +22,8 @@ import io.netty.util.NetUtil;
  *   client's answer. The user goes into {@link SecurityState}: SmtpFacts
  *   (permit_sasl_authenticated) and the envelope (sasl_method, sasl_username) see it.
  * SECURITY  The exchange is client input, bounded by the response line limit; failures are
- *           logged with the user name the server reported, made printable.
+ *           logged with the user name the server reported, made printable. Password guessing
+ *           is slowed by smtpd_client_auth_rate_limit ({@link ClientRateLimits}).
  * BUGS      AUTH before EHLO or after HELO is refused as not enabled (Postfix accepts it).
  */
 final class AuthHandler {
@@ -34,7 +35,10 @@ final class AuthHandler {
     }
 
     void auth(SmtpRequest.Auth a) {
-        SmtpReply refusal = refusal(a);
+        SmtpReply refusal = s.rates.auth(); // before anything else, as Postfix's AUTH wrapper
+        if (refusal == null) {
+            refusal = refusal(a);
+        }
         if (refusal != null) {
             s.answer("auth", refusal);
             return;

@@ -31,8 +31,8 @@ import org.postern.core.smtpd.restrict.SmtpStage;
 final class ConnectHandler {
 
     private final SmtpSession s;
-    /** The address counted in the anvil, released at disconnect or when XCLIENT replaces it. */
-    private String anvilAddress;
+    /** The anvil key counted at connect, released at disconnect or when XCLIENT replaces the client. */
+    private String countedAs;
 
     ConnectHandler(SmtpSession session) {
         this.s = session;
@@ -115,9 +115,9 @@ final class ConnectHandler {
 
     /** The session ended: the anvil forgets the connection. */
     void release() {
-        if (anvilAddress != null) {
-            s.cx.anvil().disconnect(s.cx.service(), anvilAddress);
-            anvilAddress = null;
+        if (countedAs != null) {
+            s.cx.anvil().disconnect(s.cx.service(), countedAs);
+            countedAs = null;
         }
     }
 
@@ -148,11 +148,11 @@ final class ConnectHandler {
     private boolean countConnection() {
         release();
         ClientIdentity client = s.client;
-        if (client.ip() == null || client.xclientAllowed() || s.st.eventLimitExceptions().matches(client.ip())) {
+        if (s.rates.exempt()) {
             return true;
         }
-        Anvil.Counts counts = s.cx.anvil().connect(s.cx.service(), client.address(), s.st.anvilRateTimeUnit());
-        anvilAddress = client.address();
+        countedAs = s.rates.anvilKey();
+        Anvil.Counts counts = s.cx.anvil().connect(s.cx.service(), countedAs, s.st.anvilRateTimeUnit());
         String exceeded = null;
         int n = 0;
         if (s.st.connectionCountLimit() > 0 && counts.count() > s.st.connectionCountLimit()) {

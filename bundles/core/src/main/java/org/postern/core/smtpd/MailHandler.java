@@ -12,7 +12,9 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *   The transaction is current while the restrictions run (they see the sender) and dropped
  *   when they refuse. Access actions (HOLD, DISCARD, ...) from the sender stage go into it.
  * SECURITY  Client input; the limits are message_size_limit (SIZE=), smtpd_tls_security_level
- *           (encrypt), smtpd_helo_required, strict_rfc821_envelopes, strict_smtputf8.
+ *           (encrypt), smtpd_helo_required, strict_rfc821_envelopes, strict_smtputf8,
+ *           smtpd_client_message_rate_limit ({@link ClientRateLimits}) and, once the sender
+ *           restrictions passed, the queue's free space ({@link QueueSpace}).
  */
 final class MailHandler {
 
@@ -38,6 +40,9 @@ final class MailHandler {
         String verb = "mail";
         SmtpdSettings st = s.st;
         SmtpReply refusal = stateError();
+        if (refusal == null) {
+            refusal = s.rates.mail();
+        }
         String unannounced = refusal == null ? s.extensions.unannouncedMailParameter(m) : null;
         if (unannounced != null) {
             refusal = SmtpdReplies.unsupportedOption(unannounced);
@@ -67,6 +72,13 @@ final class MailHandler {
                 s.log.reject("MAIL", result.reply(), null);
                 s.mailRefused();
                 s.answer(verb, result.reply());
+                return;
+            }
+            SmtpReply noRoom = QueueSpace.check(s.cx.queueSpace(), st, s.log, m.size());
+            if (noRoom != null) {
+                s.mailRefused();
+                s.log.reject("MAIL", noRoom, null);
+                s.answer(verb, noRoom);
                 return;
             }
             candidate.actions.addAll(result.actions());

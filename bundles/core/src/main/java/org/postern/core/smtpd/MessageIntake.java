@@ -24,7 +24,9 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *   "QUEUEID: client=". {@link #finish} checks the size and write errors, runs the END_OF_DATA
  *   restrictions and commits. If the client hung up before, the message is discarded rather
  *   than committed (RFC 1047 duplicates).
- * SECURITY  A {@link CleanupRejection} from the commit is sent to the client as it is.
+ * SECURITY  A {@link CleanupRejection} from the commit is sent to the client as it is. A queue
+ *           file past the file system's size limit (EFBIG) is refused as too big (552 5.3.4),
+ *           other write errors as temporary (451 4.3.0), as Postfix's cleanup does.
  * BUGS      The queue file is opened at DATA/first BDAT, so "QUEUEID: client=" is logged then,
  *           not at the first accepted RCPT as in Postfix.
  */
@@ -104,9 +106,8 @@ final class MessageIntake {
             return;
         }
         if (t.receiver.error() != null) {
-            s.log.warn(t.queueId(), t.queueId() + ": queue file write error: " + t.receiver.error());
             s.abortTransaction();
-            s.answer(verb, SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
+            s.answer(verb, writeFailed(t, t.receiver.error()));
             return;
         }
         s.check(SmtpStage.END_OF_DATA, null, t.receiver.size(), result -> {
@@ -152,8 +153,7 @@ final class MessageIntake {
                     s.answer(verb, reply);
                     return;
                 }
-                s.log.warn(t.queueId(), t.queueId() + ": queue file write error: " + cause);
-                s.answer(verb, SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
+                s.answer(verb, writeFailed(t, cause));
                 return;
             }
             s.resetErrorCounts();
@@ -161,6 +161,30 @@ final class MessageIntake {
                     ? SmtpdReplies.chunkQueuedAs(t.receiver.size(), t.queueId())
                     : SmtpdReplies.queuedAs(t.queueId()));
         }));
+    }
+
+    /**
+     * The reply to a failed queue file write, as Postfix's cleanup maps errno: the file grew past
+     * the file size limit (EFBIG) is the message's fault, 552 "message file too big"; anything
+     * else (a full disk, an I/O error) is ours, 451 "queue file write error".
+     */
+    private SmtpReply writeFailed(Transaction t, Throwable cause) {
+        if (fileTooLarge(cause)) {
+            s.log.warn(t.queueId(), t.queueId() + ": queue file size limit exceeded");
+            return SmtpdReplies.MESSAGE_TOO_BIG;
+        }
+        s.log.warn(t.queueId(), t.queueId() + ": queue file write error: " + cause);
+        return SmtpdReplies.QUEUE_FILE_WRITE_ERROR;
+    }
+
+    /** EFBIG, which Java reports only as an IOException with the C library's text. */
+    static boolean fileTooLarge(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof IOException && c.getMessage() != null && c.getMessage().contains("File too large")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Unwraps CompletionException and ExecutionException. */

@@ -18,7 +18,8 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  * SECURITY  Client input; the limits are smtpd_recipient_limit (the excess gets "452 4.5.3
  *           Error: too many recipients" and, up to smtpd_recipient_overshoot_limit of them per
  *           transaction, is not counted as an error: the transaction goes on to DATA with the
- *           recipients accepted), strict_rfc821_envelopes, strict_smtputf8.
+ *           recipients accepted), strict_rfc821_envelopes, strict_smtputf8,
+ *           smtpd_client_recipient_rate_limit ({@link ClientRateLimits}).
  */
 final class RcptHandler {
 
@@ -45,6 +46,9 @@ final class RcptHandler {
         String verb = "rcpt";
         SmtpdSettings st = s.st;
         SmtpReply refusal = stateError();
+        if (refusal == null) {
+            refusal = s.rates.recipient();
+        }
         Transaction t = s.tx();
         if (refusal == null && r.hasEsmtpParameters() && s.extensions.discards(EhloKeywords.Keyword.DSN)) {
             // NOTIFY and ORCPT are the only RCPT parameters, both of the DSN extension.

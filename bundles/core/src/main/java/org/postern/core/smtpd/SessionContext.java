@@ -17,12 +17,20 @@ import io.netty.handler.ssl.SslContext;
 /**
  * What all sessions of one listener share: its master.cf service name and settings, the
  * restrictions, the queue, the blocking executor, the anvil, TLS, the DNS for client hostname
- * lookups, the authentication servers (null without SMTP AUTH) and the ETRN flush (null: ETRN
- * answers 458).
+ * lookups, the authentication servers (null without SMTP AUTH), the ETRN flush (null: ETRN
+ * answers 458) and the free space of the queue's file system.
  */
 record SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
                       Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
-                      Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush) {
+                      Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace) {
+
+    /** The queue's free space measured in queue_directory. */
+    SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                   Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                   Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush) {
+        this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, siteFlush,
+                FreeSpace.of(settings.queueDirectory()));
+    }
 
     /** Without ETRN flushes (ETRN answers 458). */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,

@@ -53,11 +53,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   smtputf8_enable, smtpd_forbid_bare_newline (no) and _exclusions ($mynetworks) and
  *   _reject_code (550), smtpd_tls_security_level, smtpd_tls_cert_file, smtpd_tls_key_file,
  *   smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit (0),
- *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks),
- *   smtpd_authorized_xclient_hosts (empty), smtpd_authorized_xforward_hosts (empty),
- *   smtpd_discard_ehlo_keywords (empty), smtpd_forbid_unauth_pipelining (yes),
- *   smtpd_per_request_deadline (no), smtpd_min_data_rate (500), smtpd_recipient_overshoot_limit
- *   (1000); SMTP AUTH: see {@link SaslSettings}.
+ *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks), the request
+ *   rates of {@link ClientRateLimits} (smtpd_client_message_rate_limit and friends), queue_minfree
+ *   (0, see {@link QueueSpace}), smtpd_authorized_xclient_hosts (empty),
+ *   smtpd_authorized_xforward_hosts (empty), smtpd_discard_ehlo_keywords (empty),
+ *   smtpd_forbid_unauth_pipelining (yes), smtpd_per_request_deadline (no), smtpd_min_data_rate
+ *   (500), smtpd_recipient_overshoot_limit (1000); SMTP AUTH: see {@link SaslSettings}.
  *   <p>With a {@link DnsResolver}, the client hostname is looked up at connect before the
  *   greeting (PTR, then forward confirmation; at most {@link #CLIENT_LOOKUP_TIMEOUT}).
  * SECURITY  Everything a client sends is hostile; see {@link SmtpSession} and
@@ -160,6 +161,10 @@ public final class SmtpServer {
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 SmtpdLog.warn(service, null, "TLS library problem: " + e + "; STARTTLS is not offered");
             }
+        }
+        String spaceWarning = QueueSpace.configurationWarning(settings);
+        if (spaceWarning != null) {
+            SmtpdLog.warn(service, null, spaceWarning);
         }
         SaslSettings sasl = settings.sasl();
         SessionContext context = new SessionContext(service, settings, checks, queue, blocking, anvil, ssl,

@@ -59,6 +59,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     final SessionLog log;
     final CommandStats stats = new CommandStats();
     final PipeliningGuard pipelining;
+    final ClientRateLimits rates = new ClientRateLimits(this);
     private final StageChecks checks;
 
     private final ConnectHandler connect = new ConnectHandler(this);

@@ -97,6 +97,34 @@ final class SmtpdReplies {
     static final String EHLO_XCLIENT = "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN";
     static final String EHLO_XFORWARD = "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT";
 
+    // ---------------------------------------------------------------- client rate limits, queue space
+
+    /** MAIL when the queue file system lacks room (smtpd_check_queue). */
+    static final SmtpReply INSUFFICIENT_STORAGE = new SmtpReply(452, "4.3.1", "Insufficient system storage");
+
+    static SmtpReply tooMuchMail(String clientAddress) {
+        return new SmtpReply(450, "4.7.1", "Error: too much mail from " + clientAddress);
+    }
+
+    /** RCPT or VRFY past smtpd_client_recipient_rate_limit (not TOO_MANY_RECIPIENTS, the per-message limit). */
+    static SmtpReply tooManyRecipientsFrom(String clientAddress) {
+        return new SmtpReply(450, "4.7.1", "Error: too many recipients from " + clientAddress);
+    }
+
+    static SmtpReply tooManyAuthCommands(String clientAddress) {
+        return new SmtpReply(450, "4.7.1", "Error: too many AUTH commands from " + clientAddress);
+    }
+
+    /** STARTTLS refused before the handshake; Postfix names the client as name[addr] here. */
+    static SmtpReply tooManyNewTlsSessions(String client) {
+        return new SmtpReply(454, "4.7.0", "Error: too many new TLS sessions from " + client);
+    }
+
+    /** After a handshake that exceeded the rate: the last reply of the session. */
+    static SmtpReply tooManyNewTlsSessionsBye(String myhostname, String client) {
+        return new SmtpReply(421, "4.7.0", myhostname + " Error: too many new TLS sessions from " + client);
+    }
+
     private SmtpdReplies() {
     }
 

@@ -45,10 +45,16 @@ public record SmtpdSettings(
         String tlsKeyFile,
         int connectionCountLimit,
         int connectionRateLimit,
-        /* not in ParameterTable: anvil_rate_time_unit, default 60s */
+        /* anvil_rate_time_unit (60s) */
         Duration anvilRateTimeUnit,
-        /* not in ParameterTable: smtpd_client_event_limit_exceptions, default $mynetworks */
+        /* smtpd_client_event_limit_exceptions ($mynetworks): exempt from all the client limits */
         NetworkList eventLimitExceptions,
+        /* smtpd_client_{message,recipient,new_tls_session,auth}_rate_limit and anvil's client ranges */
+        EventRateLimits eventRates,
+        /* queue_minfree (0): MAIL needs this much free space in the queue file system */
+        long queueMinfree,
+        /* queue_directory: where that free space is measured */
+        Path queueDirectory,
         /* smtpd_authorized_xclient_hosts (empty); addresses and networks only */
         NetworkList xclientHosts,
         /* smtpd_authorized_xforward_hosts (empty); addresses and networks only */
@@ -103,6 +109,9 @@ public record SmtpdSettings(
                         .orElse(Duration.ofSeconds(60)),
                 c.find("smtpd_client_event_limit_exceptions").map(v -> NetworkList.parse(c.list(
                         "smtpd_client_event_limit_exceptions"))).orElse(mynetworks),
+                EventRateLimits.from(c),
+                c.size("queue_minfree"),
+                c.path("queue_directory"),
                 NetworkList.parse(c.list("smtpd_authorized_xclient_hosts")),
                 NetworkList.parse(c.list("smtpd_authorized_xforward_hosts")),
                 EhloKeywords.parse(PostfixLists.split(c.find("smtpd_discard_ehlo_keywords").orElse(""))),

@@ -17,7 +17,8 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *   deferred-queue flush for a domain in fast_flush_domains. Postfix's ETRN replies carry no
  *   enhanced status code.
  * SECURITY  Arguments are client input; the VRFY argument is made printable before it is echoed.
- * CONFIGURATION PARAMETERS  disable_vrfy_command, smtpd_etrn_restrictions, fast_flush_domains.
+ * CONFIGURATION PARAMETERS  disable_vrfy_command, smtpd_etrn_restrictions, fast_flush_domains,
+ *           smtpd_client_recipient_rate_limit (VRFY).
  */
 final class VrfyEtrnHandler {
 
@@ -30,6 +31,11 @@ final class VrfyEtrnHandler {
     void vrfy(SmtpRequest.Vrfy v) {
         if (!s.extensions.vrfyOffered()) {
             s.answer("vrfy", SmtpdReplies.VRFY_DISABLED);
+            return;
+        }
+        SmtpReply limited = s.rates.recipient(); // VRFY counts as a recipient, as in Postfix
+        if (limited != null) {
+            s.answer("vrfy", limited);
             return;
         }
         String argument = v.argument();

@@ -148,7 +148,11 @@ class PostconfDifferentialTest {
                 "mime_header_checks", "local_transport", "local_recipient_maps",
                 "parent_domain_matches_subdomains", "append_dot_mydomain", "smtputf8_enable",
                 "default_destination_rate_delay", "bounce_notice_recipient", "double_bounce_sender",
-                "compatibility_level", "virtual_alias_domains", "smtpd_tls_key_file", "relayhost");
+                "compatibility_level", "virtual_alias_domains", "smtpd_tls_key_file", "relayhost",
+                "smtpd_client_message_rate_limit", "smtpd_client_recipient_rate_limit",
+                "smtpd_client_new_tls_session_rate_limit", "smtpd_client_auth_rate_limit",
+                "smtpd_client_event_limit_exceptions", "anvil_rate_time_unit", "queue_minfree",
+                "cleanup_replace_stray_cr_lf");
     }
 
     @Test

@@ -126,6 +126,26 @@ class PostconfTest {
     }
 
     @Test
+    void settingsAskingForWhatPosternDoesNotDoShouldBeWarned() throws Exception {
+        mainCf("debug_peer_list = 192.0.2.1", "biff = no", "maillog_file = /var/log/postfix.log",
+                "append_dot_mydomain = yes", "mail_owner = postfix");
+        masterCf("smtp inet n - n - - smtpd -o debug_peer_list=10.0.0.1 -o syslog_name=postfix/smtp");
+        Result r = run("-n");
+        Path main = dir.resolve("main.cf");
+        assertThat(r.status()).isZero();
+        assertThat(r.err().lines()).containsExactly(
+                "postconf: warning: " + main + ": unsupported parameter: debug_peer_list=192.0.2.1: no per-client"
+                        + " verbose logging (raise the postern loggers' level instead)",
+                "postconf: warning: " + main + ": unsupported parameter: maillog_file=/var/log/postfix.log: logging"
+                        + " goes through the OSGi log service (etc/org.ops4j.pax.logging.cfg)",
+                "postconf: warning: " + main + ": unsupported parameter: append_dot_mydomain=yes: addresses are not"
+                        + " completed with .$mydomain",
+                "postconf: warning: " + dir.resolve("master.cf") + ": unsupported parameter: debug_peer_list=10.0.0.1:"
+                        + " no per-client verbose logging (raise the postern loggers' level instead)");
+        assertThat(r.outLines()).contains("biff = no", "debug_peer_list = 192.0.2.1");
+    }
+
+    @Test
     void deliveryAgentTemplatesShouldNeitherBeUndefinedNorUnused() throws Exception {
         // Postfix 3.7's postconf says nothing about the first three (virtual_mailbox_path is Postern's).
         mainCf("luser_relay = $user+$extension@example.com", "mailbox_command = /usr/bin/procmail -a \"$EXTENSION\"",

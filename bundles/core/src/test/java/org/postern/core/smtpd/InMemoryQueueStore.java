@@ -63,6 +63,8 @@ final class InMemoryQueueStore implements QueueStore {
         pending.forEach(f -> f.completeExceptionally(failure));
         pending.clear();
     }
+    /** When set, writing content fails with this (e.g. "File too large", "No space left on device"). */
+    volatile IOException writeFailure;
 
     @Override
     public IncomingMessage receive() {
@@ -79,7 +81,20 @@ final class InMemoryQueueStore implements QueueStore {
 
             @Override
             public OutputStream content() {
-                return buffer;
+                return new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        if (writeFailure != null) {
+                            throw writeFailure;
+                        }
+                        buffer.write(b, off, len);
+                    }
+                };
             }
 
             @Override

@@ -86,8 +86,24 @@ final class RawSmtpClient implements AutoCloseable {
         return reply();
     }
 
-    /** TLS handshake on the existing connection, trusting any certificate. */
+    /** TLS handshake on the existing connection, trusting any certificate, with a new TLS context. */
     SSLSocket startTls() throws Exception {
+        return startTls(trustingContext());
+    }
+
+    /** As {@link #startTls()} with {@code context}: reuse one to offer the server a session to resume. */
+    SSLSocket startTls(SSLContext context) throws Exception {
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket,
+                socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        ssl.startHandshake();
+        socket = ssl;
+        in = ssl.getInputStream();
+        out = ssl.getOutputStream();
+        return ssl;
+    }
+
+    /** A client TLS context trusting any certificate. */
+    static SSLContext trustingContext() throws Exception {
         TrustManager trustAll = new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
@@ -104,13 +120,7 @@ final class RawSmtpClient implements AutoCloseable {
         };
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket,
-                socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-        ssl.startHandshake();
-        socket = ssl;
-        in = ssl.getInputStream();
-        out = ssl.getOutputStream();
-        return ssl;
+        return context;
     }
 
     /** Whether the server has sent something not read yet. */

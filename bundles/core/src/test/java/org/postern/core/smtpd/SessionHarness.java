@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.postern.api.dns.DnsResolver;
 
 import org.postern.core.anvil.Anvil;
 import org.postern.core.config.PostfixConfig;
+import org.postern.core.queue.QueueStore;
 import org.postern.core.smtpd.codec.SmtpResponseEncoder;
 import org.postern.core.smtpd.codec.SmtpServerDecoder;
 import org.postern.core.smtpd.sasl.SaslAuthServer;
@@ -56,12 +58,26 @@ final class SessionHarness {
     /** As above, with SMTP AUTH against the authentication servers {@code sasl} makes (null: none). */
     SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
                    Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl) {
+        this(config, checks, remote, dns, executor, dnsTimeout, sasl, new Anvil(), UNLIMITED_SPACE, q -> q);
+    }
+
+    /** A queue file system that always has room. */
+    static final FreeSpace UNLIMITED_SPACE = () -> Long.MAX_VALUE;
+
+    /**
+     * As above, counting in {@code anvil} (share one between harnesses for several connections
+     * of a client), with {@code queueSpace} as the queue's free space, and the session's queue
+     * {@code wrap}ped around {@link #queue} (cleanup, a failing store).
+     */
+    SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
+                   Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl, Anvil anvil,
+                   FreeSpace queueSpace, UnaryOperator<QueueStore> wrap) {
         this.checks = checks.forbidding(config);
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
-                new SessionContext("smtp", st, checks, queue, executor, new Anvil(), null, dns, dnsTimeout, sasl,
-                        flushedSites::add),
+                new SessionContext("smtp", st, checks, wrap.apply(queue), executor, anvil, null, dns, dnsTimeout, sasl,
+                        flushedSites::add, queueSpace),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
         greeting = settle();

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** A queue file write that fails during DATA: EFBIG is the message's fault (552), the rest ours (451), as Postfix's cleanup says. */
+class QueueFileWriteErrorTest {
+
+    private static String logOf(Runnable action) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String dataFailing(IOException failure, StringBuilder log) {
+        SessionHarness s = new SessionHarness(TestConfigs.config(), new ScriptedChecks(),
+                new InetSocketAddress("192.0.2.10", 40000), null, Runnable::run, Duration.ofSeconds(10));
+        s.queue.writeFailure = failure;
+        s.cmd("EHLO client.example");
+        s.cmd("MAIL FROM:<a@example.org>");
+        s.cmd("RCPT TO:<b@example.net>");
+        assertThat(s.cmd("DATA")).startsWith("354");
+        String[] reply = new String[1];
+        log.append(logOf(() -> reply[0] = s.send("Subject: big\r\n\r\n" + "x".repeat(1000) + "\r\n.\r\n")));
+        assertThat(s.queue.committed).isEmpty();
+        assertThat(s.queue.discarded.get()).isEqualTo(1);
+        assertThat(s.cmd("MAIL FROM:<a@example.org>")).startsWith("250"); // the session goes on
+        return reply[0];
+    }
+
+    @Test
+    void fileTooLargeShouldBeMessageFileTooBig() {
+        StringBuilder log = new StringBuilder();
+        assertThat(dataFailing(new IOException("File too large"), log))
+                .isEqualTo("552 5.3.4 Error: message file too big\r\n");
+        assertThat(log).contains("warning: 4Xtest0001: queue file size limit exceeded");
+    }
+
+    @Test
+    void aFullDiskShouldStayATemporaryWriteError() {
+        StringBuilder log = new StringBuilder();
+        assertThat(dataFailing(new IOException("No space left on device"), log))
+                .isEqualTo("451 4.3.0 Error: queue file write error\r\n");
+        assertThat(log).contains("queue file write error: java.io.IOException: No space left on device");
+    }
+
+    @Test
+    void fileTooLargeShouldBeFoundBehindWrappers() {
+        assertThat(MessageIntake.fileTooLarge(new java.util.concurrent.CompletionException(
+                new IOException("write failed", new IOException("File too large"))))).isTrue();
+        assertThat(MessageIntake.fileTooLarge(new IOException("Input/output error"))).isFalse();
+    }
+}
