@@ -18,7 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * DESCRIPTION
  *   Three modes. COMMAND: lines up to {@code lineLimit} bytes (line_length_limit) are parsed by
  *   {@link SmtpCommandParser}; a longer line is cut at the limit and the rest skipped, as
- *   Postfix's smtp_get() does, and a line ends at its first NUL, as a C string does in Postfix. DATA (after {@link #startData()}): dot-unstuffed content lines until the end-of-data
+ *   Postfix's smtp_get() does, and a command line with a NUL is refused (500 5.5.2) unless what precedes the NUL is non-SMTP input. DATA (after {@link #startData()}): dot-unstuffed content lines until the end-of-data
  *   line, which under smtpd_forbid_bare_newline=normalize|reject is recognised only as
  *   CRLF "." CRLF. BDAT: exactly the announced number of bytes, entered by the decoder itself when
  *   it parses a BDAT command (the chunk follows whether or not the server accepts it). After a
@@ -286,17 +286,26 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
             emit(new SmtpRequest.SaslResponse(buf.toString(r, len, StandardCharsets.ISO_8859_1)));
             return true;
         }
+        byte[] raw = line != null ? line : bytes(r, len);
+        byte[] command = beforeNul(raw);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(beforeNul(line != null ? line : bytes(r, len)))).toString();
+                    .decode(ByteBuffer.wrap(command)).toString();
         } catch (CharacterCodingException e) {
             emit(new SmtpRequest.Invalid("unknown", BAD_UTF8, ""));
             return true;
         }
         SmtpRequest request = SmtpCommandParser.parse(text);
+        if (command.length < raw.length && !(request instanceof SmtpRequest.Forbidden)
+                && !(request instanceof SmtpRequest.Unknown)) {
+            // A NUL inside a command: refused whole. What precedes it decides only whether this
+            // is non-SMTP input (a TLS ClientHello: Unknown, which smtpd_forbidden_commands ends).
+            emit(new SmtpRequest.Invalid(request.verb(), SmtpCommandParser.BAD_SYNTAX, ""));
+            return true;
+        }
         if (request instanceof SmtpRequest.Bdat) {
             SmtpRequest.Bdat bdat = (SmtpRequest.Bdat) request;
             mode = Mode.BDAT;
@@ -309,9 +318,10 @@ public final class SmtpServerDecoder extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The command up to its first NUL: Postfix's smtpd reads a command line as a C string, so
-     * what follows a NUL is not part of the command ("EHLO a\0b" is "EHLO a"; a TLS record on
-     * the plaintext port is its first bytes). No NUL reaches the session.
+     * The command up to its first NUL, for the forbidden-command check only: Postfix reads a
+     * command line as a C string, so a TLS record on the plaintext port is judged by its first
+     * bytes. A command with a NUL is otherwise refused (Postfix would take "EHLO a\0b" as
+     * "EHLO a"; refusing it is safer). No NUL reaches the session.
      */
     private static byte[] beforeNul(byte[] line) {
         for (int i = 0; i < line.length; i++) {
