@@ -48,7 +48,9 @@ import org.postern.core.rewrite.LookupFailure;
  *   share a delivery, at most <transport>_destination_recipient_limit at a time. Each route
  *   is a {@link Destination} with Postfix's concurrency window (slow start, feedback, dead
  *   site after the failed cohort limit), rate delay (sub-second) and, per transport, the
- *   master.cf process limit.
+ *   master.cf process limit. With a recipient limit of 1 (local's default) each recipient
+ *   is a destination of its own ({@link Route#perRecipient}), as in Postfix: mail to a user
+ *   whose deliveries hang does not wait in front of everyone else's.
  *   Delivery results are appended to the queue file and forced to disk before anything else
  *   happens, so a restart never delivers a recipient twice. When every recipient of a
  *   message is final, notices are queued (bounces, delay warnings, success notices) and the
@@ -306,12 +308,16 @@ public final class QueueManager {
                         "address resolver failure: " + e.getMessage()));
             }
         }
+        String delimiters = settings.main().find("recipient_delimiter").orElse("");
         for (Map.Entry<Route, List<Integer>> e : byRoute.entrySet()) {
-            Destination d = destination(e.getKey());
-            int limit = Math.max(1, recipientLimit(e.getKey().transport()));
+            Route route = e.getKey();
+            int limit = Math.max(1, recipientLimit(route.transport()));
             List<Integer> all = e.getValue();
             for (int from = 0; from < all.size(); from += limit) {
-                d.waiting.add(new DeliveryJob(m, e.getKey(), List.copyOf(all.subList(from, Math.min(all.size(), from + limit)))));
+                List<Integer> part = List.copyOf(all.subList(from, Math.min(all.size(), from + limit)));
+                Route queue = limit == 1
+                        ? route.perRecipient(m.envelope.recipients().get(part.get(0)).address(), delimiters) : route;
+                destination(queue).waiting.add(new DeliveryJob(m, route, part));
                 m.jobsOutstanding++;
             }
         }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -382,21 +383,81 @@ class QueueManagerTest {
     void concurrencyPerDestinationIsLimited() throws Exception {
         ScriptedAgent smtp = ScriptedAgent.delivering();
         smtp.sleepMillis = 100;
-        start(settings("smtp_destination_concurrency_limit = 2", "smtp_destination_recipient_limit = 1"),
+        start(settings("smtp_destination_concurrency_limit = 2", "smtp_destination_recipient_limit = 2"),
                 Map.of("smtp", smtp));
         String id = queue("alice@example.org", "a@remote.example", "b@remote.example", "c@remote.example",
-                "d@remote.example", "e@remote.example", "f@remote.example");
+                "d@remote.example", "e@remote.example", "f@remote.example", "g@remote.example", "h@remote.example",
+                "i@remote.example", "j@remote.example", "k@remote.example", "l@remote.example");
         await(() -> gone(id));
         assertThat(smtp.requests).hasSize(6);
         assertThat(smtp.maxRunning.get()).isEqualTo(2);
     }
 
+    /** An agent that holds every delivery to {@code stuck} until released, as a locked mailbox does. */
+    private static ScriptedAgent holding(String stuck, CountDownLatch release) {
+        return new ScriptedAgent(r -> {
+            if (r.address().equals(stuck)) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new RecipientResult(r, Outcome.DEFERRED, "4.2.0", "unable to lock for exclusive access", "local");
+            }
+            return new RecipientResult(r, Outcome.DELIVERED, "2.0.0", "delivered to mailbox", "local");
+        });
+    }
+
+    @Test
+    void oneLocalUsersStuckDeliveriesDoNotHoldUpTheOtherLocalUsers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedAgent local = holding("joe@mx.example.com", release);
+        // Postfix's defaults: local_destination_concurrency_limit = 2, local_destination_recipient_limit = 1.
+        start(settings(), Map.of("local", local));
+        try {
+            String joe1 = queue("alice@example.org", "joe@mx.example.com");
+            String joe2 = queue("alice@example.org", "joe@mx.example.com");
+            String joe3 = queue("alice@example.org", "joe@mx.example.com");
+            await(() -> local.running.get() == 2);
+            String ann = queue("MAILER-DAEMON@example.org", "ann@mx.example.com");
+
+            await(() -> gone(ann));
+            // joe's queue allows two at a time: the third waits behind joe's own, and only those
+            assertThat(local.requests).extracting(r -> r.recipients().get(0).address())
+                    .containsExactlyInAnyOrder("joe@mx.example.com", "joe@mx.example.com", "ann@mx.example.com");
+            assertThat(List.of(joe1, joe2, joe3)).allMatch(id -> !gone(id));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void withRecipientLimitOneConcurrencyCountsPerRecipientWithoutTheExtension() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedAgent smtp = holding("a+one@remote.example", release);
+        start(settings("smtp_destination_concurrency_limit = 1", "smtp_destination_recipient_limit = 1",
+                "recipient_delimiter = +"), Map.of("smtp", smtp));
+        try {
+            queue("alice@example.org", "a+one@remote.example");
+            await(() -> smtp.running.get() == 1);
+            String sameUser = queue("alice@example.org", "A+two@remote.example");
+            String otherUser = queue("alice@example.org", "b@remote.example");
+
+            await(() -> gone(otherUser));
+            assertThat(smtp.requests).hasSize(2);
+            assertThat(gone(sameUser)).isFalse();
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     void rateDelaySpacesDeliveriesToOneDestination() throws Exception {
         ScriptedAgent smtp = ScriptedAgent.delivering();
-        start(settings("smtp_destination_rate_delay = 200ms", "smtp_destination_recipient_limit = 1"),
+        start(settings("smtp_destination_rate_delay = 200ms", "smtp_destination_recipient_limit = 2"),
                 Map.of("smtp", smtp));
-        String id = queue("alice@example.org", "a@remote.example", "b@remote.example", "c@remote.example");
+        String id = queue("alice@example.org", "a@remote.example", "b@remote.example", "c@remote.example",
+                "d@remote.example", "e@remote.example", "f@remote.example");
         await(() -> gone(id));
         List<Long> starts = new ArrayList<>(smtp.startMillis);
         Collections.sort(starts);
@@ -409,9 +470,10 @@ class QueueManagerTest {
     void aDeadDestinationSuspendsItsWaitingMail() throws Exception {
         ScriptedAgent smtp = new ScriptedAgent(r -> new RecipientResult(r, Outcome.DEFERRED, "4.4.1",
                 "connect to mx.remote.example[192.0.2.5]:25: Connection refused", "none"));
-        start(settings("smtp_destination_concurrency_limit = 1", "smtp_destination_recipient_limit = 1"),
+        start(settings("smtp_destination_concurrency_limit = 1", "smtp_destination_recipient_limit = 2"),
                 Map.of("smtp", smtp));
-        String id = queue("alice@example.org", "a@remote.example", "b@remote.example", "c@remote.example");
+        String id = queue("alice@example.org", "a@remote.example", "b@remote.example", "c@remote.example",
+                "d@remote.example", "e@remote.example", "f@remote.example");
         await(() -> {
             try {
                 return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;

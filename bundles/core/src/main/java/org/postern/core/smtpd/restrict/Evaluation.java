@@ -8,6 +8,7 @@ import org.postern.api.support.LogText;
 import org.postern.core.rewrite.AddressResolver.Resolved;
 import org.postern.core.rewrite.LookupFailure;
 import org.postern.core.smtpd.policy.PolicyClient;
+import org.postern.core.smtpd.policy.PolicyReply;
 
 /**
  * SUMMARY   One evaluation of the restrictions for one SMTP command: the stage drivers
@@ -40,6 +41,7 @@ final class Evaluation {
     private final DnsListChecks dnsLists;
     private final AccessTables access;
     private final AccessResults results;
+    private final PolicyActions policyActions;
 
     /** How deep in nested lists (restriction classes) the walker is; 0 between lists. */
     private int depth;
@@ -57,6 +59,7 @@ final class Evaluation {
         this.dnsLists = new DnsListChecks(this);
         this.access = new AccessTables(this);
         this.results = new AccessResults(this);
+        this.policyActions = new PolicyActions(this);
     }
 
     // ------------------------------------------------------------------ stage drivers
@@ -240,8 +243,8 @@ final class Evaluation {
     }
 
     Verdict policyQuery(PolicyClient policy, Target target) {
-        String action = policy.query(config.policies.request(facts.stage(), facts.facts(), facts.etrnName()));
-        return results.interpret(policy.endpoint().name(), action, "policy query", target);
+        PolicyReply reply = policy.query(config.policies.request(facts.stage(), facts.facts(), facts.etrnName()));
+        return policyActions.apply(policy.endpoint(), reply, target);
     }
 
     /** A bare table in the DATA or end-of-data list (refused at load time; kept as Postfix has it). */

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -227,36 +229,72 @@ class LmdbDictTest {
         }
     }
 
+    /** The table of generation {@code g}: every key has a value naming its key and the generation. */
+    private static Map<String, String> generation(int keys, int g) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (int i = 0; i < keys; i++) {
+            entries.put("k" + i, "v" + i + "-g" + g);
+        }
+        return entries;
+    }
+
+    /**
+     * Readers on four threads while postmap-style rebuilds (each with new values) are renamed
+     * over the file: every answer is its own key's value, of a generation no older than the
+     * one published before the lookup began (a stale handle would keep answering generation
+     * 0), and never going back on one thread.
+     */
     @Test
     void lookupsShouldAgreeAcrossThreadsWhileTableIsRebuilt() throws Exception {
-        Map<String, String> entries = new LinkedHashMap<>();
-        for (int i = 0; i < 1000; i++) {
-            entries.put("k" + i, "v" + i);
-        }
-        Path file = build("mt", entries);
+        int keys = 1000;
+        int generations = 3;
+        Path file = build("mt", generation(keys, 0));
+        AtomicInteger published = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (LmdbDict dict = LmdbDict.open(file.toString(), file, Set.of(), System::nanoTime)) {
-            List<Future<Integer>> results = new ArrayList<>();
+        try (LmdbDict dict = open(file, Set.of())) {
+            List<Future<List<String>>> readers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                results.add(pool.submit(() -> {
-                    int wrong = 0;
-                    for (int i = 0; i < 200_000; i++) {
-                        int k = i % 1000;
-                        if (!dict.lookup("k" + k).equals(LookupResult.found("v" + k))) {
-                            wrong++;
+                readers.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    int seen = 0;
+                    for (int i = 0; !stop.get() && wrong.size() < 10; i++) {
+                        int k = i % keys;
+                        int floor = published.get();
+                        LookupResult r = dict.lookup("k" + k);
+                        String prefix = "v" + k + "-g";
+                        if (!(r instanceof LookupResult.Found found) || !found.value().startsWith(prefix)) {
+                            wrong.add("k" + k + ": " + r);
+                            continue;
                         }
+                        int g = Integer.parseInt(found.value().substring(prefix.length()));
+                        if (g < floor || g < seen) {
+                            wrong.add("k" + k + ": generation " + g + " after " + Math.max(floor, seen));
+                        }
+                        seen = Math.max(seen, g);
                     }
                     return wrong;
                 }));
             }
-            for (int r = 0; r < 3; r++) {
-                build("mt", entries);
-                Thread.sleep(300);
+            for (int g = 1; g <= generations; g++) {
+                build("mt", generation(keys, g));
+                clock.addAndGet(LmdbDict.RECHECK_NANOS);
+                LookupResult answer = dict.lookup("k7");
+                for (int i = 0; i < 1000 && !answer.equals(LookupResult.found("v7-g" + g)); i++) {
+                    answer = dict.lookup("k7");   // a reader may be the one opening the new file
+                }
+                assertThat(answer).isEqualTo(LookupResult.found("v7-g" + g));
+                published.set(g);
             }
-            for (Future<Integer> f : results) {
-                assertThat(f.get()).isZero();
+            stop.set(true);
+            for (Future<List<String>> f : readers) {
+                assertThat(f.get()).isEmpty();
+            }
+            for (int k = 0; k < keys; k++) {
+                assertThat(dict.lookup("k" + k)).isEqualTo(LookupResult.found("v" + k + "-g" + generations));
             }
         } finally {
+            stop.set(true);
             pool.shutdownNow();
         }
     }

@@ -40,8 +40,11 @@ import org.postern.api.support.TableLines;
  *   Other bad lines (pattern syntax, unknown flag, bad "$" syntax) are warned about and skipped.
  *   FOLD_CASE has no effect: pattern tables see keys as they are, as in Postfix since 2.3.
  * SECURITY  Keys are untrusted (addresses, host names, headers). Java's backtracking matcher
- *           can take exponential time on some patterns ("(a+)+$"), as PCRE can; a stack
- *           overflow while matching becomes a temporary failure, not a crash.
+ *           can take exponential time on some patterns ("(a+)+$"), as PCRE can. It also
+ *           recurses once per repetition of a group, where PCRE does not: a match that
+ *           overflows the thread's stack is done again on a thread with a big stack
+ *           ({@link #DEEP_STACK_BYTES}), and a rule that overflows that one too is, as PCRE's
+ *           match limit in Postfix, warned about ("match limit exceeded") and does not match.
  * BUGS      java.util.regex is not POSIX: alternation is leftmost-first, not leftmost-longest,
  *           and see {@link RegexTranslator}. Lookups are not bounded in time.
  */
@@ -60,8 +63,8 @@ final class PatternDict implements Dict {
         }
     }
 
-    /** A compiled pattern; {@code match} is false for "!/pattern/". */
-    record Expr(Pattern pattern, boolean anchored, boolean match) {
+    /** A compiled pattern from line {@code line}; {@code match} is false for "!/pattern/". */
+    record Expr(Pattern pattern, boolean anchored, boolean match, int line) {
         Matcher test(String key) {
             Matcher m = pattern.matcher(key);
             boolean hit = anchored ? m.lookingAt() : m.find();
@@ -78,14 +81,34 @@ final class PatternDict implements Dict {
     record Block(Expr expr, List<Node> body) implements Node {
     }
 
+    /**
+     * The stack for a match that overflowed the caller's: java.util.regex recurses once per
+     * repetition of a group ("(a|b)*"), about 320 bytes a character, where PCRE needs none.
+     * Reserved, not committed: only what the match touches is used. 256 MB covers keys of
+     * about 800,000 characters, eight times header_size_limit.
+     */
+    static final long DEEP_STACK_BYTES = 256L << 20;
+
     private final Dialect dialect;
     private final String name;
+    private final String source;
     private final Set<DictFlag> flags;
     private final List<Node> rules;
+    private final Consumer<String> warnings;
+    private final long deepStackBytes;
 
-    private PatternDict(Dialect dialect, String name, Set<DictFlag> flags, List<Node> rules) {
+    private PatternDict(Dialect dialect, String name, String source, Set<DictFlag> flags, List<Node> rules,
+            Consumer<String> warnings) {
+        this(dialect, name, source, flags, rules, warnings, DEEP_STACK_BYTES);
+    }
+
+    private PatternDict(Dialect dialect, String name, String source, Set<DictFlag> flags, List<Node> rules,
+            Consumer<String> warnings, long deepStackBytes) {
         this.dialect = dialect;
         this.name = name;
+        this.source = source;
+        this.warnings = warnings;
+        this.deepStackBytes = deepStackBytes;
         EnumSet<DictFlag> f = EnumSet.noneOf(DictFlag.class);
         f.addAll(flags);
         f.remove(DictFlag.FIXED);
@@ -150,7 +173,7 @@ final class PatternDict implements Dict {
             String text = line.text();
             try {
                 if (isKeyword(text, "if")) {
-                    Parsed p = parseExpr(dialect, text.substring(2).stripLeading(), utf8, warn);
+                    Parsed p = parseExpr(dialect, text.substring(2).stripLeading(), utf8, warn, line.number());
                     if (!p.rest().isBlank()) {
                         warn.accept("ignoring extra text after IF statement: \"" + LogText.printable(p.rest().strip()) + "\"");
                     }
@@ -166,7 +189,7 @@ final class PatternDict implements Dict {
                     Open block = open.pop();
                     (open.isEmpty() ? top : open.peek().body()).add(new Block(block.expr(), List.copyOf(block.body())));
                 } else {
-                    Parsed p = parseExpr(dialect, text, utf8, warn);
+                    Parsed p = parseExpr(dialect, text, utf8, warn, line.number());
                     String value = p.rest().strip();
                     if (value.isEmpty()) {
                         errors.add(where + "empty result value: give the rule a result (Postern refuses empty results)");
@@ -189,7 +212,7 @@ final class PatternDict implements Dict {
         if (!errors.isEmpty()) {
             throw new DictException(String.join("; ", errors), false);
         }
-        return new PatternDict(dialect, name, flags, List.copyOf(top));
+        return new PatternDict(dialect, name, source, flags, List.copyOf(top), warnings);
     }
 
     private static Replacement replacement(String value, Expr expr, String where, List<String> errors) throws BadRule {
@@ -223,7 +246,8 @@ final class PatternDict implements Dict {
     }
 
     /** "[!]DELIMpatternDELIMflags rest": the compiled expression and the text after the flags. */
-    private static Parsed parseExpr(Dialect dialect, String text, boolean utf8, Consumer<String> warn) throws BadRule {
+    private static Parsed parseExpr(Dialect dialect, String text, boolean utf8, Consumer<String> warn, int line)
+            throws BadRule {
         int n = text.length();
         int i = 0;
         boolean match = true;
@@ -285,7 +309,7 @@ final class PatternDict implements Dict {
                 translated = RegexTranslator.pcre(regex, ungreedy, dollarEndOnly && !multiline, extended);
                 javaFlags |= (multiline ? Pattern.MULTILINE : 0) | (dotall ? Pattern.DOTALL : 0) | (extended ? Pattern.COMMENTS : 0);
             }
-            return new Parsed(new Expr(Pattern.compile(translated, javaFlags), anchored, match), text.substring(i));
+            return new Parsed(new Expr(Pattern.compile(translated, javaFlags), anchored, match, line), text.substring(i));
         } catch (PatternSyntaxException e) {
             throw new BadRule("error in regex \"" + LogText.printable(regex) + "\": " + e.getDescription());
         }
@@ -306,32 +330,73 @@ final class PatternDict implements Dict {
         return flags;
     }
 
+    /** The same table with another stack size for deep matches (tests). */
+    PatternDict withDeepStack(long bytes) {
+        return new PatternDict(dialect, name, source, flags, rules, warnings, bytes);
+    }
+
     @Override
     public LookupResult lookup(String key) {
         try {
-            String value = search(rules, key);
-            return value == null ? LookupResult.notFound() : LookupResult.found(value);
+            return result(search(rules, key, false));
         } catch (StackOverflowError e) {
-            return LookupResult.temporaryFailure(spec() + ": regular expression too complex for key \""
-                    + LogText.printable(key) + "\"");
+            return deepLookup(key);
         }
     }
 
-    private static String search(List<Node> nodes, String key) {
+    private static LookupResult result(String value) {
+        return value == null ? LookupResult.notFound() : LookupResult.found(value);
+    }
+
+    /**
+     * The lookup again on a thread with a stack big enough for what PCRE matches without one;
+     * a rule that still overflows it is what PCRE's match limit is to Postfix: a warning, and
+     * the rule does not match.
+     */
+    private LookupResult deepLookup(String key) {
+        String[] value = new String[1];
+        Thread matcher = new Thread(null, () -> value[0] = search(rules, key, true), "postern-" + dialect.type + "-deep-match",
+                deepStackBytes);
+        matcher.setDaemon(true);
+        matcher.start();
+        try {
+            matcher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return LookupResult.temporaryFailure(spec() + ": interrupted while matching key \""
+                    + LogText.printable(key.length() > 100 ? key.substring(0, 100) : key) + "\"");
+        }
+        return result(value[0]);
+    }
+
+    /** @param lastResort whether a rule whose match overflows the stack is warned about and skipped */
+    private String search(List<Node> nodes, String key, boolean lastResort) {
         for (Node node : nodes) {
             if (node instanceof Rule rule) {
-                Matcher m = rule.expr().test(key);
+                Matcher m = test(rule.expr(), key, lastResort);
                 if (m != null) {
                     return rule.expr().match() ? rule.result().expand(m) : rule.result().literal();
                 }
-            } else if (node instanceof Block block && block.expr().test(key) != null) {
-                String value = search(block.body(), key);
+            } else if (node instanceof Block block && test(block.expr(), key, lastResort) != null) {
+                String value = search(block.body(), key, lastResort);
                 if (value != null) {
                     return value;
                 }
             }
         }
         return null;
+    }
+
+    private Matcher test(Expr expr, String key, boolean lastResort) {
+        if (!lastResort) {
+            return expr.test(key);
+        }
+        try {
+            return expr.test(key);
+        } catch (StackOverflowError e) {
+            warnings.accept(dialect.type + " map " + source + ", line " + expr.line() + ": match limit exceeded");
+            return null;
+        }
     }
 
     /** A line that cannot be used; warned about and skipped. */

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,6 +64,23 @@ class PatternDictPostmapTest {
         PatternDict.Dialect dialect = type.equals("pcre") ? PatternDict.Dialect.PCRE : PatternDict.Dialect.REGEXP;
         LookupResult ours = PatternDict.open(dialect, table.toString(), Set.of(), null, w -> { }).lookup(key);
         assertThat(ours).isEqualTo(postmap(key, type + ":" + table));
+    }
+
+    /** A key too long for the command line (postmap -q - reads it from stdin) that java.util.regex needs a deep stack for. */
+    @Test
+    void deeplyRepeatedGroupShouldAgreeWithPostmap(@TempDir Path dir) throws Exception {
+        Path table = Files.writeString(dir.resolve("deep.pcre"), "/^(a|b)*$/ DEEP\n");
+        String key = "ab".repeat(200_000);
+        Process p = new ProcessBuilder(POSTMAP.toString(), "-q", "-", "pcre:" + table)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var in = p.getOutputStream()) {
+            in.write((key + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        String postmap = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(postmap).isEqualTo(key + "\tDEEP\n");
+        assertThat(PatternDict.open(PatternDict.Dialect.PCRE, table.toString(), Set.of(), null, w -> { }).lookup(key))
+                .isEqualTo(LookupResult.found("DEEP"));
     }
 
     static LookupResult postmap(String key, String spec) throws IOException, InterruptedException {

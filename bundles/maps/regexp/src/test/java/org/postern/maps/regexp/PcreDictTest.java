@@ -107,10 +107,24 @@ class PcreDictTest {
         assertThat(dict.lookup("good")).isEqualTo(LookupResult.found("G"));
     }
 
+    /** Postfix 3.7 (PCRE2): "postmap -q - pcre:t.pcre" answers DEEP (PatternDictPostmapTest checks it). */
     @Test
-    void lookupShouldTurnStackOverflowIntoTemporaryFailure(@TempDir Path dir) throws Exception {
+    void lookupShouldMatchADeeplyRepeatedGroupAsPcreDoes(@TempDir Path dir) throws Exception {
         PatternDict dict = table(dir, "/^(a|b)*$/ DEEP");
-        LookupResult result = dict.lookup("ab".repeat(200_000));
-        assertThat(result).isInstanceOfAny(LookupResult.TemporaryFailure.class, LookupResult.Found.class);
+        assertThat(dict.lookup("ab".repeat(200_000))).isEqualTo(LookupResult.found("DEEP"));
+        assertThat(dict.lookup("ab".repeat(200_000) + "c")).isEqualTo(LookupResult.notFound());
+        assertThat(warnings).isEmpty();
+    }
+
+    /**
+     * What PCRE's match limit does in Postfix ("warning: pcre map t.pcre, line 1: match limit
+     * exceeded", then the next rule answers), for a match too deep even for the big stack:
+     * here a 1 MB one.
+     */
+    @Test
+    void aMatchTooDeepEvenForTheBigStackShouldBeWarnedAboutAndNotMatch(@TempDir Path dir) throws Exception {
+        PatternDict dict = table(dir, "/^(a|b)*$/ DEEP", "/a/ NEXT").withDeepStack(1 << 20);
+        assertThat(dict.lookup("ab".repeat(200_000))).isEqualTo(LookupResult.found("NEXT"));
+        assertThat(warnings).containsExactly("pcre map " + dir.resolve("t.pcre") + ", line 1: match limit exceeded");
     }
 }

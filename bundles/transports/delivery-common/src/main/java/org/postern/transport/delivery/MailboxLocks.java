@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,8 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *           against mail readers (dotlock).
  * DESCRIPTION
  *   A kernel lock (fcntl) belongs to the process, so threads of one JVM would not exclude
- *   each other with it; deliveries in this JVM first take one of a fixed set of in-memory
- *   locks chosen by the file name. Then, as {@link LockSettings} asks: the dotlock
+ *   each other with it; deliveries in this JVM first take an in-memory lock of that file (one
+ *   per file, kept while someone holds or waits for it: a delivery waiting for one mailbox
+ *   never waits for another). Then, as {@link LockSettings} asks: the dotlock
  *   "name.lock", created atomically (a lock older than stale_lock_time is removed; in a
  *   directory where it may not be created, delivery goes on without it, as Postfix does for
  *   mailboxes in home directories), and the fcntl lock on the open file. Each is tried
@@ -30,23 +33,25 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MailboxLocks {
 
-    private static final int STRIPES = 64;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    /** The in-process lock of each mailbox that someone holds or waits for. */
+    private final Map<Path, FileEntry> inProcess = new ConcurrentHashMap<>();
 
-    public MailboxLocks() {
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
+    /** One file's in-process lock and how many deliveries hold or wait for it (guarded by the map). */
+    private static final class FileEntry {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
     }
 
     /** What {@link #lock} took; {@link #close()} releases it in reverse order. */
     public final class Held implements AutoCloseable {
-        private final ReentrantLock inProcess;
+        private final Path key;
+        private final FileEntry entry;
         private Path dotlock;
         private FileLock kernel;
 
-        private Held(ReentrantLock inProcess) {
-            this.inProcess = inProcess;
+        private Held(Path key, FileEntry entry) {
+            this.key = key;
+            this.entry = entry;
         }
 
         @Override
@@ -65,7 +70,8 @@ public final class MailboxLocks {
                 } catch (IOException ignored) {
                     // a stale dotlock is removed after stale_lock_time
                 } finally {
-                    inProcess.unlock();
+                    entry.lock.unlock();
+                    release(key);
                 }
             }
         }
@@ -73,17 +79,27 @@ public final class MailboxLocks {
 
     /** Takes the in-process lock and the dotlock for {@code file}, before the file is opened. */
     public Held lock(Path file, LockSettings settings) throws MailboxException {
-        ReentrantLock stripe = stripes[Math.floorMod(file.toAbsolutePath().normalize().hashCode(), STRIPES)];
+        Path key = file.toAbsolutePath().normalize();
+        FileEntry entry = inProcess.compute(key, (k, e) -> {
+            FileEntry use = e == null ? new FileEntry() : e;
+            use.users++;
+            return use;
+        });
         long waitMillis = Math.max(1000, settings.delay().toMillis() * settings.attempts());
+        boolean locked = false;
         try {
-            if (!stripe.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
-                throw MailboxException.lockTimeout();
-            }
+            locked = entry.lock.tryLock(waitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (!locked) {
+                release(key);
+            }
+        }
+        if (!locked) {
             throw MailboxException.lockTimeout();
         }
-        Held held = new Held(stripe);
+        Held held = new Held(key, entry);
         try {
             if (settings.methods().contains(LockSettings.Method.DOTLOCK)) {
                 held.dotlock = dotlock(file, settings);
@@ -93,6 +109,16 @@ public final class MailboxLocks {
             held.close();
             throw e;
         }
+    }
+
+    /** One user fewer for {@code key}'s in-process lock; the last one removes it. */
+    private void release(Path key) {
+        inProcess.computeIfPresent(key, (k, e) -> --e.users == 0 ? null : e);
+    }
+
+    /** How many files have an in-process lock now (held or waited for). */
+    int lockedFiles() {
+        return inProcess.size();
     }
 
     /** Takes the kernel lock on the open file, if the settings ask for it. */

@@ -24,6 +24,7 @@ import org.postern.api.support.LogText;
 import org.postern.transport.delivery.DeliveredToHeaders;
 import org.postern.transport.delivery.MailboxLocks;
 import org.postern.transport.delivery.MaildirFolder;
+import org.postern.transport.delivery.RecipientsInParallel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,9 +98,8 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
         LocalDelivery delivery = new LocalDelivery(request, settings, new UserTables(registry, settings), delivered,
                 new DestinationDelivery(request, settings, submitter, commands, locks, maildirs),
                 new TransportHandoff(dispatcher, request));
-        for (Recipient r : request.recipients()) {
-            results.add(delivery.result(r, RELAY));
-        }
-        return new DeliveryResult(results);
+        // Side by side: one recipient's locked mailbox must not hold up the others.
+        return new DeliveryResult(RecipientsInParallel.map(request.recipients(), "postern-local-recipient",
+                r -> delivery.result(r, RELAY)));
     }
 }

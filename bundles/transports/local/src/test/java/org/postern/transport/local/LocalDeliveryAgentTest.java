@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -162,6 +163,32 @@ class LocalDeliveryAgentTest {
         assertThat(result.diagnostic()).isEqualTo("unable to lock for exclusive access");
         assertThat(bed.spool.resolve("joe")).doesNotExist();
         assertThat(bed.spool.resolve("joe.lock")).exists();
+    }
+
+    @Test
+    void aLockedMailboxShouldDeferItsRecipientWithoutHoldingUpTheOthers() throws Exception {
+        // The dotlock a delivery killed with -9 left behind: not stale before stale_lock_time (500 s).
+        Path lock = Files.createFile(bed.spool.resolve("joe.lock"));
+        bed.passwd.put("ann", "ann:x:" + LocalTestbed.JOE_UID + ":" + LocalTestbed.JOE_GID + ":Ann:" + bed.joeHome + ":/bin/sh");
+        bed.settings.put("deliver_lock_attempts", "20");
+        bed.settings.put("deliver_lock_delay", "300ms");
+        Path ann = bed.spool.resolve("ann");
+
+        CompletableFuture<List<RecipientResult>> delivery = CompletableFuture.supplyAsync(() ->
+                bed.deliverAll("sender@example.org", List.of("joe@example.com", "ann@example.com"), MESSAGE));
+        for (int i = 0; i < 3000 && !(Files.exists(ann) && LocalTestbed.read(ann).contains("body")); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(LocalTestbed.read(ann)).contains("Delivered-To: ann@example.com");
+        assertThat(delivery).as("joe's lock attempts still going on").isNotDone();
+
+        List<RecipientResult> results = delivery.get();
+        assertThat(results.get(0).outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(results.get(0).dsnStatus()).isEqualTo("4.2.0");
+        assertThat(results.get(0).diagnostic()).isEqualTo("unable to lock for exclusive access");
+        assertThat(results.get(1).outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(bed.spool.resolve("joe")).doesNotExist();
+        assertThat(lock).exists();
     }
 
     @Test

@@ -94,13 +94,22 @@ final class LocalTestbed {
     }
 
     RecipientResult deliver(String sender, String recipient, String message, MessageFacts facts) {
+        return deliverAll(sender, List.of(recipient), message, facts).get(0);
+    }
+
+    /** One request for several recipients (as with local_destination_recipient_limit above 1). */
+    List<RecipientResult> deliverAll(String sender, List<String> recipients, String message) {
+        return deliverAll(sender, recipients, message, MessageFacts.none(Instant.EPOCH));
+    }
+
+    private List<RecipientResult> deliverAll(String sender, List<String> recipients, String message, MessageFacts facts) {
         registry.put("test:aliases", aliases).put("test:passwd", passwd).put("test:commands", commands)
                 .put("test:transports", transports);
         Map<String, String> snapshot = Map.copyOf(settings);
         DeliveryRequest request = new DeliveryRequest("4XTEST", "local", "mail.example.com", sender,
-                List.of(recipient(recipient)), content(message), facts, List.of(), snapshot::get);
-        List<RecipientResult> results = agent.deliver(request).results();
-        return results.get(0);
+                recipients.stream().map(LocalTestbed::recipient).toList(), content(message), facts, List.of(),
+                snapshot::get);
+        return agent.deliver(request).results();
     }
 
     static String read(Path file) throws IOException {

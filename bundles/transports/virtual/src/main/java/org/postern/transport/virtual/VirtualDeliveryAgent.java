@@ -27,6 +27,7 @@ import org.postern.transport.delivery.MailboxLocks;
 import org.postern.transport.delivery.MaildirFolder;
 import org.postern.transport.delivery.MboxFile;
 import org.postern.transport.delivery.MessageCopier;
+import org.postern.transport.delivery.RecipientsInParallel;
 import org.postern.transport.virtual.MailboxFinder.Found;
 import org.postern.transport.virtual.MailboxFinder.Mailbox;
 import org.slf4j.Logger;
@@ -79,10 +80,9 @@ public final class VirtualDeliveryAgent implements DeliveryAgent {
         }
         VirtualSettings settings = VirtualSettings.from(request.settings());
         MailboxFinder finder = new MailboxFinder(registry, settings, request.settings());
-        for (Recipient r : request.recipients()) {
-            results.add(deliverOne(request, settings, finder, delivered, r).toResult(r, RELAY));
-        }
-        return new DeliveryResult(results);
+        // Side by side: one recipient's locked mailbox must not hold up the others.
+        return new DeliveryResult(RecipientsInParallel.map(request.recipients(), "postern-virtual-recipient",
+                r -> deliverOne(request, settings, finder, delivered, r).toResult(r, RELAY)));
     }
 
     private DeliveryStatus deliverOne(DeliveryRequest request, VirtualSettings settings, MailboxFinder finder,

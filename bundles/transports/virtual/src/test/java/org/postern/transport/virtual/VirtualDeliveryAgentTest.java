@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,10 @@ class VirtualDeliveryAgentTest {
     }
 
     RecipientResult deliver(String recipient, String message) {
+        return deliverAll(List.of(recipient), message).get(0);
+    }
+
+    List<RecipientResult> deliverAll(List<String> recipients, String message) {
         registry.put("test:mailboxes", mailboxes);
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         MessageContent content = new MessageContent() {
@@ -69,8 +74,36 @@ class VirtualDeliveryAgentTest {
         };
         Map<String, String> snapshot = Map.copyOf(settings);
         return agent.deliver(new DeliveryRequest("4XV", "virtual", "example.com", "sender@example.org",
-                List.of(new Recipient(recipient, "", Set.of())), content, MessageFacts.none(Instant.EPOCH), List.of(),
-                snapshot::get)).results().get(0);
+                recipients.stream().map(r -> new Recipient(r, "", Set.of())).toList(), content,
+                MessageFacts.none(Instant.EPOCH), List.of(), snapshot::get)).results();
+    }
+
+    @Test
+    void aLockedMailboxShouldDeferItsRecipientWithoutHoldingUpTheOthersOfTheRequest() throws Exception {
+        mailboxes.put("ann@example.com", "example.com/ann");
+        mailboxes.put("bob@example.com", "example.com/bob");
+        Files.createDirectories(base.resolve("example.com"));
+        // The dotlock a delivery killed with -9 left behind: not stale before stale_lock_time (500 s).
+        Path lock = Files.createFile(base.resolve("example.com/ann.lock"));
+        settings.put("deliver_lock_attempts", "20");
+        settings.put("deliver_lock_delay", "300ms");
+        Path bob = base.resolve("example.com/bob");
+
+        CompletableFuture<List<RecipientResult>> delivery = CompletableFuture.supplyAsync(() ->
+                deliverAll(List.of("ann@example.com", "bob@example.com"), MESSAGE));
+        for (int i = 0; i < 3000 && !(Files.exists(bob) && Files.readString(bob).contains("body")); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(Files.readString(bob)).contains("Delivered-To: bob@example.com");
+        assertThat(delivery).as("ann's lock attempts still going on").isNotDone();
+
+        List<RecipientResult> results = delivery.get();
+        assertThat(results.get(0).outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(results.get(0).dsnStatus()).isEqualTo("4.2.0");
+        assertThat(results.get(0).diagnostic()).isEqualTo("unable to lock for exclusive access");
+        assertThat(results.get(1).outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(base.resolve("example.com/ann")).doesNotExist();
+        assertThat(lock).exists();
     }
 
     @Test
