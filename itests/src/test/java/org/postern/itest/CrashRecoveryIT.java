@@ -36,7 +36,6 @@ import jakarta.mail.internet.MimeMessage;
 public class CrashRecoveryIT {
 
     private static final Pattern QUEUED = Pattern.compile("queued as ([0-9A-Za-z]+)");
-    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*<([^>]+)>");
     private static final int SENDERS = 8;
     private static final String BODY_FILLER = ("x".repeat(76) + "\r\n").repeat(26);   // 7bit: no re-encoding
 
@@ -58,8 +57,7 @@ public class CrashRecoveryIT {
         sink = new ScriptedMailServer(false, rcpt -> "250 2.1.5 Ok");
         distribution = Distribution.unpack("crash-it");
         int port = Distribution.freePort();
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + port);
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + Distribution.freePort());
+        distribution.listenOn(port);
         distribution.edit("etc/postern/main.cf", "\\z", "\nrelayhost = [127.0.0.1]:" + sink.port() + "\n");
         assertEquals(0, distribution.run("bin/postfix", "start").status());
 
@@ -87,24 +85,11 @@ public class CrashRecoveryIT {
         int atSinkBeforeRestart = sink.received.size();
 
         assertEquals(0, distribution.run("bin/postfix", "start").status());
-        Set<String> missing = ConcurrentHashMap.newKeySet();
-        missing.addAll(acknowledged.keySet());
-        deadline = System.currentTimeMillis() + 180_000;
-        while (!missing.isEmpty() && System.currentTimeMillis() < deadline) {
-            for (ScriptedMailServer.Received r : sink.received) {
-                Matcher id = MESSAGE_ID.matcher(r.content());
-                if (id.find() && missing.contains(id.group(1))) {
-                    assertTrue("message " + id.group(1) + " arrived torn", r.content().contains(BODY_FILLER));
-                    missing.remove(id.group(1));
-                }
-            }
-            Thread.sleep(200);
-        }
+        Set<String> missing = sink.awaitMessageIds(acknowledged.keySet(), BODY_FILLER, 180_000);
         assertTrue(missing.size() + " of " + acknowledged.size() + " acknowledged messages never arrived after"
                 + " kill -9 and restart, e.g. " + missing.stream().limit(5).map(acknowledged::get).toList(),
                 missing.isEmpty());
-        long duplicates = sink.received.size() - sink.received.stream().map(r -> MESSAGE_ID.matcher(r.content()))
-                .filter(Matcher::find).map(m -> m.group(1)).distinct().count();
+        long duplicates = sink.duplicates();
         System.out.println("CrashRecoveryIT: " + acknowledged.size() + " acknowledged, " + atSinkBeforeRestart
                 + " at the sink before the restart, " + sink.received.size() + " after, " + duplicates
                 + " duplicates (delivered, then killed before the delivery was recorded)");

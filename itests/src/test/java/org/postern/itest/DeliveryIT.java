@@ -52,8 +52,7 @@ public class DeliveryIT {
         lmtp = new ScriptedMailServer(true, rcpt -> "250 2.1.5 Ok");
         distribution = Distribution.unpack("delivery-it");
         smtpPort = Distribution.freePort();
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + smtpPort);
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + Distribution.freePort());
+        distribution.listenOn(smtpPort);
         home = distribution.home().resolve("home/joe");
         Files.createDirectories(home);
         String uid = new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip();

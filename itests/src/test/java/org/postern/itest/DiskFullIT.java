@@ -22,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.After;
 import org.junit.Assume;
@@ -39,7 +37,6 @@ import org.postern.itest.Distribution.Run;
 public class DiskFullIT {
 
     private static final int CLIENTS = 20;
-    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*<([^>]+)>");
     private static final String FILLER = ("y".repeat(998) + "\r\n").repeat(100);
 
     private Distribution distribution;
@@ -74,8 +71,7 @@ public class DiskFullIT {
         sink = new ScriptedMailServer(false, rcpt -> "250 2.1.5 Ok");
         distribution = Distribution.unpack("diskfull-it");
         int port = Distribution.freePort();
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + port);
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + Distribution.freePort());
+        distribution.listenOn(port);
         distribution.edit("etc/postern/main.cf", "\\z", "\nqueue_directory = " + queue + "\n"
                 + "relayhost = [127.0.0.1]:" + sink.port() + "\n"
                 + "message_size_limit = 1000000\n"
@@ -118,18 +114,7 @@ public class DiskFullIT {
         assertEquals(0, distribution.run("bin/postfix", "reload").status());
         Run flush = distribution.run("bin/postqueue", "-f");
         assertEquals(flush.toString(), 0, flush.status());
-        Set<String> missing = ConcurrentHashMap.newKeySet();
-        missing.addAll(acknowledged.keySet());
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!missing.isEmpty() && System.currentTimeMillis() < deadline) {
-            for (ScriptedMailServer.Received r : sink.received) {
-                Matcher id = MESSAGE_ID.matcher(r.content());
-                if (id.find() && missing.remove(id.group(1))) {
-                    assertTrue("message " + id.group(1) + " arrived torn", r.content().contains(FILLER));
-                }
-            }
-            Thread.sleep(200);
-        }
+        Set<String> missing = sink.awaitMessageIds(acknowledged.keySet(), FILLER, 180_000);
         assertTrue(missing.size() + " of " + acknowledged.size() + " acknowledged messages lost", missing.isEmpty());
 
         String mailLog = Files.readString(distribution.home().resolve("data/log/mail.log"));

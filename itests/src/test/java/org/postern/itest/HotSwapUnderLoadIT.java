@@ -9,28 +9,16 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.After;
 import org.junit.Test;
 import org.postern.itest.Distribution.Run;
-
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
 /**
  * Hot swapping under a stream of mail: while four clients send without pause, a table plugin
@@ -43,7 +31,6 @@ import jakarta.mail.internet.MimeMessage;
 public class HotSwapUnderLoadIT {
 
     private static final int CLIENTS = 4;
-    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*<([^>]+)>");
 
     private Distribution distribution;
     private ScriptedMailServer sink;
@@ -69,8 +56,7 @@ public class HotSwapUnderLoadIT {
         sink = new ScriptedMailServer(false, rcpt -> "250 2.1.5 Ok");
         distribution = Distribution.unpack("hot-swap-load-it");
         smtpPort = Distribution.freePort();
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + smtpPort);
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + Distribution.freePort());
+        distribution.listenOn(smtpPort);
         Files.writeString(distribution.home().resolve("etc/postern/recipients.regexp"),
                 "/^blocked@/ REJECT\n/@example\\.com$/ OK\n");
         distribution.edit("etc/postern/main.cf", "\\z", "\nmynetworks = 127.0.0.1/32\n"
@@ -103,18 +89,7 @@ public class HotSwapUnderLoadIT {
         }
         assertTrue("client failures (5xx or errors): " + failures, failures.isEmpty());
 
-        Set<String> missing = ConcurrentHashMap.newKeySet();
-        missing.addAll(acknowledged);
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!missing.isEmpty() && System.currentTimeMillis() < deadline) {
-            for (ScriptedMailServer.Received r : sink.received) {
-                Matcher id = MESSAGE_ID.matcher(r.content());
-                if (id.find()) {
-                    missing.remove(id.group(1));
-                }
-            }
-            Thread.sleep(200);
-        }
+        Set<String> missing = sink.awaitMessageIds(acknowledged, "hot swap itest", 180_000);
         assertTrue(missing.size() + " of " + acknowledged.size() + " acknowledged messages never arrived",
                 missing.isEmpty());
         System.out.println("HotSwapUnderLoadIT: " + acknowledged.size() + " acknowledged and delivered, "
@@ -152,7 +127,8 @@ public class HotSwapUnderLoadIT {
         while (sending.get()) {
             String messageId = UUID.randomUUID() + "@load.example.org";
             try {
-                int code = send(messageId);
+                int code = MailClient.send(smtpPort, "sender@example.org", "rcpt@example.com", messageId,
+                        "hot swap under load", "hot swap itest\r\n");
                 replies.incrementAndGet();
                 if (code == 250) {
                     acknowledged.add(messageId);
@@ -165,42 +141,6 @@ public class HotSwapUnderLoadIT {
             } catch (Exception e) {
                 failures.add(messageId + ": " + e);
             }
-        }
-    }
-
-    /** Sends one message; 250, or the SMTP reply code of the refusal. */
-    private int send(String messageId) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(smtpPort));
-        props.put("mail.smtp.localhost", "client.example.org");
-        props.put("mail.smtp.connectiontimeout", "10000");
-        props.put("mail.smtp.timeout", "30000");
-        Session session = Session.getInstance(props);
-        MimeMessage m = new MimeMessage(session) {
-            @Override
-            protected void updateMessageID() throws MessagingException {
-                setHeader("Message-ID", "<" + messageId + ">");
-            }
-        };
-        m.setFrom(new InternetAddress("sender@example.org"));
-        m.setRecipient(Message.RecipientType.TO, new InternetAddress("rcpt@example.com"));
-        m.setSubject("hot swap under load");
-        m.setText("hot swap itest\r\n");
-        try {
-            Transport.send(m);
-            return 250;
-        } catch (MessagingException e) {
-            for (Throwable t = e; t != null; t = t instanceof MessagingException me && me.getNextException() != null
-                    ? me.getNextException() : t.getCause()) {
-                if (t instanceof SMTPAddressFailedException a) {
-                    return a.getReturnCode();
-                }
-                if (t instanceof SMTPSendFailedException s && s.getReturnCode() > 0) {
-                    return s.getReturnCode();
-                }
-            }
-            throw e;
         }
     }
 

@@ -12,12 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -26,13 +23,6 @@ import org.postern.itest.Distribution.Run;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
-
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
 /**
  * Issue 5's hot-install promise with mail flowing: smtpd_recipient_restrictions use an
@@ -62,8 +52,7 @@ public class LdapHotInstallIT {
 
         distribution = Distribution.unpack("ldap-hot-install-it");
         smtpPort = Distribution.freePort();
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + smtpPort);
-        distribution.edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + Distribution.freePort());
+        distribution.listenOn(smtpPort);
         Path cf = distribution.home().resolve("etc/postern/ldap-recipients.cf");
         Files.writeString(cf, "server_host = ldap://127.0.0.1:" + ldap.getListenPort() + "\n"
                 + "search_base = dc=example, dc=com\n"
@@ -167,34 +156,8 @@ public class LdapHotInstallIT {
     }
 
     private static int send(String from, String to, String subject) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(smtpPort));
-        props.put("mail.smtp.localhost", "client.example.org");
-        props.put("mail.smtp.from", from);
-        props.put("mail.smtp.connectiontimeout", "10000");
-        props.put("mail.smtp.timeout", "30000");
-        Session session = Session.getInstance(props);
-        MimeMessage m = new MimeMessage(session);
-        m.setFrom(new InternetAddress(from));
-        m.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
-        m.setSubject(subject);
-        m.setText("ldap hot install itest\r\n");
-        try {
-            Transport.send(m);
-            return 250;
-        } catch (MessagingException e) {
-            for (Throwable t = e; t != null; t = t instanceof MessagingException me && me.getNextException() != null
-                    ? me.getNextException() : t.getCause()) {
-                if (t instanceof SMTPAddressFailedException a) {
-                    return a.getReturnCode();
-                }
-                if (t instanceof SMTPSendFailedException s && s.getReturnCode() > 0) {
-                    return s.getReturnCode();
-                }
-            }
-            throw e;
-        }
+        return MailClient.send(smtpPort, from, to, UUID.randomUUID() + "@client.example.org", subject,
+                "ldap hot install itest\r\n");
     }
 
     private static void awaitListener() throws InterruptedException {

@@ -10,9 +10,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The far end of a delivery for the itests: an SMTP (or LMTP) server on 127.0.0.1 that answers
@@ -121,6 +125,34 @@ final class ScriptedMailServer implements AutoCloseable {
     private static void reply(OutputStream out, String text) throws IOException {
         out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*<([^>]+)>");
+
+    /**
+     * Waits up to {@code millis} until a message with each of {@code messageIds} has arrived;
+     * returns those that have not. Each one that has must contain {@code whole} (a torn
+     * message fails at once).
+     */
+    Set<String> awaitMessageIds(Set<String> messageIds, String whole, long millis) throws InterruptedException {
+        Set<String> missing = new HashSet<>(messageIds);
+        long deadline = System.currentTimeMillis() + millis;
+        while (!missing.isEmpty() && System.currentTimeMillis() < deadline) {
+            for (Received r : received) {
+                Matcher id = MESSAGE_ID.matcher(r.content());
+                if (id.find() && missing.remove(id.group(1)) && !r.content().contains(whole)) {
+                    throw new AssertionError("message " + id.group(1) + " arrived torn");
+                }
+            }
+            Thread.sleep(200);
+        }
+        return missing;
+    }
+
+    /** How many messages arrived more than once (by Message-ID). */
+    long duplicates() {
+        return received.size() - received.stream().map(r -> MESSAGE_ID.matcher(r.content()))
+                .filter(Matcher::find).map(m -> m.group(1)).distinct().count();
     }
 
     @Override

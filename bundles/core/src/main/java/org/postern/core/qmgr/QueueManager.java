@@ -176,6 +176,11 @@ public final class QueueManager {
         });
     }
 
+    private boolean hasAgent(String transport) {
+        TransportService t = settings.transports().get(transport);
+        return t != null && agents.containsKey(t.agent());
+    }
+
     public void agentRemoved(String name, DeliveryAgent agent) {
         agents.remove(name, agent);
     }
@@ -519,7 +524,11 @@ public final class QueueManager {
 
     private void finished(ActiveMessage m, Instant next) {
         active.remove(m.queueId);
-        boolean again = flushWhenFinished.remove(m.queueId) && next != null;
+        // A transport whose agent arrived while this message was being finished (at start, the
+        // queue manager often runs before the agents register): agentAdded found nothing
+        // waiting then, so it is retried now rather than after its backoff.
+        boolean agentArrived = m.missingTransports.stream().anyMatch(this::hasAgent);
+        boolean again = (flushWhenFinished.remove(m.queueId) || agentArrived) && next != null;
         if (again) {
             loadNow(m.queueId);
         } else if (next != null) {

@@ -228,6 +228,35 @@ class QueueManagerTest {
     }
 
     @Test
+    void anAgentThatArrivesWhileItsMessageIsBeingDeferredGetsItAtOnce() throws Exception {
+        // At start the queue manager may run before the agents register: the first attempt
+        // finds no agent, and the agent arrives while that message is still being deferred.
+        CountDownLatch deferring = new CountDownLatch(1);
+        CountDownLatch agentAdded = new CountDownLatch(1);
+        QueueDisk disk = new ForwardingQueueDisk(QueueDisk.REAL) {
+            @Override
+            public void forceWithMetadata(FileChannel channel, Path file) throws IOException {
+                deferring.countDown();   // the next-attempt time is being written
+                try {
+                    agentAdded.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.forceWithMetadata(channel, file);
+            }
+        };
+        start(settings(), Map.of(), disk);
+        String id = queue("alice@example.org", "bob@remote.example");
+        assertThat(deferring.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        ScriptedAgent smtp = ScriptedAgent.delivering();
+        manager.agentAdded("smtp", smtp);
+        await(() -> manager.activeCount() >= 0);   // agentAdded's work has run on the scheduler
+        agentAdded.countDown();
+        await(() -> gone(id));   // not after minimal_backoff_time (300 s)
+        assertThat(smtp.requests).hasSize(1);
+    }
+
+    @Test
     void aStatusThatCannotBeWrittenIsKeptAndWrittenBeforeTheMessageIsRemoved() throws Exception {
         AtomicBoolean diskFull = new AtomicBoolean(true);
         AtomicInteger appendAttempts = new AtomicInteger();

@@ -3,10 +3,7 @@ package org.postern.core.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +16,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.postern.core.anvil.Anvil;
 import org.postern.core.smtpd.sasl.SaslAuthServer;
+import org.postern.core.smtpd.restrict.CapturedLog;
 
 /**
  * smtpd_client_{message,recipient,auth}_rate_limit per client in the anvil, with Postfix 3.9's
@@ -68,19 +66,6 @@ class ClientRateLimitsTest {
         return s;
     }
 
-    /** Runs {@code action} and returns what was logged meanwhile. */
-    private static String logOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     /** One whole message; returns the reply to MAIL. */
     private static String message(SessionHarness s) {
         String mail = s.cmd("MAIL FROM:<spammer@example.org>");
@@ -101,7 +86,7 @@ class ClientRateLimitsTest {
             replies.add(message(first));
         }
         SessionHarness second = session(OUTSIDER, limit);
-        String log = logOf(() -> {
+        String log = CapturedLog.during(() -> {
             for (int i = 0; i < 6; i++) {
                 replies.add(message(second));
             }
@@ -157,7 +142,7 @@ class ClientRateLimitsTest {
         assertThat(s.cmd("RCPT TO:<one@example.net>")).isEqualTo("250 2.1.5 Ok\r\n");
         assertThat(s.cmd("VRFY two@example.net")).startsWith("252 2.0.0");
         assertThat(s.cmd("RCPT TO:<three@example.net>")).isEqualTo("250 2.1.5 Ok\r\n");
-        String log = logOf(() -> {
+        String log = CapturedLog.during(() -> {
             assertThat(s.cmd("RCPT TO:<four@example.net>"))
                     .isEqualTo("450 4.7.1 Error: too many recipients from 192.0.2.10\r\n");
             assertThat(s.cmd("VRFY five@example.net")).isEqualTo("450 4.7.1 Error: too many recipients from 192.0.2.10\r\n");
@@ -174,7 +159,7 @@ class ClientRateLimitsTest {
         String wrong = "AUTH PLAIN " + ScriptedSaslServer.b64("\0joe\0guess");
         assertThat(s.cmd(wrong)).startsWith("535 5.7.8");
         assertThat(s.cmd(wrong)).startsWith("535 5.7.8");
-        String log = logOf(() -> assertThat(s.cmd("AUTH PLAIN " + ScriptedSaslServer.b64("\0joe\0secret")))
+        String log = CapturedLog.during(() -> assertThat(s.cmd("AUTH PLAIN " + ScriptedSaslServer.b64("\0joe\0secret")))
                 .isEqualTo("450 4.7.1 Error: too many AUTH commands from 192.0.2.10\r\n"));
         assertThat(log).contains("warning: AUTH command rate limit exceeded: 3 from unknown[192.0.2.10] for service smtp");
         assertThat(server.requests).hasSize(4); // two exchanges of start and next; the third never reached it

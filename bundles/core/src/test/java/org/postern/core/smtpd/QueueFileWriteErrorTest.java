@@ -3,29 +3,15 @@ package org.postern.core.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.postern.core.smtpd.restrict.CapturedLog;
 
 /** A queue file write that fails during DATA: EFBIG is the message's fault (552), the rest ours (451), as Postfix's cleanup says. */
 class QueueFileWriteErrorTest {
-
-    private static String logOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
 
     private static String dataFailing(IOException failure, StringBuilder log) {
         SessionHarness s = new SessionHarness(TestConfigs.config(), new ScriptedChecks(),
@@ -36,7 +22,7 @@ class QueueFileWriteErrorTest {
         s.cmd("RCPT TO:<b@example.net>");
         assertThat(s.cmd("DATA")).startsWith("354");
         String[] reply = new String[1];
-        log.append(logOf(() -> reply[0] = s.send("Subject: big\r\n\r\n" + "x".repeat(1000) + "\r\n.\r\n")));
+        log.append(CapturedLog.during(() -> reply[0] = s.send("Subject: big\r\n\r\n" + "x".repeat(1000) + "\r\n.\r\n")));
         assertThat(s.queue.committed).isEmpty();
         assertThat(s.queue.discarded.get()).isEqualTo(1);
         assertThat(s.cmd("MAIL FROM:<a@example.org>")).startsWith("250"); // the session goes on

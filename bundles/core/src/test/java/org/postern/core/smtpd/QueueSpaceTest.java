@@ -3,11 +3,8 @@ package org.postern.core.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 
@@ -15,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postern.core.anvil.Anvil;
+import org.postern.core.smtpd.restrict.CapturedLog;
 
 /** The queue's free space at MAIL (Postfix's smtpd_check_queue), with the file system's answer given by the test. */
 class QueueSpaceTest {
@@ -29,22 +27,10 @@ class QueueSpaceTest {
         return s;
     }
 
-    private static String logOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void mailShouldGet452WhenFiveMegabytesAreLeft() {
         SessionHarness s = session(() -> 5 * MB);
-        String log = logOf(() -> assertThat(s.cmd("MAIL FROM:<a@b> SIZE=8000000"))
+        String log = CapturedLog.during(() -> assertThat(s.cmd("MAIL FROM:<a@b> SIZE=8000000"))
                 .isEqualTo("452 4.3.1 Insufficient system storage\r\n"));
 
         assertThat(log).contains("NOQUEUE: reject: MAIL from unknown[192.0.2.10]: 452 4.3.1 Insufficient system"
@@ -86,7 +72,7 @@ class QueueSpaceTest {
         SessionHarness s = session(() -> {
             throw new NoSuchFileException("/var/lib/postern/queue");
         });
-        String log = logOf(() -> assertThat(s.cmd("MAIL FROM:<a@b>")).isEqualTo("250 2.1.0 Ok\r\n"));
+        String log = CapturedLog.during(() -> assertThat(s.cmd("MAIL FROM:<a@b>")).isEqualTo("250 2.1.0 Ok\r\n"));
         assertThat(log).contains("warning: cannot determine free space of queue directory");
     }
 

@@ -3,10 +3,7 @@ package org.postern.core.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -16,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postern.api.message.SaslFacts;
 import org.postern.core.smtpd.restrict.SmtpStage;
+import org.postern.core.smtpd.restrict.CapturedLog;
 
 /** SMTP AUTH (RFC 4954) in the session, against a scripted authentication server; replies as Postfix 3.7's. */
 class SmtpAuthSessionTest {
@@ -38,19 +36,6 @@ class SmtpAuthSessionTest {
 
     private static String line(String reply) {
         return reply + "\r\n";
-    }
-
-    /** Runs {@code action} and returns what was logged meanwhile. */
-    private static String logOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -119,7 +104,7 @@ class SmtpAuthSessionTest {
         assertThat(server.requests).containsExactly(
                 "start PLAIN " + JOE + " ClientInfo[localAddress=null, remoteAddress=192.0.2.1, tls=false]",
                 "next " + JOE);
-        String log = logOf(() -> {
+        String log = CapturedLog.during(() -> {
             s.cmd("MAIL FROM:<joe@example.org> AUTH=joe@example.org");
             s.cmd("RCPT TO:<x@elsewhere.example>");
             s.cmd("DATA");
@@ -131,7 +116,7 @@ class SmtpAuthSessionTest {
         assertThat(s.queue.committed.get(0).envelope().saslHeader()).isFalse();
         assertThat(log).contains("4Xtest0001: client=unknown[192.0.2.1], sasl_method=PLAIN, sasl_username=joe,"
                 + " sasl_sender=joe@example.org");
-        assertThat(logOf(() -> s.cmd("QUIT"))).contains("disconnect from unknown[192.0.2.1] ehlo=1 auth=1 mail=1");
+        assertThat(CapturedLog.during(() -> s.cmd("QUIT"))).contains("disconnect from unknown[192.0.2.1] ehlo=1 auth=1 mail=1");
     }
 
     @Test
@@ -172,7 +157,7 @@ class SmtpAuthSessionTest {
         SessionHarness s = session(ENABLED);
         s.cmd("EHLO c");
         String[] reply = new String[1];
-        String log = logOf(() -> reply[0] = s.cmd("AUTH PLAIN " + JOE_WRONG));
+        String log = CapturedLog.during(() -> reply[0] = s.cmd("AUTH PLAIN " + JOE_WRONG));
         assertThat(reply[0]).isEqualTo(line("535 5.7.8 Error: authentication failed: (reason unavailable)"));
         assertThat(log).contains("warning: unknown[192.0.2.1]: SASL PLAIN authentication failed: "
                 + "(reason unavailable), sasl_username=joe");
@@ -196,7 +181,7 @@ class SmtpAuthSessionTest {
         s.cmd("EHLO c");
         s.cmd("AUTH LOGIN");
         String[] reply = new String[1];
-        String log = logOf(() -> reply[0] = s.cmd("*"));
+        String log = CapturedLog.during(() -> reply[0] = s.cmd("*"));
         assertThat(reply[0]).isEqualTo(line("501 5.7.0 Authentication aborted"));
         assertThat(log).contains("warning: unknown[192.0.2.1]: SASL LOGIN authentication aborted");
         assertThat(s.cmd("NOOP")).isEqualTo(line("250 2.0.0 Ok"));

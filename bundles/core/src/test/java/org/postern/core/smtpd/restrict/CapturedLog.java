@@ -10,18 +10,26 @@ import java.nio.charset.StandardCharsets;
  * writes while this is open: the log lines a change is expected to produce, to assert on.
  * Lines from other threads of the same JVM may be mixed in; assert with "contains".
  */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    CapturedLog() {
+    public CapturedLog() {
         System.setErr(new PrintStream(new TeeStream(), true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What was logged while {@code action} ran. */
+    public static String during(Runnable action) {
+        try (CapturedLog log = new CapturedLog()) {
+            action.run();
+            return log.text();
         }
     }
 
