@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +23,27 @@ public final class PostfixLists {
     public static final String COMMA_SPACE = ", \t\r\n";
 
     private PostfixLists() {
+    }
+
+    /**
+     * The words of a "/file/name" entry in a list parameter (mynetworks, smtpd_forbidden_commands
+     * ...): the file's lines without blank lines and # comments, each split as a list.
+     *
+     * @throws ConfigException naming {@code parameter} and the file when it cannot be read
+     */
+    public static List<String> fileWords(String parameter, String file) throws ConfigException {
+        List<String> words = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    words.addAll(split(l));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(parameter + ": open file " + file + ": " + e.getMessage());
+        }
+        return words;
     }
 
     /** Splits on commas and whitespace, keeping {@code {...}} groups whole. */

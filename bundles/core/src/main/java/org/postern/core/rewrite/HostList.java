@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.rewrite;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -96,17 +93,7 @@ public final class HostList {
                 if (depth > 10) {
                     throw new ConfigException(parameter + ": file includes nested too deeply: " + token);
                 }
-                List<String> words = new ArrayList<>();
-                try {
-                    for (String line : Files.readAllLines(Path.of(token))) {
-                        String l = line.strip();
-                        if (!l.isEmpty() && !l.startsWith("#")) {
-                            words.addAll(PostfixLists.split(l));
-                        }
-                    }
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new ConfigException(parameter + ": open file " + token + ": " + e.getMessage());
-                }
+                List<String> words = PostfixLists.fileWords(parameter, token);
                 if (negated) {
                     throw new ConfigException(parameter + ": \"!\" before a file name is not supported: " + token);
                 }

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd.restrict;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -79,7 +76,7 @@ public final class ForbiddenCommands {
                 if (depth > 10) {
                     throw new ConfigException("smtpd_forbidden_commands: file includes nested too deeply: " + token);
                 }
-                add(fileWords(token), dicts, out, depth + 1);
+                add(PostfixLists.fileWords("smtpd_forbidden_commands", token), dicts, out, depth + 1);
             } else if (token.indexOf(':') > 0) {
                 String spec = PostfixLists.isGroup(token) ? PostfixLists.stripBraces(token) : token;
                 out.add(new Entry(negated, null, dicts.open(spec, EnumSet.of(DictFlag.FOLD_CASE))));
@@ -87,21 +84,6 @@ public final class ForbiddenCommands {
                 out.add(new Entry(negated, token.toUpperCase(Locale.ROOT), null));
             }
         }
-    }
-
-    private static List<String> fileWords(String file) throws ConfigException {
-        List<String> words = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of(file))) {
-                String l = line.strip();
-                if (!l.isEmpty() && !l.startsWith("#")) {
-                    words.addAll(PostfixLists.split(l));
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("smtpd_forbidden_commands: open file " + file + ": " + e.getMessage());
-        }
-        return words;
     }
 
     /**
