@@ -3,41 +3,17 @@ package org.postern.core.anvil;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 
 import org.junit.jupiter.api.Test;
+import org.postern.testing.MovableClock;
 
 class AnvilTest {
 
     private static final Duration UNIT = Duration.ofSeconds(60);
 
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2024-06-01T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2024-06-01T12:00:00Z"));
     private final Anvil anvil = new Anvil(clock);
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.postern.testing.MovableClock;
 
 class QueueIdsTest {
 
@@ -45,11 +46,11 @@ class QueueIdsTest {
 
     @Test
     void nextShouldIncreaseWhenClockStandsStillOrStepsBack() {
-        MutableClock clock = new MutableClock(Instant.parse("2024-05-01T00:00:00Z"));
+        MovableClock clock = new MovableClock(Instant.parse("2024-05-01T00:00:00Z"));
         QueueIds ids = new QueueIds(clock);
         String a = ids.next();
         String b = ids.next();
-        clock.now = clock.now.minusSeconds(3600);
+        clock.advance(java.time.Duration.ofSeconds(-3600));
         String c = ids.next();
         assertThat(List.of(a, b, c)).isSorted().doesNotHaveDuplicates();
     }
@@ -108,28 +109,5 @@ class QueueIdsTest {
         assertThat(QueueIds.isValid("")).isFalse();
         assertThat(QueueIds.isValid(null)).isFalse();
         assertThatThrownBy(() -> QueueIds.timeOf("nope")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -4,10 +4,8 @@ package org.postern.core.smtpd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.postern.core.anvil.Anvil;
 import org.postern.core.smtpd.sasl.SaslAuthServer;
 import org.postern.core.smtpd.restrict.CapturedLog;
+import org.postern.testing.MovableClock;
 
 /**
  * smtpd_client_{message,recipient,auth}_rate_limit per client in the anvil, with Postfix 3.9's
@@ -27,30 +26,8 @@ class ClientRateLimitsTest {
     private static final String OUTSIDER = "192.0.2.10";
 
     /** A clock the tests move on. */
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2024-06-01T12:00:00Z");
 
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2024-06-01T12:00:00Z"));
     /** Shared by the sessions of a test: counts span connections, as anvil's do. */
     private final Anvil anvil = new Anvil(clock);
 
