@@ -64,7 +64,7 @@ class SmtpServerTest {
     }
 
     private void awaitCommitted(int n) throws InterruptedException {
-        for (int i = 0; i < 200 && queue.committed.size() < n; i++) {
+        for (int i = 0; i < 1200 && queue.committed.size() < n; i++) {   // up to 30 s: a loaded machine
             Thread.sleep(25);
         }
     }
@@ -166,7 +166,7 @@ class SmtpServerTest {
             assertThat(c.command("DATA")).startsWith("354");
             c.write("Subject: x\r\n\r\nbody\r\n.\r\n");
         }
-        for (int i = 0; i < 100 && queue.discarded.get() == 0; i++) {
+        for (int i = 0; i < 1500 && queue.discarded.get() == 0; i++) {   // up to 30 s: a loaded machine
             Thread.sleep(20);
         }
         Thread.sleep(100);
