@@ -25,6 +25,28 @@ public final class PostfixLists {
     private PostfixLists() {
     }
 
+    /** One entry of a match list: its pattern and whether an odd number of "!" negates it. */
+    public record ListEntry(boolean negated, String pattern) {
+
+        /**
+         * Strips the leading "!"s of {@code raw} (each one flips the sense, as in Postfix).
+         *
+         * @throws ConfigException naming {@code parameter} when no pattern follows them
+         */
+        public static ListEntry parse(String parameter, String raw) throws ConfigException {
+            String pattern = raw;
+            boolean negated = false;
+            while (pattern.startsWith("!")) {
+                negated = !negated;
+                pattern = pattern.substring(1);
+            }
+            if (pattern.isEmpty()) {
+                throw new ConfigException(parameter + ": empty pattern after \"!\"");
+            }
+            return new ListEntry(negated, pattern);
+        }
+    }
+
     /**
      * The words of a "/file/name" entry in a list parameter (mynetworks, smtpd_forbidden_commands
      * ...): the file's lines without blank lines and # comments, each split as a list.

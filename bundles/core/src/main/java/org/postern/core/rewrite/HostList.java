@@ -80,15 +80,9 @@ public final class HostList {
     private static void add(String parameter, List<String> tokens, DictRegistry dicts, boolean withAddresses,
             List<Entry> out, int depth) throws ConfigException {
         for (String raw : tokens) {
-            String token = raw;
-            boolean negated = false;
-            while (token.startsWith("!")) {
-                negated = !negated;
-                token = token.substring(1);
-            }
-            if (token.isEmpty()) {
-                throw new ConfigException(parameter + ": empty pattern after \"!\"");
-            }
+            PostfixLists.ListEntry entry = PostfixLists.ListEntry.parse(parameter, raw);
+            String token = entry.pattern();
+            boolean negated = entry.negated();
             if (token.startsWith("/")) {
                 if (depth > 10) {
                     throw new ConfigException(parameter + ": file includes nested too deeply: " + token);

@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -182,7 +184,7 @@ class PowerLossTest {
 
     /** What callers had been told by the crash point. */
     private static final class Told {
-        final Map<String, Boolean> acknowledged = new LinkedHashMap<>();
+        final Set<String> acknowledged = new LinkedHashSet<>();
         final List<String> failed = new ArrayList<>();
         final List<String> removing = new ArrayList<>();
         final List<String> removed = new ArrayList<>();
@@ -194,7 +196,7 @@ class PowerLossTest {
             for (DiskOp op : ops) {
                 if (op instanceof Event e) {
                     switch (e.kind()) {
-                        case ACKNOWLEDGED -> acknowledged.put(e.queueId(), true);
+                        case ACKNOWLEDGED -> acknowledged.add(e.queueId());
                         case FAILED -> failed.add(e.queueId());
                         case REMOVING -> removing.add(e.queueId());   // present or not until it returns
                         case REMOVED -> removed.add(e.queueId());
@@ -245,7 +247,7 @@ class PowerLossTest {
                             .isAfterOrEqualTo(until);
                 }
             }
-            for (String id : told.acknowledged.keySet()) {
+            for (String id : told.acknowledged) {
                 if (!told.removing.contains(id)) {
                     assertThat(found).as(where + ": acknowledged %s is lost", id).containsKey(id);
                 }

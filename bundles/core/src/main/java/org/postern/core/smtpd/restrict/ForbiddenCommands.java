@@ -63,15 +63,9 @@ public final class ForbiddenCommands {
     private static void add(List<String> tokens, DictRegistry dicts, List<Entry> out, int depth)
             throws ConfigException {
         for (String raw : tokens) {
-            String token = raw;
-            boolean negated = false;
-            while (token.startsWith("!")) {
-                negated = !negated;
-                token = token.substring(1);
-            }
-            if (token.isEmpty()) {
-                throw new ConfigException("smtpd_forbidden_commands: empty pattern after \"!\"");
-            }
+            PostfixLists.ListEntry entry = PostfixLists.ListEntry.parse("smtpd_forbidden_commands", raw);
+            String token = entry.pattern();
+            boolean negated = entry.negated();
             if (token.startsWith("/") && !negated) {
                 if (depth > 10) {
                     throw new ConfigException("smtpd_forbidden_commands: file includes nested too deeply: " + token);
