@@ -30,7 +30,14 @@ final class Distribution {
     }
 
     static Distribution unpack(String name) throws IOException, InterruptedException {
-        Path work = Path.of("target", name).toAbsolutePath();
+        return unpackIn(Path.of("target", name).toAbsolutePath());
+    }
+
+    /**
+     * Unpacks into {@code work}, which other local users can reach (mode 0755 up the path):
+     * tests that run tools as a test account use a directory under /tmp.
+     */
+    static Distribution unpackIn(Path work) throws IOException, InterruptedException {
         deleteTree(work);
         Files.createDirectories(work);
         Run tar = exec(work, Path.of("/dev/null"), "tar", "xzf", System.getProperty("postern.assembly"));
@@ -44,7 +51,25 @@ final class Distribution {
         Distribution d = new Distribution(home);
         // Our own console port, so that a Postern the developer runs on 8101 is not disturbed.
         d.edit("etc/org.apache.karaf.shell.cfg", "(?m)^sshPort\\s*=.*$", "sshPort = " + freePort());
+        d.createConsoleLogin();
         return d;
+    }
+
+    /** The console login these tests use: the distribution ships none (bin/postern-admin makes one). */
+    static final String CONSOLE_USER = "itest";
+    private static final String CONSOLE_PASSWORD = "itest-" + Long.toHexString(System.nanoTime());
+
+    private void createConsoleLogin() throws IOException, InterruptedException {
+        Path input = Files.createTempFile("postern-it", ".pw");
+        try {
+            Files.writeString(input, CONSOLE_PASSWORD + "\n");
+            Run passwd = runWithInput(input, "bin/postern-admin", "passwd", CONSOLE_USER);
+            if (passwd.status() != 0) {
+                throw new IOException("bin/postern-admin passwd: " + passwd);
+            }
+        } finally {
+            Files.delete(input);
+        }
     }
 
     Path home() {
@@ -61,6 +86,15 @@ final class Distribution {
     void edit(String file, String regex, String replacement) throws IOException {
         Path p = home.resolve(file);
         Files.writeString(p, Files.readString(p).replaceAll(regex, replacement));
+    }
+
+    /** Runs {@code command} as another local user (runuser), bin/ names resolved in the distribution. */
+    Run runAs(String user, Path stdin, String... command) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("runuser", "-u", user, "--"));
+        for (String word : command) {
+            argv.add(word.startsWith("bin/") ? home.resolve(word).toString() : word);
+        }
+        return runWithInput(stdin, argv.toArray(String[]::new));
     }
 
     Run run(String... command) throws IOException, InterruptedException {
@@ -85,7 +119,7 @@ final class Distribution {
         Path input = Files.createTempFile("postern-it", ".cmd");
         try {
             Files.writeString(input, command + "\n");
-            return runWithInput(input, "bin/client", "-a", port.group(1), "-u", "admin", "-p", "admin", "-b", "-r", "30", "-d", "1");
+            return runWithInput(input, "bin/client", "-a", port.group(1), "-u", CONSOLE_USER, "-p", CONSOLE_PASSWORD, "-b", "-r", "30", "-d", "1");
         } finally {
             Files.delete(input);
         }

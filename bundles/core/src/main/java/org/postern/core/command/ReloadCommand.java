@@ -2,7 +2,6 @@
 package org.postern.core.command;
 
 import java.io.PrintWriter;
-import java.util.List;
 
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -11,6 +10,7 @@ import org.postern.core.dict.DictInventory;
 import org.postern.core.master.MasterServices;
 import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.runtime.PosternConfiguration;
+import org.postern.core.tools.Reload;
 
 /** postern:reload - re-read main.cf and master.cf; a broken file keeps the running configuration. */
 @Command(scope = "postern", name = "reload", description = "Re-read main.cf and master.cf (postfix reload)")
@@ -31,16 +31,6 @@ public class ReloadCommand extends PosternAction {
 
     @Override
     protected int run(PrintWriter out, PrintWriter err) {
-        List<String> errors = configuration.reload();
-        if (errors.isEmpty()) {
-            tables.reopenAll();
-            master.restart();
-            qmgr.reload();
-            out.println("postfix/postfix-script: refreshing the Postern mail system");
-            return 0;
-        }
-        errors.forEach(e -> err.println("postfix: fatal: " + e));
-        err.println("postfix: reload refused; the running configuration is unchanged");
-        return 1;
+        return new Reload(configuration, tables, master, qmgr).run(out, err);
     }
 }

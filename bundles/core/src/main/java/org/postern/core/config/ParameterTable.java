@@ -360,6 +360,12 @@ public final class ParameterTable {
                 string("always_bcc", ""),
                 list("sender_bcc_maps", ""),
                 list("recipient_bcc_maps", ""),
+                // Local submission and the tools: who may use sendmail, mailq, postqueue -f, and as which sender.
+                list("authorized_submit_users", "static:anyone"),
+                list("authorized_mailq_users", "static:anyone"),
+                list("authorized_flush_users", "static:anyone"),
+                list("local_login_sender_maps", "static:*"),
+                string("empty_address_local_login_sender_maps_lookup_key", "<>"),
                 // Notification.
                 string("bounce_notice_recipient", "postmaster"),
                 string("double_bounce_sender", "double-bounce"),

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,9 @@ import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.field.address.LenientAddressParser;
 import org.apache.james.mime4j.util.MimeUtil;
+import org.postern.api.delivery.Recipient.DsnNotify;
 import org.postern.api.message.ClientFacts;
+import org.postern.api.message.DsnRequest;
 import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.cli.Getopt;
 import org.postern.core.config.PostfixConfig;
@@ -80,11 +83,26 @@ public final class Sendmail {
     public static final int EX_SOFTWARE = 70;
     public static final int EX_TEMPFAIL = 75;
 
-    /** Parsed command line. {@code sender} null = the default (login@$myorigin). */
+    /** What the command line asks for: -bm (the default), -bp, -bi, -bs, or -q. */
+    public enum Mode { DELIVER, LIST_QUEUE, NEWALIASES, SMTP, FLUSH }
+
+    /**
+     * Parsed command line. {@code sender} null = the default (login@$myorigin); {@code notifyOn}
+     * empty = no -N; {@code flushTarget} is -q's value ("" for all, "Rsite", "Iqueue_id").
+     */
     public record Options(String sender, boolean extractRecipients, boolean ignoreDots, String fullName,
-                          List<String> recipients) {
+                          List<String> recipients, Mode mode, Set<DsnNotify> notifyOn, DsnRequest dsn,
+                          String flushTarget) {
         public Options {
             recipients = List.copyOf(recipients);
+            notifyOn = Set.copyOf(notifyOn);
+        }
+
+        /** Deliver mode with no DSN options: what the older callers built. */
+        public Options(String sender, boolean extractRecipients, boolean ignoreDots, String fullName,
+                       List<String> recipients) {
+            this(sender, extractRecipients, ignoreDots, fullName, recipients, Mode.DELIVER, Set.of(),
+                    DsnRequest.NONE, "");
         }
     }
 
@@ -98,7 +116,7 @@ public final class Sendmail {
     }
 
     /** Options taking a value, joined ("-fbob") or separate ("-f bob"), as Postfix's getopt string. */
-    private static final String WITH_VALUE = "ABCFLNORVXbefhopqr";
+    private static final String WITH_VALUE = "ABCFLNORVXbefhopr";
 
     private final QueueStore queue;
     private final String myorigin;
@@ -129,10 +147,29 @@ public final class Sendmail {
         String fullName = null;
         boolean extract = false;
         boolean ignoreDots = false;
+        Mode mode = Mode.DELIVER;
+        Set<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
+        String envelopeId = "";
+        DsnRequest.Return ret = DsnRequest.Return.UNSPECIFIED;
+        String flushTarget = "";
+        // -q's value is optional ("-q" alone flushes), so it is taken out before getopt.
+        List<String> words = new ArrayList<>();
+        boolean options = true;
+        for (String word : args) {
+            if (options && word.startsWith("-q")) {
+                mode = Mode.FLUSH;
+                flushTarget = word.substring(2);
+                continue;
+            }
+            if (word.equals("--") || !word.startsWith("-")) {
+                options = false;
+            }
+            words.add(word);
+        }
         // getopt(3) clusters, as Postfix's sendmail: "-ti" is -t -i; "-tfjoe" is -t -f joe.
         Getopt.Parsed parsed;
         try {
-            parsed = Getopt.parse(args, WITH_VALUE);
+            parsed = Getopt.parse(words, WITH_VALUE);
         } catch (Getopt.MissingArgument e) {
             throw new UsageException(e.getMessage());
         }
@@ -150,19 +187,43 @@ public final class Sendmail {
                         ignoreDots = true;
                     }
                 }
-                case 'b' -> {
-                    if (!value.equals("m")) {
-                        throw new UsageException("unsupported: -b" + value + " (only -bm, deliver mail, is implemented)");
-                    }
-                }
-                case 'q' -> throw new UsageException("unsupported: -q (use postqueue -f)");
+                case 'b' -> mode = switch (value) {
+                    case "m" -> Mode.DELIVER;
+                    case "p" -> Mode.LIST_QUEUE;
+                    case "i" -> Mode.NEWALIASES;
+                    case "s" -> Mode.SMTP;
+                    default -> throw new UsageException("unsupported: -b" + value
+                            + " (-bm, -bp, -bi and -bs are implemented)");
+                };
+                case 'N' -> notify = notifyOption(value);
+                case 'R' -> ret = DsnRequest.Return.of(value.toUpperCase(Locale.ROOT));
+                case 'V' -> envelopeId = value;
                 // Accepted and ignored, as Postfix's sendmail does or as not applicable here.
-                case 'A', 'B', 'C', 'L', 'N', 'O', 'R', 'V', 'X', 'e', 'h', 'p', 'c', 'm', 'n', 'v', 'U', 'G', 'I', 'x' -> {
+                case 'A', 'B', 'C', 'L', 'O', 'X', 'e', 'h', 'p', 'c', 'm', 'n', 'v', 'U', 'G', 'I', 'x' -> {
                 }
                 default -> throw new UsageException("illegal option -- " + opt);
             }
         }
-        return new Options(sender, extract, ignoreDots, fullName, parsed.operands());
+        return new Options(sender, extract, ignoreDots, fullName, parsed.operands(), mode, notify,
+                new DsnRequest(envelopeId, ret), flushTarget);
+    }
+
+    /** -N never, or a comma-separated list of success, delay, failure (Postfix's sendmail). */
+    private static Set<DsnNotify> notifyOption(String value) throws UsageException {
+        Set<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
+        for (String word : value.split(",")) {
+            switch (word.strip().toLowerCase(Locale.ROOT)) {
+                case "never" -> notify.add(DsnNotify.NEVER);
+                case "success" -> notify.add(DsnNotify.SUCCESS);
+                case "delay" -> notify.add(DsnNotify.DELAY);
+                case "failure" -> notify.add(DsnNotify.FAILURE);
+                default -> throw new UsageException("bad -N option value: " + value);
+            }
+        }
+        if (notify.contains(DsnNotify.NEVER) && notify.size() > 1) {
+            throw new UsageException("bad -N option value: " + value);
+        }
+        return notify;
     }
 
     /** The outcome of one submission: exit status and the queue ID (empty unless queued). */
@@ -201,8 +262,8 @@ public final class Sendmail {
                 return new Result(EX_USAGE, "");
             }
             List<EnvelopeRecipient> recipients = rcpts.stream()
-                    .map(r -> new EnvelopeRecipient(r, "", Set.of())).toList();
-            Envelope preliminary = envelope(sender, recipients);
+                    .map(r -> new EnvelopeRecipient(r, "", options.notifyOn())).toList();
+            Envelope preliminary = envelope(sender, recipients, options.dsn());
             try (IncomingMessage message = queue.receive()) {
                 message.announce(preliminary);
                 OutputStream out = message.content();
@@ -217,7 +278,7 @@ public final class Sendmail {
                     }
                 }
                 out.flush();
-                Envelope envelope = envelope(sender, recipients);
+                Envelope envelope = envelope(sender, recipients, options.dsn());
                 message.commit(envelope).get();
                 return new Result(EX_OK, message.queueId());
             }
@@ -246,8 +307,9 @@ public final class Sendmail {
      * line that is not a header), or null when input ended within the headers.
      */
     /** A local submission: protocol "local", no client, content_filter as the FILTER. */
-    private Envelope envelope(String sender, List<EnvelopeRecipient> recipients) {
-        return Envelope.builder(sender, recipients, clock.instant()).client(LOCAL_CLIENT).actions(actions).build();
+    private Envelope envelope(String sender, List<EnvelopeRecipient> recipients, DsnRequest dsn) {
+        return Envelope.builder(sender, recipients, clock.instant()).client(LOCAL_CLIENT).actions(actions).dsn(dsn)
+                .build();
     }
 
     private static String readHeaders(BufferedReader in, boolean ignoreDots, List<String> headers) throws IOException {
@@ -356,7 +418,8 @@ public final class Sendmail {
         return out;
     }
 
-    private String sender(String given) {
+    /** The envelope sender for {@code -f given} (null: the login name at $myorigin). */
+    public String sender(String given) {
         if (given == null) {
             return loginName + "@" + myorigin;
         }
