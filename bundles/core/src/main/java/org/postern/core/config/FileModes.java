@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +38,30 @@ public final class FileModes {
     /** The attribute that creates a file or directory with exactly {@code mode} (less the umask). */
     public static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> mode) {
         return PosixFilePermissions.asFileAttribute(mode);
+    }
+
+    /**
+     * Makes {@code directory} a private one: creates it (and any missing parent) mode 0700, or
+     * sets an existing one that is not 0700 to 0700. A symbolic link is followed (an
+     * administrator may keep the data on another disk): the directory it names is the one made
+     * private.
+     *
+     * @return the earlier mode ("0755") when an existing directory was changed, empty otherwise
+     */
+    public static Optional<String> privateDirectory(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            Files.createDirectories(directory, attribute(PRIVATE_DIRECTORY));
+            return Optional.empty();
+        }
+        if (!Files.isDirectory(directory)) {
+            throw new IOException(directory + ": not a directory");
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(directory);
+        if (mode.equals(PRIVATE_DIRECTORY)) {
+            return Optional.empty();
+        }
+        Files.setPosixFilePermissions(directory, PRIVATE_DIRECTORY);
+        return Optional.of(octal(mode));
     }
 
     /** "0755" for rwxr-xr-x. */

@@ -2,7 +2,6 @@
 package org.postern.core.runtime;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +15,7 @@ import org.postern.api.parameter.ParameterSet;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.DeclaredParameters;
+import org.postern.core.config.FileModes;
 import org.postern.core.config.HostNames;
 import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.ParameterTable;
@@ -66,7 +66,8 @@ public final class PosternConfiguration {
     @Activate
     synchronized void activate() {
         try {
-            Files.createDirectories(environment.dataDirectory());
+            FileModes.privateDirectory(environment.dataDirectory()).ifPresent(was -> LOG.warn(
+                    "warning: data directory mode changed to 0700: {} (was {})", environment.dataDirectory(), was));
         } catch (IOException e) {
             LOG.error("fatal: cannot create data directory {}: {}", environment.dataDirectory(), e.getMessage());
         }
