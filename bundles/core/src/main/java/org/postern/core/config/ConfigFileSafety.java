@@ -27,7 +27,9 @@ import java.util.Objects;
  * SECURITY  Reads file attributes only. Symbolic links are followed: the file that would be
  *   read is the one checked. The directories above the configuration directory are not.
  * BUGS      A group-writable file is refused even when the group holds only the owner
- *   (user-private groups), where Postfix would only warn.
+ *   (user-private groups), where Postfix would only warn. "The user Postern runs as" is the
+ *   user of the JVM that checks: for "postfix check" with Postern stopped, whoever runs it, so
+ *   root checking files owned by the (stopped) Postern's user refuses them.
  * SEE ALSO  Postfix postfix(1) "check", docs/file-modes.md
  */
 public final class ConfigFileSafety {

@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  *   the new table and, if they pass, replace the running snapshot; if a new plugin's parameter
  *   has a malformed value, the error (file, line, parameter) is logged and the running snapshot
  *   stays, so the plugin meets the error when it reads the value.
- * SECURITY  The files are the administrator's; nothing here reads network input.
+ *   At start the data directory (${karaf.data}/postern) is created mode 0700, or set to 0700
+ *   with a warning when it is wider.
+ * SECURITY  The files are the administrator's; nothing here reads network input. Files that
+ *   anyone but root or Postern's user could have written are refused like broken ones
+ *   ({@link org.postern.core.config.ConfigFileSafety}): not loaded at start, refused by reload.
  */
 @Component(service = PosternConfiguration.class, immediate = true)
 public final class PosternConfiguration {
