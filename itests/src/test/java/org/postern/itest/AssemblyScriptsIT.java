@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -132,6 +133,43 @@ public class AssemblyScriptsIT {
             assertTrue(reload.err(), reload.err().contains("message_size_limit"));
         } finally {
             Files.writeString(mainCf, good);
+        }
+        assertEquals(0, distribution.run("bin/postfix", "reload").status());
+        assertEquals(0, distribution.run("bin/postfix", "status").status());
+    }
+
+    @Test
+    public void theShippedConfigurationShouldBeWritableByItsOwnerOnly() throws Exception {
+        for (String f : new String[] {"etc/postern", "etc/postern/main.cf", "etc/postern/master.cf"}) {
+            String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(f)));
+            assertEquals(f + " " + mode, '-', mode.charAt(4));
+            assertEquals(f + " " + mode, '-', mode.charAt(7));
+        }
+    }
+
+    @Test
+    public void theQueueAndTheTlsKeyShouldBePrivateToPosternsUser() throws Exception {
+        Path data = home.resolve("data/postern");
+        for (Path d : new Path[] {data, data.resolve("queue"), data.resolve("queue/incoming"), data.resolve("queue/hold")}) {
+            assertEquals(d.toString(), "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)));
+        }
+    }
+
+    @Test
+    public void reloadAndCheckShouldRefuseAMainCfOthersMayWrite() throws Exception {
+        Path mainCf = home.resolve("etc/postern/main.cf");
+        try {
+            Files.setPosixFilePermissions(mainCf, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Run check = distribution.run("bin/postfix", "check");
+            assertEquals(check.toString(), 1, check.status());
+            assertTrue(check.err(), check.err().contains("postfix: fatal: " + mainCf.toAbsolutePath()
+                    + " is writable by group or others (mode 0666); run chmod go-w "));
+
+            Run reload = distribution.run("bin/postfix", "reload");
+            assertEquals(reload.toString(), 1, reload.status());
+            assertTrue(reload.err(), reload.err().contains("mode 0666"));
+        } finally {
+            Files.setPosixFilePermissions(mainCf, PosixFilePermissions.fromString("rw-r--r--"));
         }
         assertEquals(0, distribution.run("bin/postfix", "reload").status());
         assertEquals(0, distribution.run("bin/postfix", "status").status());

@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import org.postern.core.config.FileModes;
+
 /**
  * SUMMARY   Holds raw content until commit when the caller did not announce the envelope:
  *           in memory up to a threshold, then in a temporary file (deleted on close).
- * SECURITY  Content is untrusted; memory use is bounded by the threshold.
+ * SECURITY  Content is untrusted; memory use is bounded by the threshold. The file (in
+ *           java.io.tmpdir, Karaf's data/tmp) is created 0600: it is someone's mail.
  */
 final class SpillBuffer extends OutputStream {
 
@@ -34,7 +37,7 @@ final class SpillBuffer extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         if (fileOut == null && size + len > threshold) {
-            file = Files.createTempFile("postern-cleanup-", ".spill");
+            file = Files.createTempFile("postern-cleanup-", ".spill", FileModes.attribute(FileModes.PRIVATE_FILE));
             fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
             fileOut.write(memory, 0, size);
             memory = null;

@@ -16,7 +16,8 @@ import java.util.Optional;
  *   against a {@link ParameterTable}: core's, plus the declarations of the plugins active now.
  *   A declared parameter's value must fit its declaration both in main.cf and in each master.cf
  *   service's "-o" overrides. The warnings are postconf's ("unused parameter", "undefined
- *   parameter"); errors are thrown, naming file, line and parameter.
+ *   parameter"); errors are thrown, naming file, line and parameter. Before anything is read,
+ *   files that others could have written are refused ({@link ConfigFileSafety}), as errors.
  */
 public record LoadedConfig(PostfixConfig main, Optional<MasterCf> master, List<String> warnings) {
 
@@ -25,7 +26,12 @@ public record LoadedConfig(PostfixConfig main, Optional<MasterCf> master, List<S
         return load(env, ParameterTable.standard());
     }
 
+    /**
+     * Reads and validates both files, after {@link ConfigFileSafety} has found the directory and
+     * the files writable by their owner only, and owned by root or by the user Postern runs as.
+     */
     public static LoadedConfig load(ConfigEnvironment env, ParameterTable table) throws IOException, ConfigException {
+        ConfigFileSafety.forThisProcess().check(env.configDirectory());
         PostfixConfig main = PostfixConfig.of(table, env, MainCf.read(env.configDirectory().resolve("main.cf")));
         Path masterFile = env.configDirectory().resolve("master.cf");
         Optional<MasterCf> master = Files.exists(masterFile) ? Optional.of(MasterCf.read(masterFile)) : Optional.empty();

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import org.postern.core.config.FileModes;
 import org.postern.core.message.Envelope;
 import org.postern.core.queue.QueueFile.CorruptQueueFileException;
 import org.postern.core.queue.QueueFile.Parsed;
@@ -65,7 +67,11 @@ import org.slf4j.MDC;
  *   microseconds of CPU on the test machine, against roughly a millisecond for the journal
  *   commit that the grouped syncs pay anyway, and a recycled file would still need its
  *   blocks rewritten and its rename synced, so it would save CPU, not a sync.
- * SECURITY  Queue IDs given by users (postcat -q) are checked with {@link QueueIds#isValid}
+ * SECURITY  The queue holds other people's mail: the queue directory and its subdirectories
+ *   are mode 0700 (created so, tightened at open when found wider, with a warning naming
+ *   each), and every queue file is created 0600 ({@link QueueDisk#createNew}), whatever the
+ *   umask. A file keeps its mode when it moves between queues, corrupt/ included.
+ *   Queue IDs given by users (postcat -q) are checked with {@link QueueIds#isValid}
  *   before any path is built. Envelope values are checked for NUL/CR/LF at commit. The
  *   content is opaque bytes here.
  * CONFIGURATION PARAMETERS
@@ -129,7 +135,7 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
         this.root = root;
         this.ids = new QueueIds(options.clock());
         this.disk = options.disk();
-        createDirectories();
+        prepareDirectories();
         this.recovery = recover();
         this.committer = new GroupCommitter("postern-queue-sync", disk, options.syncThreads());
     }
@@ -163,23 +169,41 @@ public final class FileQueueStore implements QueueStore, AutoCloseable {
 
     // ---------------------------------------------------------------- start-up
 
-    private void createDirectories() throws IOException {
+    /**
+     * Creates the queue directory and its subdirectories, mode 0700, and tightens to 0700 any
+     * that exists with more (a queue made by an older version, or by hand), with one warning.
+     */
+    private void prepareDirectories() throws IOException {
         boolean created = false;
+        List<Path> directories = new ArrayList<>();
+        directories.add(root);
         if (!Files.isDirectory(root)) {
-            Files.createDirectories(root);
+            disk.createDirectories(root);
             if (root.getParent() != null) {
                 disk.syncDirectory(root.getParent());
             }
         }
         for (QueueName q : QueueName.values()) {
             Path d = queueDirectory(q);
+            directories.add(d);
             if (!Files.isDirectory(d)) {
-                Files.createDirectory(d);
+                disk.createDirectories(d);
                 created = true;
             }
         }
         if (created) {
             disk.syncDirectory(root);
+        }
+        List<String> tightened = new ArrayList<>();
+        for (Path d : directories) {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(d);
+            if (!mode.equals(QueueDisk.DIRECTORY_MODE)) {
+                disk.setPermissions(d, QueueDisk.DIRECTORY_MODE);
+                tightened.add(d + " (was " + FileModes.octal(mode) + ")");
+            }
+        }
+        if (!tightened.isEmpty()) {
+            QMGR.warn("warning: queue directory mode changed to 0700: {}", String.join(", ", tightened));
         }
     }
 

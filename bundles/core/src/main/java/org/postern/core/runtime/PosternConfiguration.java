@@ -2,7 +2,6 @@
 package org.postern.core.runtime;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +15,7 @@ import org.postern.api.parameter.ParameterSet;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.DeclaredParameters;
+import org.postern.core.config.FileModes;
 import org.postern.core.config.HostNames;
 import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.ParameterTable;
@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  *   the new table and, if they pass, replace the running snapshot; if a new plugin's parameter
  *   has a malformed value, the error (file, line, parameter) is logged and the running snapshot
  *   stays, so the plugin meets the error when it reads the value.
- * SECURITY  The files are the administrator's; nothing here reads network input.
+ *   At start the data directory (${karaf.data}/postern) is created mode 0700, or set to 0700
+ *   with a warning when it is wider.
+ * SECURITY  The files are the administrator's; nothing here reads network input. Files that
+ *   anyone but root or Postern's user could have written are refused like broken ones
+ *   ({@link org.postern.core.config.ConfigFileSafety}): not loaded at start, refused by reload.
  */
 @Component(service = PosternConfiguration.class, immediate = true)
 public final class PosternConfiguration {
@@ -66,7 +70,8 @@ public final class PosternConfiguration {
     @Activate
     synchronized void activate() {
         try {
-            Files.createDirectories(environment.dataDirectory());
+            FileModes.privateDirectory(environment.dataDirectory()).ifPresent(was -> LOG.warn(
+                    "warning: data directory mode changed to 0700: {} (was {})", environment.dataDirectory(), was));
         } catch (IOException e) {
             LOG.error("fatal: cannot create data directory {}: {}", environment.dataDirectory(), e.getMessage());
         }

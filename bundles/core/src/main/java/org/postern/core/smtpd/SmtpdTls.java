@@ -36,6 +36,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.postern.core.config.FileModes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +50,9 @@ import io.netty.handler.ssl.SslProvider;
  *           otherwise a self-signed EC P-256 certificate for myhostname, generated with Bouncy
  *           Castle on first use and kept as PEM files in a directory given by the runtime.
  * CONFIGURATION PARAMETERS  smtpd_tls_cert_file, smtpd_tls_key_file, myhostname.
- * SECURITY  Reads local key files only. The generated key file is written owner-readable only
- *           where the file system supports POSIX permissions.
+ * SECURITY  Reads local key files only. The generated pair lives in a directory of mode 0700
+ *           (created so, or tightened with a warning) and both files are created 0600, so the
+ *           key is never readable by other local users, not even while it is written.
  * BUGS      Minimal: no smtpd_tls_protocols/ciphers/mandatory_*, no client certificates, no
  *           session cache tuning, no DANE-friendly key rollover. The TLS issue completes this.
  */
@@ -94,7 +96,8 @@ public final class SmtpdTls {
 
     static void generate(String hostname, Path directory, Path certFile, Path keyFile)
             throws IOException, GeneralSecurityException {
-        Files.createDirectories(directory);
+        FileModes.privateDirectory(directory).ifPresent(was -> LOG.warn(
+                "warning: TLS directory mode changed to 0700: {} (was {})", directory, was));
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         KeyPair pair = gen.generateKeyPair();
@@ -112,14 +115,9 @@ public final class SmtpdTls {
             throw new GeneralSecurityException(e);
         }
         X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(holder);
-        Path tmpKey = Files.createTempFile(directory, "key", ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmpKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
+        Path tmpKey = Files.createTempFile(directory, "key", ".tmp", FileModes.attribute(FileModes.PRIVATE_FILE));
         writePem(tmpKey, new JcaPKCS8Generator(pair.getPrivate(), null)); // PKCS#8 "PRIVATE KEY"
-        Path tmpCert = Files.createTempFile(directory, "cert", ".tmp");
+        Path tmpCert = Files.createTempFile(directory, "cert", ".tmp", FileModes.attribute(FileModes.PRIVATE_FILE));
         writePem(tmpCert, certificate);
         Files.move(tmpKey, keyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmpCert, certFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

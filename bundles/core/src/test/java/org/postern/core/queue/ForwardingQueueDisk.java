@@ -4,7 +4,9 @@ package org.postern.core.queue;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
+import java.util.Set;
 
 /** A {@link QueueDisk} that passes every call on; tests override the calls they watch or fail. */
 public class ForwardingQueueDisk implements QueueDisk {
@@ -18,6 +20,16 @@ public class ForwardingQueueDisk implements QueueDisk {
     @Override
     public FileChannel createNew(Path file) throws IOException {
         return next.createNew(file);
+    }
+
+    @Override
+    public void createDirectories(Path directory) throws IOException {
+        next.createDirectories(directory);
+    }
+
+    @Override
+    public void setPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        next.setPermissions(path, permissions);
     }
 
     @Override

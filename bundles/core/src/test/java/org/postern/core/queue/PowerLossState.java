@@ -118,7 +118,7 @@ final class PowerLossState {
         }
 
         for (QueueName q : QueueName.values()) {
-            Files.createDirectories(target.resolve(q.directory()));
+            QueueDisk.REAL.createDirectories(target.resolve(q.directory()));   // 0700, as the queue made them
         }
         for (Map.Entry<String, Integer> n : names.entrySet()) {
             Path file = target.resolve(n.getKey());

@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -30,17 +32,29 @@ import org.postern.api.dict.DictWriter;
  * DESCRIPTION
  *   Entries go to "path.lmdb.NNNN.tmp" in the same directory, opened without lock file,
  *   committed every {@link #BATCH} entries; MDB_MAP_FULL doubles the map and replays the
- *   uncommitted batch. {@link #commit()} syncs the file, gives it the live file's permissions
- *   (rw-r--r-- for a new table), renames it over "path.lmdb" and syncs the directory, so
- *   readers see either the old table or the new one, never a half-written one, and a crash
- *   leaves the old table. Readers in Postern notice the new file within a second.
+ *   uncommitted batch. {@link #commit()} syncs the file, gives it its permissions (below),
+ *   renames it over "path.lmdb" and syncs the directory, so readers see either the old table
+ *   or the new one, never a half-written one, and a crash leaves the old table. Readers in
+ *   Postern notice the new file within a second.
+ *   <p>Permissions, as postmap(1) says: "the file is created with the same group and other
+ *   read permissions as the source file", so rw------- plus the source's group and other read
+ *   bits (a 0600 sasl_passwd gives a 0600 table, a 0644 access file a 0644 one); the source is
+ *   "path", the table's name without ".lmdb". Without a source file (a table built through
+ *   the API from elsewhere) the live table's permissions stay, rw-r--r-- for a new one.
  * SECURITY  Writes files in the table's directory; the temporary name is not predictable
- *           and is created exclusively.
+ *           and is created exclusively, mode 0600, so entries of a private table are not
+ *           readable by others while they are written.
  * BUGS      Ownership is not copied (Postfix's postmap, run as root, gives the table the
  *           source file's owner). A crash leaves the temporary file behind.
  */
 final class LmdbTableWriter implements DictWriter {
     static final int BATCH = 10_000;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            Set.copyOf(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+    /** The bits postmap takes over from the source file. */
+    private static final Set<PosixFilePermission> SOURCE_READ_BITS =
+            Set.copyOf(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
 
     private final Path live;
     private final Path temporary;
@@ -90,7 +104,7 @@ final class LmdbTableWriter implements DictWriter {
             Path candidate = directory.resolve(live.getFileName() + "." + Long.toUnsignedString(
                     ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
             try {
-                return Files.createFile(candidate);
+                return Files.createFile(candidate, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException e) {
                 // try another name
             }
@@ -177,7 +191,7 @@ final class LmdbTableWriter implements DictWriter {
         try {
             env.sync(true);
             env.close();
-            Files.setPosixFilePermissions(temporary, permissionsOfLive());
+            Files.setPosixFilePermissions(temporary, permissions());
             Files.move(temporary, live, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(live.toAbsolutePath().getParent());
             committed = true;
@@ -188,12 +202,36 @@ final class LmdbTableWriter implements DictWriter {
         }
     }
 
-    private Set<PosixFilePermission> permissionsOfLive() throws IOException {
+    /** See the class description: the source's group and other read bits, else the live table's. */
+    private Set<PosixFilePermission> permissions() throws IOException {
+        Optional<Path> source = sourceOf(live);
+        if (source.isPresent()) {
+            try {
+                EnumSet<PosixFilePermission> mode = EnumSet.copyOf(OWNER_ONLY);
+                for (PosixFilePermission p : Files.getPosixFilePermissions(source.get())) {
+                    if (SOURCE_READ_BITS.contains(p)) {
+                        mode.add(p);
+                    }
+                }
+                return mode;
+            } catch (NoSuchFileException e) {
+                // no source file: as below
+            }
+        }
         try {
             return Files.getPosixFilePermissions(live);
         } catch (NoSuchFileException e) {
             return PosixFilePermissions.fromString("rw-r--r--");
         }
+    }
+
+    /** "/etc/postern/access" for "/etc/postern/access.lmdb". */
+    static Optional<Path> sourceOf(Path table) {
+        String name = table.getFileName().toString();
+        if (!name.endsWith(LmdbDictFactory.SUFFIX) || name.length() == LmdbDictFactory.SUFFIX.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(table.resolveSibling(name.substring(0, name.length() - LmdbDictFactory.SUFFIX.length())));
     }
 
     private static void syncDirectory(Path directory) throws IOException {

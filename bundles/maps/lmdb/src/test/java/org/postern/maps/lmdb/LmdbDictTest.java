@@ -136,6 +136,60 @@ class LmdbDictTest {
                 .isEqualTo("rw-r-----");
     }
 
+    // postmap(1): "the file is created with the same group and other read permissions as the source file".
+    @Test
+    void commitShouldGiveTheTableTheSourceFilesGroupAndOtherReadBits() throws Exception {
+        String[][] sourceToTable = {
+            {"rw-------", "rw-------"},
+            {"rw-r-----", "rw-r-----"},
+            {"rw-r--r--", "rw-r--r--"},
+            {"rw-rw-rw-", "rw-r--r--"},   // write bits are not taken over
+            {"r--r----x", "rw-r-----"},   // nor execute; the owner may always rewrite its table
+        };
+        for (String[] c : sourceToTable) {
+            Path source = Files.writeString(dir.resolve("sasl_passwd"), "k v\n");
+            Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString(c[0]));
+
+            Path table = build("sasl_passwd", Map.of("k", "v"));
+
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(table)))
+                    .as("source " + c[0]).isEqualTo(c[1]);
+            Files.delete(source);
+        }
+    }
+
+    @Test
+    void aRebuildShouldFollowTheSourceWhenItsModeChanged() throws Exception {
+        Path source = Files.writeString(dir.resolve("access"), "k v\n");
+        Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path table = build("access", Map.of("k", "v"));
+        Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        build("access", Map.of("k", "v2"));
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(table)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void theTemporaryFileShouldBeReadableByTheOwnerOnlyWhileTheTableIsWritten() throws Exception {
+        try (DictWriter writer = LmdbTableWriter.create(dir.resolve("private.lmdb"))) {
+            writer.put("k", "v");
+            try (var listing = Files.list(dir)) {
+                Path temporary = listing.filter(p -> p.getFileName().toString().endsWith(".tmp")).findFirst().orElseThrow();
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(temporary)))
+                        .isEqualTo("rw-------");
+            }
+        }
+    }
+
+    @Test
+    void sourceOfShouldDropTheSuffix() {
+        assertThat(LmdbTableWriter.sourceOf(Path.of("/etc/postern/access.lmdb"))).contains(Path.of("/etc/postern/access"));
+        assertThat(LmdbTableWriter.sourceOf(Path.of("/etc/postern/.lmdb"))).isEmpty();
+        assertThat(LmdbTableWriter.sourceOf(Path.of("/etc/postern/access.db"))).isEmpty();
+    }
+
     @Test
     void writerShouldGrowMapWhenFull() throws Exception {
         Path file = dir.resolve("big.lmdb");
