@@ -150,7 +150,9 @@ public class AssemblyScriptsIT {
     @Test
     public void theQueueAndTheTlsKeyShouldBePrivateToPosternsUser() throws Exception {
         Path data = home.resolve("data/postern");
-        for (Path d : new Path[] {data, data.resolve("queue"), data.resolve("queue/incoming"), data.resolve("queue/hold")}) {
+        // The data directory only lets others pass through to public/tools, the tool socket.
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+        for (Path d : new Path[] {data.resolve("queue"), data.resolve("queue/incoming"), data.resolve("queue/hold")}) {
             assertEquals(d.toString(), "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)));
         }
     }

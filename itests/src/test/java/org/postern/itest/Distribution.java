@@ -78,8 +78,8 @@ final class Distribution {
 
     /** Moves master.cf's smtpd listener to 127.0.0.1:{@code smtpPort} and its submission listener to a free port. */
     void listenOn(int smtpPort) throws IOException {
-        edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2525", "127.0.0.1:" + smtpPort);
-        edit("etc/postern/master.cf", "127\\.0\\.0\\.1:2587", "127.0.0.1:" + freePort());
+        edit("etc/postern/master.cf", "(?m)^2525 ", "127.0.0.1:" + smtpPort + " ");
+        edit("etc/postern/master.cf", "(?m)^2587 ", "127.0.0.1:" + freePort() + " ");
     }
 
     /** Replaces every match of {@code regex} in a distribution file. */

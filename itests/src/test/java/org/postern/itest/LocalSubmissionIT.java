@@ -69,6 +69,13 @@ public class LocalSubmissionIT {
     @Test
     public void aLocalUserShouldSubmitAsThemselvesAndNothingMore() throws Exception {
         // 1. Stopped: sendmail keeps the message in dead.letter and says "try again" (75).
+        if (distribution.run("bin/postfix", "status").status() == 0) {
+            distribution.stop();
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (distribution.run("bin/postfix", "status").status() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+            }
+        }
         Run stopped = distribution.runAs(user.name(), message("stopped@it"), "bin/sendmail", "rcpt@example.com");
         assertEquals(stopped.toString(), 75, stopped.status());
         assertTrue(stopped.err(), stopped.err().contains("dead.letter"));
@@ -112,8 +119,9 @@ public class LocalSubmissionIT {
                         distribution.home().resolve("etc/users.properties").toString()).status() == 0);
 
         // 5. -f follows local_login_sender_maps; authorized_mailq_users is applied.
-        Run edit = distribution.run("bin/postconf", "-e",
-                "local_login_sender_maps = inline:{" + user.name() + "=" + user.name() + "@example.org, @lists.example.org}",
+        Path senders = distribution.home().resolve("etc/postern/login_senders");
+        Files.writeString(senders, user.name() + " " + user.name() + "@example.org, @lists.example.org\n");
+        Run edit = distribution.run("bin/postconf", "-e", "local_login_sender_maps = texthash:" + senders,
                 "authorized_mailq_users = root");
         assertEquals(edit.toString(), 0, edit.status());
         assertEquals(0, distribution.run("bin/postfix", "reload").status());

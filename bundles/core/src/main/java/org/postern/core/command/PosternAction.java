@@ -16,9 +16,10 @@ import org.apache.karaf.shell.api.console.Session;
 /**
  * The common skeleton of postern: commands: run, print, and report an exit status.
  *
- * <p>Karaf's shell has no exit status for a command that prints and returns normally, but
- * the bin/ wrappers (bin/postmap, bin/postconf, ...) must exit like Postfix's tools. When the
- * session variable {@value #STATUS_MARKER} is set (the wrappers set it), the status is printed
+ * <p>Karaf's shell has no exit status for a command that prints and returns normally, but a
+ * script driving the console (the Pax Exam tests; the bin/ tools use the tool socket instead)
+ * needs one, as Postfix's tools give. When the
+ * session variable {@value #STATUS_MARKER} is set, the status is printed
  * as a last line {@code @@postern-status=N} that the wrapper strips and exits with, and
  * standard-error lines come marked with {@code @@postern-err:} (Karaf's SSH batch channel
  * does not carry a command's stderr).

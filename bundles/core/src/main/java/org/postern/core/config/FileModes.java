@@ -28,6 +28,14 @@ public final class FileModes {
     public static final Set<PosixFilePermission> PRIVATE_DIRECTORY = Set.copyOf(EnumSet.of(
             PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
 
+    /**
+     * rwx--x--x: a directory others may pass through but not list (${karaf.data}/postern, so that
+     * every local user reaches public/tools, the tool socket, as Postfix's public/ services).
+     */
+    public static final Set<PosixFilePermission> TRAVERSABLE_DIRECTORY = Set.copyOf(EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+
     /** rw-------: a file only Postern's user reads. */
     public static final Set<PosixFilePermission> PRIVATE_FILE = Set.copyOf(EnumSet.of(
             PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
@@ -49,18 +57,24 @@ public final class FileModes {
      * @return the earlier mode ("0755") when an existing directory was changed, empty otherwise
      */
     public static Optional<String> privateDirectory(Path directory) throws IOException {
+        return directory(directory, PRIVATE_DIRECTORY);
+    }
+
+    /** As {@link #privateDirectory}, with {@code wanted} instead of 0700. */
+    public static Optional<String> directory(Path directory, Set<PosixFilePermission> wanted) throws IOException {
         if (!Files.exists(directory)) {
-            Files.createDirectories(directory, attribute(PRIVATE_DIRECTORY));
+            Files.createDirectories(directory, attribute(wanted));
+            Files.setPosixFilePermissions(directory, wanted);   // the umask took the x bits others need
             return Optional.empty();
         }
         if (!Files.isDirectory(directory)) {
             throw new IOException(directory + ": not a directory");
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(directory);
-        if (mode.equals(PRIVATE_DIRECTORY)) {
+        if (mode.equals(wanted)) {
             return Optional.empty();
         }
-        Files.setPosixFilePermissions(directory, PRIVATE_DIRECTORY);
+        Files.setPosixFilePermissions(directory, wanted);
         return Optional.of(octal(mode));
     }
 

@@ -70,8 +70,9 @@ public final class PosternConfiguration {
     @Activate
     synchronized void activate() {
         try {
-            FileModes.privateDirectory(environment.dataDirectory()).ifPresent(was -> LOG.warn(
-                    "warning: data directory mode changed to 0700: {} (was {})", environment.dataDirectory(), was));
+            // 0711: other users pass through to public/tools (the tool socket) but cannot list anything.
+            FileModes.directory(environment.dataDirectory(), FileModes.TRAVERSABLE_DIRECTORY).ifPresent(was -> LOG.warn(
+                    "warning: data directory mode changed to 0711: {} (was {})", environment.dataDirectory(), was));
         } catch (IOException e) {
             LOG.error("fatal: cannot create data directory {}: {}", environment.dataDirectory(), e.getMessage());
         }

@@ -138,6 +138,7 @@ final class SendmailTool {
                         main.get("empty_address_local_login_sender_maps_lookup_key"));
             }
             if (!(result instanceof LookupResult.NotFound)) {
+                LOG.warn("warning: local_login_sender_maps: {}: {}", table, result);
                 return null;
             }
         }

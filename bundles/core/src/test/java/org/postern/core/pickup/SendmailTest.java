@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.postern.api.delivery.Recipient.DsnNotify;
+import org.postern.api.message.DsnRequest;
 import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.config.ConfigEnvironment;
 import org.postern.core.config.MainCf;
@@ -178,8 +180,36 @@ class SendmailTest {
         assertThat(o.recipients()).containsExactly("-odd");
         assertThat(o.sender()).isNull();
         assertThat(Sendmail.parse(List.of("-oem", "a")).ignoreDots()).isFalse();
-        assertThatThrownBy(() -> Sendmail.parse(List.of("-bs"))).isInstanceOf(Sendmail.UsageException.class);
+        assertThatThrownBy(() -> Sendmail.parse(List.of("-bd"))).isInstanceOf(Sendmail.UsageException.class);
         assertThatThrownBy(() -> Sendmail.parse(List.of("-f"))).isInstanceOf(Sendmail.UsageException.class);
+    }
+
+    @Test
+    void parseModesAsPostfixsSendmail() throws Exception {
+        assertThat(Sendmail.parse(List.of("-bp")).mode()).isEqualTo(Sendmail.Mode.LIST_QUEUE);
+        assertThat(Sendmail.parse(List.of("-bi")).mode()).isEqualTo(Sendmail.Mode.NEWALIASES);
+        assertThat(Sendmail.parse(List.of("-bs")).mode()).isEqualTo(Sendmail.Mode.SMTP);
+        Sendmail.Options flush = Sendmail.parse(List.of("-q"));
+        assertThat(flush.mode()).isEqualTo(Sendmail.Mode.FLUSH);
+        assertThat(flush.flushTarget()).isEmpty();
+        assertThat(Sendmail.parse(List.of("-qRexample.com")).flushTarget()).isEqualTo("Rexample.com");
+        // "-q" takes no next word: the recipient after it stays a recipient.
+        assertThat(Sendmail.parse(List.of("-q", "a@example.org")).recipients()).containsExactly("a@example.org");
+    }
+
+    @Test
+    void dsnOptionsPassThrough() throws Exception {
+        Sendmail.Options o = Sendmail.parse(List.of("-Nsuccess,delay", "-R", "hdrs", "-V", "env-42", "-tiFAnn", "x@example.org"));
+        assertThat(o.notifyOn()).containsExactlyInAnyOrder(DsnNotify.SUCCESS, DsnNotify.DELAY);
+        assertThat(o.dsn()).isEqualTo(new DsnRequest("env-42", DsnRequest.Return.HDRS));
+        assertThat(o.fullName()).isEqualTo("Ann");
+        assertThat(Sendmail.parse(List.of("-N", "never", "x")).notifyOn()).containsExactly(DsnNotify.NEVER);
+        assertThatThrownBy(() -> Sendmail.parse(List.of("-N", "never,success", "x")))
+                .hasMessage("bad -N option value: never,success");
+
+        send("Subject: s\n\nbody\n", "-N", "failure", "-R", "full", "-V", "abc", "bob@example.org");
+        assertThat(queue.last().committed.dsn()).isEqualTo(new DsnRequest("abc", DsnRequest.Return.FULL));
+        assertThat(queue.last().committed.recipients().get(0).notifyOn()).containsExactly(DsnNotify.FAILURE);
     }
 
     @Test

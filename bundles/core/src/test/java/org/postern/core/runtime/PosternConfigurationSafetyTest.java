@@ -70,10 +70,10 @@ class PosternConfigurationSafetyTest {
     }
 
     @Test
-    void startShouldCreateTheDataDirectoryPrivate() {
+    void startShouldCreateTheDataDirectoryPassableButNotListable() {
         configuration.activate();
 
-        assertThat(modeOf(dir.resolve("data"))).isEqualTo("rwx------");
+        assertThat(modeOf(dir.resolve("data"))).isEqualTo("rwx--x--x");
     }
 
     @Test
@@ -83,7 +83,7 @@ class PosternConfigurationSafetyTest {
 
         configuration.activate();
 
-        assertThat(modeOf(data)).isEqualTo("rwx------");
+        assertThat(modeOf(data)).isEqualTo("rwx--x--x");
     }
 
     private static String modeOf(Path p) {
