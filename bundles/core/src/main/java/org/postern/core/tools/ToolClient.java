@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -79,7 +78,7 @@ public final class ToolClient {
             SocketChannel channel;
             try {
                 channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                channel.connect(UnixDomainSocketAddress.of(ToolSocketServer.socketPath(dataDirectory())));
+                LongSocketPaths.connect(channel, ToolSocketServer.socketPath(dataDirectory()));
             } catch (IOException e) {
                 return notRunning();
             }

@@ -3,7 +3,6 @@ package org.postern.core.tools;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -44,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *   the tool would answer that user; administrative tools check {@link Caller#admin()}.
  * BUGS      A local user may hold up to {@value #MAX_CONNECTIONS} connections open after
  *   the request (a sendmail that never ends its input), keeping others out until they end.
- *   UNIX socket paths are limited to 107 bytes: a data directory deeper than about 85 bytes
- *   cannot hold the socket (logged at start).
+ *   A socket path longer than 107 bytes is bound and reached through a short-lived link
+ *   ({@link LongSocketPaths}).
  */
 @Component(service = ToolSocketServer.class, immediate = true)
 public final class ToolSocketServer {
@@ -95,7 +94,7 @@ public final class ToolSocketServer {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.deleteIfExists(socket);
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
+            LongSocketPaths.bind(server, socket);
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
         } catch (IOException | RuntimeException e) {
             LOG.error("fatal: cannot listen on the tool socket {}: {}; bin/sendmail, mailq and the other tools"
