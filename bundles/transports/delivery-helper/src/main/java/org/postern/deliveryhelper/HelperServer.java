@@ -92,7 +92,9 @@ final class HelperServer implements AutoCloseable {
         PosixFileAttributeView view = Files.getFileAttributeView(socket, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
         view.setOwner(peers.allowed());
-        view.setPermissions(PosixFilePermissions.fromString("rw-------"));
+        // chmod(2) by name: fchmod on an O_NOFOLLOW descriptor does not work for sockets, and
+        // the directory, root's and writable by root only, holds no link to follow.
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         HelperLog.info("listening on " + socket + " for user " + peers.allowed().getName());
     }
 
