@@ -16,7 +16,7 @@ import org.postern.transport.delivery.Setpriv;
  *   [--socket PATH] [--postern-user NAME] [--mail-spool-directory DIR] [--max-connections N]}
  *   <p>Runs as root, started by the service manager (postern-delivery-helper.service). It
  *   serves requests from Postern's user (default "postern") on a UNIX-domain socket (default
- *   {@code data/postern/private/delivery-helper} below the current directory; Postern's
+ *   {@code data/postern/data/private/delivery-helper} below the current directory; Postern's
  *   delivery_helper_socket must name the same path) and runs each delivery as the user the
  *   request names ({@link RequestHandler}). Mailboxes directly in the mail spool directory
  *   (default /var/mail) are appended to as root, as Postfix's local(8) does.
@@ -32,7 +32,7 @@ public final class DeliveryHelperMain {
     record Options(Path socket, String posternUser, Path spoolDirectory, int maxConnections) {
 
         static Options parse(String[] args) {
-            Path socket = Path.of("data/postern/private/delivery-helper");
+            Path socket = Path.of("data/postern/data/private/delivery-helper");
             String user = "postern";
             Path spool = Path.of("/var/mail");
             int max = 32;

@@ -90,7 +90,8 @@ final class RequestHandler {
 
     private Reply run(RunCommand r, Path message) throws IOException, InterruptedException {
         CommandRunner.Outcome outcome = new CommandRunner(r.outputLimit(), r.lingering())
-                .run(children.command(r.as(), r.argv()), r.directory(), r.environment(), from(message), r.limit());
+                .run(children.command(r.as(), r.argv()), DirectDelivery.existingOrRoot(r.directory()), r.environment(),
+                        from(message), r.limit());
         return new CommandDone(outcome.timedOut(), outcome.status(), outcome.output());
     }
 

@@ -31,7 +31,7 @@ import org.postern.transport.delivery.Setpriv;
  *   through setpriv(1)), for one that delivers to its own user (no switch at all), and inside
  *   the privileged delivery helper (which is root). Mbox and maildir writing is
  *   {@link MboxFile} and {@link MaildirFolder} with this instance's {@link MailboxLocks}.
- * SECURITY  Refuses root as the target. A root process reading a user's file checks the
+ * SECURITY  Refuses root as the target when it is root itself. A root process reading a user's file checks the
  *   owner and type first and reads it without following a symbolic link; it cannot check
  *   the user's read permission the way the kernel would (callers that care check it).
  */
@@ -53,12 +53,18 @@ public final class DirectDelivery implements PrivilegedDelivery {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(switchPrefix(as));
         command.addAll(argv);
-        return new CommandRunner(outputLimit, lingering).run(command, directory, environment, stdin, limit);
+        return new CommandRunner(outputLimit, lingering).run(command, existingOrRoot(directory), environment, stdin,
+                limit);
+    }
+
+    /** {@code directory} when it is one, else "/" (a home directory that does not exist). */
+    public static Path existingOrRoot(Path directory) {
+        return Files.isDirectory(directory) ? directory : Path.of("/");
     }
 
     /** The setpriv words when this process is root and {@code as} is someone else; empty otherwise. */
     static List<String> switchPrefix(UserIdentity as) throws IOException {
-        if (!MailboxOwner.processIsRoot() || as.uid() < 0) {
+        if (!MailboxOwner.processIsRoot()) {
             return List.of();
         }
         if (as.isPrivileged()) {

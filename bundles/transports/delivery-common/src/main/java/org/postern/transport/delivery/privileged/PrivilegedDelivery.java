@@ -65,15 +65,23 @@ public interface PrivilegedDelivery {
      * root or as {@code uid}, else {@code helper}.
      */
     static PrivilegedDelivery choose(int uid, PrivilegedDelivery direct, PrivilegedDelivery helper) {
-        if (MailboxOwner.processIsRoot() || uid == MailboxOwner.ofProcess().uid() || uid < 0) {
-            return direct;
-        }
-        return helper;
+        return choose(uid, MailboxOwner.ofProcess().uid(), direct, helper);
     }
 
-    /** The deferral text when the helper at {@code socket} did not answer for {@code user}. */
-    static String unavailableText(String user, Path socket) {
-        return "local delivery to " + user + " needs the privileged delivery helper at " + socket
-                + ", which is not running";
+    /**
+     * The implementation for deliveries as {@code uid} by a process running as
+     * {@code processUid}: {@code direct} for root, for the process's own user and for a user
+     * without a uid (-1: an unprivileged Postern delivering as itself), else {@code helper}.
+     */
+    static PrivilegedDelivery choose(int uid, int processUid, PrivilegedDelivery direct, PrivilegedDelivery helper) {
+        return processUid == 0 || uid == processUid || uid < 0 ? direct : helper;
+    }
+
+    /**
+     * The deferral text when the helper at {@code socket} did not answer for {@code what}
+     * ("local delivery to joe", "delivery as user vmail").
+     */
+    static String unavailableText(String what, Path socket) {
+        return what + " needs the privileged delivery helper at " + socket + ", which is not running";
     }
 }
