@@ -34,7 +34,8 @@ import org.postern.transport.delivery.privileged.MessageChunks;
  * SUMMARY   The helper's socket: binds it, admits Postern's user only, serves one request
  *           per connection.
  * DESCRIPTION
- *   The socket's directory is created when missing (mode 0711, root's); an existing one must
+ *   The socket's directory is created when missing (mode 0711, root's; its parent must
+ *   exist); an existing one must
  *   be a real directory that only its owner (root) can write. A stale socket file is removed,
  *   the socket bound, given to Postern's user and set to mode 0600. Each accepted connection
  *   is checked with SO_PEERCRED ({@link PeerPolicy}); a refused one is logged and closed
@@ -71,7 +72,7 @@ final class HelperServer implements AutoCloseable {
     void bind() throws IOException {
         Path dir = socket.getParent();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir);
+            Files.createDirectory(dir); // its parent must exist: creating it as root would take it from Postern
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         }
         Map<String, Object> a = Files.readAttributes(dir, "unix:uid,mode,isDirectory", LinkOption.NOFOLLOW_LINKS);
