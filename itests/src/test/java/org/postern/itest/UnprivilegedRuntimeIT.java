@@ -48,6 +48,7 @@ public class UnprivilegedRuntimeIT {
     private static Process helper;
     private static Process karaf;
     private static int smtpPort;
+    private static Path socketDirectory;
 
     @BeforeClass
     public static void installAndStart() throws Exception {
@@ -65,8 +66,12 @@ public class UnprivilegedRuntimeIT {
         spool = Files.createDirectory(work.resolve("spool"));
         units = work.resolve("units");
         Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(home.resolve("etc/postern/main.cf"), "\nmail_spool_directory = " + spool + "\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        // target/ is deep: the default socket path would pass the 107 bytes a UNIX-domain socket may have
+        socketDirectory = Files.createTempDirectory("pstit");
+        Files.setPosixFilePermissions(socketDirectory, PosixFilePermissions.fromString("rwx--x--x"));
+        Path socket = socketDirectory.resolve("delivery-helper");
+        Files.writeString(home.resolve("etc/postern/main.cf"), "\nmail_spool_directory = " + spool
+                + "\ndelivery_helper_socket = " + socket + "\n", java.nio.file.StandardOpenOption.APPEND);
         exec("/usr/sbin/useradd", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh", recipient);
 
         install = distribution.run("bin/postern-install", "--user", posternUser, "--systemd", "--unit-directory",
@@ -75,8 +80,8 @@ public class UnprivilegedRuntimeIT {
                 "--unit-directory", units.toString());
 
         helper = new ProcessBuilder(JAVA, "-cp", home.resolve("lib/delivery-helper") + "/*",
-                "org.postern.deliveryhelper.DeliveryHelperMain", "--socket",
-                home.resolve("data/postern/data/private/delivery-helper").toString(), "--postern-user", posternUser,
+                "org.postern.deliveryhelper.DeliveryHelperMain", "--socket", socket.toString(),
+                "--postern-user", posternUser,
                 "--mail-spool-directory", spool.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("helper.log").toFile()).start();
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + posternUser, "--regid=" + posternUser,
@@ -100,11 +105,20 @@ public class UnprivilegedRuntimeIT {
                 }
             }
         }
+        if (socketDirectory != null) {
+            Files.deleteIfExists(socketDirectory.resolve("delivery-helper"));
+            Files.deleteIfExists(socketDirectory);
+        }
         if (recipient != null) {
             execQuietly("/usr/sbin/userdel", recipient);
         }
         if (posternUser != null) {
             execQuietly("/usr/sbin/userdel", posternUser);
+            try {
+                exec("getent", "group", posternUser);
+            } catch (IOException e) {
+                return; // userdel removed the user's own group
+            }
             execQuietly("/usr/sbin/groupdel", posternUser);
         }
     }

@@ -68,8 +68,17 @@ final class HelperServer implements AutoCloseable {
         });
     }
 
+    /** The longest socket path the kernel takes (sun_path is 108 bytes with the final NUL). */
+    static final int MAX_PATH_BYTES = 107;
+
     /** Prepares the directory and binds the socket. */
     void bind() throws IOException {
+        int length = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (length > MAX_PATH_BYTES) {
+            throw new IOException("socket path " + socket + " is " + length + " bytes long; UNIX-domain sockets take "
+                    + MAX_PATH_BYTES + " at most: install Postern in a shorter directory or set --socket"
+                    + " (and delivery_helper_socket) to a shorter path");
+        }
         Path dir = socket.getParent();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(dir); // its parent must exist: creating it as root would take it from Postern
