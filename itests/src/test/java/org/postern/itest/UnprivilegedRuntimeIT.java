@@ -137,6 +137,7 @@ public class UnprivilegedRuntimeIT {
         assertOwner(home.resolve("etc/postern/main.cf"), "root", "rw-r--r--");
         assertOwner(home.resolve("data"), posternUser, "rwxr-x---");
         assertOwner(home.resolve("data/postern/data/private"), "root", "rwx--x--x");
+        assertOwner(home.resolve("etc/users.properties"), posternUser, "rw-------");
         String service = Files.readString(units.resolve("postern.service"));
         assertTrue(service, service.contains("User=" + posternUser + "\n"));
         assertTrue(service, service.contains("ExecStart=" + home.toRealPath() + "/bin/karaf daemon"));
