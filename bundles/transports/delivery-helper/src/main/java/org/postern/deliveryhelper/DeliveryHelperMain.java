@@ -95,6 +95,9 @@ public final class DeliveryHelperMain {
         if (setpriv.isEmpty()) {
             throw new IllegalStateException("setpriv(1) not found (util-linux)");
         }
+        if (!Files.isExecutable(Path.of(ChildCommands.ENV))) {
+            throw new IllegalStateException(ChildCommands.ENV + " not found (coreutils)");
+        }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         if (!Files.isExecutable(java)) {
             throw new IllegalStateException("cannot find java at " + java);

@@ -43,7 +43,8 @@ import org.postern.transport.delivery.privileged.UserIdentity;
  *   helper appends to itself as root ({@link SpoolMailbox}). A user's file is checked as
  *   root (regular, owned by the user or root) and read as the user with cat(1).
  * SECURITY  Refuses uid 0 and gid 0 before anything else. Nothing runs as root but the spool
- *   append, which never follows a symbolic link.
+ *   append, which never follows a symbolic link, and setpriv itself, which gets the helper's
+ *   fixed environment, never the request's ({@link ChildCommands}).
  */
 final class RequestHandler {
 
@@ -89,9 +90,15 @@ final class RequestHandler {
     }
 
     private Reply run(RunCommand r, Path message) throws IOException, InterruptedException {
+        List<String> command;
+        try {
+            command = children.command(r.as(), r.argv(), r.environment());
+        } catch (IllegalArgumentException e) {
+            return new Refused(e.getMessage());
+        }
+        // setpriv starts as root: only the fixed environment here, the request's after the switch
         CommandRunner.Outcome outcome = new CommandRunner(r.outputLimit(), r.lingering())
-                .run(children.command(r.as(), r.argv()), DirectDelivery.existingOrRoot(r.directory()), r.environment(),
-                        from(message), r.limit());
+                .run(command, DirectDelivery.existingOrRoot(r.directory()), CHILD_ENVIRONMENT, from(message), r.limit());
         return new CommandDone(outcome.timedOut(), outcome.status(), outcome.output());
     }
 

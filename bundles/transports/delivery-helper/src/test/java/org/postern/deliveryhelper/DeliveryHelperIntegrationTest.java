@@ -237,6 +237,34 @@ class DeliveryHelperIntegrationTest {
     }
 
     @Test
+    void commandShouldSeeExactlyTheRequestedEnvironment() throws Exception {
+        CommandRunner.Outcome outcome = client.runCommand(user, List.of("/usr/bin/env"), account.home,
+                Map.of("FOO", "bar baz", "PATH", "/usr/bin:/bin"), Duration.ofSeconds(60), 4096,
+                LingeringOutput.GRACE_PERIOD, out -> { });
+
+        assertThat(outcome.output().strip().split("\n")).containsExactlyInAnyOrder("FOO=bar baz", "PATH=/usr/bin:/bin");
+    }
+
+    @Test
+    void requestedEnvironmentShouldNeverReachSetprivWhileItIsRoot() throws Exception {
+        // ld.so names an LD_PRELOAD it cannot load once in each program started with it: here
+        // only /bin/true, as the user; root's setpriv (and env) start with the helper's own.
+        CommandRunner.Outcome outcome = client.runCommand(user, List.of("/bin/true"), account.home,
+                Map.of("LD_PRELOAD", "/nonexistent/postern-test.so"), Duration.ofSeconds(60), 4096,
+                LingeringOutput.GRACE_PERIOD, out -> { });
+
+        assertThat(outcome.status()).isZero();
+        assertThat(outcome.output().split("postern-test\\.so", -1)).hasSize(2);
+    }
+
+    @Test
+    void environmentNameThatIsNoIdentifierShouldBeRefused() {
+        assertThatThrownBy(() -> client.runCommand(user, List.of("/bin/true"), account.home,
+                Map.of("-u", "x"), Duration.ofSeconds(10), 100, LingeringOutput.GRACE_PERIOD, out -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("bad environment name");
+    }
+
+    @Test
     void rootShouldBeRefusedForEveryRequest() {
         UserIdentity root = new UserIdentity("root", 0, 0, Groups.INIT);
         UserIdentity rootGroup = new UserIdentity(account.name, account.uid, 0, Groups.CLEAR);
