@@ -20,7 +20,10 @@ import java.util.Optional;
  *   target uid with one link.
  * SECURITY  Everything else is written by a child running as the user.
  * BUGS      The file name is not checked against the user's name: a compromised JVM may
- *   create a missing spool mailbox of any name for any non-root user.
+ *   create a missing spool mailbox of any name for any non-root user. The checks are made on
+ *   the path before the append opens it (Java has no fstat): in a spool directory users can
+ *   write (mode 1777) on a kernel without protected_hardlinks, a user could swap their
+ *   mailbox for a hard link in between; symbolic links are refused at open.
  */
 final class SpoolMailbox {
 
