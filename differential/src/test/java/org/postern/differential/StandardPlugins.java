@@ -8,6 +8,7 @@ import org.postern.api.parameter.Parameter;
 import org.postern.api.parameter.ParameterSet;
 import org.postern.core.config.ParameterTable;
 import org.postern.transport.delivery.MailboxParameters;
+import org.postern.transport.delivery.privileged.HelperParameters;
 import org.postern.transport.local.LocalParameters;
 import org.postern.transport.smtp.SmtpParameters;
 import org.postern.transport.virtual.VirtualParameters;
@@ -24,7 +25,7 @@ final class StandardPlugins {
     static ParameterTable table() {
         List<Parameter> all = new ArrayList<>();
         for (ParameterSet set : List.of(new SmtpParameters(), new LocalParameters(), new VirtualParameters(),
-                new MailboxParameters())) {
+                new MailboxParameters(), new HelperParameters())) {
             all.addAll(set.parameters());
         }
         return ParameterTable.standard().with(all, conflict -> {

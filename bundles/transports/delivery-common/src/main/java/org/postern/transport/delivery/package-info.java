@@ -12,7 +12,9 @@
  * ({@link org.postern.transport.delivery.MaildirFolder}), the Delivered-To: loop check
  * ({@link org.postern.transport.delivery.DeliveredToHeaders}), file ownership for deliveries as
  * the recipient ({@link org.postern.transport.delivery.MailboxOwner}) and forward_path-style
- * path templates ({@link org.postern.transport.delivery.PathTemplate}).
+ * path templates ({@link org.postern.transport.delivery.PathTemplate}). Deliveries as another
+ * user, in this JVM or through the privileged delivery helper, are in the subpackage
+ * {@code privileged}.
  */
 @Export
 @Version("0.1.0")

@@ -2,35 +2,30 @@
 package org.postern.transport.local;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.postern.api.support.LogText;
 import org.postern.transport.delivery.CommandRunner;
 import org.postern.transport.delivery.CommandRunner.LingeringOutput;
 import org.postern.transport.delivery.DeliveryStatus;
-import org.postern.transport.delivery.MailboxOwner;
 import org.postern.transport.delivery.MessageWriter;
-import org.postern.transport.delivery.Setpriv;
 import org.postern.transport.delivery.SysExits;
+import org.postern.transport.delivery.privileged.HelperUnavailableException;
 
 /**
  * SUMMARY   Runs one "|command" destination with the message on its standard input.
  * DESCRIPTION
  *   The command runs as "shell -c command" (local_command_shell, else /bin/sh) with a clean
  *   environment (the caller's), in the user's home directory when it exists, else "/",
- *   through {@link CommandRunner}. When Postern runs as root the command runs as the given
- *   uid/gid with no supplementary groups, through util-linux "setpriv --reuid --regid
- *   --clear-groups" ({@link Setpriv}; else "runuser -u" for users the system knows); without
- *   root it runs as the current user. Exit 0 is delivered; other exits map through {@link SysExits#forExit};
+ *   as the given uid/gid with no supplementary groups: through util-linux "setpriv --reuid
+ *   --regid --clear-groups" when Postern runs as root, through the privileged delivery helper
+ *   when it does not and the user is another ({@link DeliveryPrivileges}), directly when the
+ *   user is Postern's own. Exit 0 is delivered; other exits map through {@link SysExits#forExit};
  *   death by a signal defers (4.3.0); command_time_limit kills it and bounces (5.3.0,
  *   "Command time limit exceeded"), as Postfix does. The first 1024 bytes of output go into
- *   the diagnostic; the command text never does.
+ *   the diagnostic; the command text never does. No helper: deferred (4.3.0).
  * SECURITY  The command comes from an alias table, .forward or :include: file; it is never
  *   run as root (callers map root to default_privs). The environment is built, not inherited.
  * BUGS      No initgroups() (supplementary groups are cleared), because users from tables
@@ -39,30 +34,19 @@ import org.postern.transport.delivery.SysExits;
 final class CommandDelivery {
 
     private static final int OUTPUT_LIMIT = 1024;
-    private static final Path RUNUSER = Path.of("/usr/sbin/runuser");
-    private static final CommandRunner RUNNER = new CommandRunner(OUTPUT_LIMIT, LingeringOutput.GRACE_PERIOD);
 
     DeliveryStatus run(String command, PasswdEntry as, Map<String, String> environment, String shell,
-                       Duration timeLimit, MessageWriter stdin) {
-        List<String> argv = new ArrayList<>();
-        if (MailboxOwner.processIsRoot()) {
-            if (as.uid() == 0) {
-                return DeliveryStatus.deferred("4.3.0", "mail system configuration error");
-            }
-            Optional<Path> setpriv = Setpriv.find();
-            if (setpriv.isPresent()) {
-                argv.addAll(Setpriv.prefix(setpriv.get(), as.uid(), as.gid(), Setpriv.Groups.CLEAR));
-            } else if (Files.isExecutable(RUNUSER)) {
-                argv.addAll(List.of(RUNUSER.toString(), "-u", as.name(), "--"));
-            } else {
-                return DeliveryStatus.deferred("4.3.0", "cannot change privileges to run a command");
-            }
+                       Duration timeLimit, MessageWriter stdin, DeliveryPrivileges privileges) {
+        if (as.uid() == 0) {
+            return DeliveryStatus.deferred("4.3.0", "mail system configuration error");
         }
-        argv.addAll(List.of(shell.isEmpty() ? "/bin/sh" : shell, "-c", command));
-        Path directory = Files.isDirectory(as.home()) ? as.home() : Path.of("/");
+        List<String> argv = List.of(shell.isEmpty() ? "/bin/sh" : shell, "-c", command);
         CommandRunner.Outcome outcome;
         try {
-            outcome = RUNNER.run(argv, directory, environment, stdin, timeLimit);
+            outcome = privileges.forUser(as).runCommand(DeliveryPrivileges.identity(as), argv, as.home(), environment,
+                    timeLimit, OUTPUT_LIMIT, LingeringOutput.GRACE_PERIOD, stdin);
+        } catch (HelperUnavailableException e) {
+            return privileges.unavailable(as);
         } catch (IOException e) {
             return DeliveryStatus.deferred("4.3.0", "cannot start command: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -27,12 +27,12 @@ import org.postern.transport.local.UserTables.TableFailure;
 import org.postern.transport.delivery.CopyFlag;
 import org.postern.transport.delivery.DeliveryStatus;
 import org.postern.transport.delivery.MailboxException;
-import org.postern.transport.delivery.MailboxLocks;
 import org.postern.transport.delivery.MailboxOwner;
-import org.postern.transport.delivery.MaildirFolder;
-import org.postern.transport.delivery.MboxFile;
 import org.postern.transport.delivery.MessageCopier;
 import org.postern.transport.delivery.PrefixedContent;
+import org.postern.transport.delivery.privileged.HelperUnavailableException;
+import org.postern.transport.delivery.privileged.PrivilegedDelivery;
+import org.postern.transport.delivery.privileged.UserIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +50,12 @@ import org.slf4j.LoggerFactory;
  *   addresses are queued as one new message with Delivered-To: prepended ("forward"),
  *   carrying the recipient's NOTIFY and ORCPT (the recipient itself when it had none),
  *   dsn_envid and dsn_ret.
- * SECURITY  Diagnostics name no paths or commands; the log does.
+ *   Mailboxes, files, maildirs and commands are written or run as the user through
+ *   {@link DeliveryPrivileges}: by this JVM when it is root or that user, else by the
+ *   privileged delivery helper (mailboxes in mail_spool_directory are created and locked by
+ *   the helper as root, as Postfix's local(8) does).
+ * SECURITY  Diagnostics name no paths or commands; the log does (one exception: the deferral
+ *   for a missing delivery helper names its socket, so that the administrator finds it).
  */
 final class DestinationDelivery {
 
@@ -61,34 +66,36 @@ final class DestinationDelivery {
     private final LocalSettings settings;
     private final MessageSubmitter submitter;
     private final CommandDelivery commands;
-    private final MailboxLocks locks;
-    private final MaildirFolder maildirs;
+    private final DeliveryPrivileges privileges;
 
     DestinationDelivery(DeliveryRequest request, LocalSettings settings, MessageSubmitter submitter,
-                        CommandDelivery commands, MailboxLocks locks, MaildirFolder maildirs) {
+                        CommandDelivery commands, DeliveryPrivileges privileges) {
         this.request = request;
         this.settings = settings;
         this.submitter = submitter;
         this.commands = commands;
-        this.locks = locks;
-        this.maildirs = maildirs;
+        this.privileges = privileges;
     }
 
     DeliveryStatus mailbox(Target target, PasswdEntry user) {
         boolean inHome = !settings.homeMailbox().isEmpty();
         String where = inHome ? settings.homeMailbox() : settings.spoolDirectory();
         Path path = inHome ? user.home().resolve(settings.homeMailbox()) : Path.of(settings.spoolDirectory(), user.name());
+        PrivilegedDelivery as = privileges.forUser(user);
+        UserIdentity identity = DeliveryPrivileges.identity(user);
         try {
             if (where.endsWith("/")) {
-                maildirs.deliver(path, settings.myhostname(), user.owner(), settings.mailboxSizeLimit(),
+                as.deliverMaildir(identity, path, settings.myhostname(), settings.mailboxSizeLimit(),
                         out -> copy(out, target, EnumSet.of(CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT, CopyFlag.DELIVERED_TO)));
                 return DeliveryStatus.delivered("delivered to maildir");
             }
-            MboxFile.append(path, user.owner(), settings.mailboxSizeLimit(), settings.locks(), locks,
+            as.appendMbox(identity, path, !inHome, settings.mailboxSizeLimit(), settings.locks(),
                     out -> copy(out, target, mboxFlags(true)));
             return DeliveryStatus.delivered("delivered to mailbox");
         } catch (MailboxException e) {
             return failed(target, "mailbox " + path, e);
+        } catch (HelperUnavailableException e) {
+            return helperUnavailable(target, user, e);
         }
     }
 
@@ -101,12 +108,16 @@ final class DestinationDelivery {
                     LogText.printable(file.toString()), context.privileges().name());
             return DeliveryStatus.bounced("5.2.0", "cannot append message to file: Permission denied");
         }
+        PasswdEntry user = context.privileges();
         try {
-            MboxFile.append(file, context.privileges().owner(), settings.mailboxSizeLimit(), settings.locks(), locks,
+            privileges.forUser(user).appendMbox(DeliveryPrivileges.identity(user), file, false,
+                    settings.mailboxSizeLimit(), settings.locks(),
                     out -> copy(out, target, mboxFlags(settings.prependDelivered().contains(DeliveredHeaderContext.FILE))));
             return DeliveryStatus.delivered("delivered to file");
         } catch (MailboxException e) {
             return failed(target, "file " + file, e);
+        } catch (HelperUnavailableException e) {
+            return helperUnavailable(target, user, e);
         }
     }
 
@@ -116,12 +127,16 @@ final class DestinationDelivery {
                     LogText.printable(directory.toString()), context.privileges().name());
             return DeliveryStatus.bounced("5.2.0", "cannot create maildir file: Permission denied");
         }
+        PasswdEntry user = context.privileges();
         try {
-            maildirs.deliver(directory, settings.myhostname(), context.privileges().owner(), settings.mailboxSizeLimit(),
+            privileges.forUser(user).deliverMaildir(DeliveryPrivileges.identity(user), directory, settings.myhostname(),
+                    settings.mailboxSizeLimit(),
                     out -> copy(out, target, EnumSet.of(CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT, CopyFlag.DELIVERED_TO)));
             return DeliveryStatus.delivered("delivered to maildir");
         } catch (MailboxException e) {
             return failed(target, "maildir " + directory, e);
+        } catch (HelperUnavailableException e) {
+            return helperUnavailable(target, user, e);
         }
     }
 
@@ -144,7 +159,7 @@ final class DestinationDelivery {
             flags.add(CopyFlag.DELIVERED_TO);
         }
         DeliveryStatus status = commands.run(command, as, environment(target, as),
-                settings.commandShell(), settings.commandTimeLimit(), out -> copy(out, target, flags));
+                settings.commandShell(), settings.commandTimeLimit(), out -> copy(out, target, flags), privileges);
         if (status.outcome() != org.postern.api.delivery.RecipientResult.Outcome.DELIVERED) {
             LOG.warn("{}: to=<{}>: command \"{}\" as user {}: {}", request.queueId(),
                     LogText.printable(target.recipient().address()), LogText.printable(command),
@@ -260,6 +275,12 @@ final class DestinationDelivery {
             }
         }
         return b.toString();
+    }
+
+    private DeliveryStatus helperUnavailable(Target target, PasswdEntry user, HelperUnavailableException e) {
+        LOG.warn("{}: to=<{}>: {}", request.queueId(), LogText.printable(target.recipient().address()),
+                LogText.printable(e.getMessage()));
+        return privileges.unavailable(user);
     }
 
     private DeliveryStatus failed(Target target, String what, MailboxException e) {

@@ -12,6 +12,8 @@ import java.util.Optional;
 
 import org.postern.transport.delivery.MailboxOwner;
 import org.postern.transport.delivery.PathTemplate;
+import org.postern.transport.delivery.privileged.PrivilegedDelivery;
+import org.postern.transport.delivery.privileged.UserFile;
 
 /**
  * SUMMARY   Finds and reads a user's .forward file along forward_path.
@@ -21,16 +23,27 @@ import org.postern.transport.delivery.PathTemplate;
  *   forward_expansion_filter); an entry that refers to an attribute without a value is
  *   skipped, so "$home/.forward${recipient_delimiter}${extension}" only counts for
  *   recipients with an extension. The first entry naming an existing file is read.
- * SECURITY  The file is the user's; when Postern runs as root it must be a regular file (not
- *   a symbolic link) owned by the user or root and readable by the user.
+ *   The file is read as the user ({@link PrivilegedDelivery#readUserFile}): by this JVM when
+ *   it is root or that user, else by the privileged delivery helper, so that Postern's own
+ *   user needs no access to home directories.
+ * SECURITY  The file is the user's; when Postern runs as root or through the helper it must
+ *   be a regular file (not a symbolic link) owned by the user or root and readable by the user.
  */
 final class ForwardFiles {
 
     private ForwardFiles() {
     }
 
-    /** The lines of the first .forward file found, or empty when there is none. */
-    static Optional<List<String>> read(LocalSettings settings, PasswdEntry user, LocalAddress address) throws IOException {
+    /** The largest .forward file read. */
+    static final int SIZE_LIMIT = 1024 * 1024;
+
+    /**
+     * The lines of the first .forward file found, or empty when there is none.
+     *
+     * @throws org.postern.transport.delivery.privileged.HelperUnavailableException the helper was needed and did not answer
+     */
+    static Optional<List<String>> read(LocalSettings settings, PasswdEntry user, LocalAddress address,
+                                       PrivilegedDelivery asUser) throws IOException {
         Map<String, String> attributes = LocalAttributes.of(settings, user, address);
         PathTemplate template = new PathTemplate(attributes::get, settings.forwardFilter());
         boolean root = MailboxOwner.processIsRoot();
@@ -43,22 +56,14 @@ final class ForwardFiles {
                 continue;
             }
             Path file = Path.of(result.text());
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            if (root && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !FileAccess.mayRead(file, user)) {
                 continue;
             }
-            if (root && !trusted(file, user)) {
-                continue;
+            UserFile found = asUser.readUserFile(DeliveryPrivileges.identity(user), file, SIZE_LIMIT);
+            if (found instanceof UserFile.Content content) {
+                return Optional.of(new String(content.bytes(), StandardCharsets.UTF_8).lines().toList());
             }
-            return Optional.of(Files.readAllLines(file, StandardCharsets.UTF_8));
         }
         return Optional.empty();
-    }
-
-    private static boolean trusted(Path file, PasswdEntry user) {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        MailboxOwner owner = FileAccess.ownerOf(file);
-        return owner != null && (owner.uid() == user.uid() || owner.uid() == 0) && FileAccess.mayRead(file, user);
     }
 }

@@ -17,6 +17,7 @@ import org.postern.transport.local.UserTables.Alias;
 import org.postern.transport.local.UserTables.TableFailure;
 import org.postern.transport.delivery.DeliveredToHeaders;
 import org.postern.transport.delivery.DeliveryStatus;
+import org.postern.transport.delivery.privileged.HelperUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,15 +68,17 @@ final class LocalDelivery {
     private final DeliveredToHeaders delivered;
     private final DestinationDelivery destinations;
     private final TransportHandoff handoff;
+    private final DeliveryPrivileges privileges;
 
     LocalDelivery(DeliveryRequest request, LocalSettings settings, UserTables tables, DeliveredToHeaders delivered,
-                  DestinationDelivery destinations, TransportHandoff handoff) {
+                  DestinationDelivery destinations, TransportHandoff handoff, DeliveryPrivileges privileges) {
         this.request = request;
         this.settings = settings;
         this.tables = tables;
         this.delivered = delivered;
         this.destinations = destinations;
         this.handoff = handoff;
+        this.privileges = privileges;
     }
 
     /** The recipient's result; relay {@code local}, or the target's when a transport took it. */
@@ -132,7 +135,10 @@ final class LocalDelivery {
     private DeliveryStatus deliverToUser(Target target, PasswdEntry user) throws TableFailure {
         Optional<List<String>> forward;
         try {
-            forward = ForwardFiles.read(settings, user, target.address());
+            forward = ForwardFiles.read(settings, user, target.address(), privileges.forUser(user));
+        } catch (HelperUnavailableException e) {
+            LOG.warn("cannot read .forward of user {}: {}", user.name(), LogText.printable(e.getMessage()));
+            return privileges.unavailable(user);
         } catch (IOException e) {
             LOG.warn("cannot read .forward of user {}: {}", user.name(), e.toString());
             return DeliveryStatus.deferred("4.3.0", "cannot read forward file");

@@ -23,8 +23,11 @@ import org.postern.api.dict.DictRegistry;
 import org.postern.api.support.LogText;
 import org.postern.transport.delivery.DeliveredToHeaders;
 import org.postern.transport.delivery.MailboxLocks;
+import org.postern.transport.delivery.MailboxOwner;
 import org.postern.transport.delivery.MaildirFolder;
 import org.postern.transport.delivery.RecipientsInParallel;
+import org.postern.transport.delivery.privileged.DirectDelivery;
+import org.postern.transport.delivery.privileged.HelperParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +43,11 @@ import org.slf4j.LoggerFactory;
  *   name addresses (queued anew through {@link MessageSubmitter}), "|commands", "/files",
  *   "/maildirs/" and ":include:" files. See {@link LocalDelivery} and
  *   {@link DestinationDelivery}; parameters in {@link LocalSettings}.
- * SECURITY  Runs as root in production and writes as the recipient: files are created for
- *   the recipient's uid/gid, commands run under setpriv as the user, never as root.
+ * SECURITY  Writes and runs commands as the recipient, never as root. Run as root, files are
+ *   created for the recipient's uid/gid and commands run under setpriv; run as Postern's own
+ *   user (the normal deployment), deliveries for other users go through the privileged
+ *   delivery helper (delivery_helper_socket; docs/privilege-separation.md), and are
+ *   deferred when it is not running.
  * BUGS      See {@link LocalDelivery}.
  * SEE ALSO  Postfix local(8), aliases(5), postconf(5).
  */
@@ -53,9 +59,10 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
     static final String RELAY = "local";
 
     private final DictRegistry registry;
-    private final MailboxLocks locks = new MailboxLocks();
-    private final MaildirFolder maildirs = new MaildirFolder();
+    private final DirectDelivery direct = new DirectDelivery(new MailboxLocks(), new MaildirFolder());
     private final CommandDelivery commands = new CommandDelivery();
+    /** The JVM's uid: 0 delivers itself; any other needs the helper for other users. */
+    private final int processUid;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile MessageSubmitter submitter;
@@ -67,6 +74,7 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
     @Activate
     public LocalDeliveryAgent(@Reference(name = "registry") DictRegistry registry) {
         this.registry = registry;
+        this.processUid = MailboxOwner.ofProcess().uid();
     }
 
     /** For tests and embedding: with a submitter for forwarded mail. */
@@ -76,9 +84,16 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
 
     /** For tests and embedding: with a submitter and a dispatcher for mailbox_transport and fallback_transport. */
     LocalDeliveryAgent(DictRegistry registry, MessageSubmitter submitter, TransportDispatcher dispatcher) {
+        this(registry, submitter, dispatcher, MailboxOwner.ofProcess().uid());
+    }
+
+    /** For tests: as if the JVM ran as {@code processUid}. */
+    LocalDeliveryAgent(DictRegistry registry, MessageSubmitter submitter, TransportDispatcher dispatcher,
+                       int processUid) {
         this.registry = registry;
         this.submitter = submitter;
         this.dispatcher = dispatcher;
+        this.processUid = processUid;
     }
 
     @Override
@@ -95,9 +110,11 @@ public final class LocalDeliveryAgent implements DeliveryAgent {
             return new DeliveryResult(results);
         }
         LocalSettings settings = LocalSettings.from(request.settings());
+        DeliveryPrivileges privileges = new DeliveryPrivileges(direct, HelperParameters.client(request.settings()),
+                processUid);
         LocalDelivery delivery = new LocalDelivery(request, settings, new UserTables(registry, settings), delivered,
-                new DestinationDelivery(request, settings, submitter, commands, locks, maildirs),
-                new TransportHandoff(dispatcher, request));
+                new DestinationDelivery(request, settings, submitter, commands, privileges),
+                new TransportHandoff(dispatcher, request), privileges);
         // Side by side: one recipient's locked mailbox must not hold up the others.
         return new DeliveryResult(RecipientsInParallel.map(request.recipients(), "postern-local-recipient",
                 r -> delivery.result(r, RELAY)));

@@ -3,8 +3,6 @@ package org.postern.transport.local;
 
 import java.nio.file.Path;
 
-import org.postern.transport.delivery.MailboxOwner;
-
 /**
  * One user from the passwd table (a line "name:x:uid:gid:gecos:home:shell", as unix:passwd.byname answers).
  */
@@ -21,9 +19,5 @@ record PasswdEntry(String name, int uid, int gid, Path home, String shell) {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    MailboxOwner owner() {
-        return new MailboxOwner(uid, gid);
     }
 }

@@ -49,9 +49,15 @@ final class LocalTestbed {
     final MapDictRegistry registry = new MapDictRegistry();
     final RecordingMessageSubmitter submitter = new RecordingMessageSubmitter();
     final RecordingTransportDispatcher dispatcher = new RecordingTransportDispatcher();
-    final LocalDeliveryAgent agent = new LocalDeliveryAgent(registry, submitter, dispatcher);
+    final LocalDeliveryAgent agent;
 
     LocalTestbed(Path root) throws IOException {
+        this(root, MailboxOwner.ofProcess().uid());
+    }
+
+    /** A testbed whose agent acts as if the JVM ran as {@code processUid}. */
+    LocalTestbed(Path root, int processUid) throws IOException {
+        agent = new LocalDeliveryAgent(registry, submitter, dispatcher, processUid);
         this.root = root;
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         spool = Files.createDirectory(root.resolve("spool"));

@@ -29,9 +29,17 @@ import org.postern.transport.delivery.CommandRunner;
 import org.postern.transport.delivery.CommandRunner.LingeringOutput;
 import org.postern.transport.delivery.CopyFlag;
 import org.postern.transport.delivery.DeliveredToHeaders;
+import org.postern.transport.delivery.MailboxLocks;
+import org.postern.transport.delivery.MailboxOwner;
+import org.postern.transport.delivery.MaildirFolder;
 import org.postern.transport.delivery.MessageCopier;
 import org.postern.transport.delivery.MessageCopier.FromLine;
 import org.postern.transport.delivery.SysExits;
+import org.postern.transport.delivery.privileged.DirectDelivery;
+import org.postern.transport.delivery.privileged.HelperClient;
+import org.postern.transport.delivery.privileged.HelperParameters;
+import org.postern.transport.delivery.privileged.HelperUnavailableException;
+import org.postern.transport.delivery.privileged.PrivilegedDelivery;
 import org.postern.transport.pipe.MacroExpander.MacroSyntaxException;
 import org.postern.transport.pipe.PipeAttributes.InvalidAttributesException;
 import org.postern.transport.pipe.UnixAccount.AccountException;
@@ -47,7 +55,9 @@ import org.slf4j.MDC;
  *   {@link PipeAttributes}; argv= words are expanded by {@link MacroExpander} with the values
  *   of {@link CommandMacros}; the message goes to the command's standard input as
  *   {@link MessageCopier} writes it; the command runs without a shell as the user= account
- *   ({@link UnixAccount}), with export_environment only, in directory= (default
+ *   ({@link UnixAccount}: by this JVM when it is root or that user, else by the privileged
+ *   delivery helper at delivery_helper_socket, deferred 4.3.0 when that is not running),
+ *   with export_environment only, in directory= (default
  *   $queue_directory), within {@code <service>_time_limit} ($command_time_limit).
  *   <p>Recipients: without the M flag each recipient gets its own invocation (the wishlist's
  *   "M flag (enable multi-recipient delivery)"); with M all recipients of the request go to
@@ -78,7 +88,18 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.pipe");
     static final int OUTPUT_LIMIT = 4096;
-    private static final CommandRunner RUNNER = new CommandRunner(OUTPUT_LIMIT, LingeringOutput.WITHIN_TIME_LIMIT);
+    private final DirectDelivery direct = new DirectDelivery(new MailboxLocks(), new MaildirFolder());
+    /** The JVM's uid: 0 switches users itself; any other needs the helper for other users. */
+    private final int processUid;
+
+    public PipeDeliveryAgent() {
+        this(MailboxOwner.ofProcess().uid());
+    }
+
+    /** For tests: as if the JVM ran as {@code processUid}. */
+    PipeDeliveryAgent(int processUid) {
+        this.processUid = processUid;
+    }
     private static final Pattern ENHANCED_STATUS = Pattern.compile("^([45]\\.\\d{1,3}\\.\\d{1,3})\\s*(.*)$", Pattern.DOTALL);
 
     @Override
@@ -107,9 +128,9 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
         if (attributes.sizeLimit() > 0 && request.content().size() > attributes.sizeLimit()) {
             return finish(request, recipients, Outcome.BOUNCED, "5.2.3", "message file too big");
         }
-        List<String> prefix;
+        UnixAccount account;
         try {
-            prefix = UnixAccount.resolve(attributes.user(), attributes.group()).commandPrefix();
+            account = UnixAccount.resolve(attributes.user(), attributes.group());
         } catch (AccountException e) {
             return configurationError(request, recipients, e.getMessage());
         } catch (IOException e) {
@@ -122,19 +143,26 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
             return configurationError(request, recipients, "flags D and O name one recipient: with flag M set "
                     + request.service() + "_destination_recipient_limit = 1");
         }
+        HelperClient helper = HelperParameters.client(request.settings());
+        AsUser asUser = new AsUser(account, PrivilegedDelivery.choose(account.identity().uid(), processUid, direct, helper),
+                helper);
         List<RecipientResult> results = new ArrayList<>();
         if (multi) {
-            results.addAll(invoke(request, attributes, prefix, recipients));
+            results.addAll(invoke(request, attributes, asUser, recipients));
         } else {
             for (Recipient r : recipients) {
-                results.addAll(invoke(request, attributes, prefix, List.of(r)));
+                results.addAll(invoke(request, attributes, asUser, List.of(r)));
             }
         }
         return results;
     }
 
+    /** The user= account, how to act as it, and the helper that may be asked. */
+    private record AsUser(UnixAccount account, PrivilegedDelivery delivery, HelperClient helper) {
+    }
+
     /** One command invocation for {@code group}; every recipient in it gets the same result. */
-    private List<RecipientResult> invoke(DeliveryRequest request, PipeAttributes attributes, List<String> prefix,
+    private List<RecipientResult> invoke(DeliveryRequest request, PipeAttributes attributes, AsUser asUser,
                                          List<Recipient> group) {
         ServiceSettings settings = request.settings();
         Recipient first = group.get(0);
@@ -155,14 +183,14 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
         for (Recipient r : group) {
             perRecipient.add(CommandMacros.recipient(r, attributes, delimiters));
         }
-        List<String> command = new ArrayList<>(prefix);
+        List<String> command = new ArrayList<>();
         try {
             command.addAll(MacroExpander.expand(attributes.argv(), CommandMacros.message(request, attributes),
                     perRecipient));
         } catch (MacroSyntaxException e) {
             return configurationError(request, group, e.getMessage());
         }
-        Path program = Path.of(command.get(prefix.size()));
+        Path program = Path.of(command.get(0));
         if (program.isAbsolute() && !Files.isExecutable(program)) {
             return configurationError(request, group, "cannot execute command " + program);
         }
@@ -180,11 +208,17 @@ public final class PipeDeliveryAgent implements DeliveryAgent {
                 settings.time("command_time_limit", Duration.ofSeconds(1000)));
         CommandRunner.Outcome outcome;
         try {
-            outcome = RUNNER.run(command, directory, environment(settings), stdin -> {
-                try (InputStream in = request.content().open()) {
-                    MessageCopier.copy(in, stdin, copyFlags, envelope, now, format);
-                }
-            }, limit);
+            outcome = asUser.delivery().runCommand(asUser.account().identity(), command, directory, environment(settings),
+                    limit, OUTPUT_LIMIT, LingeringOutput.WITHIN_TIME_LIMIT, stdin -> {
+                        try (InputStream in = request.content().open()) {
+                            MessageCopier.copy(in, stdin, copyFlags, envelope, now, format);
+                        }
+                    });
+        } catch (HelperUnavailableException e) {
+            LOG.warn("warning: {}: {}", request.queueId(), LogText.printable(e.getMessage()));
+            return finish(request, group, Outcome.DEFERRED, PrivilegedDelivery.UNAVAILABLE_DSN,
+                    PrivilegedDelivery.unavailableText("delivery as user " + asUser.account().name(),
+                            asUser.helper().socket()));
         } catch (IOException e) {
             LOG.warn("warning: {}: cannot execute command {}: {}", request.queueId(),
                     LogText.printable(attributes.argv().get(0)), e.getMessage());

@@ -5,22 +5,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.postern.transport.delivery.Setpriv;
+import org.postern.transport.delivery.privileged.UserIdentity;
 
 /**
  * SUMMARY   The user and group a pipe command runs as, and how to switch to them.
  * DESCRIPTION
  *   Names are resolved through the system's name service ({@code getent passwd} and
- *   {@code getent group}, so LDAP or NIS users work as they do for Postfix). When Postern runs
- *   as root, the command is started through util-linux {@code setpriv} ({@link Setpriv}) with
- *   the real and effective user and group IDs of the account and its supplementary groups
- *   initialised (initgroups, the wishlist's "child process should call initgroups()"). When Postern runs
- *   unprivileged, it can only run commands as itself.
- * SECURITY  Refuses uid 0, as pipe(8) refuses root privileges.
+ *   {@code getent group}, so LDAP or NIS users work as they do for Postfix). The command runs
+ *   with the real and effective user and group IDs of the account and its supplementary
+ *   groups initialised (initgroups, the wishlist's "child process should call initgroups()"):
+ *   through util-linux {@code setpriv} when Postern runs as root, through the privileged
+ *   delivery helper when it runs as another user ({@link #identity()}).
+ * SECURITY  Refuses uid 0 and gid 0, as pipe(8) refuses root privileges.
  * BUGS      Linux only (reads /proc/self to learn the JVM's uid).
  */
 record UnixAccount(String name, long uid, long gid) {
@@ -46,6 +46,9 @@ record UnixAccount(String name, long uid, long gid) {
         if (uid == 0) {
             throw new AccountException("user= command-line attribute specifies root privileges");
         }
+        if (gid == 0) {
+            throw new AccountException("user= command-line attribute specifies privileged group id 0");
+        }
         return new UnixAccount(user, uid, gid);
     }
 
@@ -54,18 +57,9 @@ record UnixAccount(String name, long uid, long gid) {
         return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
     }
 
-    /** The words to put in front of the command so that it runs as this account. */
-    List<String> commandPrefix() throws AccountException, IOException {
-        long self = currentUid();
-        if (self == uid) {
-            return List.of();
-        }
-        if (self != 0) {
-            throw new AccountException("cannot run commands as user " + name + ": Postern does not run as root");
-        }
-        Path setpriv = Setpriv.find()
-                .orElseThrow(() -> new AccountException("cannot switch to user " + name + ": setpriv(1) not found"));
-        return Setpriv.prefix(setpriv, uid, gid, Setpriv.Groups.INIT);
+    /** The identity the command runs as: this account with its supplementary groups. */
+    UserIdentity identity() {
+        return new UserIdentity(name, Math.toIntExact(uid), Math.toIntExact(gid), Setpriv.Groups.INIT);
     }
 
     private static Optional<String[]> getent(String database, String key) throws IOException {

@@ -296,4 +296,33 @@ class PipeDeliveryAgentTest {
         assertThat(List.of(noArgv, noSuchUser, noSuchCommand)).extracting(RecipientResult::outcome)
                 .containsOnly(Outcome.DEFERRED);
     }
+
+    @Test
+    void commandAsAnotherUserShouldBeDeferredWhenTheJvmIsNotRootAndTheHelperIsNotRunning() throws IOException {
+        Path save = saver();
+        settings.put("delivery_helper_socket", tmp.resolve("no-helper").toString());
+        PipeDeliveryAgent unprivileged = new PipeDeliveryAgent(4242);
+
+        RecipientResult r = unprivileged.deliver(request("pipe", "s@example.org", List.of(rcpt("u@example.com")), MESSAGE,
+                "user=nobody", "argv=" + save, tmp + "/out")).results().get(0);
+
+        assertThat(r.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(r.dsnStatus()).isEqualTo("4.3.0");
+        assertThat(r.diagnostic()).isEqualTo("delivery as user nobody needs the privileged delivery helper at "
+                + tmp.resolve("no-helper") + ", which is not running");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void commandAsTheJvmsOwnUserShouldRunWithoutTheHelper() throws IOException {
+        Path save = saver();
+        settings.put("delivery_helper_socket", tmp.resolve("no-helper").toString());
+        PipeDeliveryAgent asNobody = new PipeDeliveryAgent(65534);
+
+        RecipientResult r = asNobody.deliver(request("pipe", "s@example.org", List.of(rcpt("u@example.com")), MESSAGE,
+                "user=nobody", "argv=" + save, tmp + "/out")).results().get(0);
+
+        assertThat(r.outcome()).isEqualTo(Outcome.RELAYED);
+        assertThat(tmp.resolve("out")).exists();
+    }
 }
