@@ -58,7 +58,8 @@ public class UnprivilegedRuntimeIT {
         String suffix = Long.toString(ProcessHandle.current().pid(), 36);
         posternUser = "pstit" + suffix;
         recipient = "rcptit" + suffix;
-        distribution = Distribution.unpack("unprivileged-it");
+        // Under /tmp, so that the local user of the tool tests can reach bin/ whatever the build path is.
+        distribution = Distribution.unpackIn(TestAccount.sharedWorkDirectory("unprivileged-it"));
         home = distribution.home();
         Path work = home.getParent();
         smtpPort = Distribution.freePort();
@@ -71,7 +72,8 @@ public class UnprivilegedRuntimeIT {
         Files.setPosixFilePermissions(socketDirectory, PosixFilePermissions.fromString("rwx--x--x"));
         Path socket = socketDirectory.resolve("delivery-helper");
         Files.writeString(home.resolve("etc/postern/main.cf"), "\nmail_spool_directory = " + spool
-                + "\ndelivery_helper_socket = " + socket + "\n", java.nio.file.StandardOpenOption.APPEND);
+                + "\ndelivery_helper_socket = " + socket
+                + "\nheader_checks = regexp:{{/^Subject: hold-me/ HOLD}}\n", java.nio.file.StandardOpenOption.APPEND);
         exec("/usr/sbin/useradd", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh", recipient);
 
         install = distribution.run("bin/postern-install", "--user", posternUser, "--systemd", "--unit-directory",
@@ -135,7 +137,7 @@ public class UnprivilegedRuntimeIT {
         assertOwner(home.resolve("system"), "root", null);
         assertOwner(home.resolve("etc/postern"), "root", "rwxr-xr-x");
         assertOwner(home.resolve("etc/postern/main.cf"), "root", "rw-r--r--");
-        assertOwner(home.resolve("data"), posternUser, "rwxr-x---");
+        assertOwner(home.resolve("data"), posternUser, "rwx--x--x");
         assertOwner(home.resolve("data/postern/data/private"), "root", "rwx--x--x");
         assertOwner(home.resolve("etc/users.properties"), posternUser, "rw-------");
         String service = Files.readString(units.resolve("postern.service"));
@@ -171,6 +173,57 @@ public class UnprivilegedRuntimeIT {
         waitFor(() -> Files.exists(mailLog)
                 && Files.readString(mailLog).contains("local delivery to " + recipient + " needs the privileged"));
         assertFalse(Files.readString(mailbox).contains("Subject: second"));
+    }
+
+    @Test
+    public void toolsListenerAndQueueShouldBelongToTheUnprivilegedUser() throws Exception {
+        Path tools = home.resolve("data/postern/public/tools");
+        waitFor(() -> Files.exists(tools));
+        assertOwner(tools, posternUser, "rw-rw-rw-");
+        assertEquals("the SMTP listener's owner", uidOf(posternUser), listenerUid(smtpPort));
+
+        // A local user submits through the tool socket of a Postern that is not root: held, so the file stays.
+        Path message = Files.createTempFile(home.getParent(), "hold", ".txt");
+        Files.writeString(message, "Subject: hold-me\n\nkept\n");
+        Files.setPosixFilePermissions(message, PosixFilePermissions.fromString("rw-r--r--"));
+        Run sent = distribution.runAs(recipient, message, "bin/sendmail", recipient + "@localhost");
+        assertEquals(sent.toString(), 0, sent.status());
+        Path hold = home.resolve("data/postern/queue/hold");
+        waitFor(() -> {
+            try (var files = Files.list(hold)) {
+                return files.findAny().isPresent();
+            }
+        });
+        try (var files = Files.list(hold)) {
+            for (Path queued : files.toList()) {
+                assertOwner(queued, posternUser, "rw-------");
+            }
+        }
+        assertOwner(hold, posternUser, "rwx------");
+        Run mailq = distribution.runAs(recipient, Path.of("/dev/null"), "bin/mailq");
+        assertTrue(mailq.toString(), mailq.out().contains(recipient + "@"));
+        Run postsuper = distribution.runAs(recipient, Path.of("/dev/null"), "bin/postsuper", "-d", "ALL");
+        assertEquals(postsuper.toString(), 1, postsuper.status());
+        Run asRoot = distribution.run("bin/postsuper", "-d", "ALL", "hold");
+        assertEquals(asRoot.toString(), 0, asRoot.status());
+    }
+
+    /**
+     * The uid that owns the TCP socket listening on 127.0.0.1:{@code port}: /proc/net/tcp, or
+     * tcp6 for the IPv4-mapped address of a dual-stack socket (Java's default).
+     */
+    private static String listenerUid(int port) throws IOException {
+        List<String> local = List.of(String.format("0100007F:%04X", port),
+                String.format("0000000000000000FFFF00000100007F:%04X", port));
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 7 && local.contains(f[1]) && f[3].equals("0A")) {
+                    return f[7];
+                }
+            }
+        }
+        throw new AssertionError("nothing listens on 127.0.0.1:" + port);
     }
 
     private static void assertOwner(Path path, String owner, String mode) throws IOException {

@@ -65,11 +65,12 @@ import org.postern.core.smtp.SmtpReply;
  * myorigin (default $myhostname), myhostname.
  *
  * <h2>BUGS</h2>
- * Only the deliver mode ({@code -bm}) is implemented; {@code -bs}, {@code -bv}, {@code -bp},
- * {@code -q} and friends are refused with status 64. Input is read as UTF-8 text: bytes that
- * are not UTF-8 are replaced. Combined flags ({@code -ti}) are not split. {@code -F} is
- * accepted and ignored: cleanup's From: carries no full name. {@code -N}, {@code -R},
- * {@code -V} (DSN) are accepted and ignored.
+ * Submission here is the deliver mode ({@code -bm}); {@link #parse} also reports the modes
+ * {@code -bp}, {@code -bi}, {@code -bs} and {@code -q}, which the caller runs (mailq,
+ * newaliases, a flush); {@code -bd}, {@code -bv} and friends are refused with status 64. Input
+ * is read as UTF-8 text: bytes that are not UTF-8 are replaced. {@code -N}, {@code -R} and
+ * {@code -V} become the recipients' NOTIFY= and the message's RET= and ENVID=; {@code -F} is
+ * the display name of the From: header added when the message has none.
  *
  * <h2>SEE ALSO</h2>
  * sendmail(1), cleanup(8), CleanupQueueStore.
@@ -257,6 +258,10 @@ public final class Sendmail {
                 }
                 headers = withoutBcc(headers);
             }
+            if (options.fullName() != null && !sender.isEmpty()
+                    && fields(headers).stream().noneMatch(f -> f.name().equals("from"))) {
+                headers.add(fromWithFullName(options.fullName(), sender));
+            }
             if (rcpts.isEmpty()) {
                 err.println("sendmail: fatal: no recipients specified");
                 return new Result(EX_USAGE, "");
@@ -400,6 +405,17 @@ public final class Sendmail {
             out.add(headers.get(next));
         }
         return out;
+    }
+
+    /**
+     * -F: the From: header cleanup would add, with the full name as its display name
+     * (Postfix's hfrom_format = standard), quoted when it holds RFC 5322 specials.
+     */
+    static String fromWithFullName(String fullName, String sender) {
+        String name = fullName.replaceAll("[\\r\\n]+", " ").strip();
+        boolean plain = name.chars().allMatch(c -> c >= ' ' && c < 127 && "()<>[]:;@\\,.\"".indexOf(c) < 0);
+        String phrase = plain ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return "From: " + phrase + " <" + sender + ">";
     }
 
     /** The mailbox addresses of an address list (groups flattened), by mime4j's lenient parser. */

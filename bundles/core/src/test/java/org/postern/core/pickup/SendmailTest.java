@@ -198,6 +198,16 @@ class SendmailTest {
     }
 
     @Test
+    void fullNameBecomesTheDisplayNameOfAnAddedFrom() throws Exception {
+        send("Subject: s\n\nbody\n", "-F", "Ann Example", "-f", "ann@example.org", "bob@example.org");
+        assertThat(queue.last().text()).contains("From: Ann Example <ann@example.org>\r\n");
+        send("Subject: s\n\nbody\n", "-FJ. R. \"Bob\" Doe", "-f", "bob@example.org", "x@example.org");
+        assertThat(queue.last().text()).contains("From: \"J. R. \\\"Bob\\\" Doe\" <bob@example.org>\r\n");
+        send("From: kept@example.org\nSubject: s\n\nbody\n", "-F", "Ann", "bob@example.org");
+        assertThat(queue.last().text()).doesNotContain("Ann").contains("From: kept@example.org");
+    }
+
+    @Test
     void dsnOptionsPassThrough() throws Exception {
         Sendmail.Options o = Sendmail.parse(List.of("-Nsuccess,delay", "-R", "hdrs", "-V", "env-42", "-tiFAnn", "x@example.org"));
         assertThat(o.notifyOn()).containsExactlyInAnyOrder(DsnNotify.SUCCESS, DsnNotify.DELAY);
