@@ -33,7 +33,8 @@ message="$WORK/message.txt"
 { printf 'Subject: bench\n\n'; head -c 3000 /dev/zero | tr '\0' 'x' | fold -w 76; echo; } > "$message"
 chmod 644 "$message"
 
-as_user() { runuser -u "$BENCH_USER" -- "$@"; }
+# setpriv, not runuser: a process of that user as cron or a web server starts it, without a PAM session.
+as_user() { setpriv --reuid="$BENCH_USER" --regid="$(id -g "$BENCH_USER")" --clear-groups -- "$@"; }
 seconds() {   # wall seconds of one command, its output discarded
     local s e
     s=$(date +%s%N)
