@@ -3,19 +3,13 @@ package org.postern.core.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.postern.core.qmgr.QueueListing;
-import org.postern.core.queue.MailqFormat;
-import org.postern.core.queue.QueueName;
 import org.postern.core.queue.QueueStore;
-import org.postern.core.queue.QueuedMessage;
 import org.postern.core.runtime.PosternConfiguration;
 
 /** postern:mailq - list the queue as Postfix's mailq / postqueue -p (or -j) does. */
@@ -40,22 +34,11 @@ public class MailqCommand extends PosternAction {
         boolean longIds = configuration != null && configuration.current()
                 .flatMap(c -> c.config().main().find("enable_long_queue_ids"))
                 .map(v -> v.trim().equalsIgnoreCase("yes")).orElse(false);
-        MailqFormat format = new MailqFormat(ZoneId.systemDefault(), longIds);
-        List<MailqFormat.Entry> entries = new ArrayList<>();
         try {
-            for (QueueName q : MailqFormat.LISTED) {
-                for (QueuedMessage m : queue.list(q)) {
-                    entries.add(QueueListing.entry(m, queue.appendedRecords(m.queueId())));
-                }
-            }
+            QueueListing.print(queue, longIds, json, out);
         } catch (IOException e) {
             err.println("mailq: fatal: " + e.getMessage());
             return 1;
-        }
-        if (json) {
-            format.printJson(entries, out);
-        } else {
-            format.printList(entries, out);
         }
         return 0;
     }

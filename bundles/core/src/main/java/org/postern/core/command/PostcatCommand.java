@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.command;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -19,9 +15,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.postern.core.queue.Postcat;
-import org.postern.core.queue.QueueIds;
 import org.postern.core.queue.QueueStore;
-import org.postern.core.queue.QueuedMessage;
 
 /** postern:postcat - show queue files as Postfix's postcat -q does. */
 @Command(scope = "postern", name = "postcat", description = "Show queue file contents (postcat -q ID ...; -e envelope, -h headers, -b body)")
@@ -63,29 +57,6 @@ public class PostcatCommand extends PosternAction {
         if (body) {
             sections.add(Postcat.Section.BODY);
         }
-        Postcat postcat = new Postcat(ZoneId.systemDefault());
-        for (String id : ids) {
-            if (!QueueIds.isValid(id)) {
-                err.println("postcat: fatal: bad mail queue ID: " + id);
-                return 1;
-            }
-            try {
-                Optional<QueuedMessage> m = queue.find(id);
-                if (m.isEmpty()) {
-                    err.println("postcat: fatal: open queue file " + id + ": No such file or directory");
-                    return 1;
-                }
-                try (InputStream content = queue.content(id)) {
-                    postcat.print(m.get(), queue.appendedRecords(id), content, sections, out);
-                }
-            } catch (NoSuchFileException e) {
-                err.println("postcat: fatal: open queue file " + id + ": No such file or directory");
-                return 1;
-            } catch (IOException e) {
-                err.println("postcat: fatal: " + id + ": " + e.getMessage());
-                return 1;
-            }
-        }
-        return 0;
+        return new Postcat(ZoneId.systemDefault()).printQueued(queue, ids, sections, out, err);
     }
 }

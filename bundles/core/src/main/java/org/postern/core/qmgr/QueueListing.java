@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.qmgr;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +15,8 @@ import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.core.message.EnvelopeRecipient;
 import org.postern.core.queue.MailqFormat;
 import org.postern.core.queue.QueueFile;
+import org.postern.core.queue.QueueName;
+import org.postern.core.queue.QueueStore;
 import org.postern.core.queue.QueuedMessage;
 
 /**
@@ -21,6 +26,22 @@ import org.postern.core.queue.QueuedMessage;
 public final class QueueListing {
 
     private QueueListing() {
+    }
+
+    /** The whole queue as mailq prints it (postqueue -p), or one JSON object per message (-j). */
+    public static void print(QueueStore queue, boolean longIds, boolean json, PrintWriter out) throws IOException {
+        MailqFormat format = new MailqFormat(ZoneId.systemDefault(), longIds);
+        List<MailqFormat.Entry> entries = new ArrayList<>();
+        for (QueueName q : MailqFormat.LISTED) {
+            for (QueuedMessage m : queue.list(q)) {
+                entries.add(entry(m, queue.appendedRecords(m.queueId())));
+            }
+        }
+        if (json) {
+            format.printJson(entries, out);
+        } else {
+            format.printList(entries, out);
+        }
     }
 
     public static MailqFormat.Entry entry(QueuedMessage m, List<QueueFile.Record> records) {

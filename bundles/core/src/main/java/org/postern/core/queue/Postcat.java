@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
@@ -185,5 +187,36 @@ public final class Postcat {
             i++;
         }
         return i < line.length() && line.charAt(i) == ':';
+    }
+
+    /**
+     * postcat -q: prints each queued message of {@code ids}; returns 0, or 1 after Postfix's
+     * fatal message for a bad or missing queue ID.
+     */
+    public int printQueued(QueueStore queue, List<String> ids, Set<Section> sections, PrintWriter out,
+                           PrintWriter err) {
+        for (String id : ids) {
+            if (!QueueIds.isValid(id)) {
+                err.println("postcat: fatal: bad mail queue ID: " + id);
+                return 1;
+            }
+            try {
+                Optional<QueuedMessage> m = queue.find(id);
+                if (m.isEmpty()) {
+                    err.println("postcat: fatal: open queue file " + id + ": No such file or directory");
+                    return 1;
+                }
+                try (InputStream content = queue.content(id)) {
+                    print(m.get(), queue.appendedRecords(id), content, sections, out);
+                }
+            } catch (NoSuchFileException e) {
+                err.println("postcat: fatal: open queue file " + id + ": No such file or directory");
+                return 1;
+            } catch (IOException e) {
+                err.println("postcat: fatal: " + id + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        return 0;
     }
 }

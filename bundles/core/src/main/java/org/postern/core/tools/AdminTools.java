@@ -2,16 +2,13 @@
 package org.postern.core.tools;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,10 +22,8 @@ import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.queue.Postcat;
 import org.postern.core.queue.Postsuper;
 import org.postern.core.queue.Postsuper.Operation;
-import org.postern.core.queue.QueueIds;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.queue.QueueStoreComponent;
-import org.postern.core.queue.QueuedMessage;
 import org.postern.core.runtime.PosternConfiguration;
 
 /**
@@ -144,30 +139,7 @@ final class AdminTools {
             err.println("postcat: fatal: reading queue files by path is not supported; use -q ID");
             return 1;
         }
-        Postcat postcat = new Postcat(ZoneId.systemDefault());
-        for (String id : parsed.operands()) {
-            if (!QueueIds.isValid(id)) {
-                err.println("postcat: fatal: bad mail queue ID: " + id);
-                return 1;
-            }
-            try {
-                Optional<QueuedMessage> m = queue.find(id);
-                if (m.isEmpty()) {
-                    err.println("postcat: fatal: open queue file " + id + ": No such file or directory");
-                    return 1;
-                }
-                try (InputStream content = queue.content(id)) {
-                    postcat.print(m.get(), queue.appendedRecords(id), content, sections, call.out());
-                }
-            } catch (NoSuchFileException e) {
-                err.println("postcat: fatal: open queue file " + id + ": No such file or directory");
-                return 1;
-            } catch (IOException e) {
-                err.println("postcat: fatal: " + id + ": " + e.getMessage());
-                return 1;
-            }
-        }
-        return 0;
+        return new Postcat(ZoneId.systemDefault()).printQueued(queue, parsed.operands(), sections, call.out(), err);
     }
 
     /** postconf; an edit by someone who is not an administrator runs in the caller's process. */

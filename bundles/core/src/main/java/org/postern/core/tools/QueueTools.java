@@ -3,8 +3,6 @@ package org.postern.core.tools;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.postern.api.dict.DictRegistry;
@@ -13,11 +11,8 @@ import org.postern.core.cli.Getopt;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.qmgr.QueueListing;
 import org.postern.core.qmgr.QueueManagerComponent;
-import org.postern.core.queue.MailqFormat;
 import org.postern.core.queue.QueueIds;
-import org.postern.core.queue.QueueName;
 import org.postern.core.queue.QueueStore;
-import org.postern.core.queue.QueuedMessage;
 
 /**
  * SUMMARY   mailq and postqueue for local users: list the queue (-p, -j), deliver now (-f, -i, -s).
@@ -81,22 +76,11 @@ final class QueueTools {
         }
         boolean longIds = context.main().map(m -> "yes".equalsIgnoreCase(m.get("enable_long_queue_ids").trim()))
                 .orElse(false);
-        MailqFormat format = new MailqFormat(ZoneId.systemDefault(), longIds);
-        List<MailqFormat.Entry> entries = new ArrayList<>();
         try {
-            for (QueueName q : MailqFormat.LISTED) {
-                for (QueuedMessage m : queue.list(q)) {
-                    entries.add(QueueListing.entry(m, queue.appendedRecords(m.queueId())));
-                }
-            }
+            QueueListing.print(queue, longIds, json, call.out());
         } catch (IOException e) {
             err.println("postqueue: fatal: " + e.getMessage());
             return EX_TEMPFAIL;
-        }
-        if (json) {
-            format.printJson(entries, call.out());
-        } else {
-            format.printList(entries, call.out());
         }
         return 0;
     }
