@@ -102,6 +102,17 @@ public class LocalSubmissionIT {
                 .filter(r -> r.content().contains("<asuser@it>")).findFirst().orElseThrow();
         assertEquals(user.name() + "@example.org", received.mailFrom());
 
+        // sendmail -bs: an SMTP dialogue on standard input, piped in all at once.
+        Path dialogue = Files.createTempFile(work, "bs", ".txt");
+        Files.writeString(dialogue, "EHLO local\nMAIL FROM:<" + user.name() + "@example.org>\nRCPT TO:<rcpt@example.com>\n"
+                + "DATA\nMessage-ID: <bs@it>\nSubject: -bs\n\n" + FILLER + ".\nQUIT\n");
+        Files.setPosixFilePermissions(dialogue, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Run smtp = distribution.runAs(user.name(), dialogue, "bin/sendmail", "-bs");
+        assertEquals(smtp.toString(), 0, smtp.status());
+        assertTrue(smtp.out(), smtp.out().startsWith("220 ") && smtp.out().contains("\r\n250 2.0.0 Ok: queued as ")
+                && smtp.out().endsWith("221 2.0.0 Bye\r\n"));
+        assertTrue(sink.awaitMessageIds(Set.of("bs@it"), FILLER.substring(0, 60), 60_000).isEmpty());
+
         // 4. ... and may list the queue, but not change it, not flush it when not authorized, not log in.
         Run mailq = distribution.runAs(user.name(), Path.of("/dev/null"), "bin/mailq");
         assertEquals(mailq.toString(), 0, mailq.status());

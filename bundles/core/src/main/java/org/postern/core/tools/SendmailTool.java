@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  *   -f or -r must be one local_login_sender_maps gives that login (root and Postern's own user
  *   are exempt, as in Postfix). -bp lists the queue (mailq), -q
  *   flushes it (postqueue -f, -qRsite, -qIqueue_id; -q with an interval is accepted and does
- *   nothing, there being no daemon to run), -bi is newaliases, run by the caller's own process.
+ *   nothing, there being no daemon to run), -bi is newaliases, run by the caller's own process,
+ *   -bs an SMTP dialogue on standard input ({@link SmtpOnStandardInput}).
  *   Each accepted message is logged as Postfix's pickup does: "ID: uid=N from=&lt;sender&gt;".
  * SECURITY  Arguments and the message are untrusted local input; the uid and login name come
  *           from SO_PEERCRED.
- * BUGS      -bs (SMTP on standard input) is refused with EX_USAGE.
+ * BUGS      -bs talks to the loopback SMTP listener: see {@link SmtpOnStandardInput}.
  */
 final class SendmailTool {
 
@@ -37,11 +38,13 @@ final class SendmailTool {
     private final QueueStore queue;
     private final QueueTools queueTools;
     private final ToolContext context;
+    private final SmtpOnStandardInput smtp;
 
-    SendmailTool(QueueStore queue, QueueTools queueTools, ToolContext context) {
+    SendmailTool(QueueStore queue, QueueTools queueTools, ToolContext context, SmtpOnStandardInput smtp) {
         this.queue = queue;
         this.queueTools = queueTools;
         this.context = context;
+        this.smtp = smtp;
     }
 
     int run(ToolCall call) {
@@ -61,8 +64,7 @@ final class SendmailTool {
             case NEWALIASES:
                 return Tool.RUN_LOCALLY;
             case SMTP:
-                err.println("sendmail: fatal: -bs (SMTP on standard input) is not supported; use the SMTP port");
-                return Sendmail.EX_USAGE;
+                return smtp.run(call);
             default:
                 return deliver(call, options);
         }

@@ -4,6 +4,7 @@ package org.postern.core.tools;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,16 +22,22 @@ public final class ToolCall {
     private final Caller caller;
     private final Path directory;
     private final Supplier<InputStream> input;
+    private final OutputStream rawOut;
     private final PrintWriter out;
     private final PrintWriter err;
 
+    /**
+     * @param rawOut standard output as bytes (sendmail -bs relays SMTP through it); {@code out}
+     *               writes to the same stream
+     */
     public ToolCall(String tool, List<String> args, Caller caller, Path directory, Supplier<InputStream> input,
-                    PrintWriter out, PrintWriter err) {
+                    OutputStream rawOut, PrintWriter out, PrintWriter err) {
         this.tool = tool;
         this.args = List.copyOf(args);
         this.caller = caller;
         this.directory = directory;
         this.input = input;
+        this.rawOut = rawOut;
         this.out = out;
         this.err = err;
     }
@@ -70,12 +77,17 @@ public final class ToolCall {
         return out;
     }
 
+    /** Standard output as bytes; flush {@link #out()} first when both are used. */
+    public OutputStream rawOut() {
+        return rawOut;
+    }
+
     public PrintWriter err() {
         return err;
     }
 
     /** The same call for another tool name (sendmail -bp is mailq). */
     public ToolCall as(String otherTool, List<String> otherArgs) {
-        return new ToolCall(otherTool, otherArgs, caller, directory, input, out, err);
+        return new ToolCall(otherTool, otherArgs, caller, directory, input, rawOut, out, err);
     }
 }

@@ -135,7 +135,10 @@ public final class ToolClient {
             while (true) {
                 ToolFrames.Frame frame = ToolFrames.read(in);
                 switch (frame.type()) {
-                    case ToolFrames.OUTPUT -> stdout.write(frame.payload());
+                    case ToolFrames.OUTPUT -> {
+                        stdout.write(frame.payload());
+                        stdout.flush();
+                    }
                     case ToolFrames.ERROR -> stderr.write(frame.payload());
                     case ToolFrames.NEED_INPUT -> {
                         sender = new Thread(() -> sendInput(out), "stdin");
@@ -165,6 +168,7 @@ public final class ToolClient {
                     }
                 }
                 ToolFrames.write(out, ToolFrames.INPUT, buffer, 0, n);
+                out.flush();   // each read as it comes: sendmail -bs is a dialogue
             }
             ToolFrames.write(out, ToolFrames.INPUT_END, new byte[0], 0, 0);
             out.flush();
@@ -173,13 +177,19 @@ public final class ToolClient {
         }
     }
 
+    /** sendmail in its deliver mode: the one call whose input must not be lost. */
+    private boolean submitsMessage() {
+        return tool.equals("sendmail") && args.stream().noneMatch(a -> a.equals("-bp") || a.equals("-bs")
+                || a.equals("-bi") || a.startsWith("-q"));
+    }
+
     private int notRunning() {
         if (OfflineTools.runsOffline(tool, args)) {
             return local(stdin);
         }
         String program = tool.equals("mailq") ? "postqueue" : tool;
         String reason = "Postern is not running (no " + ToolSocketServer.socketPath(dataDirectory()) + ")";
-        if (tool.equals("sendmail") && !args.contains("-bp") && args.stream().noneMatch(a -> a.startsWith("-q"))) {
+        if (submitsMessage()) {
             return DeadLetter.save(stdin, sentInput, reason, stderr);
         }
         stderr.println(program + ": fatal: " + reason + "; start it with bin/postfix start");
@@ -188,7 +198,7 @@ public final class ToolClient {
 
     private int lostConnection(IOException e) {
         String reason = "lost connection to Postern: " + e.getMessage();
-        if (tool.equals("sendmail")) {
+        if (submitsMessage()) {
             awaitSender();   // it stops at its next write; what it read is in sentInput
             synchronized (sentInput) {
                 return DeadLetter.save(stdin, sentInput, reason, stderr);
@@ -215,7 +225,7 @@ public final class ToolClient {
         PrintWriter err = new PrintWriter(stderr, true, StandardCharsets.UTF_8);
         String user = System.getProperty("user.name");
         ToolCall call = new ToolCall(tool, args, new Caller(user, -1, false), Path.of("").toAbsolutePath(),
-                () -> input, out, err);
+                () -> input, stdout, out, err);
         try {
             return new OfflineTools(environment).run(call);
         } catch (IOException e) {

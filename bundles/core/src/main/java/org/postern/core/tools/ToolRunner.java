@@ -43,10 +43,10 @@ final class ToolRunner {
     private final CallerAuthority authority;
 
     ToolRunner(ToolContext context, QueueTools queueTools, AdminTools adminTools, QueueStore queue,
-               CallerAuthority authority) {
+               SmtpOnStandardInput smtp, CallerAuthority authority) {
         this.queueTools = queueTools;
         this.adminTools = adminTools;
-        this.sendmail = new SendmailTool(queue, queueTools, context);
+        this.sendmail = new SendmailTool(queue, queueTools, context, smtp);
         this.authority = authority;
     }
 
@@ -115,7 +115,7 @@ final class ToolRunner {
                 throw new UncheckedIOException(e);
             }
         });
-        ToolCall call = new ToolCall(name, args, caller, directory, () -> stdin, outWriter, errWriter);
+        ToolCall call = new ToolCall(name, args, caller, directory, () -> stdin, stdout, outWriter, errWriter);
         int status;
         try {
             status = tool(name).run(call);

@@ -77,7 +77,8 @@ public final class ToolSocketServer {
         this.configuration = configuration;
         ToolContext context = new ToolContext(configuration, tables);
         this.runner = new ToolRunner(context, new QueueTools(queue, qmgr, context),
-                new AdminTools(queue, qmgr, configuration, inventory, master), queue, CallerAuthority.forThisProcess());
+                new AdminTools(queue, qmgr, configuration, inventory, master), queue,
+                new SmtpOnStandardInput(master::listeners), CallerAuthority.forThisProcess());
         start();
     }
 
