@@ -376,7 +376,8 @@ public final class ParameterTable {
                 dynamic("config_directory", ParameterType.STRING, (env, m) -> env.configDirectory().toString()),
                 dynamic("queue_directory", ParameterType.STRING, (env, m) -> env.queueDirectory().toString()),
                 dynamic("data_directory", ParameterType.STRING, (env, m) -> env.postfixDataDirectory().toString()),
-                string("mail_owner", "postfix"),
+                // Postern differs: its own system user (bin/postern-install makes it and runs Postern as it).
+                string("mail_owner", "postern"),
                 // Postern differs: it names itself (smtpd_banner shows "ESMTP Postern").
                 string("mail_name", "Postern"),
                 string("mail_version", MAIL_VERSION),

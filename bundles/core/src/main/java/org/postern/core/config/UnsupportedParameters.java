@@ -19,9 +19,9 @@ import java.util.function.Predicate;
  *   warnings). A setting that asks for nothing (biff = no, an empty list) is not reported.
  * BUGS      Not listed on purpose, though Postern does not use them either: syslog_name and
  *           multi_instance_name (log lines name Postern's services; setting syslog_name per
- *           master.cf service is too common to warn about), alias_database (read by Postfix's
- *           newaliases, which Postern does not have), data_directory, mail_owner,
- *           process_name and service_name (descriptive).
+ *           master.cf service is too common to warn about), data_directory, mail_owner (the
+ *           user bin/postern-install runs Postern as), process_name and service_name
+ *           (descriptive).
  */
 final class UnsupportedParameters {
 

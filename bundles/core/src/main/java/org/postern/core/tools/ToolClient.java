@@ -78,7 +78,7 @@ public final class ToolClient {
             SocketChannel channel;
             try {
                 channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                LongSocketPaths.connect(channel, ToolSocketServer.socketPath(dataDirectory()));
+                LongSocketPaths.connect(channel, ToolFrames.socketPath(dataDirectory()));
             } catch (IOException e) {
                 return notRunning();
             }
@@ -188,7 +188,7 @@ public final class ToolClient {
             return local(stdin);
         }
         String program = tool.equals("mailq") ? "postqueue" : tool;
-        String reason = "Postern is not running (no " + ToolSocketServer.socketPath(dataDirectory()) + ")";
+        String reason = "Postern is not running (no " + ToolFrames.socketPath(dataDirectory()) + ")";
         if (submitsMessage()) {
             return DeadLetter.save(stdin, sentInput, reason, stderr);
         }

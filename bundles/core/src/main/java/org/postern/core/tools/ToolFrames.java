@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * SUMMARY   The framing of the local tool socket: one type byte, a 4-byte length, the payload.
@@ -50,6 +51,11 @@ public final class ToolFrames {
     }
 
     private ToolFrames() {
+    }
+
+    /** Where the socket is, for a data directory (${karaf.data}/postern). */
+    public static Path socketPath(Path dataDirectory) {
+        return dataDirectory.resolve("public").resolve("tools");
     }
 
     public static void write(DataOutputStream out, byte type, byte[] payload, int offset, int length)

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *   the tool would answer that user; administrative tools check {@link Caller#admin()}.
  * BUGS      A local user may hold up to {@value #MAX_CONNECTIONS} connections open after
  *   the request (a sendmail that never ends its input), keeping others out until they end.
- *   A socket path longer than 107 bytes is bound and reached through a short-lived link
+ *   A socket path longer than 100 bytes is bound and reached through a short-lived link
  *   ({@link LongSocketPaths}).
  */
 @Component(service = ToolSocketServer.class, immediate = true)
@@ -82,13 +82,8 @@ public final class ToolSocketServer {
         start();
     }
 
-    /** Where the socket is, for a data directory. */
-    public static Path socketPath(Path dataDirectory) {
-        return dataDirectory.resolve("public").resolve("tools");
-    }
-
     private void start() {
-        socket = socketPath(configuration.environment().dataDirectory());
+        socket = ToolFrames.socketPath(configuration.environment().dataDirectory());
         try {
             Path dir = socket.getParent();
             Files.createDirectories(dir);
