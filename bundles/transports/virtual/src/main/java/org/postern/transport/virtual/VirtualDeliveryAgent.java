@@ -24,10 +24,17 @@ import org.postern.transport.delivery.DeliveredToHeaders;
 import org.postern.transport.delivery.DeliveryStatus;
 import org.postern.transport.delivery.MailboxException;
 import org.postern.transport.delivery.MailboxLocks;
+import org.postern.transport.delivery.MailboxOwner;
 import org.postern.transport.delivery.MaildirFolder;
-import org.postern.transport.delivery.MboxFile;
+import org.postern.transport.delivery.Setpriv;
 import org.postern.transport.delivery.MessageCopier;
 import org.postern.transport.delivery.RecipientsInParallel;
+import org.postern.transport.delivery.privileged.DirectDelivery;
+import org.postern.transport.delivery.privileged.HelperClient;
+import org.postern.transport.delivery.privileged.HelperParameters;
+import org.postern.transport.delivery.privileged.HelperUnavailableException;
+import org.postern.transport.delivery.privileged.PrivilegedDelivery;
+import org.postern.transport.delivery.privileged.UserIdentity;
 import org.postern.transport.virtual.MailboxFinder.Found;
 import org.postern.transport.virtual.MailboxFinder.Mailbox;
 import org.slf4j.Logger;
@@ -43,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *   virtual_mailbox_limit) or the maildir, created as needed and owned by that uid/gid,
  *   with Return-Path:, X-Original-To: and Delivered-To: prepended (and the "From " line,
  *   "&gt;From " quoting and an empty line for mbox).
- * SECURITY  Runs as root in production; mailbox paths come from admin tables (or
+ * SECURITY  Writes as the table's uid/gid: in this JVM when it is root (or that user), else
+ *   through the privileged delivery helper (deferred with 4.3.0 when the helper is not
+ *   running); mailbox paths come from admin tables (or
  *   virtual_mailbox_path), the local part only through the filtered template. Files are
  *   created for the table's uid/gid, never for a uid below virtual_minimum_uid.
  * BUGS      No quota beyond virtual_mailbox_limit; maildir files have no size limit.
@@ -57,12 +66,19 @@ public final class VirtualDeliveryAgent implements DeliveryAgent {
     static final String RELAY = "virtual";
 
     private final DictRegistry registry;
-    private final MailboxLocks locks = new MailboxLocks();
-    private final MaildirFolder maildirs = new MaildirFolder();
+    private final DirectDelivery direct = new DirectDelivery(new MailboxLocks(), new MaildirFolder());
+
+    private final int processUid;
 
     @Activate
     public VirtualDeliveryAgent(@Reference(name = "registry") DictRegistry registry) {
+        this(registry, MailboxOwner.ofProcess().uid());
+    }
+
+    /** For a JVM running as {@code processUid} (tests: the same decisions as root and as a user). */
+    VirtualDeliveryAgent(DictRegistry registry, int processUid) {
         this.registry = registry;
+        this.processUid = processUid;
     }
 
     @Override
@@ -80,13 +96,14 @@ public final class VirtualDeliveryAgent implements DeliveryAgent {
         }
         VirtualSettings settings = VirtualSettings.from(request.settings());
         MailboxFinder finder = new MailboxFinder(registry, settings, request.settings());
+        HelperClient helper = HelperParameters.client(request.settings());
         // Side by side: one recipient's locked mailbox must not hold up the others.
         return new DeliveryResult(RecipientsInParallel.map(request.recipients(), "postern-virtual-recipient",
-                r -> deliverOne(request, settings, finder, delivered, r).toResult(r, RELAY)));
+                r -> deliverOne(request, settings, finder, helper, delivered, r).toResult(r, RELAY)));
     }
 
     private DeliveryStatus deliverOne(DeliveryRequest request, VirtualSettings settings, MailboxFinder finder,
-                                      DeliveredToHeaders delivered, Recipient recipient) {
+                                      HelperClient helper, DeliveredToHeaders delivered, Recipient recipient) {
         if (delivered.contains(recipient.address())) {
             return DeliveryStatus.bounced("5.4.6", "mail forwarding loop for " + recipient.address());
         }
@@ -97,18 +114,29 @@ public final class VirtualDeliveryAgent implements DeliveryAgent {
         Mailbox mailbox = found.mailbox();
         MessageCopier.Envelope envelope = new MessageCopier.Envelope(request.sender(),
                 settings.originalRecipientHeader() ? MessageCopier.originalRecipient(recipient) : "", recipient.address());
+        // As the table's uid/gid: by this JVM when it is root or that user, else by the delivery helper.
+        MailboxOwner owner = mailbox.owner();
+        PrivilegedDelivery as = PrivilegedDelivery.choose(owner.uid(), processUid, direct, helper);
+        UserIdentity identity = new UserIdentity("uid " + owner.uid(), owner.uid(), owner.gid(), Setpriv.Groups.CLEAR);
         try {
             if (mailbox.maildir()) {
                 Set<CopyFlag> flags = EnumSet.of(CopyFlag.RETURN_PATH, CopyFlag.ORIGINAL_RECIPIENT, CopyFlag.DELIVERED_TO);
-                maildirs.deliver(mailbox.path(), settings.myhostname(), mailbox.owner(), 0,
+                as.deliverMaildir(identity, mailbox.path(), settings.myhostname(), 0,
                         out -> MessageCopier.copy(request.content(), out, flags, envelope, ZonedDateTime.now()));
                 return DeliveryStatus.delivered("delivered to maildir");
             }
-            mailbox.owner().createDirectories(mailbox.path().getParent());
+            if (as == direct) {
+                owner.createDirectories(mailbox.path().getParent());
+            }
             Set<CopyFlag> flags = EnumSet.allOf(CopyFlag.class);
-            MboxFile.append(mailbox.path(), mailbox.owner(), settings.mailboxLimit(), settings.locks(), locks,
+            as.appendMbox(identity, mailbox.path(), false, settings.mailboxLimit(), settings.locks(),
                     out -> MessageCopier.copy(request.content(), out, flags, envelope, ZonedDateTime.now()));
             return DeliveryStatus.delivered("delivered to mailbox");
+        } catch (HelperUnavailableException e) {
+            LOG.warn("{}: to=<{}>: {}", request.queueId(), LogText.printable(recipient.address()),
+                    LogText.printable(e.getMessage()));
+            return DeliveryStatus.deferred(PrivilegedDelivery.UNAVAILABLE_DSN,
+                    PrivilegedDelivery.unavailableText("virtual delivery as uid " + owner.uid(), helper.socket()));
         } catch (MailboxException e) {
             LOG.warn("{}: to=<{}>: mailbox {}: {}{}", request.queueId(), LogText.printable(recipient.address()),
                     mailbox.path(), e.getMessage(), e.getCause() == null ? "" : " (" + e.getCause() + ")");

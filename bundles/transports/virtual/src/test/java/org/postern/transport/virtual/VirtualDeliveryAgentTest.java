@@ -59,6 +59,10 @@ class VirtualDeliveryAgentTest {
     }
 
     List<RecipientResult> deliverAll(List<String> recipients, String message) {
+        return deliverWith(agent, recipients, message);
+    }
+
+    List<RecipientResult> deliverWith(VirtualDeliveryAgent deliveryAgent, List<String> recipients, String message) {
         registry.put("test:mailboxes", mailboxes);
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         MessageContent content = new MessageContent() {
@@ -73,7 +77,7 @@ class VirtualDeliveryAgentTest {
             }
         };
         Map<String, String> snapshot = Map.copyOf(settings);
-        return agent.deliver(new DeliveryRequest("4XV", "virtual", "example.com", "sender@example.org",
+        return deliveryAgent.deliver(new DeliveryRequest("4XV", "virtual", "example.com", "sender@example.org",
                 recipients.stream().map(r -> new Recipient(r, "", Set.of())).toList(), content,
                 MessageFacts.none(Instant.EPOCH), List.of(), snapshot::get)).results();
     }
@@ -212,5 +216,18 @@ class VirtualDeliveryAgentTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.toList();
         }
+    }
+
+    @Test
+    void anotherUsersMailboxShouldWaitForTheDeliveryHelperWhenTheJvmIsNotRoot() throws Exception {
+        VirtualDeliveryAgent unprivileged = new VirtualDeliveryAgent(registry, UID + 1);
+        settings.put("delivery_helper_socket", base.resolve("no-helper").toString());
+        RecipientResult result = deliverWith(unprivileged, List.of("joe@example.com"), MESSAGE).get(0);
+
+        assertThat(result.outcome()).isEqualTo(RecipientResult.Outcome.DEFERRED);
+        assertThat(result.dsnStatus()).isEqualTo("4.3.0");
+        assertThat(result.diagnostic()).isEqualTo("virtual delivery as uid " + UID
+                + " needs the privileged delivery helper at " + base.resolve("no-helper") + ", which is not running");
+        assertThat(base.resolve("example.com/joe")).doesNotExist();
     }
 }
