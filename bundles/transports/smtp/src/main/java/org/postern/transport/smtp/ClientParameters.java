@@ -40,6 +40,9 @@ final class ClientParameters {
     final Parameter mxAddressLimit;
     final Parameter mxSessionLimit;
     final Parameter tlsSecurityLevel;
+    final Parameter tlsPolicyMaps;
+    final Parameter tlsCaFile;
+    final Parameter tlsCaPath;
     final Parameter skip5xxGreeting;
     final Parameter deferIfNoMxAddress;
     final Parameter cacheOnDemand;
@@ -81,6 +84,9 @@ final class ClientParameters {
         mxSessionLimit = Parameter.integer(p.parameter("mx_session_limit"), "2", 0);
         tlsSecurityLevel = Parameter.string(p.parameter("tls_security_level"), "").withAllowed("none", "may",
                 "encrypt", "dane", "dane-only", "fingerprint", "verify", "secure");
+        tlsPolicyMaps = Parameter.list(p.parameter("tls_policy_maps"), "");
+        tlsCaFile = Parameter.string(p.parameter("tls_CAfile"), "");
+        tlsCaPath = Parameter.string(p.parameter("tls_CApath"), "");
         skip5xxGreeting = Parameter.bool(p.parameter("skip_5xx_greeting"), "yes");
         deferIfNoMxAddress = Parameter.bool(p.parameter("defer_if_no_mx_address_found"), "no");
         cacheOnDemand = Parameter.bool(p.parameter("connection_cache_on_demand"), "yes");
@@ -105,7 +111,8 @@ final class ClientParameters {
     List<Parameter> all() {
         return List.of(heloName, tcpPort, connectTimeout, connectBudget, heloTimeout, startTlsTimeout, mailTimeout,
                 rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout, rsetTimeout, quitTimeout,
-                mxAddressLimit, mxSessionLimit, tlsSecurityLevel, skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
+                mxAddressLimit, mxSessionLimit, tlsSecurityLevel, tlsPolicyMaps, tlsCaFile, tlsCaPath,
+                skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
                 cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
                 saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,
                 senderDependentAuthentication, saslAuthSoftBounce, protocolSwitch);

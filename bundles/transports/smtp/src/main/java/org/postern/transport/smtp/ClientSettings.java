@@ -28,7 +28,7 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
                       boolean ipv4, boolean ipv6, boolean cacheConnections, Duration cacheTimeLimit,
                       Duration reuseTimeLimit, int reuseCountLimit, int cacheSizeLimit) {
 
-    /** smtp_tls_security_level values this client acts on (dane falls back to may until DANE is built). */
+    /** The TLS levels this client acts on ({@link TlsPolicy} maps Postfix's level names to them). */
     enum TlsLevel { NONE, MAY, ENCRYPT, VERIFY }
 
     static ClientSettings of(Protocol p, ServiceSettings s) {
@@ -54,7 +54,7 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
                 s.time(d.quitTimeout),
                 s.integer(d.mxAddressLimit),
                 s.integer(d.mxSessionLimit),
-                tlsLevel(s.string(d.tlsSecurityLevel), smtp ? TlsLevel.MAY : TlsLevel.NONE),
+                configuredTls(p, s).level(),
                 s.bool(d.skip5xxGreeting),
                 smtp && s.bool(d.protocolSwitch),
                 !s.bool(SmtpParameters.DISABLE_MIME_OUTPUT_CONVERSION),
@@ -112,14 +112,18 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
         };
     }
 
-    private static TlsLevel tlsLevel(String value, TlsLevel empty) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "" -> empty;
-            case "none" -> TlsLevel.NONE;
-            case "may", "dane" -> TlsLevel.MAY;
-            case "encrypt" -> TlsLevel.ENCRYPT;
-            case "verify", "secure", "dane-only", "fingerprint" -> TlsLevel.VERIFY;
-            default -> empty;
-        };
+    /** smtp_tls_security_level as a policy (its level; {@link TlsPolicy} says what is not implemented). */
+    static TlsPolicy configuredTls(Protocol p, ServiceSettings s) {
+        return TlsPolicy.parse(s.string(ClientParameters.of(p).tlsSecurityLevel),
+                p == Protocol.SMTP ? TlsLevel.MAY : TlsLevel.NONE);
+    }
+
+    /** The same settings with the TLS level one destination's policy asks for. */
+    ClientSettings withTlsLevel(TlsLevel level) {
+        return new ClientSettings(protocol, heloName, myHostname, tcpPort, connectTimeout, connectBudget, heloTimeout,
+                startTlsTimeout, mailTimeout, rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout,
+                rsetTimeout, quitTimeout, mxAddressLimit, mxSessionLimit, level, skip5xxGreeting, neverSendEhlo,
+                mimeOutputConversion, deferIfNoMxAddress, assumeFinal, ipv4, ipv6, cacheConnections, cacheTimeLimit,
+                reuseTimeLimit, reuseCountLimit, cacheSizeLimit);
     }
 }

@@ -39,7 +39,9 @@ final class DeliveryAttempt {
 
     private final SmtpClient client;
     private final DeliveryRequest request;
-    private final ClientSettings settings;
+    /** Final once {@link #run} applied the destination's TLS policy. */
+    private ClientSettings settings;
+    private TlsContexts tls;
     private final List<Recipient> recipients;
     private final List<Recipient> pending;
     private final Map<Recipient, RecipientResult> done = new LinkedHashMap<>();
@@ -67,6 +69,10 @@ final class DeliveryAttempt {
             nexthop = Nexthop.parse(destination, client.protocol());
         } catch (IllegalArgumentException e) {
             return finish(Outcome.DEFERRED, "4.3.5", "mail transport unavailable: " + e.getMessage());
+        }
+        String refused = applyTlsPolicy(destination);
+        if (refused != null) {
+            return finish(Outcome.DEFERRED, TlsPolicy.UNSUPPORTED_DSN, refused);
         }
         OutgoingMessage message;
         try {
@@ -162,12 +168,39 @@ final class DeliveryAttempt {
         }
     }
 
+    /**
+     * The destination's TLS policy (smtp_tls_policy_maps, else smtp_tls_security_level) and
+     * trust anchors into {@link #settings} and {@link #tls}; the deferral text when it cannot be
+     * carried out, null otherwise.
+     */
+    private String applyTlsPolicy(String destination) {
+        ClientParameters d = ClientParameters.of(client.protocol());
+        try {
+            TlsPolicy policy = TlsPolicy.forDestination(request.settings().list(d.tlsPolicyMaps), destination,
+                    client::registry, ClientSettings.configuredTls(client.protocol(), request.settings()));
+            if (!policy.supported()) {
+                client.log().warn("warning: {}: TLS policy for {}: {}", request.queueId(),
+                        LogText.printable(destination), policy.unsupported());
+                return policy.unsupported();
+            }
+            settings = settings.withTlsLevel(policy.level());
+            tls = client.tls().trusting(request.settings().string(d.tlsCaFile), request.settings().string(d.tlsCaPath));
+            return null;
+        } catch (ClientTables.Failure e) {
+            client.log().warn("warning: {}: {}", request.queueId(), e.getMessage());
+            return "TLS policy lookup failure";
+        } catch (IOException e) {
+            client.log().warn("warning: {}: smtp_tls_CAfile/CApath: {}", request.queueId(), e.getMessage());
+            return "cannot load the trusted CA certificates";
+        }
+    }
+
     private SmtpSession open(Endpoint endpoint, Duration connectTimeout, String cacheKey) {
         boolean allowTls = true;
         while (true) {
             try {
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
-                        client.tls(), cacheKey, client.log());
+                        tls, cacheKey, client.log());
                 if (authenticator != null) {
                     try {
                         authenticator.authenticate(session);

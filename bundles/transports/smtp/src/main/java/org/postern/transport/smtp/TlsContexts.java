@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.transport.smtp;
 
+import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -12,7 +13,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * SUMMARY   The client TLS contexts: opportunistic (any certificate) and verifying (JDK trust store).
+ * SUMMARY   The client TLS contexts: opportunistic (any certificate) and verifying (the JDK's trust
+ *           store, or smtp_tls_CAfile/smtp_tls_CApath when set: {@link TrustAnchors}).
  * DESCRIPTION
  *   Levels may and encrypt accept any server certificate, as Postfix does: they protect
  *   against passive eavesdropping only. verify/secure check the chain against the JDK's
@@ -23,20 +25,45 @@ final class TlsContexts {
 
     private final SSLSocketFactory opportunistic;
     private final SSLSocketFactory verifying;
+    private final TrustAnchors anchors;
 
     TlsContexts() {
+        this(new TrustAnchors());
+    }
+
+    private TlsContexts(TrustAnchors anchors) {
         try {
             SSLContext any = SSLContext.getInstance("TLS");
             any.init(null, new TrustManager[] {new AcceptAnyCertificate()}, null);
             opportunistic = any.getSocketFactory();
             verifying = SSLContext.getDefault().getSocketFactory();
+            this.anchors = anchors;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JVM", e);
         }
     }
 
+    private TlsContexts(TlsContexts base, SSLSocketFactory verifying) {
+        this.opportunistic = base.opportunistic;
+        this.verifying = verifying;
+        this.anchors = base.anchors;
+    }
+
     SSLSocketFactory factory(ClientSettings.TlsLevel level) {
         return level == ClientSettings.TlsLevel.VERIFY ? verifying : opportunistic;
+    }
+
+    /**
+     * The contexts for one delivery: with smtp_tls_CAfile or smtp_tls_CApath set, verify trusts
+     * exactly the certificates there (Postfix's tls_append_default_CA = no); else the JDK's.
+     *
+     * @throws IOException the files cannot be read or hold no certificate (the caller defers)
+     */
+    TlsContexts trusting(String caFile, String caPath) throws IOException {
+        if (caFile.isBlank() && caPath.isBlank()) {
+            return this;
+        }
+        return new TlsContexts(this, anchors.factory(caFile.strip(), caPath.strip()));
     }
 
     /** Unauthenticated TLS (Postfix "may"/"encrypt"): checks nothing, logs "Untrusted". */

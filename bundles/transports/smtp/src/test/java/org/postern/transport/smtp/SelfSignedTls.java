@@ -2,16 +2,21 @@
 package org.postern.transport.smtp;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.Date;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -22,7 +27,22 @@ final class SelfSignedTls {
     private SelfSignedTls() {
     }
 
+    /** A server context and its certificate (also valid for the address 127.0.0.1). */
+    record Issued(SSLContext context, X509Certificate certificate) {
+
+        /** The certificate in PEM, as smtp_tls_CAfile holds it. */
+        String pem() throws Exception {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        }
+    }
+
     static SSLContext serverContext(String commonName) throws Exception {
+        return issue(commonName).context();
+    }
+
+    static Issued issue(String commonName) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
         KeyPair pair = generator.generateKeyPair();
@@ -30,6 +50,9 @@ final class SelfSignedTls {
         long now = System.currentTimeMillis();
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
                 name, BigInteger.valueOf(now), new Date(now - 60_000), new Date(now + 86_400_000L), name, pair.getPublic())
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                    new GeneralName(GeneralName.dNSName, commonName),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -38,6 +61,6 @@ final class SelfSignedTls {
         kmf.init(store, "x".toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), null, null);
-        return context;
+        return new Issued(context, cert);
     }
 }

@@ -4,15 +4,20 @@ package org.postern.transport.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.testing.MapDictRegistry;
 
 class StartTlsTest {
 
-    private final SmtpDeliveryAgent agent = new SmtpDeliveryAgent(null);
+    private final MapDictRegistry policies = new MapDictRegistry();
+    private final SmtpDeliveryAgent agent = new SmtpDeliveryAgent(null, policies);
     private ScriptedSmtpServer server;
 
     @AfterEach
@@ -103,5 +108,63 @@ class StartTlsTest {
         assertThat(r.dsnStatus()).isEqualTo("4.7.5");
         assertThat(server.messages).isEmpty();
         assertThat(server.connections.get()).isEqualTo(1);
+    }
+
+    private RecipientResult deliverWith(String... settings) {
+        Requests r = Requests.to("[127.0.0.1]:" + server.port());
+        for (int i = 0; i < settings.length; i += 2) {
+            r.set(settings[i], settings[i + 1]);
+        }
+        return agent.deliver(r.build()).results().get(0);
+    }
+
+    @Test
+    void aPolicyTableEntryShouldNeverBeDowngradedToPlaintext() throws IOException {
+        // The issue's case: encrypt for this destination, a peer without STARTTLS, main.cf's level "may".
+        server = ScriptedSmtpServer.tcp(new ScriptedSmtpServer.Script());
+        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "encrypt");
+        RecipientResult r = deliverWith("smtp_tls_policy_maps", "test:policy");
+        assertThat(r.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(r.dsnStatus()).isEqualTo("4.7.4");
+        assertThat(server.verbs()).doesNotContain("MAIL");
+    }
+
+    @Test
+    void aPolicyTableEntryForAnotherDestinationShouldLeaveMainCfsLevel() throws Exception {
+        server = ScriptedSmtpServer.tcp(new ScriptedSmtpServer.Script());
+        policies.put("test:policy", "[192.0.2.1]:25", "encrypt").put("test:policy", ".example.net", "verify");
+        RecipientResult r = deliverWith("smtp_tls_policy_maps", "test:policy");
+        assertThat(r.outcome()).isEqualTo(Outcome.HANDED_OFF);
+    }
+
+    @Test
+    void whatIsNotImplementedShouldDeferAndSayWhy() throws Exception {
+        server = ScriptedSmtpServer.tcp(tlsScript());
+        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "secure match=mx.test");
+        RecipientResult attribute = deliverWith("smtp_tls_policy_maps", "test:policy");
+        assertThat(attribute.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(attribute.dsnStatus()).isEqualTo("4.7.5");
+        assertThat(attribute.diagnostic()).isEqualTo("TLS policy attribute match=mx.test is not implemented yet");
+        RecipientResult level = deliverWith("smtp_tls_security_level", "fingerprint");
+        assertThat(level.diagnostic()).isEqualTo("TLS security level fingerprint is not implemented yet");
+        assertThat(server.connections.get()).isZero();
+    }
+
+    @Test
+    void verifyShouldTrustOnlyTheConfiguredCaFile(@TempDir Path dir) throws Exception {
+        SelfSignedTls.Issued issued = SelfSignedTls.issue("mx.test");
+        ScriptedSmtpServer.Script script = new ScriptedSmtpServer.Script();
+        script.tls = issued.context();
+        server = ScriptedSmtpServer.tcp(script);
+        Path unrelated = Files.writeString(dir.resolve("unrelated.pem"), SelfSignedTls.issue("ca.example").pem());
+        RecipientResult refused = deliverWith("smtp_tls_security_level", "verify", "smtp_tls_CAfile", unrelated.toString());
+        assertThat(refused.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(refused.dsnStatus()).isEqualTo("4.7.5");
+        assertThat(server.messages).isEmpty();
+
+        Path own = Files.writeString(dir.resolve("own.pem"), issued.pem());
+        RecipientResult trusted = deliverWith("smtp_tls_security_level", "verify", "smtp_tls_CAfile", own.toString());
+        assertThat(trusted.outcome()).isEqualTo(Outcome.HANDED_OFF);
+        assertThat(server.tlsUsed).isTrue();
     }
 }
