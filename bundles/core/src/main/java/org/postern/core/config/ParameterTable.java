@@ -360,6 +360,8 @@ public final class ParameterTable {
                 string("always_bcc", ""),
                 list("sender_bcc_maps", ""),
                 list("recipient_bcc_maps", ""),
+                // DNS. Postern's own: the name servers to ask ("host[:port]" ...), empty = /etc/resolv.conf.
+                list("dns_servers", ""),
                 // Local submission and the tools: who may use sendmail, mailq, postqueue -f, and as which sender.
                 list("authorized_submit_users", "static:anyone"),
                 list("authorized_mailq_users", "static:anyone"),

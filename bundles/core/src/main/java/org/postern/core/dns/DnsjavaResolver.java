@@ -5,18 +5,21 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.postern.api.dns.DnsRecord;
 import org.postern.api.dns.DnsRecordType;
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResolverName;
 import org.postern.api.dns.DnsResult;
+import org.postern.core.runtime.PosternConfiguration;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.MXRecord;
@@ -33,8 +36,9 @@ import org.xbill.DNS.Type;
 /**
  * SUMMARY   dnsjava resolver - A/AAAA/MX/TXT/PTR/TLSA/CNAME lookups through the system's resolvers.
  * DESCRIPTION
- *   Sends one query per lookup to the name servers of /etc/resolv.conf (dnsjava's
- *   ExtendedResolver, which retries over TCP on truncation) with the AD bit set, as RFC 6840
+ *   Sends one query per lookup to the name servers of main.cf's dns_servers, or of
+ *   /etc/resolv.conf when it is empty ({@link NameServers}; dnsjava's ExtendedResolver, which
+ *   retries over TCP on truncation) with the AD bit set, as RFC 6840
  *   section 5.7 allows, so that a validating recursive resolver reports DNSSEC status; the
  *   answer's AD bit becomes {@code authenticated}. NXDOMAIN and "no records of this type" are
  *   answers; SERVFAIL, REFUSED and timeouts are temporary failures (4xx, defer), never 5xx.
@@ -50,22 +54,32 @@ public final class DnsjavaResolver implements DnsResolver {
 
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final Resolver resolver;
+    /** dns_servers (null when {@link #fixed} is given). */
+    private final NameServers servers;
+    /** A resolver given by a test, or null. */
+    private final Resolver fixed;
 
-    /** The system's name servers. */
+    /** The name servers of main.cf's dns_servers, else of /etc/resolv.conf. */
+    @Activate
+    public DnsjavaResolver(@Reference PosternConfiguration configuration) {
+        this(() -> configuration.current().map(c -> c.config().main().get("dns_servers")).orElse(""));
+    }
+
+    /** The system's name servers (code that embeds the resolver without a configuration). */
     public DnsjavaResolver() {
-        this(systemResolver());
+        this(() -> "");
+    }
+
+    /** dns_servers as {@code servers} gives it each time (tests point it at a local server). */
+    DnsjavaResolver(Supplier<String> servers) {
+        this.servers = new NameServers(servers, TIMEOUT);
+        this.fixed = null;
     }
 
     /** A given resolver (tests point it at a local server). */
     public DnsjavaResolver(Resolver resolver) {
-        this.resolver = resolver;
-    }
-
-    private static Resolver systemResolver() {
-        ExtendedResolver r = new ExtendedResolver();
-        r.setTimeout(TIMEOUT);
-        return r;
+        this.servers = null;
+        this.fixed = resolver;
     }
 
     @Override
@@ -81,8 +95,10 @@ public final class DnsjavaResolver implements DnsResolver {
         query.getHeader().setFlag(Flags.AD);
         Message response;
         try {
-            response = resolver.send(query);
+            response = (fixed != null ? fixed : servers.resolver()).send(query);
         } catch (IOException e) {
+            return new DnsResult.TemporaryFailure(name + "/" + type + ": " + e.getMessage());
+        } catch (NameServers.Unusable e) {
             return new DnsResult.TemporaryFailure(name + "/" + type + ": " + e.getMessage());
         }
         boolean authenticated = response.getHeader().getFlag(Flags.AD);

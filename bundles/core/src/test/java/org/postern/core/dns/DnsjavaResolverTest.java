@@ -124,4 +124,29 @@ class DnsjavaResolverTest {
 
         assertThat(resolver.lookup(tooLong, DnsRecordType.A)).isEqualTo(new DnsResult.NoSuchDomain(false));
     }
+
+    @Test
+    void dnsServersShouldPointTheResolverAtTheListedServerAndFollowChanges() throws Exception {
+        server.add(new ARecord(name("mx1.example.com."), DClass.IN, 300, InetAddress.getByName("192.0.2.10")));
+        String[] dnsServers = {"127.0.0.1:" + server.port()};
+        DnsjavaResolver configured = new DnsjavaResolver(() -> dnsServers[0]);
+
+        assertThat(configured.lookup("mx1.example.com", DnsRecordType.A)).isInstanceOf(DnsResult.Answer.class);
+
+        dnsServers[0] = "[::1]:" + server.port() + " 127.0.0.1:bogus";   // postfix reload with a bad value
+        DnsResult broken = configured.lookup("mx1.example.com", DnsRecordType.A);
+        assertThat(broken).isEqualTo(new DnsResult.TemporaryFailure(
+                "mx1.example.com/A: dns_servers: bad server \"127.0.0.1:bogus\": bad port"));
+
+        dnsServers[0] = "mx.example.net";
+        assertThat(configured.lookup("mx1.example.com", DnsRecordType.A)).isEqualTo(new DnsResult.TemporaryFailure(
+                "mx1.example.com/A: dns_servers: bad server \"mx.example.net\": an IP address is required"));
+    }
+
+    @Test
+    void dnsServersShouldAcceptBracketedIpv6AndDefaultToPort53() throws Exception {
+        assertThat(NameServers.servers("192.0.2.53 [2001:db8::53]:5353, 127.0.0.1:5300"))
+                .extracting(a -> a.getAddress().getHostAddress() + "/" + a.getPort())
+                .containsExactly("192.0.2.53/53", "2001:db8:0:0:0:0:0:53/5353", "127.0.0.1/5300");
+    }
 }
