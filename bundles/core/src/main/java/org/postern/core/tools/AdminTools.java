@@ -56,6 +56,9 @@ final class AdminTools {
         this.master = master;
     }
 
+    private static final String POSTSUPER_USAGE = "postsuper: fatal: usage: postsuper [-d queue_id (delete)]"
+            + " [-h queue_id (hold)] [-H queue_id (un-hold)] [-r queue_id (requeue)] [queue...]";
+
     static boolean refused(ToolCall call, String program) {
         if (call.caller().admin()) {
             return false;
@@ -93,15 +96,13 @@ final class AdminTools {
                 case 'c', 'v' -> {
                 }
                 default -> {
-                    err.println("postsuper: fatal: usage: postsuper [-d queue_id (delete)] [-h queue_id (hold)] "
-                            + "[-H queue_id (un-hold)] [-r queue_id (requeue)] [queue...]");
+                    err.println(POSTSUPER_USAGE);
                     return 1;
                 }
             }
         }
         if (ids.values().stream().allMatch(List::isEmpty)) {
-            err.println("postsuper: fatal: usage: postsuper [-d queue_id (delete)] [-h queue_id (hold)] "
-                    + "[-H queue_id (un-hold)] [-r queue_id (requeue)] [queue...]");
+            err.println(POSTSUPER_USAGE);
             return 1;
         }
         int status = new Postsuper(component.store()).run(ids, parsed.operands(), call::stdinReader, err);
