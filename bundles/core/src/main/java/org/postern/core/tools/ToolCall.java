@@ -61,10 +61,6 @@ public final class ToolCall {
         return p.isAbsolute() ? p : directory.resolve(p);
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     public InputStream stdin() {
         return input.get();
     }
