@@ -43,6 +43,9 @@ final class ClientParameters {
     final Parameter tlsPolicyMaps;
     final Parameter tlsCaFile;
     final Parameter tlsCaPath;
+    final Parameter dnsSupportLevel;
+    final Parameter hostLookup;
+    final Parameter daneInsecureMxPolicy;
     final Parameter skip5xxGreeting;
     final Parameter deferIfNoMxAddress;
     final Parameter cacheOnDemand;
@@ -87,6 +90,11 @@ final class ClientParameters {
         tlsPolicyMaps = Parameter.list(p.parameter("tls_policy_maps"), "");
         tlsCaFile = Parameter.string(p.parameter("tls_CAfile"), "");
         tlsCaPath = Parameter.string(p.parameter("tls_CApath"), "");
+        dnsSupportLevel = Parameter.string(p.parameter("dns_support_level"), "").withAllowed("disabled", "enabled",
+                "dnssec");
+        hostLookup = Parameter.list(p.parameter("host_lookup"), "dns");
+        daneInsecureMxPolicy = Parameter.string(p.parameter("tls_dane_insecure_mx_policy"), "dane").withAllowed("may",
+                "dane");
         skip5xxGreeting = Parameter.bool(p.parameter("skip_5xx_greeting"), "yes");
         deferIfNoMxAddress = Parameter.bool(p.parameter("defer_if_no_mx_address_found"), "no");
         cacheOnDemand = Parameter.bool(p.parameter("connection_cache_on_demand"), "yes");
@@ -112,6 +120,7 @@ final class ClientParameters {
         return List.of(heloName, tcpPort, connectTimeout, connectBudget, heloTimeout, startTlsTimeout, mailTimeout,
                 rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout, rsetTimeout, quitTimeout,
                 mxAddressLimit, mxSessionLimit, tlsSecurityLevel, tlsPolicyMaps, tlsCaFile, tlsCaPath,
+                dnsSupportLevel, hostLookup, daneInsecureMxPolicy,
                 skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
                 cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
                 saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,

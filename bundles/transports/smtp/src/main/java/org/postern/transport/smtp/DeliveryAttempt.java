@@ -41,7 +41,9 @@ final class DeliveryAttempt {
     private final DeliveryRequest request;
     /** Final once {@link #run} applied the destination's TLS policy. */
     private ClientSettings settings;
-    private TlsContexts tls;
+    /** The destination's TLS level applied to each endpoint; set by {@link #applyTlsPolicy}. */
+    private EndpointTlsPolicy endpointTls;
+    private DnsSupport dnsSupport;
     private final List<Recipient> recipients;
     private final List<Recipient> pending;
     private final Map<Recipient, RecipientResult> done = new LinkedHashMap<>();
@@ -70,7 +72,7 @@ final class DeliveryAttempt {
         } catch (IllegalArgumentException e) {
             return finish(Outcome.DEFERRED, "4.3.5", "mail transport unavailable: " + e.getMessage());
         }
-        String refused = applyTlsPolicy(destination);
+        String refused = applyTlsPolicy(destination, nexthop);
         if (refused != null) {
             return finish(Outcome.DEFERRED, TlsPolicy.UNSUPPORTED_DSN, refused);
         }
@@ -119,7 +121,8 @@ final class DeliveryAttempt {
             }
         }
         if (!pending.isEmpty()) {
-            DestinationResolver.Resolution resolution = new DestinationResolver(client.dns(), settings).resolve(nexthop);
+            DestinationResolver.Resolution resolution = new DestinationResolver(client.dns(), settings, dnsSupport)
+                    .resolve(nexthop);
             if (resolution instanceof DestinationResolver.Resolution.Failure f) {
                 return finish(f.permanent() ? Outcome.BOUNCED : Outcome.DEFERRED, f.dsnStatus(), f.diagnostic());
             }
@@ -170,12 +173,13 @@ final class DeliveryAttempt {
 
     /**
      * The destination's TLS policy (smtp_tls_policy_maps, else smtp_tls_security_level) and
-     * trust anchors into {@link #settings} and {@link #tls}; the deferral text when it cannot be
+     * trust anchors into {@link #settings} and {@link #endpointTls}; the deferral text when it cannot be
      * carried out, null otherwise.
      */
-    private String applyTlsPolicy(String destination) {
+    private String applyTlsPolicy(String destination, Nexthop nexthop) {
         ClientParameters d = ClientParameters.of(client.protocol());
         try {
+            dnsSupport = DnsSupport.of(client.protocol(), request.settings());
             TlsPolicy policy = TlsPolicy.forDestination(request.settings().list(d.tlsPolicyMaps), destination,
                     client::registry, ClientSettings.configuredTls(client.protocol(), request.settings()));
             if (!policy.supported()) {
@@ -184,7 +188,16 @@ final class DeliveryAttempt {
                 return policy.unsupported();
             }
             settings = settings.withTlsLevel(policy.level());
-            tls = client.tls().trusting(request.settings().string(d.tlsCaFile), request.settings().string(d.tlsCaPath));
+            if ((policy.level() == ClientSettings.TlsLevel.DANE || policy.level() == ClientSettings.TlsLevel.DANE_ONLY)
+                    && !dnsSupport.dnssec()) {
+                client.log().warn("warning: {}: TLS policy \"{}\" for {} requires smtp_dns_support_level = dnssec",
+                        request.queueId(), policy.level() == ClientSettings.TlsLevel.DANE ? "dane" : "dane-only",
+                        LogText.printable(destination));
+            }
+            TlsContexts tls = client.tls().trusting(request.settings().string(d.tlsCaFile),
+                    request.settings().string(d.tlsCaPath));
+            endpointTls = new EndpointTlsPolicy(client.dns(), dnsSupport, tls,
+                    nexthop.kind() == Nexthop.Kind.MX_DOMAIN ? nexthop.host() : "");
             return null;
         } catch (ClientTables.Failure e) {
             client.log().warn("warning: {}: {}", request.queueId(), e.getMessage());
@@ -199,6 +212,7 @@ final class DeliveryAttempt {
         boolean allowTls = true;
         while (true) {
             try {
+                EndpointTls tls = endpointTls.forEndpoint(settings.tlsLevel(), endpoint);
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
                         tls, cacheKey, client.log());
                 if (authenticator != null) {

@@ -193,11 +193,11 @@ final class SmtpConnection implements Closeable {
      *
      * @param verifyName the name the certificate must match, or null to accept any certificate
      */
-    void startTls(SSLSocketFactory factory, String verifyName) throws IOException {
+    void startTls(SSLSocketFactory factory, String verifyName, String serverName) throws IOException {
         if (socket == null) {
             throw new IOException("STARTTLS over a UNIX-domain socket is not supported");
         }
-        String peer = endpoint.hostname();
+        String peer = serverName != null ? serverName : endpoint.hostname();
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, peer, endpoint.port(), true);
         tls.setUseClientMode(true);
         SSLParameters params = tls.getSSLParameters();

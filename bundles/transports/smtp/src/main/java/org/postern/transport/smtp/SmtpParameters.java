@@ -12,12 +12,14 @@ import org.postern.api.parameter.ParameterSet;
  * SUMMARY   The main.cf parameters of the smtp and lmtp delivery agents, for postconf and the
  *           configuration check while this bundle is active.
  * CONFIGURATION PARAMETERS  smtp_* and lmtp_* ({@link ClientParameters}), and
- *           disable_mime_output_conversion (no).
+ *           disable_mime_output_conversion (no), disable_dns_lookups (no).
  */
 @Component(service = ParameterSet.class)
 public final class SmtpParameters implements ParameterSet {
 
     static final Parameter DISABLE_MIME_OUTPUT_CONVERSION = Parameter.bool("disable_mime_output_conversion", "no");
+    /** Deprecated in Postfix 2.11: an empty smtp_dns_support_level reads it ({@link DnsSupport}). */
+    static final Parameter DISABLE_DNS_LOOKUPS = Parameter.bool("disable_dns_lookups", "no");
 
     private static final List<Parameter> ALL = all();
 
@@ -30,6 +32,7 @@ public final class SmtpParameters implements ParameterSet {
         List<Parameter> all = new ArrayList<>(ClientParameters.SMTP.all());
         all.addAll(ClientParameters.LMTP.all());
         all.add(DISABLE_MIME_OUTPUT_CONVERSION);
+        all.add(DISABLE_DNS_LOOKUPS);
         return List.copyOf(all);
     }
 }

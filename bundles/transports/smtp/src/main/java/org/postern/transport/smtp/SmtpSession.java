@@ -4,6 +4,7 @@ package org.postern.transport.smtp;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 
 import javax.net.ssl.SSLException;
@@ -48,7 +49,7 @@ final class SmtpSession implements Closeable {
      * @param allowTls false for the plaintext retry after a failed handshake at level may
      */
     static SmtpSession open(Endpoint endpoint, ClientSettings settings, Duration connectTimeout, boolean allowTls,
-                            Watchdog watchdog, TlsContexts tls, String cacheKey, Logger log) throws SessionFailure.Exception {
+                            Watchdog watchdog, EndpointTls tls, String cacheKey, Logger log) throws SessionFailure.Exception {
         SmtpConnection connection;
         try {
             connection = SmtpConnection.open(endpoint, connectTimeout, watchdog);
@@ -65,7 +66,7 @@ final class SmtpSession implements Closeable {
         }
     }
 
-    private void handshake(boolean allowTls, TlsContexts tls, Logger log) throws SessionFailure.Exception {
+    private void handshake(boolean allowTls, EndpointTls tls, Logger log) throws SessionFailure.Exception {
         connection.timeout(settings.heloTimeout());
         SmtpReply greeting = exchange(null, "receiving the initial server greeting");
         if (!greeting.positive()) {
@@ -75,9 +76,8 @@ final class SmtpSession implements Closeable {
                     "host " + endpoint() + " refused to talk to me: " + greeting.text(), false));
         }
         hello();
-        ClientSettings.TlsLevel level = settings.tlsLevel();
-        boolean required = level == ClientSettings.TlsLevel.ENCRYPT || level == ClientSettings.TlsLevel.VERIFY;
-        if (level == ClientSettings.TlsLevel.NONE || (!allowTls && !required)
+        boolean required = tls.mandatory();
+        if (tls.requirement() == EndpointTls.Requirement.NONE || (!allowTls && !required)
                 || (endpoint().isUnix() && !required)) {
             return;
         }
@@ -98,17 +98,18 @@ final class SmtpSession implements Closeable {
             return;
         }
         try {
-            connection.startTls(tls.factory(level), level == ClientSettings.TlsLevel.VERIFY ? endpoint().hostname() : null);
+            connection.startTls(tls.factory(), tls.verifyName(), tls.serverName());
         } catch (IOException e) {
             boolean handshake = e instanceof SSLException && !connection.timedOut();
             log.warn("warning: TLS handshake with {} failed: {}", endpoint(), LogText.printable(e.getMessage()));
+            boolean untrusted = tls.authenticated() && causedBy(e, CertificateException.class);
             throw failure(new SessionFailure(false, "4.7.5", connection.timedOut()
                     ? "conversation with " + endpoint() + " timed out while performing the TLS handshake"
-                    : "Cannot start TLS: handshake failure", handshake && !required));
+                    : untrusted ? "Server certificate not verified" : "Cannot start TLS: handshake failure",
+                    handshake && !required));
         }
         SSLSession tlsSession = connection.tlsSession();
-        log.info("{} TLS connection established to {}: {} with cipher {}",
-                level == ClientSettings.TlsLevel.VERIFY ? "Verified" : "Untrusted", endpoint().relay(),
+        log.info("{} TLS connection established to {}: {} with cipher {}", tls.trust(), endpoint().relay(),
                 tlsSession.getProtocol(), tlsSession.getCipherSuite());
         connection.timeout(settings.heloTimeout());
         SmtpReply again = exchange(settings.protocol().hello() + " " + settings.heloName(),
@@ -117,6 +118,15 @@ final class SmtpSession implements Closeable {
             throw failure(helloFailure(again, settings.protocol().hello()));
         }
         features = ServerFeatures.parse(again);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void hello() throws SessionFailure.Exception {

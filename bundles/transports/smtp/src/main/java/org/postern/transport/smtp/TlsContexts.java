@@ -11,6 +11,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * SUMMARY   The client TLS contexts: opportunistic (any certificate) and verifying (the JDK's trust
@@ -18,7 +19,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * DESCRIPTION
  *   Levels may and encrypt accept any server certificate, as Postfix does: they protect
  *   against passive eavesdropping only. verify/secure check the chain against the JDK's
- *   trust store and the host name against the certificate. DANE comes with the TLS issue.
+ *   trust store and the host name against the certificate. DANE brings its own trust manager
+ *   ({@link #trustedBy}).
  * SECURITY  The trust-anything manager is used only where Postfix does not authenticate.
  */
 final class TlsContexts {
@@ -51,6 +53,17 @@ final class TlsContexts {
 
     SSLSocketFactory factory(ClientSettings.TlsLevel level) {
         return level == ClientSettings.TlsLevel.VERIFY ? verifying : opportunistic;
+    }
+
+    /** A context that trusts what {@code trust} accepts, and nothing else (DANE). */
+    SSLSocketFactory trustedBy(X509TrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
     }
 
     /**

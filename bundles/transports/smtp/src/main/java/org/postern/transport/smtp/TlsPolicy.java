@@ -20,11 +20,10 @@ import org.postern.api.support.LogText;
  *   the transport gives it ("[mx.example.com]:587", "example.com"), then, for a domain, with
  *   each parent domain written ".example.com". The first word of the entry is the level; the
  *   others are attributes (match=, ciphers=, protocols= ...).
- *   Levels none, may, encrypt and verify are carried out, dane as may (DANE's behaviour when
- *   no DNSSEC-validated TLSA record is found, which is every time until DNSSEC is built), and
- *   secure as verify. dane-only and fingerprint, and any attribute, are not implemented yet:
- *   such a policy defers the mail (4.7.5) and says why, rather than sending it under a
- *   weaker policy than the administrator configured.
+ *   Levels none, may, encrypt, verify, dane and dane-only are carried out per endpoint
+ *   ({@link EndpointTlsPolicy}), secure as verify. fingerprint, and any attribute, are not
+ *   implemented yet: such a policy defers the mail (4.7.5) and says why, rather than sending
+ *   it under a weaker policy than the administrator configured.
  * SECURITY  Never weaker than configured: what is not understood defers.
  */
 record TlsPolicy(ClientSettings.TlsLevel level, String unsupported) {
@@ -87,10 +86,12 @@ record TlsPolicy(ClientSettings.TlsLevel level, String unsupported) {
         return switch (level) {
             case "" -> new TlsPolicy(empty, "");
             case "none" -> new TlsPolicy(ClientSettings.TlsLevel.NONE, "");
-            case "may", "dane" -> new TlsPolicy(ClientSettings.TlsLevel.MAY, "");
+            case "may" -> new TlsPolicy(ClientSettings.TlsLevel.MAY, "");
+            case "dane" -> new TlsPolicy(ClientSettings.TlsLevel.DANE, "");
+            case "dane-only" -> new TlsPolicy(ClientSettings.TlsLevel.DANE_ONLY, "");
             case "encrypt" -> new TlsPolicy(ClientSettings.TlsLevel.ENCRYPT, "");
             case "verify", "secure" -> new TlsPolicy(ClientSettings.TlsLevel.VERIFY, "");
-            case "dane-only", "fingerprint" -> unsupported("TLS security level " + level + " is not implemented yet");
+            case "fingerprint" -> unsupported("TLS security level " + level + " is not implemented yet");
             default -> unsupported("unknown TLS security level " + LogText.printable(level));
         };
     }
