@@ -107,8 +107,9 @@ final class DeliveryAttempt {
             saslLabel = " sasl=" + (bySender == null ? "" : bySender.username());
             authenticator = new SmtpAuthenticator(sasl, passwords, bySender, destination.strip(), client.log());
         }
+        // a session set up under a weaker TLS policy must never carry mail that asks for a stronger one
         String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
-                + saslLabel;
+                + saslLabel + " tls=" + settings.tlsLevel();
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
