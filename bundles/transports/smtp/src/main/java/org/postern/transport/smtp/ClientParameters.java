@@ -45,7 +45,6 @@ final class ClientParameters {
     final Parameter tlsCaPath;
     final Parameter dnsSupportLevel;
     final Parameter hostLookup;
-    final Parameter daneInsecureMxPolicy;
     final Parameter skip5xxGreeting;
     final Parameter deferIfNoMxAddress;
     final Parameter cacheOnDemand;
@@ -93,8 +92,6 @@ final class ClientParameters {
         dnsSupportLevel = Parameter.string(p.parameter("dns_support_level"), "").withAllowed("disabled", "enabled",
                 "dnssec");
         hostLookup = Parameter.list(p.parameter("host_lookup"), "dns");
-        daneInsecureMxPolicy = Parameter.string(p.parameter("tls_dane_insecure_mx_policy"), "dane").withAllowed("may",
-                "dane");
         skip5xxGreeting = Parameter.bool(p.parameter("skip_5xx_greeting"), "yes");
         deferIfNoMxAddress = Parameter.bool(p.parameter("defer_if_no_mx_address_found"), "no");
         cacheOnDemand = Parameter.bool(p.parameter("connection_cache_on_demand"), "yes");
@@ -120,12 +117,13 @@ final class ClientParameters {
         return List.of(heloName, tcpPort, connectTimeout, connectBudget, heloTimeout, startTlsTimeout, mailTimeout,
                 rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout, rsetTimeout, quitTimeout,
                 mxAddressLimit, mxSessionLimit, tlsSecurityLevel, tlsPolicyMaps, tlsCaFile, tlsCaPath,
-                dnsSupportLevel, hostLookup, daneInsecureMxPolicy,
+                dnsSupportLevel, hostLookup,
                 skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
                 cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
                 saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,
                 senderDependentAuthentication, saslAuthSoftBounce, protocolSwitch);
     }
+
 
     static ClientParameters of(Protocol p) {
         return p == Protocol.SMTP ? SMTP : LMTP;

@@ -3,12 +3,14 @@ package org.postern.transport.smtp;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
@@ -16,6 +18,9 @@ import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.support.LogText;
+import org.postern.api.tls.TlsSessionResult;
+import org.postern.api.tls.TlsSessionResult.FailureType;
+import org.postern.api.tls.TlsSessionResult.PolicyType;
 
 /**
  * SUMMARY   One delivery request: a cached session first, then each endpoint of the nexthop
@@ -44,6 +49,8 @@ final class DeliveryAttempt {
     /** The destination's TLS level applied to each endpoint; set by {@link #applyTlsPolicy}. */
     private EndpointTlsPolicy endpointTls;
     private DnsSupport dnsSupport;
+    /** The recipient domain (the host for a "[host]" nexthop) that TLSRPT reports under. */
+    private String policyDomain = "";
     private final List<Recipient> recipients;
     private final List<Recipient> pending;
     private final Map<Recipient, RecipientResult> done = new LinkedHashMap<>();
@@ -199,6 +206,7 @@ final class DeliveryAttempt {
                     request.settings().string(d.tlsCaPath));
             endpointTls = new EndpointTlsPolicy(client.dns(), dnsSupport, tls,
                     nexthop.kind() == Nexthop.Kind.MX_DOMAIN ? nexthop.host() : "");
+            policyDomain = nexthop.kind() == Nexthop.Kind.UNIX ? "" : nexthop.host().toLowerCase(Locale.ROOT);
             return null;
         } catch (ClientTables.Failure e) {
             client.log().warn("warning: {}: {}", request.queueId(), e.getMessage());
@@ -212,10 +220,24 @@ final class DeliveryAttempt {
     private SmtpSession open(Endpoint endpoint, Duration connectTimeout, String cacheKey) {
         boolean allowTls = true;
         while (true) {
+            EndpointTls tls;
             try {
-                EndpointTls tls = endpointTls.forEndpoint(settings.tlsLevel(), endpoint);
+                tls = endpointTls.forEndpoint(settings.tlsLevel(), endpoint);
+            } catch (EndpointTlsPolicy.Refused refused) {
+                if (refused.type() != null) {
+                    report(endpoint, refused.policyType(), List.of(), "", "", Optional.of(refused.type()),
+                            refused.getMessage());
+                }
+                lastFailure = refused.failure();
+                lastRelay = endpoint.relay();
+                client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
+                return null;
+            }
+            try {
+                TlsAttemptListener attempts = (ep, helo, local, failure, reason) ->
+                        report(ep, tls.policyType(), tls.policyStrings(), helo, local, failure, reason);
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
-                        tls, cacheKey, client.log());
+                        tls, attempts, cacheKey, client.log());
                 if (authenticator != null) {
                     try {
                         authenticator.authenticate(session);
@@ -235,6 +257,16 @@ final class DeliveryAttempt {
                 allowTls = false;
             }
         }
+    }
+
+    /** One TLS attempt to the sinks; the RFC 8460 facts of this delivery and endpoint. */
+    private void report(Endpoint endpoint, PolicyType type, List<String> strings, String helo, String local,
+                        Optional<FailureType> failure, String reason) {
+        if (!client.reports().wanted() || endpoint.isUnix()) {
+            return;
+        }
+        client.reports().report(new TlsSessionResult(Instant.now(), policyDomain, type, strings, List.of(),
+                endpoint.hostname(), helo, endpoint.addressText(), local, failure, reason), client.log());
     }
 
     private void transact(SmtpSession session, OutgoingMessage message) {

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.tls.TlsSessionResult.FailureType;
+import org.postern.api.tls.TlsSessionResult.PolicyType;
 import org.postern.transport.smtp.dane.DanePolicy;
 import org.postern.transport.smtp.dane.DaneTrustManager;
+import org.postern.transport.smtp.dane.Tlsa;
 
 /**
  * SUMMARY   The destination's TLS level applied to one endpoint: Postfix's none, may, encrypt,
@@ -25,6 +28,34 @@ final class EndpointTlsPolicy {
     /** DSN status of a host deferred for its TLS policy. */
     static final String DSN = "4.7.5";
 
+    /** The host is deferred before any connection: its TLS policy cannot be met or learned. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient SessionFailure failure;
+        private final FailureType type;
+        private final PolicyType policyType;
+
+        Refused(String why, FailureType type, PolicyType policyType) {
+            super(why, null, false, false);
+            this.failure = SessionFailure.soft(DSN, why);
+            this.type = type;
+            this.policyType = policyType;
+        }
+
+        SessionFailure failure() {
+            return failure;
+        }
+
+        /** The RFC 8460 result type, or null when no TLSRPT policy applies (the destination's own level). */
+        FailureType type() {
+            return type;
+        }
+
+        PolicyType policyType() {
+            return policyType;
+        }
+    }
+
     private final DnsResolver dns;
     private final DnsSupport support;
     private final TlsContexts contexts;
@@ -38,23 +69,23 @@ final class EndpointTlsPolicy {
         this.nexthopDomain = nexthopDomain;
     }
 
-    EndpointTls forEndpoint(ClientSettings.TlsLevel level, Endpoint endpoint) throws SessionFailure.Exception {
+    EndpointTls forEndpoint(ClientSettings.TlsLevel level, Endpoint endpoint) throws Refused {
         return switch (level) {
             case NONE -> EndpointTls.NONE;
             case MAY -> unauthenticated(EndpointTls.Requirement.OPPORTUNISTIC);
             case ENCRYPT -> unauthenticated(EndpointTls.Requirement.MANDATORY);
             case VERIFY -> new EndpointTls(EndpointTls.Requirement.MANDATORY, contexts.factory(ClientSettings.TlsLevel.VERIFY),
-                    endpoint.hostname(), null, "Verified");
+                    endpoint.hostname(), null, "Verified", PolicyType.NO_POLICY_FOUND, List.of());
             case DANE, DANE_ONLY -> dane(level == ClientSettings.TlsLevel.DANE_ONLY, endpoint);
         };
     }
 
-    private EndpointTls dane(boolean only, Endpoint endpoint) throws SessionFailure.Exception {
+    private EndpointTls dane(boolean only, Endpoint endpoint) throws Refused {
         if (!support.dnssec() || dns == null || endpoint.isUnix()) {
             if (only) {
-                throw defer("DANE TLS authentication is required, but "
+                throw new Refused("DANE TLS authentication is required, but "
                         + (endpoint.isUnix() ? "the destination is a UNIX-domain socket"
-                        : "smtp_dns_support_level is not dnssec"));
+                        : "smtp_dns_support_level is not dnssec"), null, PolicyType.NO_POLICY_FOUND);
             }
             return unauthenticated(EndpointTls.Requirement.OPPORTUNISTIC);
         }
@@ -66,25 +97,29 @@ final class EndpointTlsPolicy {
                 names.add(nexthopDomain);
             }
             return new EndpointTls(EndpointTls.Requirement.MANDATORY,
-                    contexts.trustedBy(new DaneTrustManager(a.usable(), names)), null, a.baseDomain(), "Verified");
+                    contexts.trustedBy(new DaneTrustManager(a.usable(), names)), null, a.baseDomain(), "Verified",
+                    PolicyType.TLSA, strings(a.all()));
         }
-        if (policy instanceof DanePolicy.Unusable) {
-            return unauthenticated(EndpointTls.Requirement.MANDATORY);
+        if (policy instanceof DanePolicy.Unusable u) {
+            return new EndpointTls(EndpointTls.Requirement.MANDATORY, contexts.factory(ClientSettings.TlsLevel.MAY), null,
+                    u.baseDomain(), "Untrusted", PolicyType.TLSA, strings(u.all()));
         }
         if (policy instanceof DanePolicy.Failed f) {
-            throw defer(f.reason());
+            throw new Refused(f.reason(), FailureType.DNSSEC_INVALID, PolicyType.TLSA);
         }
         if (only) {
-            throw defer("DANE TLS authentication is required, but " + ((DanePolicy.None) policy).reason());
+            throw new Refused("DANE TLS authentication is required, but " + ((DanePolicy.None) policy).reason(),
+                    FailureType.DANE_REQUIRED, PolicyType.NO_POLICY_FOUND);
         }
         return unauthenticated(EndpointTls.Requirement.OPPORTUNISTIC);
     }
 
-    private EndpointTls unauthenticated(EndpointTls.Requirement requirement) {
-        return new EndpointTls(requirement, contexts.factory(ClientSettings.TlsLevel.MAY), null, null, "Untrusted");
+    private static List<String> strings(List<Tlsa> records) {
+        return records.stream().map(Tlsa::toString).toList();
     }
 
-    private static SessionFailure.Exception defer(String why) {
-        return new SessionFailure.Exception(SessionFailure.soft(DSN, why));
+    private EndpointTls unauthenticated(EndpointTls.Requirement requirement) {
+        return new EndpointTls(requirement, contexts.factory(ClientSettings.TlsLevel.MAY), null, null, "Untrusted",
+                PolicyType.NO_POLICY_FOUND, List.of());
     }
 }

@@ -129,6 +129,12 @@ final class SmtpConnection implements Closeable {
         return endpoint;
     }
 
+    /** Our address on this connection ("" for a UNIX-domain socket). */
+    String localAddress() {
+        return socket == null || socket.getLocalAddress() == null ? ""
+                : IpAddresses.format(socket.getLocalAddress().getAddress());
+    }
+
     /** The limit for each following socket read and write. */
     void timeout(Duration value) {
         timeout = value;

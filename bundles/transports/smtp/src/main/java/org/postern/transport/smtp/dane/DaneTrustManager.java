@@ -28,6 +28,15 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class DaneTrustManager extends X509ExtendedTrustManager {
 
+    /** A DANE-TA chain whose server certificate names none of the reference identifiers. */
+    public static final class NameMismatch extends CertificateException {
+        private static final long serialVersionUID = 1L;
+
+        NameMismatch(String message) {
+            super(message);
+        }
+    }
+
     private final List<Tlsa> records;
     private final List<String> referenceNames;
 
@@ -50,35 +59,37 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
                 return;
             }
         }
-        String taFailure = null;
+        CertificateException taFailure = null;
         for (int top = 0; top < chain.length; top++) {
             for (Tlsa r : records) {
                 if (r.usage() == Tlsa.DANE_TA && r.matches(chain[top])) {
-                    taFailure = checkBelow(chain, top);
-                    if (taFailure == null) {
+                    try {
+                        checkBelow(chain, top);
                         return;
+                    } catch (CertificateException e) {
+                        taFailure = e;
                     }
                 }
             }
         }
-        throw new CertificateException(taFailure != null ? taFailure
-                : "no TLSA record matches the certificate chain (" + chain.length + " certificates)");
+        throw taFailure != null ? taFailure
+                : new CertificateException("no TLSA record matches the certificate chain (" + chain.length + " certificates)");
     }
 
-    /** Null when the chain from the server certificate up to {@code chain[top]} is valid and names a reference name. */
-    private String checkBelow(X509Certificate[] chain, int top) {
+    /** The chain from the server certificate up to {@code chain[top]} is valid and names a reference name. */
+    private void checkBelow(X509Certificate[] chain, int top) throws CertificateException {
         for (int i = 0; i < top; i++) {
+            chain[i].checkValidity();           // CertificateExpiredException: reported as such
             try {
-                chain[i].checkValidity();
                 chain[i].verify(chain[i + 1].getPublicKey());
             } catch (GeneralSecurityException e) {
-                return "certificate " + i + " of the chain below the DANE-TA trust anchor: " + e.getMessage();
+                throw new CertificateException("certificate " + i + " of the chain is not signed by the next: "
+                        + e.getMessage(), e);
             }
         }
         if (!HostNameMatch.matchesAny(chain[0], referenceNames)) {
-            return "the server certificate names none of " + referenceNames;
+            throw new NameMismatch("the server certificate names none of " + referenceNames);
         }
-        return null;
     }
 
     @Override
