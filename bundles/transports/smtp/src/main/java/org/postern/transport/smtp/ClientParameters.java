@@ -43,6 +43,20 @@ final class ClientParameters {
     final Parameter tlsPolicyMaps;
     final Parameter tlsCaFile;
     final Parameter tlsCaPath;
+    final Parameter verifyCertMatch;
+    final Parameter secureCertMatch;
+    final Parameter fingerprintCertMatch;
+    final Parameter fingerprintDigest;
+    final Parameter tlsServername;
+    final Parameter tlsProtocols;
+    final Parameter tlsMandatoryProtocols;
+    final Parameter tlsCiphers;
+    final Parameter tlsMandatoryCiphers;
+    final Parameter tlsExcludeCiphers;
+    final Parameter tlsMandatoryExcludeCiphers;
+    final Parameter tlsTrustAnchorFile;
+    final Parameter tlsWrapperMode;
+    final Parameter tlsConnectionReuse;
     final Parameter dnsSupportLevel;
     final Parameter hostLookup;
     final Parameter skip5xxGreeting;
@@ -89,6 +103,22 @@ final class ClientParameters {
         tlsPolicyMaps = Parameter.list(p.parameter("tls_policy_maps"), "");
         tlsCaFile = Parameter.string(p.parameter("tls_CAfile"), "");
         tlsCaPath = Parameter.string(p.parameter("tls_CApath"), "");
+        verifyCertMatch = Parameter.list(p.parameter("tls_verify_cert_match"), "hostname");
+        secureCertMatch = Parameter.list(p.parameter("tls_secure_cert_match"), smtp ? "nexthop, dot-nexthop" : "nexthop");
+        fingerprintCertMatch = Parameter.list(p.parameter("tls_fingerprint_cert_match"), "");
+        // Postfix's conditional default, evaluated by TlsSettings
+        fingerprintDigest = Parameter.string(p.parameter("tls_fingerprint_digest"),
+                "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}").withTemplate();
+        tlsServername = Parameter.string(p.parameter("tls_servername"), "");
+        tlsProtocols = Parameter.string(p.parameter("tls_protocols"), ">=TLSv1");
+        tlsMandatoryProtocols = Parameter.string(p.parameter("tls_mandatory_protocols"), ">=TLSv1");
+        tlsCiphers = Parameter.string(p.parameter("tls_ciphers"), "medium");
+        tlsMandatoryCiphers = Parameter.string(p.parameter("tls_mandatory_ciphers"), "medium");
+        tlsExcludeCiphers = Parameter.list(p.parameter("tls_exclude_ciphers"), "");
+        tlsMandatoryExcludeCiphers = Parameter.list(p.parameter("tls_mandatory_exclude_ciphers"), "");
+        tlsTrustAnchorFile = Parameter.list(p.parameter("tls_trust_anchor_file"), "");
+        tlsWrapperMode = Parameter.bool(p.parameter("tls_wrappermode"), "no");
+        tlsConnectionReuse = Parameter.bool(p.parameter("tls_connection_reuse"), "no");
         dnsSupportLevel = Parameter.string(p.parameter("dns_support_level"), "").withAllowed("disabled", "enabled",
                 "dnssec");
         hostLookup = Parameter.list(p.parameter("host_lookup"), "dns");
@@ -117,7 +147,9 @@ final class ClientParameters {
         return List.of(heloName, tcpPort, connectTimeout, connectBudget, heloTimeout, startTlsTimeout, mailTimeout,
                 rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout, rsetTimeout, quitTimeout,
                 mxAddressLimit, mxSessionLimit, tlsSecurityLevel, tlsPolicyMaps, tlsCaFile, tlsCaPath,
-                dnsSupportLevel, hostLookup,
+                verifyCertMatch, secureCertMatch, fingerprintCertMatch, fingerprintDigest, tlsServername, tlsProtocols,
+                tlsMandatoryProtocols, tlsCiphers, tlsMandatoryCiphers, tlsExcludeCiphers, tlsMandatoryExcludeCiphers,
+                tlsTrustAnchorFile, tlsWrapperMode, tlsConnectionReuse, dnsSupportLevel, hostLookup,
                 skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
                 cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
                 saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,

@@ -51,6 +51,8 @@ final class DeliveryAttempt {
     private DnsSupport dnsSupport;
     /** The recipient domain (the host for a "[host]" nexthop) that TLSRPT reports under. */
     private String policyDomain = "";
+    /** The level and effective TLS settings: a cached session is reused only under the same. */
+    private String tlsLabel;
     private final List<Recipient> recipients;
     private final List<Recipient> pending;
     private final Map<Recipient, RecipientResult> done = new LinkedHashMap<>();
@@ -116,7 +118,7 @@ final class DeliveryAttempt {
         }
         // a session set up under a weaker TLS policy must never carry mail that asks for a stronger one
         String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
-                + saslLabel + " tls=" + settings.tlsLevel();
+                + saslLabel + " tls=" + tlsLabel;
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
@@ -202,18 +204,15 @@ final class DeliveryAttempt {
                         request.queueId(), policy.level() == ClientSettings.TlsLevel.DANE ? "dane" : "dane-only",
                         LogText.printable(destination));
             }
-            TlsContexts tls = client.tls().trusting(request.settings().string(d.tlsCaFile),
-                    request.settings().string(d.tlsCaPath));
-            endpointTls = new EndpointTlsPolicy(client.dns(), dnsSupport, tls,
-                    nexthop.kind() == Nexthop.Kind.MX_DOMAIN ? nexthop.host() : "");
-            policyDomain = nexthop.kind() == Nexthop.Kind.UNIX ? "" : nexthop.host().toLowerCase(Locale.ROOT);
+            String domain = nexthop.kind() == Nexthop.Kind.UNIX ? "" : nexthop.host();
+            TlsSettings tlsSettings = TlsSettings.of(client.protocol(), request.settings(), policy);
+            endpointTls = new EndpointTlsPolicy(client.dns(), dnsSupport, client.tls(), tlsSettings, domain);
+            tlsLabel = policy.level() + " " + tlsSettings;
+            policyDomain = domain.toLowerCase(Locale.ROOT);
             return null;
         } catch (ClientTables.Failure e) {
             client.log().warn("warning: {}: {}", request.queueId(), e.getMessage());
             return "TLS policy lookup failure";
-        } catch (IOException e) {
-            client.log().warn("warning: {}: smtp_tls_CAfile/CApath: {}", request.queueId(), e.getMessage());
-            return "cannot load the trusted CA certificates";
         }
     }
 

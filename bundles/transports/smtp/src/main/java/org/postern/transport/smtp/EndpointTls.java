@@ -10,21 +10,34 @@ import org.postern.api.tls.TlsSessionResult.PolicyType;
 /**
  * The TLS one connection uses, as the destination's policy and the host's DANE records decide.
  *
- * @param requirement none, opportunistic (plaintext when STARTTLS is not offered or fails) or
- *                    mandatory (the host is deferred without TLS)
- * @param factory     the handshake's trust: anything, the CAs, or the host's TLSA records
- * @param verifyName  the host name checked against the certificate by PKIX, or null
- * @param serverName  the SNI name to send, or null for the host name
- * @param trust       how the log line names the session: "Verified" or "Untrusted"
- * @param policyType  what TLSRPT counts the session under (tlsa, sts or no-policy-found)
+ * @param requirement   none, opportunistic (plaintext when STARTTLS is not offered or fails) or
+ *                      mandatory (the host is deferred without TLS)
+ * @param factory       the handshake's trust: anything, the CAs and names, fingerprints, or the
+ *                      host's TLSA records
+ * @param handshake     protocols, cipher suites and SNI name
+ * @param wrapperMode   TLS from the first byte (smtps), no STARTTLS
+ * @param trust         how the log line names the session: "Verified" or "Untrusted"
+ * @param policyType    what TLSRPT counts the session under (tlsa, sts or no-policy-found)
  * @param policyStrings the policy's records, as TLSRPT reports them
  */
-record EndpointTls(Requirement requirement, SSLSocketFactory factory, String verifyName, String serverName,
+record EndpointTls(Requirement requirement, SSLSocketFactory factory, Handshake handshake, boolean wrapperMode,
                    String trust, PolicyType policyType, List<String> policyStrings) {
 
     enum Requirement { NONE, OPPORTUNISTIC, MANDATORY }
 
-    static final EndpointTls NONE = new EndpointTls(Requirement.NONE, null, null, null, "", PolicyType.NO_POLICY_FOUND,
+    /**
+     * @param protocols  the JSSE protocols to enable
+     * @param suites     the JSSE cipher suites to enable
+     * @param serverName the SNI name, or null for none
+     */
+    record Handshake(List<String> protocols, List<String> suites, String serverName) {
+        Handshake {
+            protocols = List.copyOf(protocols);
+            suites = List.copyOf(suites);
+        }
+    }
+
+    static final EndpointTls NONE = new EndpointTls(Requirement.NONE, null, null, false, "", PolicyType.NO_POLICY_FOUND,
             List.of());
 
     EndpointTls {
@@ -35,7 +48,7 @@ record EndpointTls(Requirement requirement, SSLSocketFactory factory, String ver
         return requirement == Requirement.MANDATORY;
     }
 
-    /** Whether the certificate is checked (verify, secure, DANE): its failures are never retried in plaintext. */
+    /** Whether the certificate is checked (verify, secure, fingerprint, DANE): failures are never retried in plaintext. */
     boolean authenticated() {
         return trust.equals("Verified");
     }

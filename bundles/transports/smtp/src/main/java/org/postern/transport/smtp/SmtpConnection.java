@@ -199,20 +199,16 @@ final class SmtpConnection implements Closeable {
      *
      * @param verifyName the name the certificate must match, or null to accept any certificate
      */
-    void startTls(SSLSocketFactory factory, String verifyName, String serverName) throws IOException {
+    void startTls(SSLSocketFactory factory, EndpointTls.Handshake handshake) throws IOException {
         if (socket == null) {
             throw new IOException("STARTTLS over a UNIX-domain socket is not supported");
         }
-        String peer = serverName != null ? serverName : endpoint.hostname();
-        SSLSocket tls = (SSLSocket) factory.createSocket(socket, peer, endpoint.port(), true);
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, endpoint.hostname(), endpoint.port(), true);
         tls.setUseClientMode(true);
         SSLParameters params = tls.getSSLParameters();
-        if (IpAddresses.parse(peer) == null && peer.indexOf('.') > 0) {
-            params.setServerNames(List.of(new SNIHostName(peer)));
-        }
-        if (verifyName != null) {
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-        }
+        params.setProtocols(handshake.protocols().toArray(String[]::new));
+        params.setCipherSuites(handshake.suites().toArray(String[]::new));
+        params.setServerNames(handshake.serverName() == null ? List.of() : List.of(new SNIHostName(handshake.serverName())));
         tls.setSSLParameters(params);
         deadline.arm(timeout);
         try {

@@ -71,6 +71,11 @@ final class SmtpSession implements Closeable {
 
     private void handshake(boolean allowTls, EndpointTls tls, TlsAttemptListener attempts, Logger log)
             throws SessionFailure.Exception {
+        boolean wrapped = tls.wrapperMode() && tls.requirement() != EndpointTls.Requirement.NONE;
+        if (wrapped) {
+            connection.timeout(settings.startTlsTimeout());
+            negotiate(tls, attempts, "", true, log);     // smtps: TLS before the greeting, no STARTTLS
+        }
         connection.timeout(settings.heloTimeout());
         SmtpReply greeting = exchange(null, "receiving the initial server greeting");
         if (!greeting.positive()) {
@@ -82,7 +87,7 @@ final class SmtpSession implements Closeable {
         String helo = greeting.lines().get(0).length() > 4 ? greeting.lines().get(0).substring(4).strip().split("\\s+")[0] : "";
         hello();
         boolean required = tls.mandatory();
-        if (tls.requirement() == EndpointTls.Requirement.NONE || (!allowTls && !required)
+        if (wrapped || tls.requirement() == EndpointTls.Requirement.NONE || (!allowTls && !required)
                 || (endpoint().isUnix() && !required)) {
             return;
         }
@@ -108,8 +113,21 @@ final class SmtpSession implements Closeable {
             }
             return;
         }
+        negotiate(tls, attempts, helo, required, log);
+        connection.timeout(settings.heloTimeout());
+        SmtpReply again = exchange(settings.protocol().hello() + " " + settings.heloName(),
+                "performing the " + settings.protocol().hello() + " handshake");
+        if (!again.positive()) {
+            throw failure(helloFailure(again, settings.protocol().hello()));
+        }
+        features = ServerFeatures.parse(again);
+    }
+
+    /** The TLS handshake, reported to {@code attempts} and logged as Postfix's smtp(8) does. */
+    private void negotiate(EndpointTls tls, TlsAttemptListener attempts, String helo, boolean required, Logger log)
+            throws SessionFailure.Exception {
         try {
-            connection.startTls(tls.factory(), tls.verifyName(), tls.serverName());
+            connection.startTls(tls.factory(), tls.handshake());
         } catch (IOException e) {
             boolean handshake = e instanceof SSLException && !connection.timedOut();
             log.warn("warning: TLS handshake with {} failed: {}", endpoint(), LogText.printable(e.getMessage()));
@@ -125,13 +143,6 @@ final class SmtpSession implements Closeable {
         attempts.attempted(endpoint(), helo, connection.localAddress(), Optional.empty(), "");
         log.info("{} TLS connection established to {}: {} with cipher {}", tls.trust(), endpoint().relay(),
                 tlsSession.getProtocol(), tlsSession.getCipherSuite());
-        connection.timeout(settings.heloTimeout());
-        SmtpReply again = exchange(settings.protocol().hello() + " " + settings.heloName(),
-                "performing the " + settings.protocol().hello() + " handshake");
-        if (!again.positive()) {
-            throw failure(helloFailure(again, settings.protocol().hello()));
-        }
-        features = ServerFeatures.parse(again);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

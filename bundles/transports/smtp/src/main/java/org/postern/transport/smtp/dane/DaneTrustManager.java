@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.transport.smtp.dane;
 
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
+import org.postern.transport.smtp.tls.CertificateNames;
+import org.postern.transport.smtp.tls.ServerOnlyTrustManager;
 
 /**
  * SUMMARY   Authenticates an SMTP server's certificate chain with DNSSEC-validated TLSA records
@@ -26,7 +25,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * BUGS      A DANE-TA record that names a trust anchor the server does not send in its chain
  *   (a bare public key) is not matched.
  */
-public final class DaneTrustManager extends X509ExtendedTrustManager {
+public final class DaneTrustManager extends ServerOnlyTrustManager {
 
     /** A DANE-TA chain whose server certificate names none of the reference identifiers. */
     public static final class NameMismatch extends CertificateException {
@@ -87,45 +86,13 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
                         + e.getMessage(), e);
             }
         }
-        if (!HostNameMatch.matchesAny(chain[0], referenceNames)) {
+        if (!CertificateNames.matchesAny(chain[0], referenceNames)) {
             throw new NameMismatch("the server certificate names none of " + referenceNames);
         }
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    protected void verify(X509Certificate[] chain, String authType) throws CertificateException {
         verify(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        verify(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        verify(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client-side trust manager");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a client-side trust manager");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("a client-side trust manager");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
     }
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.transport.smtp.dane;
+package org.postern.transport.smtp.tls;
 
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -12,20 +13,31 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
+import org.postern.api.support.IpAddresses;
+
 /**
  * Whether a certificate names a host: its DNS subject alternative names, or its subject
  * common name when it has none (as OpenSSL's X509_check_host does), with a wildcard only as
- * the whole leftmost label, matching exactly one label (RFC 6125 section 6.4.3).
+ * the whole leftmost label, matching exactly one label (RFC 6125 section 6.4.3). A reference
+ * name that starts with "." matches any name below it (Postfix's ".example.com" and
+ * dot-nexthop), never the name itself.
  */
-final class HostNameMatch {
+public final class CertificateNames {
 
-    private HostNameMatch() {
+    private CertificateNames() {
     }
 
-    static boolean matchesAny(X509Certificate certificate, Collection<String> hosts) {
+    public static boolean matchesAny(X509Certificate certificate, Collection<String> hosts) {
         List<String> names = names(certificate);
         for (String host : hosts) {
             String h = normalize(host);
+            byte[] address = IpAddresses.parse(h);
+            if (address != null) {
+                if (addresses(certificate).stream().anyMatch(a -> Arrays.equals(IpAddresses.parse(a), address))) {
+                    return true;
+                }
+                continue;
+            }
             for (String name : names) {
                 if (matches(normalize(name), h)) {
                     return true;
@@ -35,9 +47,13 @@ final class HostNameMatch {
         return false;
     }
 
-    static boolean matches(String pattern, String host) {
+    public static boolean matches(String pattern, String host) {
         if (pattern.isEmpty() || host.isEmpty()) {
             return false;
+        }
+        if (host.startsWith(".")) {
+            String name = pattern.startsWith("*.") ? "any" + pattern.substring(1) : pattern;   // one label, any
+            return name.endsWith(host) && name.length() > host.length() && !name.startsWith(".");
         }
         if (pattern.startsWith("*.")) {
             int dot = host.indexOf('.');
@@ -51,8 +67,26 @@ final class HostNameMatch {
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
+    /** The IP address subject alternative names (an address literal is matched only against these). */
+    static List<String> addresses(X509Certificate certificate) {
+        List<String> out = new ArrayList<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> entry : alternatives) {
+                    if (Integer.valueOf(7).equals(entry.get(0)) && entry.get(1) instanceof String address) {
+                        out.add(address);
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return List.of();
+        }
+        return out;
+    }
+
     /** The DNS subject alternative names, else the subject's common names. */
-    static List<String> names(X509Certificate certificate) {
+    public static List<String> names(X509Certificate certificate) {
         List<String> dns = new ArrayList<>();
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
