@@ -15,7 +15,9 @@ import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.support.IpAddresses;
 import org.postern.api.support.LogText;
+import org.postern.transport.smtp.sts.StsDecision;
 
 /**
  * SUMMARY   One delivery request: a cached session first, then each endpoint of the nexthop
@@ -33,6 +35,9 @@ import org.postern.api.support.LogText;
  *   ({@link SmtpAuthenticator}). With smtp_sender_dependent_authentication the sender's
  *   credentials are looked up before the cache is asked, and their username is part of the
  *   cache key, so that a session logged in for one account never carries another's mail.
+ *   MTA-STS ({@link #applyMtaSts}): for an MX-routed domain without a policy table entry, an
+ *   enforced policy skips MX hosts that match none of its patterns and requires TLS verified by
+ *   the WebPKI; a policy in mode testing only logs what enforce would refuse.
  * SECURITY  Logs untrusted replies through LogText.
  */
 final class DeliveryAttempt {
@@ -52,6 +57,10 @@ final class DeliveryAttempt {
     private Endpoint reused;
     /** Null unless smtp_sasl_auth_enable = yes. */
     private SmtpAuthenticator authenticator;
+    /** Whether smtp_tls_policy_maps had an entry for the destination (it wins over MTA-STS). */
+    private boolean policyFromTable;
+    /** The MTA-STS decision for the nexthop domain; null when MTA-STS does not apply. */
+    private StsDecision sts;
 
     DeliveryAttempt(SmtpClient client, DeliveryRequest request) {
         this.client = client;
@@ -74,6 +83,7 @@ final class DeliveryAttempt {
         if (refused != null) {
             return finish(Outcome.DEFERRED, TlsPolicy.UNSUPPORTED_DSN, refused);
         }
+        applyMtaSts(nexthop);
         OutgoingMessage message;
         try {
             message = OutgoingMessage.of(request, GenericMaps.of(client.protocol(), request.settings(), client::registry));
@@ -106,7 +116,7 @@ final class DeliveryAttempt {
             authenticator = new SmtpAuthenticator(sasl, passwords, bySender, destination.strip(), client.log());
         }
         String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
-                + saslLabel;
+                + saslLabel + (sts == null ? "" : sts.cacheLabel());
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
@@ -140,6 +150,13 @@ final class DeliveryAttempt {
             }
             if (endpoint.equals(reused)) {
                 continue;                       // it just answered on the cached connection
+            }
+            String stsRefusal = sts == null ? null : sts.refusal(endpoint.hostname()).orElse(null);
+            if (stsRefusal != null) {
+                lastFailure = SessionFailure.soft("4.7.5", stsRefusal);
+                lastRelay = endpoint.relay();
+                client.log().info("{}: {}", request.queueId(), lastFailure.diagnostic());
+                continue;
             }
             Duration timeout = settings.connectTimeout();
             if (!budget.isZero()) {
@@ -176,8 +193,10 @@ final class DeliveryAttempt {
     private String applyTlsPolicy(String destination) {
         ClientParameters d = ClientParameters.of(client.protocol());
         try {
+            TlsPolicy configured = ClientSettings.configuredTls(client.protocol(), request.settings());
             TlsPolicy policy = TlsPolicy.forDestination(request.settings().list(d.tlsPolicyMaps), destination,
-                    client::registry, ClientSettings.configuredTls(client.protocol(), request.settings()));
+                    client::registry, configured);
+            policyFromTable = policy != configured;     // forDestination returns configured itself without an entry
             if (!policy.supported()) {
                 client.log().warn("warning: {}: TLS policy for {}: {}", request.queueId(),
                         LogText.printable(destination), policy.unsupported());
@@ -195,6 +214,26 @@ final class DeliveryAttempt {
         }
     }
 
+    /**
+     * MTA-STS for an MX-routed domain (not a [host] nexthop) without a smtp_tls_policy_maps
+     * entry, which wins. Enforce: level verify with the policy's WebPKI check; testing: the
+     * opportunistic context is replaced by one that logs what enforce would refuse.
+     * DANE is to win over MTA-STS where both exist: its decision comes first.
+     */
+    private void applyMtaSts(Nexthop nexthop) {
+        if (client.sts() == null || policyFromTable || nexthop.kind() != Nexthop.Kind.MX_DOMAIN
+                || IpAddresses.parse(nexthop.host()) != null) {
+            return;
+        }
+        sts = client.sts().decide(nexthop.host(), request.settings());
+        if (sts.enforce()) {
+            settings = settings.withTlsLevel(ClientSettings.TlsLevel.VERIFY);
+            tls = tls.withVerifying(sts.socketFactory());
+        } else if (sts.testing()) {
+            tls = tls.withOpportunistic(sts.socketFactory());
+        }
+    }
+
     private SmtpSession open(Endpoint endpoint, Duration connectTimeout, String cacheKey) {
         boolean allowTls = true;
         while (true) {
@@ -209,10 +248,17 @@ final class DeliveryAttempt {
                         throw e;
                     }
                 }
+                if (sts != null) {
+                    sts.sessionEnded(endpoint.hostname(), endpoint.addressText(), session.connection().tlsSession() != null,
+                            null);
+                }
                 return session;
             } catch (SessionFailure.Exception e) {
                 lastFailure = e.failure();
                 lastRelay = endpoint.relay();
+                if (sts != null) {
+                    sts.sessionEnded(endpoint.hostname(), endpoint.addressText(), false, lastFailure.dsnStatus());
+                }
                 client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
                 if (!lastFailure.tlsHandshake() || !allowTls) {
                     return null;

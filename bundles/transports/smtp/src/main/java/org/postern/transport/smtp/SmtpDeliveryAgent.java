@@ -13,6 +13,7 @@ import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.TransportAgent;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
+import org.postern.transport.smtp.sts.MtaSts;
 
 /**
  * SUMMARY   smtp - the SMTP delivery agent (Postfix smtp(8)): "relay unix - - n - - smtp".
@@ -26,6 +27,7 @@ import org.postern.api.dns.DnsResolver;
  *   addresses ({@link GenericMaps}, {@link GenericHeader}); a failing table defers (4.3.0).
  *   SMTP AUTH with PLAIN and LOGIN (smtp_sasl_auth_enable, smtp_sasl_password_maps, ...;
  *   see {@link SmtpAuthenticator}, {@link SaslSettings}, {@link SaslPasswords}).
+ *   MTA-STS (RFC 8461) built in for MX-routed destinations (package sts, {@link MtaSts}).
  * SECURITY  Talks to arbitrary servers on the Internet: every reply is untrusted input
  *   (bounded lines and replies, deadlines on every read and write).
  * BUGS      No DANE, XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
@@ -46,20 +48,29 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DictRegistry registry;
 
-    private final SmtpClient client = new SmtpClient(Protocol.SMTP, () -> dns, () -> registry);
+    private final SmtpClient client;
 
     public SmtpDeliveryAgent() {
+        client = new SmtpClient(Protocol.SMTP, () -> dns, () -> registry);
     }
 
     /** For tests: an agent with this resolver (may be null). */
     SmtpDeliveryAgent(DnsResolver dns) {
-        this.dns = dns;
+        this(dns, null);
     }
 
     /** For tests: an agent with this resolver and table registry (either may be null). */
     SmtpDeliveryAgent(DnsResolver dns, DictRegistry registry) {
+        this();
         this.dns = dns;
         this.registry = registry;
+    }
+
+    /** For tests: an agent with this resolver, table registry and MTA-STS (its cache directory and port). */
+    SmtpDeliveryAgent(DnsResolver dns, DictRegistry registry, MtaSts sts) {
+        this.dns = dns;
+        this.registry = registry;
+        client = new SmtpClient(Protocol.SMTP, () -> this.dns, () -> this.registry, sts);
     }
 
     @Override

@@ -44,13 +44,27 @@ final class TlsContexts {
     }
 
     private TlsContexts(TlsContexts base, SSLSocketFactory verifying) {
-        this.opportunistic = base.opportunistic;
+        this(base, verifying, base.opportunistic);
+    }
+
+    private TlsContexts(TlsContexts base, SSLSocketFactory verifying, SSLSocketFactory opportunistic) {
+        this.opportunistic = opportunistic;
         this.verifying = verifying;
         this.anchors = base.anchors;
     }
 
     SSLSocketFactory factory(ClientSettings.TlsLevel level) {
         return level == ClientSettings.TlsLevel.VERIFY ? verifying : opportunistic;
+    }
+
+    /** The same contexts with another verifying factory (MTA-STS enforce: sts.StsDecision#socketFactory). */
+    TlsContexts withVerifying(SSLSocketFactory factory) {
+        return new TlsContexts(this, factory, opportunistic);
+    }
+
+    /** The same contexts with another opportunistic factory (MTA-STS testing: it logs, accepts all). */
+    TlsContexts withOpportunistic(SSLSocketFactory factory) {
+        return new TlsContexts(this, verifying, factory);
     }
 
     /**
