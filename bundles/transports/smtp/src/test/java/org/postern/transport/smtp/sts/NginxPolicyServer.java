@@ -107,6 +107,19 @@ public final class NginxPolicyServer implements AutoCloseable {
         return Files.readAllLines(log).stream().filter(l -> l.contains("/.well-known/mta-sts.txt")).count();
     }
 
+    /**
+     * The policy request count once it reached {@code atLeast} (nginx logs after answering), or
+     * after one second; then a pause, so that a request that would follow is counted too.
+     */
+    public long awaitPolicyRequests(long atLeast) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (policyRequests() < atLeast && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        return policyRequests();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
