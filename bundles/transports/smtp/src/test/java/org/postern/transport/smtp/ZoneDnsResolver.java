@@ -13,7 +13,7 @@ import org.postern.api.dns.DnsRecordType;
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResult;
 
-/** A DNS zone in memory: MX and A records, names that do not exist, names whose lookups fail. */
+/** A DNS zone in memory: MX, A and TXT records, names that do not exist, names whose lookups fail. */
 final class ZoneDnsResolver implements DnsResolver {
 
     private final Map<String, List<DnsRecord>> records = new HashMap<>();
@@ -29,12 +29,28 @@ final class ZoneDnsResolver implements DnsResolver {
         return add(new DnsRecord(host, DnsRecordType.A, 300, 0, address));
     }
 
+    ZoneDnsResolver txt(String name, String text) {
+        return add(new DnsRecord(name, DnsRecordType.TXT, 300, 0, text));
+    }
+
+    /** Removes the records of one name and type (the name stays known: NODATA). */
+    synchronized ZoneDnsResolver remove(String name, DnsRecordType type) {
+        records.remove(name + "/" + type);
+        return this;
+    }
+
     ZoneDnsResolver failing(String name) {
         failing.add(name);
         return this;
     }
 
-    private ZoneDnsResolver add(DnsRecord r) {
+    /** Lookups of the name answer again. */
+    synchronized ZoneDnsResolver healed(String name) {
+        failing.remove(name);
+        return this;
+    }
+
+    private synchronized ZoneDnsResolver add(DnsRecord r) {
         records.computeIfAbsent(r.name() + "/" + r.type(), k -> new ArrayList<>()).add(r);
         known.add(r.name());
         return this;

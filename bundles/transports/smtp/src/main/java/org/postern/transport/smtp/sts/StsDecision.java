@@ -103,7 +103,8 @@ public final class StsDecision {
      * another (or under none).
      */
     public String cacheLabel() {
-        return active() ? " sts=" + policy.mode().wireName() + "/" + Integer.toHexString(policy.text().hashCode()) : "";
+        return active() ? " sts=" + policy.mode().wireName() + "/" + Integer.toHexString(policy.text().hashCode())
+                + (enforceMxPatterns ? "" : "/certificate-patterns") : "";
     }
 
     /**
