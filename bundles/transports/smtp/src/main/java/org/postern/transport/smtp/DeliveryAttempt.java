@@ -290,6 +290,9 @@ final class DeliveryAttempt {
      * The queue manager logs Postfix's "to=<...>, relay=..., status=..." line of each.
      */
     private DeliveryResult finish(Outcome outcome, String dsn, String diagnostic) {
+        if (sts != null) {
+            sts.results().forEach(client::report);
+        }
         List<RecipientResult> out = new ArrayList<>();
         for (Recipient r : recipients) {
             RecipientResult result = done.get(r);

@@ -2,6 +2,7 @@
 package org.postern.transport.smtp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.postern.api.delivery.DeliveryRequest;
@@ -9,6 +10,8 @@ import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.tls.TlsReportSink;
+import org.postern.api.tls.TlsSessionResult;
 import org.postern.transport.smtp.sts.MtaSts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,8 @@ final class SmtpClient implements AutoCloseable {
     private final TlsContexts tls = new TlsContexts();
     /** Null for lmtp, which never looks up MX records. */
     private final MtaSts sts;
+    /** The TlsReportSink services (none: nothing is reported, delivery is the same). */
+    private volatile Supplier<List<TlsReportSink>> sinks = List::of;
     private final Object inFlight = new Object();
     private int running;
     private boolean closing;
@@ -121,6 +126,26 @@ final class SmtpClient implements AutoCloseable {
 
     TlsContexts tls() {
         return tls;
+    }
+
+    /** Where {@link #report} sends TLS session results (the agent's TlsReportSink references). */
+    void reportTo(Supplier<List<TlsReportSink>> sinks) {
+        this.sinks = sinks;
+    }
+
+    /** Hands one RFC 8460 session result to every TlsReportSink; a failing sink is logged and skipped. */
+    void report(TlsSessionResult result) {
+        List<TlsReportSink> all = sinks.get();
+        if (all == null) {
+            return;
+        }
+        for (TlsReportSink sink : all) {
+            try {
+                sink.sessionCompleted(result);
+            } catch (RuntimeException e) {
+                log.warn("warning: TLS report sink {} failed: {}", sink, e.toString());
+            }
+        }
     }
 
     /** MTA-STS policies; null for lmtp. */

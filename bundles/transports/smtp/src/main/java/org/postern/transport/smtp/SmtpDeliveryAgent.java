@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.transport.smtp;
 
+import java.util.List;
+
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -13,6 +15,7 @@ import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.TransportAgent;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.tls.TlsReportSink;
 import org.postern.transport.smtp.sts.MtaSts;
 
 /**
@@ -48,10 +51,16 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DictRegistry registry;
 
+    /** RFC 8460 results of each TLS attempt under an MTA-STS policy go to every sink registered. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<TlsReportSink> tlsReportSinks = List.of();
+
     private final SmtpClient client;
 
     public SmtpDeliveryAgent() {
         client = new SmtpClient(Protocol.SMTP, () -> dns, () -> registry);
+        client.reportTo(() -> tlsReportSinks);
     }
 
     /** For tests: an agent with this resolver (may be null). */
@@ -71,6 +80,12 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
         this.dns = dns;
         this.registry = registry;
         client = new SmtpClient(Protocol.SMTP, () -> this.dns, () -> this.registry, sts);
+        client.reportTo(() -> tlsReportSinks);
+    }
+
+    /** For tests: these sinks instead of the registered ones. */
+    void tlsReportSinks(List<TlsReportSink> sinks) {
+        this.tlsReportSinks = List.copyOf(sinks);
     }
 
     @Override

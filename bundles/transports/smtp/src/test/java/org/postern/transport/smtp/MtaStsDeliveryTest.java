@@ -10,6 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.dns.DnsRecordType;
+import org.postern.api.tls.TlsSessionResult;
+import org.postern.api.tls.TlsSessionResult.FailureType;
+import org.postern.api.tls.TlsSessionResult.PolicyType;
 import org.postern.testing.MapDictRegistry;
 import org.postern.testing.MovableClock;
 import org.postern.transport.smtp.sts.NginxPolicyServer;
@@ -46,6 +51,7 @@ class MtaStsDeliveryTest {
     final MapDictRegistry tables = new MapDictRegistry();
     final RecordingLogger log = new RecordingLogger();
     final MovableClock clock = new MovableClock(Instant.parse("2026-12-06T00:00:00Z"));
+    final List<TlsSessionResult> reports = new CopyOnWriteArrayList<>();
     ZoneDnsResolver dns;
     SmtpDeliveryAgent agent;
     ScriptedSmtpServer mx;
@@ -82,7 +88,21 @@ class MtaStsDeliveryTest {
     }
 
     private SmtpDeliveryAgent newAgent() {
-        return new SmtpDeliveryAgent(dns, tables, StsTesting.mtaSts(() -> dns, cache, log.logger(), nginx.port(), clock));
+        SmtpDeliveryAgent a = new SmtpDeliveryAgent(dns, tables,
+                StsTesting.mtaSts(() -> dns, cache, log.logger(), nginx.port(), clock));
+        a.tlsReportSinks(List.of(reports::add));
+        return a;
+    }
+
+    /** The one RFC 8460 result reported so far, checked for what every STS result carries. */
+    private TlsSessionResult onlyReport(Optional<FailureType> failure) {
+        assertThat(reports).hasSize(1);
+        TlsSessionResult r = reports.get(0);
+        assertThat(r.policyDomain()).isEqualTo("example.test");
+        assertThat(r.policyType()).isEqualTo(PolicyType.STS);
+        assertThat(r.receivingMxHost()).isEqualTo("mx.example.test");
+        assertThat(r.failure()).isEqualTo(failure);
+        return r;
     }
 
     private void mxPresenting(TestCa.Issued certificate) throws Exception {
@@ -123,6 +143,10 @@ class MtaStsDeliveryTest {
                 .endsWith("\n\n" + ENFORCE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(log.containing("MTA-STS policy for example.test: id 1, mode enforce, max_age 86400")).hasSize(1);
+        TlsSessionResult r = onlyReport(Optional.empty());
+        assertThat(r.receivingIp()).isEqualTo("127.0.0.1");
+        assertThat(r.policyStrings()).containsExactly("version: STSv1", "mode: enforce", "mx: mx.example.test",
+                "max_age: 86400");
     }
 
     @Test
@@ -132,6 +156,7 @@ class MtaStsDeliveryTest {
         assertDeferred(deliver("example.test"), "4.7.5",
                 "MX host mx.example.test does not match the mx patterns of the MTA-STS policy for example.test");
         assertThat(mx.connections.get()).isZero();
+        onlyReport(Optional.of(FailureType.VALIDATION_FAILURE));
     }
 
     @Test
@@ -141,6 +166,7 @@ class MtaStsDeliveryTest {
         assertThat(mx.connections.get()).isEqualTo(1);
         assertThat(mx.verbs()).doesNotContain("MAIL");
         assertThat(mx.messages).isEmpty();
+        onlyReport(Optional.of(FailureType.CERTIFICATE_NOT_TRUSTED));
     }
 
     @Test
@@ -148,6 +174,7 @@ class MtaStsDeliveryTest {
         mxPresenting(ca.issue("mail.example.test"));
         assertDeferred(deliver("example.test"), "4.7.5", "Cannot start TLS: handshake failure");
         assertThat(mx.messages).isEmpty();
+        onlyReport(Optional.of(FailureType.CERTIFICATE_HOST_MISMATCH));
     }
 
     @Test
@@ -155,6 +182,7 @@ class MtaStsDeliveryTest {
         mxPresenting(ca.issueExpired("mx.example.test"));
         assertDeferred(deliver("example.test"), "4.7.5", "Cannot start TLS: handshake failure");
         assertThat(mx.messages).isEmpty();
+        onlyReport(Optional.of(FailureType.CERTIFICATE_EXPIRED));
     }
 
     @Test
@@ -162,6 +190,7 @@ class MtaStsDeliveryTest {
         mxPresenting(null);
         assertDeferred(deliver("example.test"), "4.7.4", "TLS is required, but was not offered by host mx.example.test");
         assertThat(mx.verbs()).doesNotContain("MAIL");
+        onlyReport(Optional.of(FailureType.STARTTLS_NOT_SUPPORTED));
     }
 
     @Test
@@ -173,6 +202,7 @@ class MtaStsDeliveryTest {
         assertThat(log.containing("MTA-STS policy for example.test (mode testing): MX host mx.example.test does not match"
                 + " the mx patterns of the MTA-STS policy for example.test; mode enforce would not deliver to it")).hasSize(1);
         assertThat(log.containing("MTA-STS policy for example.test (mode testing): certificate of mx.example.test:")).hasSize(1);
+        onlyReport(Optional.of(FailureType.CERTIFICATE_NOT_TRUSTED));
     }
 
     @Test
@@ -183,6 +213,7 @@ class MtaStsDeliveryTest {
         assertThat(log.containing("warning: MTA-STS policy for example.test: HTTP status 404 from mta-sts.example.test;"
                 + " delivering as without MTA-STS")).hasSize(1);
         assertThat(cache.resolve("example.test")).doesNotExist();
+        assertThat(onlyReport(Optional.of(FailureType.STS_POLICY_FETCH_ERROR)).policyStrings()).isEmpty();
     }
 
     @Test
@@ -191,6 +222,7 @@ class MtaStsDeliveryTest {
         mxPresenting(new TestCa("Unknown CA").issue("mx.example.test"));
         assertThat(deliver("example.test").outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(log.containing("MTA-STS policy for example.test: invalid policy: line 4")).hasSize(1);
+        onlyReport(Optional.of(FailureType.STS_POLICY_INVALID));
     }
 
     @Test

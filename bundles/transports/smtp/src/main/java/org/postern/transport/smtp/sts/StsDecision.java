@@ -29,7 +29,10 @@ import org.slf4j.Logger;
  *   caller defers what fails. In mode testing: nothing is refused, but what enforce would
  *   refuse is logged ("MTA-STS policy for DOMAIN (mode testing): ... mode enforce would ...").
  *   The caller reports each session's end ({@link #sessionEnded}); the results are RFC 8460
- *   {@link TlsSessionResult}s for the TlsReportSink services ({@link #results}).
+ *   {@link TlsSessionResult}s for the TlsReportSink services ({@link #results}): success, the
+ *   certificate's failure type, starttls-not-supported, validation-failure for an MX host that
+ *   matches no pattern, and sts-policy-fetch-error / sts-policy-invalid / sts-webpki-invalid
+ *   when the announced policy could not be had (policy strings then empty).
  *   One decision is one policy domain: MX hosts shared with other domains are judged by each
  *   domain's own decision.
  * SECURITY  MX host names come from DNS and are logged through LogText.
@@ -167,6 +170,10 @@ public final class StsDecision {
      */
     public void sessionEnded(String mxHost, String mxAddress, boolean tls, String failureDsn) {
         if (!active()) {
+            if (policy == null && discoveryFailure.isPresent() && failureDsn == null) {
+                // delivered as without MTA-STS because the announced policy could not be had
+                record(mxHost, mxAddress, discoveryFailure.get(), discoveryReason);
+            }
             return;
         }
         Check check = checks.get(mxHost);
@@ -199,7 +206,8 @@ public final class StsDecision {
     }
 
     private void record(String mxHost, String mxAddress, FailureType failure, String detail) {
-        TlsSessionResult r = new TlsSessionResult(clock.instant(), domain, PolicyType.STS, policy.policyStrings(),
+        TlsSessionResult r = new TlsSessionResult(clock.instant(), domain, PolicyType.STS,
+                policy == null ? List.of() : policy.policyStrings(),
                 mxHost, mxAddress, "", Optional.ofNullable(failure), detail);
         synchronized (results) {
             results.add(r);
