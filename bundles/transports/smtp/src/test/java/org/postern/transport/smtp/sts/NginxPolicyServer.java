@@ -20,6 +20,7 @@ import org.postern.testing.RequiredService;
  * temporary directory; a child process that {@link #close} stops. Policies live at
  * www/mta-sts.DOMAIN/.well-known/mta-sts.txt (written by {@link #policy}). Special hosts:
  * mta-sts.redirect.test answers 301, mta-sts.wrongtype.test serves text/html,
+ * mta-sts.chunked.test answers with chunked transfer coding (sub_filter drops the length),
  * mta-sts.badcert.test presents a certificate of another CA.
  */
 public final class NginxPolicyServer implements AutoCloseable {
@@ -64,6 +65,8 @@ public final class NginxPolicyServer implements AutoCloseable {
                 + "    location / { return 301 https://mta-sts.example.test/.well-known/mta-sts.txt; } }\n"
                 + "  server { " + listen + "; server_name mta-sts.wrongtype.test; root " + d + "/www/$host;\n"
                 + "    types { } default_type text/html; }\n"
+                + "  server { " + listen + "; server_name mta-sts.chunked.test; root " + d + "/www/$host;\n"
+                + "    sub_filter_types text/plain; sub_filter 'STSv1' 'STSv1'; }\n"
                 + "  server { " + listen + "; server_name mta-sts.badcert.test; root " + d + "/www/$host;\n"
                 + "    ssl_certificate " + d + "/bad.pem; ssl_certificate_key " + d + "/bad.key; }\n"
                 + "}\n";

@@ -3,6 +3,9 @@ package org.postern.transport.smtp.sts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +44,7 @@ class PolicyFetcherTest {
     @BeforeAll
     static void start() throws Exception {
         ca = new TestCa("Postern test CA");
-        nginx = NginxPolicyServer.start(dir, ca, List.of("example.test", "redirect.test", "wrongtype.test", "big.test"));
+        nginx = NginxPolicyServer.start(dir, ca, List.of("example.test", "redirect.test", "wrongtype.test", "big.test", "chunked.test"));
         caFile = Files.writeString(dir.resolve("ca.pem"), ca.pem()).toString();
     }
 
@@ -112,6 +115,34 @@ class PolicyFetcherTest {
         padded = padded + "y".repeat(PolicyFetcher.MAX_BODY - padded.length() - 1) + "\n";
         nginx.policy("big.test", padded);
         assertThat(fetch("big.test", caFile)).isEqualTo(new PolicyFetcher.Result.Fetched(padded));
+    }
+
+    @Test
+    void aChunkedAnswerShouldBeReassembled() throws Exception {
+        String padded = POLICY + "x_pad: " + "y".repeat(20_000) + "\n";
+        nginx.policy("chunked.test", padded);
+        assertThat(fetch("chunked.test", caFile)).isEqualTo(new PolicyFetcher.Result.Fetched(padded));
+    }
+
+    @Test
+    void aChunkedAnswerLargerThan64KbShouldBeRefused() throws Exception {
+        nginx.policy("chunked.test", POLICY + "x_pad: " + "y".repeat(PolicyFetcher.MAX_BODY) + "\n");
+        assertFailed(fetch("chunked.test", caFile), FailureType.STS_POLICY_FETCH_ERROR,
+                "policy from mta-sts.chunked.test is larger than 65536 bytes");
+    }
+
+    @Test
+    void aSilentServerShouldTimeOut() throws Exception {
+        // accepts the connection, never answers the TLS handshake
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 3599));
+            long started = System.nanoTime();
+            PolicyFetcher.Result r = new PolicyFetcher(() -> DNS, new WebPki(), 3599)
+                    .fetch("example.test", caFile, Duration.ofSeconds(1));
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertFailed(r, FailureType.STS_POLICY_FETCH_ERROR, "timeout fetching https://mta-sts.example.test/");
+            assertThat(ms).isBetween(900L, 5_000L);
+        }
     }
 
     @Test
