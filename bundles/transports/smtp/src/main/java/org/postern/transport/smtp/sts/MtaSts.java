@@ -47,6 +47,11 @@ import org.slf4j.Logger;
  * CONFIGURATION PARAMETERS  see {@link StsParameters}.
  * SECURITY  The TXT record and the policy are untrusted: parsed strictly, bounded, logged
  *   through LogText. The policy host must present a WebPKI-valid certificate.
+ * BUGS      The caller asks only for MX-routed nexthops: a smart host ("[relay]") is not
+ *   treated as a policy domain (RFC 8461 section 3.4 says it should). No refresh ahead of
+ *   expiry: the first delivery after max_age waits for the fetch (bounded by
+ *   mta_sts_fetch_timeout). Expired files of domains that get no more mail stay on disk.
+ *   Which of DANE and MTA-STS applies is the caller's choice (DANE must win, RFC 8461 section 2).
  */
 public final class MtaSts {
 

@@ -14,10 +14,10 @@ import org.postern.api.parameter.Parameter;
  *     the JDK's trust store, for the policy fetch and for MX certificates of enforced policies.
  *   mta_sts_fetch_timeout (10s; Postern's own): the time limit of one policy fetch (connect,
  *     TLS handshake, request and answer).
- *   smtp_tls_enforce_sts_mx_patterns (yes; Postfix 3.10): yes requires an enforced policy's MX
+ *   smtp_tls_enforce_sts_mx_patterns (yes; Postfix 3.10.5): yes requires an enforced policy's MX
  *     host name to match an mx pattern and the certificate to match the MX host name; no
  *     tries every MX host and requires the certificate to match an mx pattern instead, as
- *     before Postfix 3.10.
+ *     before Postfix 3.10.5.
  */
 public final class StsParameters {
 

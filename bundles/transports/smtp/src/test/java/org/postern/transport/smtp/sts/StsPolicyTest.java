@@ -52,6 +52,7 @@ class StsPolicyTest {
         "version: STSv1\nmode enforce\nmx: a.example\nmax_age: 1\n",               // no colon
         " version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 1\n",             // leading blank
         "<html><body>mode: enforce</body></html>\n",
+        "version: STSv1\nmode: enforce\nnmx: mx0.example\nmax_age: 604800\n",      // postfix-tlspol#95: "nmx" is no mx
     })
     void invalidPoliciesShouldBeRefused(String text) {
         assertThatThrownBy(() -> StsPolicy.parse(text)).isInstanceOf(StsPolicy.Invalid.class);
