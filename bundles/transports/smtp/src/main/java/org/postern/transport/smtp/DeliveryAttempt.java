@@ -258,6 +258,10 @@ final class DeliveryAttempt {
                 lastRelay = endpoint.relay();
                 if (sts != null) {
                     sts.sessionEnded(endpoint.hostname(), endpoint.addressText(), false, lastFailure.dsnStatus());
+                    String refused = sts.refusedCertificate(endpoint.hostname(), endpoint.relay()).orElse(null);
+                    if (refused != null) {
+                        lastFailure = new SessionFailure(false, lastFailure.dsnStatus(), refused, false);
+                    }
                 }
                 client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
                 if (!lastFailure.tlsHandshake() || !allowTls) {

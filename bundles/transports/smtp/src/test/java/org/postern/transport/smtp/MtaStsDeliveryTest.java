@@ -162,7 +162,8 @@ class MtaStsDeliveryTest {
     @Test
     void enforceShouldDeferACertificateOfAnotherCaAndSendNothingInPlaintext() throws Exception {
         mxPresenting(new TestCa("Unknown CA").issue("mx.example.test"));
-        assertDeferred(deliver("example.test"), "4.7.5", "Cannot start TLS: handshake failure");
+        assertDeferred(deliver("example.test"), "4.7.5", "MTA-STS policy for example.test: server certificate verification"
+                + " failed for mx.example.test[127.0.0.1]:" + mx.port() + ": PKIX path building failed");
         assertThat(mx.connections.get()).isEqualTo(1);
         assertThat(mx.verbs()).doesNotContain("MAIL");
         assertThat(mx.messages).isEmpty();
@@ -172,7 +173,9 @@ class MtaStsDeliveryTest {
     @Test
     void enforceShouldDeferACertificateForAnotherName() throws Exception {
         mxPresenting(ca.issue("mail.example.test"));
-        assertDeferred(deliver("example.test"), "4.7.5", "Cannot start TLS: handshake failure");
+        assertDeferred(deliver("example.test"), "4.7.5", "MTA-STS policy for example.test: server certificate verification"
+                + " failed for mx.example.test[127.0.0.1]:" + mx.port() + ": certificate names [mail.example.test] do not match"
+                + " mx.example.test");
         assertThat(mx.messages).isEmpty();
         onlyReport(Optional.of(FailureType.CERTIFICATE_HOST_MISMATCH));
     }
@@ -180,7 +183,7 @@ class MtaStsDeliveryTest {
     @Test
     void enforceShouldDeferAnExpiredCertificate() throws Exception {
         mxPresenting(ca.issueExpired("mx.example.test"));
-        assertDeferred(deliver("example.test"), "4.7.5", "Cannot start TLS: handshake failure");
+        assertDeferred(deliver("example.test"), "4.7.5", "server certificate verification failed");
         assertThat(mx.messages).isEmpty();
         onlyReport(Optional.of(FailureType.CERTIFICATE_EXPIRED));
     }
@@ -258,7 +261,7 @@ class MtaStsDeliveryTest {
         assertThat(deliver("example.test").outcome()).isEqualTo(Outcome.HANDED_OFF);
         dns.remove("_mta-sts.example.test", DnsRecordType.TXT);
         mxPresenting(new TestCa("Unknown CA").issue("mx.example.test"));
-        assertDeferred(deliver("example.test"), "4.7.5", "handshake failure");      // still valid: still enforced
+        assertDeferred(deliver("example.test"), "4.7.5", "server certificate verification failed");      // still valid: still enforced
         clock.advance(Duration.ofSeconds(601));
         assertThat(deliver("example.test").outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(cache.resolve("example.test")).doesNotExist();
@@ -273,7 +276,7 @@ class MtaStsDeliveryTest {
         nginx.remove("example.test");
         agent = newAgent();
         mxPresenting(new TestCa("Unknown CA").issue("mx.example.test"));
-        assertDeferred(deliver("example.test"), "4.7.5", "handshake failure");
+        assertDeferred(deliver("example.test"), "4.7.5", "server certificate verification failed");
         assertThat(nginx.awaitPolicyRequests(fetches)).isEqualTo(fetches);
     }
 
@@ -284,7 +287,7 @@ class MtaStsDeliveryTest {
         nginx.remove("example.test");
         dns.remove("_mta-sts.example.test", DnsRecordType.TXT).txt("_mta-sts.example.test", "v=STSv1; id=2;");
         mxPresenting(new TestCa("Unknown CA").issue("mx.example.test"));
-        assertDeferred(deliver("example.test"), "4.7.5", "handshake failure");
+        assertDeferred(deliver("example.test"), "4.7.5", "server certificate verification failed");
         assertThat(log.containing("warning: MTA-STS policy for example.test: id changed to 2 but the refresh failed"
                 + " (HTTP status 404 from mta-sts.example.test); keeping the cached policy (id 1)")).hasSize(1);
         assertThat(Files.readString(cache.resolve("example.test"))).contains("id: 1\n");
@@ -342,7 +345,7 @@ class MtaStsDeliveryTest {
         // smtp_tls_enforce_sts_mx_patterns = no: any MX host, but its certificate must match an mx pattern
         nginx.policy("example.test", ENFORCE.replace("mx.example.test", "mail.example.test"));
         mxPresenting(ca.issue("mx.example.test"));
-        assertDeferred(deliver("example.test", "smtp_tls_enforce_sts_mx_patterns", "no"), "4.7.5", "handshake failure");
+        assertDeferred(deliver("example.test", "smtp_tls_enforce_sts_mx_patterns", "no"), "4.7.5", "server certificate verification failed");
         mxPresenting(ca.issue("mail.example.test"));
         assertThat(deliver("example.test", "smtp_tls_enforce_sts_mx_patterns", "no").outcome()).isEqualTo(Outcome.HANDED_OFF);
         // the session just cached (smtp_connection_cache_on_demand) must not carry mail under the other setting

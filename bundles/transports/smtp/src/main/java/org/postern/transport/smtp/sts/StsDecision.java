@@ -198,6 +198,16 @@ public final class StsDecision {
         }
     }
 
+    /**
+     * In mode enforce, after a failed session with {@code endpoint} (Postfix's "host[address]:port"):
+     * the deferral text when this policy's certificate check refused the MX host, for mailq.
+     */
+    public Optional<String> refusedCertificate(String mxHost, String endpoint) {
+        Check check = enforce() ? checks.get(mxHost) : null;
+        return check == null ? Optional.empty() : Optional.of("MTA-STS policy for " + domain
+                + ": server certificate verification failed for " + endpoint + ": " + LogText.printable(check.reason()));
+    }
+
     /** The RFC 8460 results of this delivery so far, for the TlsReportSink services. */
     public List<TlsSessionResult> results() {
         synchronized (results) {
