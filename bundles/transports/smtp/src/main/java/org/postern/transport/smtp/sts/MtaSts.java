@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import javax.net.ssl.X509TrustManager;
@@ -72,7 +70,8 @@ public final class MtaSts {
     private final WebPki pki = new WebPki();
     private final Logger log;
     private final Clock clock;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Deliveries to one domain wait for one fetch; a fixed set of locks, however many domains. */
+    private final Object[] locks = new Object[64];
 
     /** Production: policies fetched on port 443, cached in {@code directory}. */
     public MtaSts(Supplier<DnsResolver> dns, Path directory, Logger log) {
@@ -86,6 +85,9 @@ public final class MtaSts {
         this.fetcher = new PolicyFetcher(dns, pki, port);
         this.log = log;
         this.clock = clock;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
     }
 
     /** ${karaf.data}/postern/mta-sts (relative to the working directory outside Karaf). */
@@ -100,7 +102,7 @@ public final class MtaSts {
         if (!settings.bool(StsParameters.ENABLE) || !PolicyCache.cacheable(d) || d.indexOf('.') < 0) {
             return StsDecision.none(d, log);
         }
-        synchronized (locks.computeIfAbsent(d, k -> new Object())) {
+        synchronized (locks[Math.floorMod(d.hashCode(), locks.length)]) {
             return decideLocked(d, settings);
         }
     }

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 
 /**
  * SUMMARY   The durable MTA-STS policy cache: one file per policy domain under
- *           ${karaf.data}/postern/mta-sts, kept in memory once read.
+ *           ${karaf.data}/postern/mta-sts; the policies are kept in memory once read.
  * DESCRIPTION
  *   A file holds "domain:", "id:" (the TXT record's id the policy was fetched under),
  *   "fetched:" (epoch seconds), a blank line and the policy text as served. It is written to a
@@ -49,7 +49,8 @@ final class PolicyCache {
 
     private final Path directory;
     private final Logger log;
-    private final Map<String, Optional<Entry>> memory = new ConcurrentHashMap<>();
+    /** Domains with a policy only, so that the domains mail goes to without one cost no memory. */
+    private final Map<String, Entry> memory = new ConcurrentHashMap<>();
 
     PolicyCache(Path directory, Logger log) {
         this.directory = directory;
@@ -62,12 +63,18 @@ final class PolicyCache {
 
     /** The entry for the domain, from memory or else from its file. */
     Optional<Entry> get(String domain) {
-        return memory.computeIfAbsent(domain, this::load);
+        Entry known = memory.get(domain);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Entry> loaded = load(domain);
+        loaded.ifPresent(e -> memory.put(domain, e));
+        return loaded;
     }
 
     /** Replaces the entry, durably; a disk failure is logged and the entry kept in memory. */
     void put(Entry entry) {
-        memory.put(entry.domain(), Optional.of(entry));
+        memory.put(entry.domain(), entry);
         String text = "domain: " + entry.domain() + "\nid: " + entry.id() + "\nfetched: "
                 + entry.fetched().getEpochSecond() + "\n\n" + entry.policy().text();
         try {
@@ -79,7 +86,7 @@ final class PolicyCache {
 
     /** Forgets the domain's policy (its TXT record is gone and the policy expired). */
     void remove(String domain) {
-        memory.put(domain, Optional.empty());
+        memory.remove(domain);
         try {
             Files.deleteIfExists(file(domain));
         } catch (IOException e) {
