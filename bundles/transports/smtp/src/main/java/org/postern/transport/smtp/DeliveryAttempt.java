@@ -17,10 +17,12 @@ import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
+import org.postern.api.support.IpAddresses;
 import org.postern.api.support.LogText;
 import org.postern.api.tls.TlsSessionResult;
 import org.postern.api.tls.TlsSessionResult.FailureType;
 import org.postern.api.tls.TlsSessionResult.PolicyType;
+import org.postern.transport.smtp.sts.StsDecision;
 
 /**
  * SUMMARY   One delivery request: a cached session first, then each endpoint of the nexthop
@@ -38,6 +40,9 @@ import org.postern.api.tls.TlsSessionResult.PolicyType;
  *   ({@link SmtpAuthenticator}). With smtp_sender_dependent_authentication the sender's
  *   credentials are looked up before the cache is asked, and their username is part of the
  *   cache key, so that a session logged in for one account never carries another's mail.
+ *   MTA-STS ({@link #applyMtaSts}): for an MX-routed domain without a policy table entry, an
+ *   enforced policy skips MX hosts that match none of its patterns and requires TLS verified by
+ *   the WebPKI; a policy in mode testing only logs what enforce would refuse.
  * SECURITY  Logs untrusted replies through LogText.
  */
 final class DeliveryAttempt {
@@ -63,6 +68,10 @@ final class DeliveryAttempt {
     private Endpoint reused;
     /** Null unless smtp_sasl_auth_enable = yes. */
     private SmtpAuthenticator authenticator;
+    /** Whether smtp_tls_policy_maps had an entry for the destination (it wins over MTA-STS). */
+    private boolean policyFromTable;
+    /** The MTA-STS decision for the nexthop domain; null when MTA-STS does not apply. */
+    private StsDecision sts;
 
     DeliveryAttempt(SmtpClient client, DeliveryRequest request) {
         this.client = client;
@@ -85,6 +94,7 @@ final class DeliveryAttempt {
         if (refused != null) {
             return finish(Outcome.DEFERRED, TlsPolicy.UNSUPPORTED_DSN, refused);
         }
+        applyMtaSts(nexthop);
         OutgoingMessage message;
         try {
             message = OutgoingMessage.of(request, GenericMaps.of(client.protocol(), request.settings(), client::registry));
@@ -118,7 +128,7 @@ final class DeliveryAttempt {
         }
         // a session set up under a weaker TLS policy must never carry mail that asks for a stronger one
         String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
-                + saslLabel + " tls=" + tlsLabel;
+                + saslLabel + " tls=" + tlsLabel + (sts == null ? "" : sts.cacheLabel());
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
@@ -153,6 +163,15 @@ final class DeliveryAttempt {
             }
             if (endpoint.equals(reused)) {
                 continue;                       // it just answered on the cached connection
+            }
+            String stsRefusal = sts == null || settings.tlsLevel() == ClientSettings.TlsLevel.DANE ? null
+                    : sts.refusal(endpoint.hostname()).orElse(null);
+            if (stsRefusal != null) {
+                report(endpoint, stsReported(), "", "", Optional.of(FailureType.VALIDATION_FAILURE), stsRefusal);
+                lastFailure = SessionFailure.soft("4.7.5", stsRefusal);
+                lastRelay = endpoint.relay();
+                client.log().info("{}: {}", request.queueId(), lastFailure.diagnostic());
+                continue;
             }
             Duration timeout = settings.connectTimeout();
             if (!budget.isZero()) {
@@ -190,8 +209,10 @@ final class DeliveryAttempt {
         ClientParameters d = ClientParameters.of(client.protocol());
         try {
             dnsSupport = DnsSupport.of(client.protocol(), request.settings());
+            TlsPolicy configured = ClientSettings.configuredTls(client.protocol(), request.settings());
             TlsPolicy policy = TlsPolicy.forDestination(request.settings().list(d.tlsPolicyMaps), destination,
-                    client::registry, ClientSettings.configuredTls(client.protocol(), request.settings()));
+                    client::registry, configured);
+            policyFromTable = policy != configured;     // forDestination returns configured itself without an entry
             if (!policy.supported()) {
                 client.log().warn("warning: {}: TLS policy for {}: {}", request.queueId(),
                         LogText.printable(destination), policy.unsupported());
@@ -216,6 +237,32 @@ final class DeliveryAttempt {
         }
     }
 
+    /**
+     * MTA-STS for an MX-routed domain (not a [host] nexthop) without a smtp_tls_policy_maps
+     * entry, which wins. Enforce: level verify with the policy's WebPKI check; testing: the
+     * opportunistic context is replaced by one that logs what enforce would refuse.
+     * DANE is to win over MTA-STS where both exist: its decision comes first.
+     */
+    private void applyMtaSts(Nexthop nexthop) {
+        if (client.sts() == null || policyFromTable || nexthop.kind() != Nexthop.Kind.MX_DOMAIN
+                || IpAddresses.parse(nexthop.host()) != null) {
+            return;
+        }
+        ClientSettings.TlsLevel level = settings.tlsLevel();
+        if (level != ClientSettings.TlsLevel.MAY && level != ClientSettings.TlsLevel.ENCRYPT
+                && level != ClientSettings.TlsLevel.DANE) {
+            return;                 // none, or a level at least as strong, chosen by the administrator
+        }
+        sts = client.sts().decide(nexthop.host(), request.settings());
+        endpointTls.mtaSts(sts);
+    }
+
+    /** What MTA-STS counts a session under: the policy, or none when it could not be had. */
+    private EndpointTls.ReportedPolicy stsReported() {
+        return sts.policy().map(p -> new EndpointTls.ReportedPolicy(PolicyType.STS, p.policyStrings(), p.mxPatterns()))
+                .orElse(new EndpointTls.ReportedPolicy(PolicyType.STS, List.of(), List.of()));
+    }
+
     private SmtpSession open(Endpoint endpoint, Duration connectTimeout, String cacheKey) {
         boolean allowTls = true;
         while (true) {
@@ -224,8 +271,8 @@ final class DeliveryAttempt {
                 tls = endpointTls.forEndpoint(settings.tlsLevel(), endpoint);
             } catch (EndpointTlsPolicy.Refused refused) {
                 if (refused.type() != null) {
-                    report(endpoint, refused.policyType(), List.of(), "", "", Optional.of(refused.type()),
-                            refused.getMessage());
+                    report(endpoint, new EndpointTls.ReportedPolicy(refused.policyType(), List.of(), List.of()), "", "",
+                            Optional.of(refused.type()), refused.getMessage());
                 }
                 lastFailure = refused.failure();
                 lastRelay = endpoint.relay();
@@ -233,8 +280,8 @@ final class DeliveryAttempt {
                 return null;
             }
             try {
-                TlsAttemptListener attempts = (ep, helo, local, failure, reason) ->
-                        report(ep, tls.policyType(), tls.policyStrings(), helo, local, failure, reason);
+                TlsAttemptListener attempts = (ep, helo, local, failure, reason) -> attempted(ep, tls, helo, local,
+                        failure, reason);
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
                         tls, attempts, cacheKey, client.log());
                 if (authenticator != null) {
@@ -249,6 +296,12 @@ final class DeliveryAttempt {
             } catch (SessionFailure.Exception e) {
                 lastFailure = e.failure();
                 lastRelay = endpoint.relay();
+                if (sts != null) {
+                    String refused = sts.refusedCertificate(endpoint.hostname(), endpoint.relay()).orElse(null);
+                    if (refused != null) {
+                        lastFailure = new SessionFailure(false, lastFailure.dsnStatus(), refused, false);
+                    }
+                }
                 client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
                 if (!lastFailure.tlsHandshake() || !allowTls) {
                     return null;
@@ -259,13 +312,37 @@ final class DeliveryAttempt {
     }
 
     /** One TLS attempt to the sinks; the RFC 8460 facts of this delivery and endpoint. */
-    private void report(Endpoint endpoint, PolicyType type, List<String> strings, String helo, String local,
+    private void report(Endpoint endpoint, EndpointTls.ReportedPolicy policy, String helo, String local,
                         Optional<FailureType> failure, String reason) {
         if (!client.reports().wanted() || endpoint.isUnix()) {
             return;
         }
-        client.reports().report(new TlsSessionResult(Instant.now(), policyDomain, type, strings, List.of(),
-                endpoint.hostname(), helo, endpoint.addressText(), local, failure, reason), client.log());
+        client.reports().report(new TlsSessionResult(Instant.now(), policyDomain, policy.type(), policy.strings(),
+                policy.mxHosts(), endpoint.hostname(), helo, endpoint.addressText(), local, failure, reason), client.log());
+    }
+
+    /**
+     * One TLS attempt under {@code tls}'s policy. Under MTA-STS in mode testing a certificate
+     * that enforce would refuse counts as that failure, though the mail went; a domain whose
+     * announced policy could not be had counts the session as that failure (RFC 8460 section
+     * 4.3.2.3).
+     */
+    private void attempted(Endpoint endpoint, EndpointTls tls, String helo, String local, Optional<FailureType> failure,
+                           String reason) {
+        EndpointTls.ReportedPolicy policy = tls.policy();
+        Optional<FailureType> result = failure;
+        String why = reason;
+        Optional<FailureType> stsCheck = sts == null ? Optional.empty() : sts.certificateFailure(endpoint.hostname());
+        if (policy.type() == PolicyType.STS && stsCheck.isPresent()) {
+            why = result.isEmpty() ? "mode testing: enforce would refuse the certificate" : why;
+            result = stsCheck;          // the policy's own check knows why better than the handshake's exception
+        } else if (sts != null && !sts.active() && sts.discoveryFailure().isPresent()
+                && policy.type() == PolicyType.NO_POLICY_FOUND) {
+            policy = stsReported();
+            result = sts.discoveryFailure();
+            why = sts.discoveryReason();
+        }
+        report(endpoint, policy, helo, local, result, why);
     }
 
     private void transact(SmtpSession session, OutgoingMessage message) {

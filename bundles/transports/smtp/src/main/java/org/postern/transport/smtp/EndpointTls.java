@@ -17,11 +17,10 @@ import org.postern.api.tls.TlsSessionResult.PolicyType;
  * @param handshake     protocols, cipher suites and SNI name
  * @param wrapperMode   TLS from the first byte (smtps), no STARTTLS
  * @param trust         how the log line names the session: "Verified" or "Untrusted"
- * @param policyType    what TLSRPT counts the session under (tlsa, sts or no-policy-found)
- * @param policyStrings the policy's records, as TLSRPT reports them
+ * @param policy        what TLSRPT counts the session under
  */
 record EndpointTls(Requirement requirement, SSLSocketFactory factory, Handshake handshake, boolean wrapperMode,
-                   String trust, PolicyType policyType, List<String> policyStrings) {
+                   String trust, ReportedPolicy policy) {
 
     enum Requirement { NONE, OPPORTUNISTIC, MANDATORY }
 
@@ -37,11 +36,27 @@ record EndpointTls(Requirement requirement, SSLSocketFactory factory, Handshake 
         }
     }
 
-    static final EndpointTls NONE = new EndpointTls(Requirement.NONE, null, null, false, "", PolicyType.NO_POLICY_FOUND,
-            List.of());
+    /**
+     * The policy a TLSRPT report counts a session under (RFC 8460 section 4.4).
+     *
+     * @param type    tlsa, sts or no-policy-found
+     * @param strings the TLSA records or the STS policy's lines
+     * @param mxHosts the STS policy's mx patterns
+     */
+    record ReportedPolicy(PolicyType type, List<String> strings, List<String> mxHosts) {
+        static final ReportedPolicy NONE = new ReportedPolicy(PolicyType.NO_POLICY_FOUND, List.of(), List.of());
 
-    EndpointTls {
-        policyStrings = List.copyOf(policyStrings);
+        ReportedPolicy {
+            strings = List.copyOf(strings);
+            mxHosts = List.copyOf(mxHosts);
+        }
+    }
+
+    static final EndpointTls NONE = new EndpointTls(Requirement.NONE, null, null, false, "", ReportedPolicy.NONE);
+
+    /** The same connection counted under {@code other}. */
+    EndpointTls reportedAs(ReportedPolicy other) {
+        return new EndpointTls(requirement, factory, handshake, wrapperMode, trust, other);
     }
 
     boolean mandatory() {

@@ -19,6 +19,7 @@ import org.postern.api.tls.TlsSessionResult.PolicyType;
 import org.postern.transport.smtp.dane.DanePolicy;
 import org.postern.transport.smtp.dane.DaneTrustManager;
 import org.postern.transport.smtp.dane.Tlsa;
+import org.postern.transport.smtp.sts.StsDecision;
 import org.postern.transport.smtp.tls.CertificateMatchTrustManager;
 import org.postern.transport.smtp.tls.CipherSuites;
 import org.postern.transport.smtp.tls.FingerprintTrustManager;
@@ -37,7 +38,9 @@ import org.postern.transport.smtp.tls.TlsProtocols;
  *   mandatory (encrypt); no validated records fall back to may. dane-only: the same, except
  *   that a host without validated TLSA records is deferred. A TLSA lookup that fails defers
  *   the host at both levels. dane without smtp_dns_support_level = dnssec is may, and
- *   dane-only defers, as in Postfix.
+ *   dane-only defers, as in Postfix. MTA-STS ({@link #mtaSts}) raises may, encrypt and dane
+ *   without TLSA records to its own requirement; DANE wins where both exist (RFC 8461
+ *   section 2), and the stronger levels are the administrator's explicit choice.
  * SECURITY  Never weaker than the level: a failure to learn the policy or to load its trust
  *   anchors is a deferral.
  */
@@ -81,6 +84,8 @@ final class EndpointTlsPolicy {
     private final String nexthopDomain;
     private final List<String> jvmProtocols;
     private final List<String> jvmSuites;
+    /** The destination's MTA-STS decision, or null (none, or a policy table entry that wins). */
+    private StsDecision sts;
 
     /** @param nexthopDomain the destination domain (or the host of a "[host]" nexthop) */
     EndpointTlsPolicy(DnsResolver dns, DnsSupport support, TlsContexts contexts, TlsSettings settings,
@@ -95,11 +100,16 @@ final class EndpointTlsPolicy {
         this.jvmSuites = List.of(defaults.getCipherSuites());
     }
 
+    /** MTA-STS for levels may, encrypt, and dane where a host has no TLSA records: DANE wins. */
+    void mtaSts(StsDecision decision) {
+        this.sts = decision;
+    }
+
     EndpointTls forEndpoint(ClientSettings.TlsLevel level, Endpoint endpoint) throws Refused {
         return switch (level) {
             case NONE -> EndpointTls.NONE;
-            case MAY -> unauthenticated(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
-            case ENCRYPT -> unauthenticated(EndpointTls.Requirement.MANDATORY, endpoint);
+            case MAY -> stsOr(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
+            case ENCRYPT -> stsOr(EndpointTls.Requirement.MANDATORY, endpoint);
             case VERIFY, SECURE -> verified(new CertificateMatchTrustManager(pkix(), names(endpoint)), endpoint, null);
             case FINGERPRINT -> verified(fingerprints(), endpoint, null);
             case DANE, DANE_ONLY -> dane(level == ClientSettings.TlsLevel.DANE_ONLY, endpoint);
@@ -113,7 +123,7 @@ final class EndpointTlsPolicy {
                         + (endpoint.isUnix() ? "the destination is a UNIX-domain socket"
                         : "smtp_dns_support_level is not dnssec"), null, PolicyType.NO_POLICY_FOUND);
             }
-            return unauthenticated(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
+            return stsOr(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
         }
         DanePolicy policy = DanePolicy.lookup(dns, endpoint.secure(), endpoint.hostname(), endpoint.canonicalName(),
                 endpoint.port());
@@ -122,14 +132,11 @@ final class EndpointTlsPolicy {
             if (!nexthopDomain.isEmpty()) {
                 names.add(nexthopDomain);
             }
-            EndpointTls tls = verified(new DaneTrustManager(a.usable(), names), endpoint, a.baseDomain());
-            return new EndpointTls(tls.requirement(), tls.factory(), tls.handshake(), tls.wrapperMode(), tls.trust(),
-                    PolicyType.TLSA, strings(a.all()));
+            return verified(new DaneTrustManager(a.usable(), names), endpoint, a.baseDomain())
+                    .reportedAs(tlsa(a.all()));
         }
         if (policy instanceof DanePolicy.Unusable u) {
-            EndpointTls tls = unauthenticated(EndpointTls.Requirement.MANDATORY, endpoint);
-            return new EndpointTls(tls.requirement(), tls.factory(), tls.handshake(), tls.wrapperMode(), tls.trust(),
-                    PolicyType.TLSA, strings(u.all()));
+            return unauthenticated(EndpointTls.Requirement.MANDATORY, endpoint).reportedAs(tlsa(u.all()));
         }
         if (policy instanceof DanePolicy.Failed f) {
             throw new Refused(f.reason(), FailureType.DNSSEC_INVALID, PolicyType.TLSA);
@@ -138,7 +145,29 @@ final class EndpointTlsPolicy {
             throw new Refused("DANE TLS authentication is required, but " + ((DanePolicy.None) policy).reason(),
                     FailureType.DANE_REQUIRED, PolicyType.NO_POLICY_FOUND);
         }
-        return unauthenticated(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
+        return stsOr(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
+    }
+
+    /**
+     * MTA-STS's requirement when the destination has an active policy: enforce, TLS verified by
+     * the WebPKI for the MX host (SNI: the MX host, as RFC 8461 section 4.2 asks); testing, the
+     * level's own requirement with a context that logs what enforce would refuse. Otherwise
+     * the level's requirement, unauthenticated.
+     */
+    private EndpointTls stsOr(EndpointTls.Requirement requirement, Endpoint endpoint) throws Refused {
+        if (sts == null || !sts.active() || endpoint.isUnix()) {
+            return unauthenticated(requirement, endpoint);
+        }
+        EndpointTls.ReportedPolicy reported = new EndpointTls.ReportedPolicy(PolicyType.STS,
+                sts.policy().orElseThrow().policyStrings(), sts.policy().orElseThrow().mxPatterns());
+        boolean enforce = sts.enforce();
+        return new EndpointTls(enforce ? EndpointTls.Requirement.MANDATORY : requirement, sts.socketFactory(),
+                handshake(enforce || requirement == EndpointTls.Requirement.MANDATORY, endpoint, endpoint.hostname()),
+                settings.wrapperMode(), enforce ? "Verified" : "Untrusted", reported);
+    }
+
+    private static EndpointTls.ReportedPolicy tlsa(List<Tlsa> records) {
+        return new EndpointTls.ReportedPolicy(PolicyType.TLSA, records.stream().map(Tlsa::toString).toList(), List.of());
     }
 
     private X509TrustManager pkix() throws Refused {
@@ -175,23 +204,23 @@ final class EndpointTlsPolicy {
 
     private EndpointTls verified(X509TrustManager trust, Endpoint endpoint, String serverName) throws Refused {
         return new EndpointTls(EndpointTls.Requirement.MANDATORY, contexts.trustedBy(trust),
-                handshake(true, endpoint, serverName), settings.wrapperMode(), "Verified", PolicyType.NO_POLICY_FOUND,
-                List.of());
+                handshake(true, endpoint, serverName), settings.wrapperMode(), "Verified", EndpointTls.ReportedPolicy.NONE);
     }
 
     private EndpointTls unauthenticated(EndpointTls.Requirement requirement, Endpoint endpoint) throws Refused {
         SSLSocketFactory any = contexts.opportunistic();
         return new EndpointTls(requirement, any, handshake(requirement == EndpointTls.Requirement.MANDATORY, endpoint, null),
-                settings.wrapperMode(), "Untrusted", PolicyType.NO_POLICY_FOUND, List.of());
+                settings.wrapperMode(), "Untrusted", EndpointTls.ReportedPolicy.NONE);
     }
 
-    private EndpointTls.Handshake handshake(boolean mandatory, Endpoint endpoint, String daneName) throws Refused {
+    /** @param forcedName the SNI name DANE or MTA-STS requires, or null for smtp_tls_servername's */
+    private EndpointTls.Handshake handshake(boolean mandatory, Endpoint endpoint, String forcedName) throws Refused {
         try {
             List<String> protocols = TlsProtocols.select(mandatory ? settings.protocols()
                     : settings.opportunisticProtocols(), jvmProtocols);
             List<String> suites = CipherSuites.select(mandatory ? settings.ciphers() : settings.opportunisticCiphers(),
                     mandatory ? settings.excludedCiphers() : settings.opportunisticExcluded(), jvmSuites);
-            return new EndpointTls.Handshake(protocols, suites, serverName(endpoint, daneName));
+            return new EndpointTls.Handshake(protocols, suites, serverName(endpoint, forcedName));
         } catch (IllegalArgumentException e) {
             throw new Refused("TLS settings: " + e.getMessage(), null, PolicyType.NO_POLICY_FOUND);
         }
@@ -199,21 +228,18 @@ final class EndpointTlsPolicy {
 
     /**
      * smtp_tls_servername (servername=), as Postfix: empty sends no SNI, "hostname" the MX host,
-     * "nexthop" the destination, anything else itself; DANE always sends the TLSA base domain.
+     * "nexthop" the destination, anything else itself; DANE always sends the TLSA base domain,
+     * MTA-STS the MX host.
      */
-    private String serverName(Endpoint endpoint, String daneName) {
+    private String serverName(Endpoint endpoint, String forcedName) {
         String configured = settings.servername();
-        String name = daneName != null ? daneName : switch (configured.toLowerCase(Locale.ROOT)) {
+        String name = forcedName != null ? forcedName : switch (configured.toLowerCase(Locale.ROOT)) {
             case "" -> "";
             case "hostname" -> endpoint.hostname();
             case "nexthop" -> nexthopDomain;
             default -> configured;
         };
         return IpAddresses.parse(name) == null && name.indexOf('.') > 0 ? name : null;
-    }
-
-    private static List<String> strings(List<Tlsa> records) {
-        return records.stream().map(Tlsa::toString).toList();
     }
 
     private static SSLParameters defaultParameters() {

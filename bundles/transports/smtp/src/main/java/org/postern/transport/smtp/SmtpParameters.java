@@ -7,13 +7,14 @@ import java.util.List;
 import org.osgi.service.component.annotations.Component;
 import org.postern.api.parameter.Parameter;
 import org.postern.api.parameter.ParameterSet;
+import org.postern.transport.smtp.sts.StsParameters;
 
 /**
  * SUMMARY   The main.cf parameters of the smtp and lmtp delivery agents, for postconf and the
  *           configuration check while this bundle is active.
  * CONFIGURATION PARAMETERS  smtp_* and lmtp_* ({@link ClientParameters}), and
  *           disable_mime_output_conversion (no), disable_dns_lookups (no),
- *           smtp_tls_dane_insecure_mx_policy.
+ *           smtp_tls_dane_insecure_mx_policy, and MTA-STS's ({@link StsParameters}).
  */
 @Component(service = ParameterSet.class)
 public final class SmtpParameters implements ParameterSet {
@@ -41,6 +42,7 @@ public final class SmtpParameters implements ParameterSet {
         all.addAll(ClientParameters.LMTP.all());
         all.add(DISABLE_MIME_OUTPUT_CONVERSION);
         all.add(DISABLE_DNS_LOOKUPS);
+        all.addAll(StsParameters.all());
         return List.copyOf(all);
     }
 }

@@ -14,7 +14,7 @@ import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResult;
 import org.postern.api.dns.DnssecStatus;
 
-/** A DNS zone in memory: MX and A records, names that do not exist, names whose lookups fail. */
+/** A DNS zone in memory: MX, A and TXT records, names that do not exist, names whose lookups fail. */
 final class ZoneDnsResolver implements DnsResolver {
 
     private final Map<String, List<DnsRecord>> records = new HashMap<>();
@@ -32,6 +32,16 @@ final class ZoneDnsResolver implements DnsResolver {
 
     ZoneDnsResolver a(String host, String address) {
         return add(new DnsRecord(host, DnsRecordType.A, 300, 0, address));
+    }
+
+    ZoneDnsResolver txt(String name, String text) {
+        return add(new DnsRecord(name, DnsRecordType.TXT, 300, 0, text));
+    }
+
+    /** Removes the records of one name and type (the name stays known: NODATA). */
+    synchronized ZoneDnsResolver remove(String name, DnsRecordType type) {
+        records.remove(name + "/" + type);
+        return this;
     }
 
     ZoneDnsResolver failing(String name) {
@@ -74,7 +84,13 @@ final class ZoneDnsResolver implements DnsResolver {
         return this;
     }
 
-    private ZoneDnsResolver add(DnsRecord r) {
+    /** Lookups of the name answer again. */
+    synchronized ZoneDnsResolver healed(String name) {
+        failing.remove(name);
+        return this;
+    }
+
+    private synchronized ZoneDnsResolver add(DnsRecord r) {
         records.computeIfAbsent(r.name() + "/" + r.type(), k -> new ArrayList<>()).add(r);
         known.add(r.name());
         return this;
