@@ -203,6 +203,12 @@ final class SmtpConnection implements Closeable {
         if (socket == null) {
             throw new IOException("STARTTLS over a UNIX-domain socket is not supported");
         }
+        if (in.available() > 0) {
+            // bytes after the 220 and before the handshake: an injection attempt (CVE-2011-0411's
+            // mirror image), which would be read as if it came over TLS
+            throw new IOException("the server sent " + in.available() + " bytes after its STARTTLS reply, before the"
+                    + " TLS handshake");
+        }
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, endpoint.hostname(), endpoint.port(), true);
         tls.setUseClientMode(true);
         SSLParameters params = tls.getSSLParameters();

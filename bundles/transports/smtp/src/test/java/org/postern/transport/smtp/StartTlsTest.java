@@ -168,4 +168,17 @@ class StartTlsTest {
         assertThat(trusted.outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.tlsUsed).isTrue();
     }
+
+    @Test
+    void aServerThatTalksBeforeTheHandshakeShouldBeTreatedAsHostile() throws Exception {
+        // plaintext injected after the 220 would otherwise be read as the first TLS-protected reply
+        server = ScriptedSmtpServer.tcp(tlsScript().reply("STARTTLS", "220 2.0.0 Ready\r\n250-injected\r\n250 OK"));
+
+        RecipientResult result = deliverWith("smtp_tls_security_level", "may");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(result.dsnStatus()).isEqualTo("4.7.5");
+        assertThat(server.verbs()).doesNotContain("MAIL");
+        assertThat(server.connections.get()).as("not even the plaintext retry of level may").isEqualTo(1);
+    }
 }
