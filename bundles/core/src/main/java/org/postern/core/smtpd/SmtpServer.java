@@ -24,6 +24,8 @@ import org.postern.core.smtpd.codec.SmtpServerDecoder;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
 import org.postern.core.smtpd.sasl.DovecotAuthClient;
 import org.postern.core.smtpd.sasl.SaslSettings;
+import org.postern.core.smtpd.tls.ServerTls;
+import org.postern.core.smtpd.tls.SniCredentials;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -33,7 +35,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -91,6 +92,7 @@ public final class SmtpServer {
     private final DnsResolver dns;
     private volatile Channel listener;
     private volatile java.util.function.Consumer<String> siteFlush;
+    private volatile SniCredentials sni;
 
     /** A listener with its own event loops, executor and anvil. */
     public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
@@ -152,14 +154,21 @@ public final class SmtpServer {
         return this;
     }
 
+    /** tls_server_sni_maps: keys per SNI name; before {@link #start()}. */
+    public SmtpServer sni(SniCredentials credentials) {
+        this.sni = credentials;
+        return this;
+    }
+
     /** Binds the listener; returns the bound address once it accepts connections. */
     public InetSocketAddress start() throws IOException, InterruptedException {
-        SslContext ssl = null;
-        if (settings.tlsOffered()) {
+        ServerTls ssl = null;
+        if (settings.tlsConfigured()) {
             try {
-                ssl = SmtpdTls.serverContext(settings, tlsDirectory);
+                ssl = ServerTls.create(settings.tls(), settings.myhostname(), tlsDirectory, sni);
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                SmtpdLog.warn(service, null, "TLS library problem: " + e + "; STARTTLS is not offered");
+                SmtpdLog.warn(service, null, "TLS library problem: " + e + (settings.tls().wrapperMode()
+                        ? "; wrapper-mode connections will be closed" : "; STARTTLS is not offered"));
             }
         }
         String spaceWarning = QueueSpace.configurationWarning(settings);
