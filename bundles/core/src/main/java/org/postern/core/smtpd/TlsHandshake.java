@@ -44,7 +44,7 @@ final class TlsHandshake {
             if (f.isSuccess()) {
                 SSLSession session = engine.getSession();
                 boolean resumed = session.getCreationTime() < handshakeStart;
-                TlsSessionInfo info = s.cx.ssl().describe(session, null, resumed);
+                TlsSessionInfo info = s.cx.ssl().describe(session, resumed);
                 s.security.tlsEstablished(session, info);
                 s.log.info(info.logLine(s.log.client()));
                 SmtpReply tooMany = s.rates.tlsSession(resumed);

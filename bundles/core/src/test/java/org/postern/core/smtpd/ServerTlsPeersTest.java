@@ -8,13 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.api.dict.Dict;
+import org.postern.api.dict.DictFlag;
+import org.postern.api.dict.LookupResult;
 import org.postern.core.config.PostfixConfig;
+import org.postern.core.smtpd.tls.SniTable;
 import org.postern.core.smtpd.tls.TestPki;
 
 /**
@@ -238,6 +244,90 @@ class ServerTlsPeersTest {
 
         assertThat(out).contains("Handshake was completed").contains("250 2.0.0 Ok");
         assertThat(log.text()).contains("Anonymous TLS connection established from unknown[127.0.0.1]: TLSv1.3");
+    }
+
+    @Test
+    void sniNameShouldSelectItsCertificateFromTlsServerSniMaps() throws Exception {
+        Path other = pki.chainFile(dir.resolve("other.pem"), pki.issue("other.example", TestPki.ec()));
+        Path wild = pki.chainFile(dir.resolve("wild.pem"), pki.issue("any.wild.example", TestPki.rsa()));
+        Map<String, String> entries = Map.of("other.example", other.toString(), ".wild.example", wild.toString());
+        SniTable sni = new SniTable(List.of(new MapDict(entries)));
+        server = new SmtpServer("smtp", new InetSocketAddress("127.0.0.1", 0),
+                TestConfigs.config("smtpd_tls_security_level = may"), checks, queue, dir.resolve("tls")).sni(sni);
+        int port = server.start().getPort();
+
+        String named = TlsPeer.run(sClient(port, "-tls1_3", "-servername", "other.example"), List.of(), 500, 15);
+        String parent = TlsPeer.run(sClient(port, "-tls1_2", "-servername", "mx.wild.example"), List.of(), 500, 15);
+        String unknown = TlsPeer.run(sClient(port, "-servername", "nobody.example"), List.of(), 500, 15);
+
+        assertThat(named).contains("subject=CN = other.example");
+        assertThat(parent).contains("subject=CN = any.wild.example");
+        assertThat(unknown).contains("subject=CN = mx.example.test");
+    }
+
+    @Test
+    void sessionsShouldBeResumedAndNotCountAsNew() throws Exception {
+        int port = start("smtpd_tls_security_level = may");
+        Path session12 = dir.resolve("s12");
+        Path session13 = dir.resolve("s13");
+
+        TlsPeer.run(sClient(port, "-tls1_2", "-sess_out", session12.toString()), List.of(), 800, 15);
+        String again12 = TlsPeer.run(sClient(port, "-tls1_2", "-sess_in", session12.toString()), List.of(), 800, 15);
+        TlsPeer.run(sClient(port, "-tls1_3", "-sess_out", session13.toString()), List.of("NOOP"), 800, 15);
+        String again13 = TlsPeer.run(sClient(port, "-tls1_3", "-sess_in", session13.toString()), List.of(), 800, 15);
+
+        assertThat(again12).contains("Reused, TLSv1.2");
+        assertThat(again13).contains("Reused, TLSv1.3");
+    }
+
+    @Test
+    void resumedTls12SessionShouldNotCountAgainstTheNewSessionRate() throws Exception {
+        resumedSessionShouldPassTheRateLimit("-tls1_2");
+    }
+
+    @Test
+    void resumedTls13SessionShouldNotCountAgainstTheNewSessionRate() throws Exception {
+        resumedSessionShouldPassTheRateLimit("-tls1_3");
+    }
+
+    private void resumedSessionShouldPassTheRateLimit(String protocol) throws Exception {
+        int port = start("smtpd_tls_security_level = may", "smtpd_client_new_tls_session_rate_limit = 1",
+                "smtpd_client_event_limit_exceptions =");
+        Path session = dir.resolve("session" + protocol);
+
+        String first = TlsPeer.run(sClient(port, protocol, "-sess_out", session.toString()), List.of("NOOP"), 800, 15);
+        String resumed = TlsPeer.run(sClient(port, protocol, "-sess_in", session.toString()), List.of("NOOP"), 800, 15);
+        String fresh = TlsPeer.run(sClient(port, protocol), List.of("NOOP"), 800, 15);
+
+        assertThat(first).contains("250 2.0.0 Ok");
+        assertThat(resumed).contains("Reused").contains("250 2.0.0 Ok");
+        assertThat(fresh).doesNotContain("250 2.0.0 Ok");
+        // 2, not 3: the resumed session was not counted.
+        assertThat(log.text()).contains("New TLS session rate limit exceeded: 2 from unknown[127.0.0.1]");
+    }
+
+    /** A table as a map, for tls_server_sni_maps. */
+    private record MapDict(Map<String, String> entries) implements Dict {
+        @Override
+        public String type() {
+            return "inline";
+        }
+
+        @Override
+        public String name() {
+            return "test";
+        }
+
+        @Override
+        public Set<DictFlag> flags() {
+            return Set.of();
+        }
+
+        @Override
+        public LookupResult lookup(String key) {
+            String v = entries.get(key);
+            return v == null ? LookupResult.notFound() : LookupResult.found(v);
+        }
     }
 
     @Test

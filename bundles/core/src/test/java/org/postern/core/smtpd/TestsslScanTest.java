@@ -54,9 +54,14 @@ class TestsslScanTest {
                 cmd.add("127.0.0.1:" + port);
                 String out = TlsPeer.run(cmd, List.of(), 0, 900);
                 Files.writeString(reports.resolve("port-" + port + ".txt"), out);
+                // One finding per JSON object: its id comes before its severity.
+                String id = "";
                 for (String line : Files.readAllLines(json)) {
-                    if (line.contains("\"severity\"") && !isAboutTheTestCa(line)) {
-                        findings.add(port + ": " + line.trim());
+                    if (line.contains("\"id\"")) {
+                        id = line.trim();
+                    }
+                    if (line.matches(".*\"severity\"\\s*:\\s*\"(MEDIUM|HIGH|CRITICAL)\".*") && !isAboutTheTestCa(id)) {
+                        findings.add(port + ": " + id + " " + line.trim());
                     }
                 }
             }
@@ -70,10 +75,9 @@ class TestsslScanTest {
 
     /** The test CA is unknown to testssl's trust stores; that is expected, not a finding about Postern. */
     private static boolean isAboutTheTestCa(String line) {
-        return line.contains("\"cert_chain_of_trust") || line.contains("\"cert_trust") || line.contains("OCSP")
-                || line.contains("\"cert_caIssuers") || line.contains("\"cert_crlDistributionPoints")
-                || line.contains("\"cert_ocspURL") || line.contains("\"DNS_CAArecord")
-                || line.contains("\"cert_revocation");
+        return line.contains("\"cert_chain_of_trust") || line.contains("\"cert_revocation")
+                || line.contains("\"cert_ocspURL") || line.contains("\"cert_crlDistributionPoints")
+                || line.contains("\"DNS_CAArecord");
     }
 
     private SmtpServer server(int port, String... mainCf) throws Exception {

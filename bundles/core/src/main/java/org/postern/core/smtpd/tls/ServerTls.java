@@ -144,7 +144,7 @@ public final class ServerTls {
     }
 
     /** What the handshake that made {@code session} established. */
-    public TlsSessionInfo describe(SSLSession session, String serverName, boolean resumed) {
+    public TlsSessionInfo describe(SSLSession session, boolean resumed) {
         ClientCertificate client = null;
         try {
             Certificate[] peer = session.getPeerCertificates();
@@ -163,7 +163,7 @@ public final class ServerTls {
             client = null;
         }
         return new TlsSessionInfo(session.getProtocol(), session.getCipherSuite(), client,
-                settings.asksClientCertificate(), serverName, resumed);
+                settings.asksClientCertificate(), ServerKeyManager.serverName(session), resumed);
     }
 
     /** Postfix's fingerprint form: upper-case hex bytes joined by ":". */

@@ -39,7 +39,7 @@ public final class TestPki {
         KeyPair k = ec();
         X500Name name = new X500Name("CN=Postern Test CA");
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
-                Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
+                Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(365))),
                 name, k.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         ca = new Issued(k, new JcaX509CertificateConverter().getCertificate(
@@ -63,9 +63,10 @@ public final class TestPki {
         X500Name name = new X500Name("CN=" + cn);
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=Postern Test CA"),
                 new BigInteger(64, new SecureRandom()), Date.from(Instant.now().minus(Duration.ofDays(1))),
-                Date.from(Instant.now().plus(Duration.ofDays(20))), name, k.getPublic());
+                Date.from(Instant.now().plus(Duration.ofDays(90))), name, k.getPublic());
         b.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, cn)));
+                new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.dNSName, cn),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
         return new Issued(k, new JcaX509CertificateConverter().getCertificate(
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.keys().getPrivate()))));
     }
