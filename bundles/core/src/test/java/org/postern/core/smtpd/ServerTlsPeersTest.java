@@ -235,6 +235,23 @@ class ServerTlsPeersTest {
     }
 
     @Test
+    void receivedHeaderShouldNameTheTlsSessionOnlyWhenAsked() throws Exception {
+        TlsPeer.require("swaks", "swaks");
+        int quiet = start("smtpd_tls_security_level = may");
+        TlsPeer.run(List.of("swaks", "--server", "127.0.0.1", "--port", Integer.toString(quiet), "--tls",
+                "--from", "alice@example.org", "--to", "bob@example.net"), List.of(), 0, 30);
+        server.stop(1, TimeUnit.SECONDS);
+        int told = start("smtpd_tls_security_level = may", "smtpd_tls_received_header = yes");
+        TlsPeer.run(List.of("swaks", "--server", "127.0.0.1", "--port", Integer.toString(told), "--tls-protocol",
+                "tlsv1_3", "--tls", "--from", "alice@example.org", "--to", "bob@example.net"), List.of(), 0, 30);
+
+        assertThat(queue.committed).hasSize(2);
+        assertThat(queue.committed.get(0).envelope().tls().receivedComment()).isEmpty();
+        assertThat(queue.committed.get(1).envelope().tls().receivedComment()).isEqualTo(
+                "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\r\n\t(No client certificate requested)");
+    }
+
+    @Test
     void gnutlsShouldNegotiateStarttls() throws Exception {
         TlsPeer.require("gnutls-cli", "gnutls-bin");
         int port = start("smtpd_tls_security_level = may");
