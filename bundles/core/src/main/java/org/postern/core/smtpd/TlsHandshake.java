@@ -62,8 +62,10 @@ final class TlsHandshake {
                 return;
             }
             if (!s.closing()) {
-                s.log.info("SSL_accept error from " + s.log.client() + ": "
-                        + LogText.printable(String.valueOf(f.cause())));
+                // A client gone before the handshake is a lost connection, as Postfix words it.
+                String why = f.cause() instanceof java.nio.channels.ClosedChannelException ? "lost connection"
+                        : LogText.printable(String.valueOf(f.cause()));
+                s.log.info("SSL_accept error from " + s.log.client() + ": " + why);
                 s.log.info("lost connection after " + (afterStartTls ? "STARTTLS" : "CONNECT") + " from "
                         + s.log.client());
                 s.lost();

@@ -27,9 +27,10 @@ public record Credential(PrivateKey key, List<X509Certificate> chain, String ori
         return chain.get(0);
     }
 
-    /** The JCA key algorithm: "RSA", "EC", "Ed25519" ... */
+    /** The JCA key algorithm: "RSA", "EC", "Ed25519" ... (Bouncy Castle's "ECDSA" is "EC"). */
     public String algorithm() {
-        return key.getAlgorithm();
+        String alg = key.getAlgorithm();
+        return alg.equals("ECDSA") ? "EC" : alg;
     }
 
     /** Whether this credential can serve JSSE's {@code keyType} ("RSA", "RSASSA-PSS", "EC", "EC_EC" ...). */

@@ -6,10 +6,13 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.NoSuchProviderException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -131,14 +134,45 @@ public final class PemFiles {
     }
 
     private static PrivateKey asKey(Object o) throws IOException {
-        JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
         if (o instanceof PEMKeyPair) {
-            return conv.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo());
+            return jdkKey(((PEMKeyPair) o).getPrivateKeyInfo());
         }
         if (o instanceof PrivateKeyInfo) {
-            return conv.getPrivateKey((PrivateKeyInfo) o);
+            return jdkKey((PrivateKeyInfo) o);
         }
         return null;
+    }
+
+    /**
+     * The key as the JDK's own providers make it. Bouncy Castle's converter may hand out its
+     * own key classes ("ECDSA" keys when BC is a registered provider, as in Karaf), which
+     * JSSE's key selection does not recognize as "EC".
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info) throws IOException {
+        String oid = info.getPrivateKeyAlgorithm().getAlgorithm().getId();
+        String[] algorithmAndProvider = switch (oid) {
+            case "1.2.840.113549.1.1.1" -> new String[] {"RSA", "SunRsaSign"};
+            case "1.2.840.113549.1.1.10" -> new String[] {"RSASSA-PSS", "SunRsaSign"};
+            case "1.2.840.10045.2.1" -> new String[] {"EC", "SunEC"};
+            case "1.3.101.112" -> new String[] {"Ed25519", "SunEC"};
+            case "1.3.101.113" -> new String[] {"Ed448", "SunEC"};
+            default -> null;
+        };
+        if (algorithmAndProvider == null) {
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        }
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(info.getEncoded());
+        try {
+            KeyFactory f;
+            try {
+                f = KeyFactory.getInstance(algorithmAndProvider[0], algorithmAndProvider[1]);
+            } catch (NoSuchProviderException e) {
+                f = KeyFactory.getInstance(algorithmAndProvider[0]);
+            }
+            return f.generatePrivate(spec);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read " + algorithmAndProvider[0] + " private key: " + e.getMessage(), e);
+        }
     }
 
     private static X509Certificate certificate(X509CertificateHolder h) throws GeneralSecurityException {

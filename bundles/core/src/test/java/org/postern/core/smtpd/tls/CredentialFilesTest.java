@@ -42,6 +42,24 @@ class CredentialFilesTest {
     }
 
     @Test
+    void keysShouldBeJdkKeysEvenWithBouncyCastleRegisteredAsInKaraf() throws Exception {
+        // Karaf registers Bouncy Castle; its PEM converter then makes "ECDSA" keys JSSE cannot match.
+        java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        try {
+            TestPki pki = new TestPki();
+            Path chain = pki.chainFile(dir.resolve("chain.pem"), pki.issue("a.example", TestPki.ec()));
+
+            Credential c = new CredentialFiles(List.of(new CredentialFiles.ChainFile(chain))).current()
+                    .credentials().get(0);
+
+            assertThat(c.key().getAlgorithm()).isEqualTo("EC");
+            assertThat(c.key().getClass().getName()).doesNotContain("bouncycastle");
+        } finally {
+            java.security.Security.removeProvider("BC");
+        }
+    }
+
+    @Test
     void keyThatDoesNotMatchItsCertificateShouldBeRefused() throws Exception {
         TestPki pki = new TestPki();
         TestPki.Issued a = pki.issue("a.example", TestPki.ec());
