@@ -222,6 +222,24 @@ class ServerTlsPeersTest {
     }
 
     @Test
+    void requiredClientCertificateShouldEndSessionsWithoutATrustedOne() throws Exception {
+        Path ca = TestPki.pem(dir.resolve("ca.pem"), pki.ca.certificate());
+        TestPki.Issued client = pki.issue("client.example", TestPki.ec());
+        Path cert = TestPki.pem(dir.resolve("client.pem"), client.certificate());
+        Path key = TestPki.pem(dir.resolve("client.key"), client.keys());
+        int port = start("smtpd_tls_security_level = encrypt", "smtpd_tls_req_ccert = yes", "smtpd_tls_CAfile = " + ca);
+
+        String with = TlsPeer.run(sClient(port, "-cert", cert.toString(), "-key", key.toString()), List.of("NOOP"),
+                800, 15);
+        String without = TlsPeer.run(sClient(port), List.of("NOOP"), 800, 15);
+
+        assertThat(with).contains("250 2.0.0 Ok");
+        assertThat(without).contains("421 4.7.1 mx.example.test Error: No client certificate presented")
+                .doesNotContain("250 2.0.0 Ok");
+        assertThat(log.text()).contains("NOQUEUE: abort: TLS from unknown[127.0.0.1]: No client certificate presented");
+    }
+
+    @Test
     void swaksShouldDeliverOverStarttls() throws Exception {
         TlsPeer.require("swaks", "swaks");
         int port = start("smtpd_tls_security_level = encrypt");
