@@ -381,6 +381,10 @@ public final class ParameterTable {
                 list("recipient_bcc_maps", ""),
                 // DNS. Postern's own: the name servers to ask ("host[:port]" ...), empty = /etc/resolv.conf.
                 list("dns_servers", ""),
+                // Postern's own: where DNSSEC is validated (resolver: its AD bit, as Postfix; local: in the JVM).
+                string("dnssec_validation", "resolver").withAllowed("resolver", "local"),
+                string("dnssec_trust_anchor_file", ""),
+                string("dnssec_probe", "ns:."),
                 // Local submission and the tools: who may use sendmail, mailq, postqueue -f, and as which sender.
                 list("authorized_submit_users", "static:anyone"),
                 list("authorized_mailq_users", "static:anyone"),

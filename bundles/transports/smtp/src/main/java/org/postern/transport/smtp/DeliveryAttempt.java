@@ -3,12 +3,14 @@ package org.postern.transport.smtp;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
@@ -16,6 +18,9 @@ import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
 import org.postern.api.support.LogText;
+import org.postern.api.tls.TlsSessionResult;
+import org.postern.api.tls.TlsSessionResult.FailureType;
+import org.postern.api.tls.TlsSessionResult.PolicyType;
 
 /**
  * SUMMARY   One delivery request: a cached session first, then each endpoint of the nexthop
@@ -41,7 +46,13 @@ final class DeliveryAttempt {
     private final DeliveryRequest request;
     /** Final once {@link #run} applied the destination's TLS policy. */
     private ClientSettings settings;
-    private TlsContexts tls;
+    /** The destination's TLS level applied to each endpoint; set by {@link #applyTlsPolicy}. */
+    private EndpointTlsPolicy endpointTls;
+    private DnsSupport dnsSupport;
+    /** The recipient domain (the host for a "[host]" nexthop) that TLSRPT reports under. */
+    private String policyDomain = "";
+    /** The level and effective TLS settings: a cached session is reused only under the same. */
+    private String tlsLabel;
     private final List<Recipient> recipients;
     private final List<Recipient> pending;
     private final Map<Recipient, RecipientResult> done = new LinkedHashMap<>();
@@ -70,7 +81,7 @@ final class DeliveryAttempt {
         } catch (IllegalArgumentException e) {
             return finish(Outcome.DEFERRED, "4.3.5", "mail transport unavailable: " + e.getMessage());
         }
-        String refused = applyTlsPolicy(destination);
+        String refused = applyTlsPolicy(destination, nexthop);
         if (refused != null) {
             return finish(Outcome.DEFERRED, TlsPolicy.UNSUPPORTED_DSN, refused);
         }
@@ -105,8 +116,9 @@ final class DeliveryAttempt {
             saslLabel = " sasl=" + (bySender == null ? "" : bySender.username());
             authenticator = new SmtpAuthenticator(sasl, passwords, bySender, destination.strip(), client.log());
         }
+        // a session set up under a weaker TLS policy must never carry mail that asks for a stronger one
         String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
-                + saslLabel;
+                + saslLabel + " tls=" + tlsLabel;
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
@@ -119,7 +131,8 @@ final class DeliveryAttempt {
             }
         }
         if (!pending.isEmpty()) {
-            DestinationResolver.Resolution resolution = new DestinationResolver(client.dns(), settings).resolve(nexthop);
+            DestinationResolver.Resolution resolution = new DestinationResolver(client.dns(), settings, dnsSupport)
+                    .resolve(nexthop);
             if (resolution instanceof DestinationResolver.Resolution.Failure f) {
                 return finish(f.permanent() ? Outcome.BOUNCED : Outcome.DEFERRED, f.dsnStatus(), f.diagnostic());
             }
@@ -170,12 +183,13 @@ final class DeliveryAttempt {
 
     /**
      * The destination's TLS policy (smtp_tls_policy_maps, else smtp_tls_security_level) and
-     * trust anchors into {@link #settings} and {@link #tls}; the deferral text when it cannot be
+     * trust anchors into {@link #settings} and {@link #endpointTls}; the deferral text when it cannot be
      * carried out, null otherwise.
      */
-    private String applyTlsPolicy(String destination) {
+    private String applyTlsPolicy(String destination, Nexthop nexthop) {
         ClientParameters d = ClientParameters.of(client.protocol());
         try {
+            dnsSupport = DnsSupport.of(client.protocol(), request.settings());
             TlsPolicy policy = TlsPolicy.forDestination(request.settings().list(d.tlsPolicyMaps), destination,
                     client::registry, ClientSettings.configuredTls(client.protocol(), request.settings()));
             if (!policy.supported()) {
@@ -184,23 +198,45 @@ final class DeliveryAttempt {
                 return policy.unsupported();
             }
             settings = settings.withTlsLevel(policy.level());
-            tls = client.tls().trusting(request.settings().string(d.tlsCaFile), request.settings().string(d.tlsCaPath));
+            if ((policy.level() == ClientSettings.TlsLevel.DANE || policy.level() == ClientSettings.TlsLevel.DANE_ONLY)
+                    && !dnsSupport.dnssec()) {
+                client.log().warn("warning: {}: TLS policy \"{}\" for {} requires smtp_dns_support_level = dnssec",
+                        request.queueId(), policy.level() == ClientSettings.TlsLevel.DANE ? "dane" : "dane-only",
+                        LogText.printable(destination));
+            }
+            String domain = nexthop.kind() == Nexthop.Kind.UNIX ? "" : nexthop.host();
+            TlsSettings tlsSettings = TlsSettings.of(client.protocol(), request.settings(), policy);
+            endpointTls = new EndpointTlsPolicy(client.dns(), dnsSupport, client.tls(), tlsSettings, domain);
+            tlsLabel = policy.level() + " " + tlsSettings;
+            policyDomain = domain.toLowerCase(Locale.ROOT);
             return null;
         } catch (ClientTables.Failure e) {
             client.log().warn("warning: {}: {}", request.queueId(), e.getMessage());
             return "TLS policy lookup failure";
-        } catch (IOException e) {
-            client.log().warn("warning: {}: smtp_tls_CAfile/CApath: {}", request.queueId(), e.getMessage());
-            return "cannot load the trusted CA certificates";
         }
     }
 
     private SmtpSession open(Endpoint endpoint, Duration connectTimeout, String cacheKey) {
         boolean allowTls = true;
         while (true) {
+            EndpointTls tls;
             try {
+                tls = endpointTls.forEndpoint(settings.tlsLevel(), endpoint);
+            } catch (EndpointTlsPolicy.Refused refused) {
+                if (refused.type() != null) {
+                    report(endpoint, refused.policyType(), List.of(), "", "", Optional.of(refused.type()),
+                            refused.getMessage());
+                }
+                lastFailure = refused.failure();
+                lastRelay = endpoint.relay();
+                client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
+                return null;
+            }
+            try {
+                TlsAttemptListener attempts = (ep, helo, local, failure, reason) ->
+                        report(ep, tls.policyType(), tls.policyStrings(), helo, local, failure, reason);
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
-                        tls, cacheKey, client.log());
+                        tls, attempts, cacheKey, client.log());
                 if (authenticator != null) {
                     try {
                         authenticator.authenticate(session);
@@ -220,6 +256,16 @@ final class DeliveryAttempt {
                 allowTls = false;
             }
         }
+    }
+
+    /** One TLS attempt to the sinks; the RFC 8460 facts of this delivery and endpoint. */
+    private void report(Endpoint endpoint, PolicyType type, List<String> strings, String helo, String local,
+                        Optional<FailureType> failure, String reason) {
+        if (!client.reports().wanted() || endpoint.isUnix()) {
+            return;
+        }
+        client.reports().report(new TlsSessionResult(Instant.now(), policyDomain, type, strings, List.of(),
+                endpoint.hostname(), helo, endpoint.addressText(), local, failure, reason), client.log());
     }
 
     private void transact(SmtpSession session, OutgoingMessage message) {

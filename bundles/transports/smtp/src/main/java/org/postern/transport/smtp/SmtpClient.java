@@ -33,6 +33,7 @@ final class SmtpClient implements AutoCloseable {
     private final Watchdog watchdog;
     private final ConnectionCache cache;
     private final TlsContexts tls = new TlsContexts();
+    private final TlsReports reports = new TlsReports();
     private final Object inFlight = new Object();
     private int running;
     private boolean closing;
@@ -100,6 +101,11 @@ final class SmtpClient implements AutoCloseable {
 
     Logger log() {
         return log;
+    }
+
+    /** The TLS report sinks (TLSRPT). */
+    TlsReports reports() {
+        return reports;
     }
 
     Watchdog watchdog() {

@@ -13,6 +13,7 @@ import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.TransportAgent;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.tls.TlsReportSink;
 
 /**
  * SUMMARY   smtp - the SMTP delivery agent (Postfix smtp(8)): "relay unix - - n - - smtp".
@@ -28,7 +29,10 @@ import org.postern.api.dns.DnsResolver;
  *   see {@link SmtpAuthenticator}, {@link SaslSettings}, {@link SaslPasswords}).
  * SECURITY  Talks to arbitrary servers on the Internet: every reply is untrusted input
  *   (bounded lines and replies, deadlines on every read and write).
- * BUGS      No DANE, XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
+ *   TLS: smtp_tls_security_level and smtp_tls_policy_maps ({@link TlsPolicy}), DANE with
+ *   smtp_dns_support_level = dnssec ({@link EndpointTlsPolicy}); each TLS attempt is reported
+ *   to the registered TlsReportSink services (TLSRPT).
+ * BUGS      No XFORWARD, BDAT/CHUNKING, smtp_line_length_limit
  *   folding, bind addresses, loop detection. Without a DnsResolver service every lookup
  *   defers (IP literal nexthops still work).
  * SEE ALSO  Postfix smtp(8), postconf(5); RFC 5321, 2920, 1870, 6152, 3461, 6531, 3207.
@@ -47,6 +51,16 @@ public final class SmtpDeliveryAgent implements DeliveryAgent {
     private volatile DictRegistry registry;
 
     private final SmtpClient client = new SmtpClient(Protocol.SMTP, () -> dns, () -> registry);
+
+    /** Every TLS attempt is reported to each sink (the TLSRPT bundle's); none is fine. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTlsReportSink(TlsReportSink sink) {
+        client.reports().add(sink);
+    }
+
+    void removeTlsReportSink(TlsReportSink sink) {
+        client.reports().remove(sink);
+    }
 
     public SmtpDeliveryAgent() {
     }

@@ -138,15 +138,16 @@ class StartTlsTest {
     }
 
     @Test
-    void whatIsNotImplementedShouldDeferAndSayWhy() throws Exception {
+    void whatIsNotUnderstoodShouldDeferAndSayWhy() throws Exception {
         server = ScriptedSmtpServer.tcp(tlsScript());
-        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "secure match=mx.test");
+        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "secure tlsrpt=no");
         RecipientResult attribute = deliverWith("smtp_tls_policy_maps", "test:policy");
         assertThat(attribute.outcome()).isEqualTo(Outcome.DEFERRED);
         assertThat(attribute.dsnStatus()).isEqualTo("4.7.5");
-        assertThat(attribute.diagnostic()).isEqualTo("TLS policy attribute match=mx.test is not implemented yet");
-        RecipientResult level = deliverWith("smtp_tls_security_level", "fingerprint");
-        assertThat(level.diagnostic()).isEqualTo("TLS security level fingerprint is not implemented yet");
+        assertThat(attribute.diagnostic()).isEqualTo("unknown TLS policy attribute tlsrpt");
+        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "paranoid");
+        RecipientResult level = deliverWith("smtp_tls_policy_maps", "test:policy");
+        assertThat(level.diagnostic()).isEqualTo("unknown TLS security level paranoid");
         assertThat(server.connections.get()).isZero();
     }
 
