@@ -64,7 +64,9 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
             SniCredentials.Match m = sni.forName(serverName);
             if (m != null) {
                 source = m.source();
-                sourceName = "sni:" + m.key();
+                // The source's identity too: a changed table value makes a new source whose
+                // generations start again at 1.
+                sourceName = "sni:" + m.key() + "@" + Integer.toHexString(System.identityHashCode(m.source()));
             }
         }
         CredentialSource.Snapshot snap = source.current();
