@@ -27,8 +27,10 @@ import org.postern.core.config.PostfixConfig;
 import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.runtime.PosternConfiguration;
+import org.postern.core.rewrite.AddressMaps;
 import org.postern.core.smtpd.SmtpServer;
 import org.postern.core.smtpd.restrict.RestrictionChecks;
+import org.postern.core.smtpd.tls.SniTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,6 +139,10 @@ public final class MasterServices {
                     config.list("inet_interfaces"), config.get("inet_protocols"))) {
                 SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
                         tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite);
+                List<String> sniMaps = config.list("tls_server_sni_maps");
+                if (!sniMaps.isEmpty()) {
+                    server.sni(new SniTable(AddressMaps.openAll(sniMaps, dicts)));
+                }
                 try {
                     InetSocketAddress bound = server.start();
                     running.add(server);
