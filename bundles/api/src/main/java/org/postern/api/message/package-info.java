@@ -9,7 +9,7 @@
  * {@link org.postern.api.delivery.DeliveryRequest#facts()}. Still 0.x.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.postern.api.message;
 
 import org.osgi.annotation.bundle.Export;

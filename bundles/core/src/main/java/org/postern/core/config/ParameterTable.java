@@ -414,6 +414,7 @@ public final class ParameterTable {
                 string("process_name", "postconf"),
                 // Set by the master for services under stress; empty otherwise.
                 string("stress", ""),
+                bool("requiretls_enable", "yes"),
                 bool("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"),
                 bool("strict_smtputf8", "no"),
                 bool("strict_rfc821_envelopes", "no"),

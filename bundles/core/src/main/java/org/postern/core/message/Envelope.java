@@ -31,11 +31,12 @@ import org.postern.api.message.SaslFacts;
  * @param sizeDeclared    SIZE=, or -1 when none was given
  * @param messageId       the Message-ID: cleanup saw or added, empty before cleanup
  * @param actions         hold, discard, filter, redirect, bcc and prepend decisions
+ * @param requireTls      MAIL FROM's REQUIRETLS (RFC 8689)
  */
 public record Envelope(String sender, List<EnvelopeRecipient> recipients, Instant arrival, DsnRequest dsn,
                        ClientFacts client, SaslFacts sasl, boolean saslHeader, TlsFacts tls, LogFacts log,
                        String service, BodyType body, boolean smtputf8, long sizeDeclared, String messageId,
-                       MessageActions actions) {
+                       MessageActions actions, boolean requireTls) {
 
     public Envelope {
         Objects.requireNonNull(sender, "sender");
@@ -60,12 +61,12 @@ public record Envelope(String sender, List<EnvelopeRecipient> recipients, Instan
     public Builder toBuilder() {
         return new Builder(sender, recipients, arrival).dsn(dsn).client(client).sasl(sasl).saslHeader(saslHeader)
                 .tls(tls).log(log).service(service).body(body).smtputf8(smtputf8).sizeDeclared(sizeDeclared)
-                .messageId(messageId).actions(actions);
+                .messageId(messageId).actions(actions).requireTls(requireTls);
     }
 
     /** What a delivery agent is told about this message. */
     public MessageFacts facts() {
-        return new MessageFacts(arrival, dsn, body, smtputf8, messageId, client, sasl);
+        return new MessageFacts(arrival, dsn, body, smtputf8, messageId, client, sasl, requireTls);
     }
 
     /** Collects an envelope's parts; the defaults are those of {@link #builder}. */
@@ -82,6 +83,7 @@ public record Envelope(String sender, List<EnvelopeRecipient> recipients, Instan
         private String service = "";
         private BodyType body = BodyType.UNSPECIFIED;
         private boolean smtputf8;
+        private boolean requireTls;
         private long sizeDeclared = -1;
         private String messageId = "";
         private MessageActions actions = MessageActions.NONE;
@@ -167,9 +169,14 @@ public record Envelope(String sender, List<EnvelopeRecipient> recipients, Instan
             return this;
         }
 
+        public Builder requireTls(boolean value) {
+            requireTls = value;
+            return this;
+        }
+
         public Envelope build() {
             return new Envelope(sender, recipients, arrival, dsn, client, sasl, saslHeader, tls, log, service, body,
-                    smtputf8, sizeDeclared, messageId, actions);
+                    smtputf8, sizeDeclared, messageId, actions, requireTls);
         }
     }
 }

@@ -69,6 +69,9 @@ final class EnvelopeAttributes {
         if (e.sizeDeclared() >= 0) {
             put(out, "size_declared", Long.toString(e.sizeDeclared()));
         }
+        if (e.requireTls()) {
+            put(out, "requiretls", "true");
+        }
         put(out, "tls_protocol", e.tls().protocol());
         put(out, "tls_cipher", e.tls().cipher());
         put(out, "message_id", e.messageId());
@@ -123,6 +126,7 @@ final class EnvelopeAttributes {
                 .service(text(a, "service"))
                 .body(BodyType.of(a.get("body")))
                 .smtputf8("true".equalsIgnoreCase(a.get("smtputf8")))
+                .requireTls("true".equalsIgnoreCase(a.get("requiretls")))
                 .sizeDeclared(number(a, "size_declared"))
                 .messageId(text(a, "message_id"))
                 .actions(actions);

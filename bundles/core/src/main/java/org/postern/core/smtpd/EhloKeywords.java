@@ -26,7 +26,7 @@ record EhloKeywords(Set<Keyword> discarded, boolean silent) {
     /** The features of Postfix's ehlo_mask table, in its order. */
     enum Keyword {
         AUTH, DSN, ENHANCEDSTATUSCODES, ETRN, PIPELINING, SIZE, STARTTLS, VERP, VRFY, XCLIENT, XFORWARD,
-        EIGHTBITMIME("8BITMIME"), SMTPUTF8, CHUNKING;
+        EIGHTBITMIME("8BITMIME"), SMTPUTF8, CHUNKING, REQUIRETLS;
 
         private final String word;
 

@@ -45,7 +45,7 @@ final class EnvelopeBuilder {
         return Envelope.builder(t.sender(), t.recipients, Instant.now())
                 .dsn(new DsnRequest(t.mail.envid() == null ? "" : t.mail.envid(), DsnRequest.Return.of(t.mail.ret())))
                 .client(facts).sasl(sasl).saslHeader(saslHeader).log(logFacts(client)).service(service)
-                .body(BodyType.of(t.mail.body())).smtputf8(t.mail.smtputf8()).sizeDeclared(Math.max(-1, t.mail.size()))
+                .body(BodyType.of(t.mail.body())).smtputf8(t.mail.smtputf8()).requireTls(t.mail.requireTls()).sizeDeclared(Math.max(-1, t.mail.size()))
                 .tls(tlsFacts(security, st))
                 .actions(actions(t.actions, st.contentFilter()))
                 .build();

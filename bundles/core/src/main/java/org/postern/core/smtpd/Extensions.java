@@ -65,6 +65,11 @@ final class Extensions {
         return st.smtputf8Enable() && !discards(EhloKeywords.Keyword.SMTPUTF8);
     }
 
+    /** RFC 8689 section 3: REQUIRETLS is announced only on a TLS session. */
+    boolean requireTlsOffered() {
+        return st.requireTlsEnable() && security.tlsActive() && !discards(EhloKeywords.Keyword.REQUIRETLS);
+    }
+
     boolean xclientOffered() {
         return client.xclientAllowed() && !discards(EhloKeywords.Keyword.XCLIENT);
     }
@@ -135,6 +140,9 @@ final class Extensions {
         if (!discards(EhloKeywords.Keyword.CHUNKING)) {
             lines.add(SmtpdReplies.heloLine("CHUNKING"));
         }
+        if (requireTlsOffered()) {
+            lines.add(SmtpdReplies.heloLine("REQUIRETLS"));
+        }
         return new SmtpResponse(lines);
     }
 
@@ -148,6 +156,9 @@ final class Extensions {
         }
         if (m.smtputf8() && !smtputf8Offered()) {
             return "SMTPUTF8";
+        }
+        if (m.requireTls() && !requireTlsOffered()) {
+            return "REQUIRETLS";
         }
         if (m.ret() != null && discards(EhloKeywords.Keyword.DSN)) {
             return "RET=" + m.ret();

@@ -31,6 +31,8 @@ public record SmtpdSettings(
         boolean disableVrfy,
         boolean heloRequired,
         boolean smtputf8Enable,
+        /* requiretls_enable (yes): REQUIRETLS (RFC 8689) announced on TLS sessions */
+        boolean requireTlsEnable,
         /* strict_smtputf8 (no): a non-ASCII address needs MAIL ... SMTPUTF8 */
         boolean strictSmtputf8,
         /* strict_rfc821_envelopes (no): MAIL/RCPT addresses need angle brackets */
@@ -92,6 +94,7 @@ public record SmtpdSettings(
                 c.bool("disable_vrfy_command"),
                 c.bool("smtpd_helo_required"),
                 c.bool("smtputf8_enable"),
+                c.bool("requiretls_enable"),
                 c.bool("strict_smtputf8"),
                 c.bool("strict_rfc821_envelopes"),
                 BareNewlinePolicy.parse(c.get("smtpd_forbid_bare_newline")),

@@ -87,6 +87,25 @@ class QueueFileVersion1Test {
     }
 
     @Test
+    void requireTlsShouldSurviveTheQueueFileAndBeAbsentFromOldOnes() throws IOException {
+        Path file = oldFile();
+        QueueFile.Parsed p = QueueFile.read(file);
+        assertThat(p.envelope().requireTls()).as("an old file has no REQUIRETLS").isFalse();
+
+        Envelope withRequireTls = p.envelope().toBuilder().requireTls(true).build();
+        byte[] records = QueueFile.envelopeRecords(withRequireTls, p.contentLength(), p.contentCrc());
+        byte[] bytes = Files.readAllBytes(file);
+        int start = (int) (p.contentOffset() + p.contentLength());
+        Path rewritten = dir.resolve("4ZqkQm1VkXz7ac");
+        try (var out = Files.newOutputStream(rewritten)) {
+            out.write(bytes, 0, start);
+            out.write(records);
+        }
+
+        assertThat(QueueFile.read(rewritten).envelope().requireTls()).isTrue();
+    }
+
+    @Test
     void postcatShouldPrintTheOldFileAsTheOldCodeDid() throws IOException {
         Path file = oldFile();
         QueueFile.Parsed p = QueueFile.read(file);

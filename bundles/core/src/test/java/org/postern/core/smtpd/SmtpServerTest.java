@@ -156,6 +156,40 @@ class SmtpServerTest {
     }
 
     @Test
+    void requireTlsShouldBeOfferedAndAcceptedOnlyOverTlsAndRecorded() throws Exception {
+        // RFC 8689 section 3: REQUIRETLS is announced on TLS sessions only
+        InetSocketAddress a = start("smtpd_tls_security_level = may");
+        try (RawSmtpClient c = new RawSmtpClient(a)) {
+            assertThat(c.reply()).startsWith("220 ");
+            assertThat(c.command("EHLO client.example")).doesNotContain("REQUIRETLS");
+            assertThat(c.command("MAIL FROM:<alice@example.org> REQUIRETLS"))
+                    .isEqualTo("555 5.5.4 Unsupported option: REQUIRETLS");
+            assertThat(c.command("STARTTLS")).isEqualTo("220 2.0.0 Ready to start TLS");
+            c.startTls();
+            assertThat(c.command("EHLO client.example")).contains("250 REQUIRETLS");
+            assertThat(c.command("MAIL FROM:<alice@example.org> REQUIRETLS")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@example.net>")).startsWith("250");
+            assertThat(c.command("DATA")).startsWith("354");
+            assertThat(c.command("Subject: secret\r\n\r\nbody\r\n.")).startsWith("250");
+        }
+        awaitCommitted(1);
+        assertThat(queue.committed.get(0).envelope().requireTls()).isTrue();
+        assertThat(queue.committed.get(0).envelope().facts().requireTls()).isTrue();
+    }
+
+    @Test
+    void requireTlsEnableNoShouldNeverOfferIt() throws Exception {
+        InetSocketAddress a = start("smtpd_tls_security_level = may", "requiretls_enable = no");
+        try (RawSmtpClient c = new RawSmtpClient(a)) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.command("STARTTLS");
+            c.startTls();
+            assertThat(c.command("EHLO client.example")).doesNotContain("REQUIRETLS");
+        }
+    }
+
+    @Test
     void messageShouldBeDiscardedWhenTheClientHangsUpBeforeTheFinalReply() throws Exception {
         checks.delay(SmtpStage.END_OF_DATA, 400);
         InetSocketAddress a = start();

@@ -138,6 +138,7 @@ public final class SmtpCommandParser {
         long size = -1;
         String body = null;
         boolean smtputf8 = false;
+        boolean requireTls = false;
         String ret = null;
         String envid = null;
         String auth = null;
@@ -155,6 +156,8 @@ public final class SmtpCommandParser {
                 body = value.toUpperCase(Locale.ROOT);
             } else if (key.equals("SMTPUTF8") && value == null) {
                 smtputf8 = true;
+            } else if (key.equals("REQUIRETLS") && value == null) {
+                requireTls = true;
             } else if (key.equals("RET") && value != null) {
                 if (ret != null || !(value.equalsIgnoreCase("FULL") || value.equalsIgnoreCase("HDRS"))) {
                     return syntax("mail", "Bad RET parameter syntax", line);
@@ -182,7 +185,7 @@ public final class SmtpCommandParser {
             }
         }
         return new SmtpRequest.Mail(path.address(), size, body, smtputf8, ret, envid, path.nonAscii(),
-                !params.isEmpty(), params.isEmpty() ? null : params.get(0), auth, path.bracketed());
+                !params.isEmpty(), params.isEmpty() ? null : params.get(0), auth, path.bracketed(), requireTls);
     }
 
     private static SmtpRequest rcpt(String line, int sp) {

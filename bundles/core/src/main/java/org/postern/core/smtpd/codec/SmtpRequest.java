@@ -37,10 +37,11 @@ public sealed interface SmtpRequest {
      * @param firstParameter the first parameter as given, for "Unsupported option" replies
      * @param auth      AUTH= (RFC 4954 section 5) decoded from xtext ("<>" when so given), or null
      * @param bracketed the address was enclosed in angle brackets
+     * @param requireTls REQUIRETLS was given (RFC 8689)
      */
     record Mail(String sender, long size, String body, boolean smtputf8, String ret, String envid,
                 boolean nonAscii, boolean hasEsmtpParameters, String firstParameter, String auth,
-                boolean bracketed)
+                boolean bracketed, boolean requireTls)
             implements SmtpRequest {
         @Override
         public String verb() {

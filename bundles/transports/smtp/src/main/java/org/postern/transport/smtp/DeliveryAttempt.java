@@ -43,9 +43,18 @@ import org.postern.transport.smtp.sts.StsDecision;
  *   MTA-STS ({@link #applyMtaSts}): for an MX-routed domain without a policy table entry, an
  *   enforced policy skips MX hosts that match none of its patterns and requires TLS verified by
  *   the WebPKI; a policy in mode testing only logs what enforce would refuse.
+ *   REQUIRETLS (RFC 8689): a message that asked for it goes only over TLS the policy
+ *   authenticates (DANE, MTA-STS enforce, verify, secure, fingerprint) to a server that offers
+ *   REQUIRETLS, with REQUIRETLS on MAIL FROM; when no host qualifies it is returned (5.7.10).
+ *   "TLS-Required: no" in a message without REQUIRETLS turns DANE and MTA-STS off for it.
  * SECURITY  Logs untrusted replies through LogText.
  */
 final class DeliveryAttempt {
+
+    /** Shared with smtpd: REQUIRETLS announced and honoured (Postfix 3.12's requiretls_enable). */
+    static final String REQUIRETLS_ENABLE = "requiretls_enable";
+    /** RFC 8689 section 5: the message could not be sent with REQUIRETLS. */
+    static final String REQUIRETLS_DSN = "5.7.10";
 
     private final SmtpClient client;
     private final DeliveryRequest request;
@@ -56,6 +65,10 @@ final class DeliveryAttempt {
     private DnsSupport dnsSupport;
     /** The recipient domain (the host for a "[host]" nexthop) that TLSRPT reports under. */
     private String policyDomain = "";
+    /** MAIL FROM's REQUIRETLS, and requiretls_enable: only authenticated TLS to a REQUIRETLS server. */
+    private boolean requireTls;
+    /** "TLS-Required: no" (without REQUIRETLS): DANE and MTA-STS are not applied. */
+    private boolean tlsRequiredNo;
     /** The level and effective TLS settings: a cached session is reused only under the same. */
     private String tlsLabel;
     private final List<Recipient> recipients;
@@ -104,6 +117,11 @@ final class DeliveryAttempt {
             client.log().warn("warning: {}: cannot read message content: {}", request.queueId(), e.toString());
             return finish(Outcome.DEFERRED, "4.3.0", "error reading the queued message");
         }
+        requireTls = message.requireTls() && request.settings().bool(REQUIRETLS_ENABLE, true);
+        tlsRequiredNo = message.tlsRequiredNo();
+        if (tlsRequiredNo) {
+            endpointTls.ignoreDaneAndMtaSts();
+        }
         SaslSettings sasl = SaslSettings.of(client.protocol(), request.settings());
         String saslLabel = "";
         if (sasl.enabled()) {
@@ -128,7 +146,8 @@ final class DeliveryAttempt {
         }
         // a session set up under a weaker TLS policy must never carry mail that asks for a stronger one
         String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
-                + saslLabel + " tls=" + tlsLabel + (sts == null ? "" : sts.cacheLabel());
+                + saslLabel + " tls=" + tlsLabel + (sts == null ? "" : sts.cacheLabel())
+                + (requireTls ? " requiretls" : "") + (tlsRequiredNo ? " tls-required-no" : "");
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
@@ -149,7 +168,9 @@ final class DeliveryAttempt {
             tryEndpoints(((DestinationResolver.Resolution.Endpoints) resolution).endpoints(), message, cacheKey);
         }
         if (lastFailure != null) {
-            return finish(Outcome.DEFERRED, lastFailure.dsnStatus(), lastFailure.diagnostic());
+            // RFC 8689 section 4.2.1: a REQUIRETLS message that no host could take is returned
+            return finish(lastFailure.dsnStatus().equals(REQUIRETLS_DSN) ? Outcome.BOUNCED : Outcome.DEFERRED,
+                    lastFailure.dsnStatus(), lastFailure.diagnostic());
         }
         return finish(Outcome.DEFERRED, "4.4.1", "no mail exchanger for " + destination + " could be tried");
     }
@@ -164,7 +185,7 @@ final class DeliveryAttempt {
             if (endpoint.equals(reused)) {
                 continue;                       // it just answered on the cached connection
             }
-            String stsRefusal = sts == null || settings.tlsLevel() == ClientSettings.TlsLevel.DANE ? null
+            String stsRefusal = sts == null || tlsRequiredNo || settings.tlsLevel() == ClientSettings.TlsLevel.DANE ? null
                     : sts.refusal(endpoint.hostname()).orElse(null);
             if (stsRefusal != null) {
                 report(endpoint, stsReported(), "", "", Optional.of(FailureType.VALIDATION_FAILURE), stsRefusal);
@@ -279,11 +300,23 @@ final class DeliveryAttempt {
                 client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
                 return null;
             }
+            if (requireTls && !tls.authenticated()) {
+                lastFailure = SessionFailure.soft(REQUIRETLS_DSN, "REQUIRETLS: the TLS policy for " + endpoint
+                        + " does not authenticate the server (no DANE, MTA-STS or verified TLS)");
+                lastRelay = endpoint.relay();
+                client.log().info("{}: {}", request.queueId(), lastFailure.diagnostic());
+                return null;
+            }
             try {
                 TlsAttemptListener attempts = (ep, helo, local, failure, reason) -> attempted(ep, tls, helo, local,
                         failure, reason);
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
                         tls, attempts, cacheKey, client.log());
+                if (requireTls && !session.features().requireTls()) {
+                    session.quit();
+                    throw new SessionFailure.Exception(SessionFailure.soft(REQUIRETLS_DSN,
+                            "REQUIRETLS is required, but was not offered by host " + endpoint));
+                }
                 if (authenticator != null) {
                     try {
                         authenticator.authenticate(session);

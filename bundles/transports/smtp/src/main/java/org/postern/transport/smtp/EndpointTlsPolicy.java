@@ -86,6 +86,8 @@ final class EndpointTlsPolicy {
     private final List<String> jvmSuites;
     /** The destination's MTA-STS decision, or null (none, or a policy table entry that wins). */
     private StsDecision sts;
+    /** The message says "TLS-Required: no": DANE and MTA-STS are not applied (RFC 8689 section 5). */
+    private boolean policiesIgnored;
 
     /** @param nexthopDomain the destination domain (or the host of a "[host]" nexthop) */
     EndpointTlsPolicy(DnsResolver dns, DnsSupport support, TlsContexts contexts, TlsSettings settings,
@@ -105,7 +107,15 @@ final class EndpointTlsPolicy {
         this.sts = decision;
     }
 
+    /** "TLS-Required: no": DANE and MTA-STS fall back to may, as RFC 8689 section 5 asks. */
+    void ignoreDaneAndMtaSts() {
+        this.policiesIgnored = true;
+    }
+
     EndpointTls forEndpoint(ClientSettings.TlsLevel level, Endpoint endpoint) throws Refused {
+        if (policiesIgnored && (level == ClientSettings.TlsLevel.DANE || level == ClientSettings.TlsLevel.DANE_ONLY)) {
+            return unauthenticated(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
+        }
         return switch (level) {
             case NONE -> EndpointTls.NONE;
             case MAY -> stsOr(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
@@ -155,7 +165,7 @@ final class EndpointTlsPolicy {
      * the level's requirement, unauthenticated.
      */
     private EndpointTls stsOr(EndpointTls.Requirement requirement, Endpoint endpoint) throws Refused {
-        if (sts == null || !sts.active() || endpoint.isUnix()) {
+        if (sts == null || !sts.active() || endpoint.isUnix() || policiesIgnored) {
             return unauthenticated(requirement, endpoint);
         }
         EndpointTls.ReportedPolicy reported = new EndpointTls.ReportedPolicy(PolicyType.STS,

@@ -199,6 +199,9 @@ final class MailTransaction {
         if (message.smtputf8Requested() && features.smtputf8()) {
             b.append(" SMTPUTF8");
         }
+        if (message.requireTls() && features.requireTls()) {
+            b.append(" REQUIRETLS");
+        }
         if (features.dsn()) {
             if (!message.ret().isEmpty()) {
                 b.append(" RET=").append(message.ret());

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.MessageContent;
@@ -31,6 +32,8 @@ import org.postern.api.message.BodyType;
  */
 final class OutgoingMessage {
 
+    private static final Pattern TLS_REQUIRED_NO = Pattern.compile("(?i)tls-required:[ \t]*no[ \t]*");
+
     private final String sender;
     private final Map<Recipient, String> recipients;
     private final MessageContent content;
@@ -38,13 +41,17 @@ final class OutgoingMessage {
     private final boolean declared8bit;
     private final boolean body8bit;
     private final boolean header8bit;
+    private final boolean tlsRequiredNo;
+    private final boolean requireTls;
     private final boolean smtputf8Requested;
     private final boolean envelopeUtf8;
     private final String envid;
     private final String ret;
 
     private OutgoingMessage(DeliveryRequest request, String sender, Map<Recipient, String> recipients,
-                            GenericHeader.Result header, boolean header8bit, boolean body8bit) {
+                            GenericHeader.Result header, boolean header8bit, boolean body8bit, boolean tlsRequiredNo) {
+        this.tlsRequiredNo = tlsRequiredNo;
+        this.requireTls = request.facts().requireTls();
         this.sender = sender;
         this.recipients = recipients;
         this.content = request.content();
@@ -74,6 +81,8 @@ final class OutgoingMessage {
         boolean inHeader = true;
         boolean header8bit = false;
         boolean body8bit = false;
+        boolean tlsRequiredNo = false;
+        StringBuilder headerLine = new StringBuilder();
         int lineLength = 0;
         try (InputStream in = new BufferedInputStream(open(request.content(), header), 65536)) {
             byte[] buffer = new byte[65536];
@@ -85,9 +94,14 @@ final class OutgoingMessage {
                         if (lineLength == 0) {
                             inHeader = false;
                         }
+                        tlsRequiredNo |= inHeader && TLS_REQUIRED_NO.matcher(headerLine).matches();
+                        headerLine.setLength(0);
                         lineLength = 0;
                     } else if (c != '\r') {
                         lineLength++;
+                        if (inHeader && headerLine.length() < 64) {
+                            headerLine.append((char) c);
+                        }
                         if (c >= 0x80) {
                             if (inHeader) {
                                 header8bit = true;
@@ -99,7 +113,17 @@ final class OutgoingMessage {
                 }
             }
         }
-        return new OutgoingMessage(request, sender, recipients, header, header8bit, body8bit);
+        return new OutgoingMessage(request, sender, recipients, header, header8bit, body8bit, tlsRequiredNo);
+    }
+
+    /** RFC 8689 section 5: the sender asks that TLS policy failures (DANE, MTA-STS) be ignored. */
+    boolean tlsRequiredNo() {
+        return tlsRequiredNo && !requireTls();
+    }
+
+    /** MAIL FROM's REQUIRETLS was given when the message arrived. */
+    boolean requireTls() {
+        return requireTls;
     }
 
     /** The envelope sender to send (mapped). */

@@ -15,9 +15,10 @@ import java.util.Set;
  *                       upper case, each once, in the server's order; null when neither was announced
  */
 record ServerFeatures(boolean esmtp, boolean pipelining, boolean size, long sizeLimit, boolean eightBitMime,
-                      boolean dsn, boolean smtputf8, boolean startTls, List<String> authMechanisms) {
+                      boolean dsn, boolean smtputf8, boolean startTls, List<String> authMechanisms, boolean requireTls) {
 
-    static final ServerFeatures NONE = new ServerFeatures(false, false, false, 0, false, false, false, false, null);
+    static final ServerFeatures NONE = new ServerFeatures(false, false, false, 0, false, false, false, false, null,
+            false);
 
     static ServerFeatures parse(SmtpReply ehloReply) {
         boolean pipelining = false;
@@ -27,6 +28,7 @@ record ServerFeatures(boolean esmtp, boolean pipelining, boolean size, long size
         boolean dsn = false;
         boolean utf8 = false;
         boolean tls = false;
+        boolean requireTls = false;
         Set<String> auth = null;
         for (String line : ehloReply.extensionLines()) {
             String[] words = line.strip().split("\\s+");
@@ -52,12 +54,13 @@ record ServerFeatures(boolean esmtp, boolean pipelining, boolean size, long size
                 case "DSN" -> dsn = true;
                 case "SMTPUTF8" -> utf8 = true;
                 case "STARTTLS" -> tls = true;
+                case "REQUIRETLS" -> requireTls = true;
                 default -> {
                 }
             }
         }
         return new ServerFeatures(true, pipelining, size, sizeLimit, eightBit, dsn, utf8, tls,
-                auth == null ? null : List.copyOf(auth));
+                auth == null ? null : List.copyOf(auth), requireTls);
     }
 
     private static long number(String word) {

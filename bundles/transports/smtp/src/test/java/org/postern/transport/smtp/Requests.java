@@ -69,6 +69,12 @@ final class Requests {
         return this;
     }
 
+    /** MAIL FROM's REQUIRETLS was given when the message arrived. */
+    Requests requireTls() {
+        facts = facts.withRequireTls(true);
+        return this;
+    }
+
     Requests smtputf8() {
         facts = new MessageFacts(facts.arrival(), facts.dsn(), facts.body(), true, facts.messageId(), facts.client(),
                 facts.sasl());

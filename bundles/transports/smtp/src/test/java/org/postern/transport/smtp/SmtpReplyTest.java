@@ -29,7 +29,7 @@ class SmtpReplyTest {
         SmtpReply ehlo = new SmtpReply(250, List.of("250-mx.example", "250-PIPELINING", "250-SIZE 1000", "250-dsn",
                 "250-STARTTLS", "250 8BITMIME"));
         ServerFeatures f = ServerFeatures.parse(ehlo);
-        assertThat(f).isEqualTo(new ServerFeatures(true, true, true, 1000, true, true, false, true, null));
+        assertThat(f).isEqualTo(new ServerFeatures(true, true, true, 1000, true, true, false, true, null, false));
     }
 
     @org.junit.jupiter.api.Test
