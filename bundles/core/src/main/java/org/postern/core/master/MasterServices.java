@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
 import org.postern.core.anvil.Anvil;
@@ -71,6 +72,11 @@ public final class MasterServices {
     /** ETRN flushes through it; absent (a stopped queue manager), ETRN answers 458. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile QueueManagerComponent qmgr;
+
+    /** The milter client (postern-milter); absent, smtpd_milters get milter_default_action. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile org.postern.api.milter.MilterService milter;
 
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -136,7 +142,8 @@ public final class MasterServices {
             for (InetSocketAddress address : ListenAddresses.of(service.service(),
                     config.list("inet_interfaces"), config.get("inet_protocols"))) {
                 SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
-                        tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite);
+                        tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite)
+                        .milterService(() -> milter);
                 try {
                     InetSocketAddress bound = server.start();
                     running.add(server);

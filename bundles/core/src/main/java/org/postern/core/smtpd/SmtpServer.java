@@ -91,6 +91,9 @@ public final class SmtpServer {
     private final DnsResolver dns;
     private volatile Channel listener;
     private volatile java.util.function.Consumer<String> siteFlush;
+    /** smtpd_milters; null when none. */
+    private final org.postern.api.milter.MilterSettings milters;
+    private volatile java.util.function.Supplier<org.postern.api.milter.MilterService> milterService = () -> null;
 
     /** A listener with its own event loops, executor and anvil. */
     public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
@@ -131,6 +134,7 @@ public final class SmtpServer {
         this.service = Objects.requireNonNull(serviceName);
         this.address = Objects.requireNonNull(address);
         this.settings = SmtpdSettings.from(config);
+        this.milters = org.postern.core.milter.MilterConfig.smtpd(config);
         this.checks = Objects.requireNonNull(checks);
         this.queue = Objects.requireNonNull(queue);
         this.tlsDirectory = tlsDirectory;
@@ -152,6 +156,12 @@ public final class SmtpServer {
         return this;
     }
 
+    /** Where each new session takes its milter client (null when none is installed); before {@link #start()}. */
+    public SmtpServer milterService(java.util.function.Supplier<org.postern.api.milter.MilterService> service) {
+        this.milterService = service;
+        return this;
+    }
+
     /** Binds the listener; returns the bound address once it accepts connections. */
     public InetSocketAddress start() throws IOException, InterruptedException {
         SslContext ssl = null;
@@ -169,7 +179,8 @@ public final class SmtpServer {
         SaslSettings sasl = settings.sasl();
         SessionContext context = new SessionContext(service, settings, checks, queue, blocking, anvil, ssl,
                 dns, CLIENT_LOOKUP_TIMEOUT, sasl.enabled()
-                        ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush);
+                        ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush,
+                FreeSpace.of(settings.queueDirectory()), milters, () -> milterService.get());
         long timeout = settings.timeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
