@@ -52,5 +52,20 @@ public sealed interface Modification {
         public byte[] body() {
             return body.clone();
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ReplaceBody r && java.util.Arrays.equals(r.body, body);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(body);
+        }
+
+        @Override
+        public String toString() {
+            return "ReplaceBody[" + body.length + " bytes]";
+        }
     }
 }
