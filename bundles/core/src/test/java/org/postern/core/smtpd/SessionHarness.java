@@ -77,7 +77,13 @@ final class SessionHarness {
 
     /** As above, with config's smtpd_milters served by the milter client {@code milters} gives (null: none). */
     SessionHarness(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters) {
-        this(config, new ScriptedChecks(), null, null, Runnable::run, Duration.ofSeconds(10), null, new Anvil(),
+        this(config, milters, null);
+    }
+
+    /** As above, from the client {@code remote} (null: "unknown"). */
+    SessionHarness(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters,
+                   InetSocketAddress remote) {
+        this(config, new ScriptedChecks(), remote, null, Runnable::run, Duration.ofSeconds(10), null, new Anvil(),
                 UNLIMITED_SPACE, q -> q, milters);
     }
 
