@@ -521,7 +521,7 @@ final class MilterConnection {
             }
         }
         if (any || command == Milter8.CONNECT) {
-            channel.send(Milter8.MACRO, data.toByteArray(), spec.commandTimeout());
+            channel.queue(Milter8.MACRO, data.toByteArray());
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -36,6 +37,7 @@ final class PacketChannel implements AutoCloseable {
 
     private final SocketChannel channel;
     private final Selector selector;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     private PacketChannel(SocketChannel channel, Selector selector) {
         this.channel = channel;
@@ -47,6 +49,10 @@ final class PacketChannel implements AutoCloseable {
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
         Selector selector = null;
         try {
+            if (!(address instanceof UnixDomainSocketAddress)) {
+                // small request-reply packets: Nagle plus a delayed ACK would add 40 ms to each
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
             ch.configureBlocking(false);
             selector = Selector.open();
             if (!ch.connect(address)) {
@@ -68,9 +74,17 @@ final class PacketChannel implements AutoCloseable {
         }
     }
 
-    void send(byte command, byte[] data, Duration timeout) throws IOException {
+    /** A packet that goes out with the next {@link #send} (SMFIC_MACRO before its command): one write. */
+    void queue(byte command, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(5 + data.length);
-        b.putInt(data.length + 1).put(command).put(data).flip();
+        b.putInt(data.length + 1).put(command).put(data);
+        pending.write(b.array(), 0, b.capacity());
+    }
+
+    void send(byte command, byte[] data, Duration timeout) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(pending.size() + 5 + data.length);
+        b.put(pending.toByteArray()).putInt(data.length + 1).put(command).put(data).flip();
+        pending.reset();
         long deadline = System.nanoTime() + timeout.toNanos();
         SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
         try {
