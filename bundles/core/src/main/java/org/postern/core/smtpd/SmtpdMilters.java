@@ -64,7 +64,7 @@ final class SmtpdMilters {
     private final SmtpSession s;
     private final MilterSettings settings;
     private final Supplier<MilterService> service;
-    private MilterSession session;
+    private volatile MilterSession session;
     /** No filter work is left for this session (none configured, or the default action is accept). */
     private volatile boolean off;
     /** What a CONNECT or HELO reply (or a missing service) does to every transaction. */
