@@ -54,7 +54,8 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *           at once delay the restrictions of others. {i} exists from DATA on (the queue file
  *           is opened there). RCPT events carry no ESMTP arguments; recipients the restrictions
  *           refused are not shown to filters (SMFIP_RCPT_REJ). A refusal's text is its first line
- *           except at the end of the message.
+ *           except at the end of the message. An unknown command goes to the filters only when it
+ *           is not a forbidden one (those hang up first).
  */
 final class SmtpdMilters {
 
@@ -218,6 +219,22 @@ final class SmtpdMilters {
             return result;
         }
         return new CheckResult(result.verdict(), null, actions, result.warnings());
+    }
+
+    /** On the executor: SMFIC_UNKNOWN with the command line; the filters' refusal, or null. */
+    SmtpReply unknown(String line, Map<String, String> macros) {
+        synchronized (this) {
+            if (off || session == null || sessionVerdict != null) {
+                return null;
+            }
+            try {
+                MilterReply r = session.unknown(line, macros);
+                return r instanceof MilterReply.Refuse refuse ? reply(refuse) : null;
+            } catch (RuntimeException e) {
+                s.log.warn("milter client failed at UNKNOWN: " + e);
+                return null;
+            }
+        }
     }
 
     /** On the executor: the message to the filters; their answer (a default action when they failed). */

@@ -220,4 +220,16 @@ class SmtpdMiltersTest {
         s.cmd("VRFY bob@example.test");
         assertThat(milter.events).containsExactly("connect unknown unknown", "helo client.example");
     }
+
+    @Test
+    void anUnknownCommandShouldGoToTheFiltersAndTheirRefusalAnswerIt() {
+        ScriptedMilterService milter = new ScriptedMilterService().reply(MilterStage.UNKNOWN,
+                new MilterReply.Refuse(554, "5.7.1", List.of("no such command here")));
+        SessionHarness s = session(milter);
+        s.cmd("EHLO client.example");
+        assertThat(s.cmd("FOO bar")).isEqualTo("554 5.7.1 no such command here\r\n");
+        assertThat(milter.events).contains("unknown FOO bar");
+        milter.replies.remove(MilterStage.UNKNOWN);
+        assertThat(s.cmd("FOO bar")).startsWith("500 5.5.2 Error: command not recognized");
+    }
 }
