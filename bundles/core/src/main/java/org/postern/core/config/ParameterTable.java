@@ -349,6 +349,7 @@ public final class ParameterTable {
                 list("milter_end_of_data_macros", "i"),
                 list("milter_unknown_command_macros", ""),
                 list("milter_macro_defaults", ""),
+                list("milter_header_checks", ""),
                 // cleanup (postconf(5), Postfix 3.7 defaults).
                 list("local_header_rewrite_clients", "permit_inet_interfaces"),
                 bool("always_add_missing_headers", "no"),

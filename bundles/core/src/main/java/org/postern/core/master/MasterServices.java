@@ -26,6 +26,7 @@ import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.MasterService;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.qmgr.QueueManagerComponent;
+import org.postern.core.milter.MilterConfig;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.runtime.PosternConfiguration;
 import org.postern.core.smtpd.SmtpServer;
@@ -124,6 +125,7 @@ public final class MasterServices {
             LOG.warn("warning: no usable main.cf/master.cf; no listeners started");
             return;
         }
+        MilterConfig.warnUnsupported(loaded.main(), LOG::warn);
         Path tlsDirectory = configuration.environment().dataDirectory().resolve("tls");
         for (MasterService service : loaded.master().get().services()) {
             if ("inet".equals(service.type()) && "smtpd".equals(service.command())) {

@@ -25,6 +25,18 @@ public final class MilterConfig {
     private MilterConfig() {
     }
 
+    /**
+     * Says that non_smtpd_milters and milter_header_checks are set but not applied yet (mail from
+     * sendmail and pickup is not filtered), so that nothing configured is skipped silently.
+     */
+    public static void warnUnsupported(PostfixConfig config, java.util.function.Consumer<String> warn) {
+        for (String name : List.of("non_smtpd_milters", "milter_header_checks")) {
+            if (!config.get(name).isBlank()) {
+                warn.accept("warning: " + name + " is not supported yet and is ignored: " + config.get(name));
+            }
+        }
+    }
+
     /** smtpd_milters of {@code config}; null when none is configured. */
     public static MilterSettings smtpd(PostfixConfig config) {
         return of(config, "smtpd_milters");
