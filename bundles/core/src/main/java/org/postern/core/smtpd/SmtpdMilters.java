@@ -137,6 +137,9 @@ final class SmtpdMilters {
             if (sessionVerdict != null) {
                 return e.stage() == SmtpStage.MAIL ? apply(e, sessionVerdict, result) : result;
             }
+            if (session == null) {
+                return result; // no CONNECT event reached the filters (the CONNECT restrictions refused)
+            }
             MilterReply reply;
             try {
                 reply = switch (e.stage()) {
