@@ -23,7 +23,7 @@ chmod 755 "$WORK"
 tarball=$(ls karaf-assembly/target/postern-assembly-*.tar.gz | head -n 1)
 tar xzf "$tarball" -C "$WORK" --strip-components=1
 port=$((20000 + RANDOM % 20000))
-sed -i "s/^2525 /127.0.0.1:$port /; s/^2587 /127.0.0.1:$((port + 1)) /" "$WORK/etc/postern/master.cf"
+sed -i "s/^2525 /127.0.0.1:$port /; s/^2587 /127.0.0.1:$((port + 1)) /; s/^2465 /127.0.0.1:$((port + 2)) /" "$WORK/etc/postern/master.cf"
 sed -i "s/^sshPort.*/sshPort = $((port + 2))/" "$WORK/etc/org.apache.karaf.shell.cfg"
 printf 'default_transport = discard\nlocal_transport = discard\n' >> "$WORK/etc/postern/main.cf"
 trap '"$WORK/bin/stop" >/dev/null 2>&1 || true; sleep 3; rm -rf "$WORK"' EXIT

@@ -80,6 +80,7 @@ final class Distribution {
     void listenOn(int smtpPort) throws IOException {
         edit("etc/postern/master.cf", "(?m)^2525 ", "127.0.0.1:" + smtpPort + " ");
         edit("etc/postern/master.cf", "(?m)^2587 ", "127.0.0.1:" + freePort() + " ");
+        edit("etc/postern/master.cf", "(?m)^2465 ", "127.0.0.1:" + freePort() + " ");
     }
 
     /** Replaces every match of {@code regex} in a distribution file. */

@@ -7,22 +7,47 @@ import java.util.List;
 public sealed interface DnsResult
         permits DnsResult.Answer, DnsResult.NoSuchDomain, DnsResult.NoData, DnsResult.TemporaryFailure {
 
-    /** Records found; {@code authenticated} when the resolver validated them with DNSSEC (AD bit). */
-    record Answer(List<DnsRecord> records, boolean authenticated) implements DnsResult {
+    /** The answer's DNSSEC status. */
+    DnssecStatus dnssec();
+
+    /** True when the answer validated with DNSSEC ({@link DnssecStatus#SECURE}). */
+    default boolean authenticated() {
+        return dnssec() == DnssecStatus.SECURE;
+    }
+
+    /** Records found. */
+    record Answer(List<DnsRecord> records, DnssecStatus dnssec) implements DnsResult {
         public Answer {
             records = List.copyOf(records);
+        }
+
+        /** {@code authenticated}: SECURE, else INSECURE. */
+        public Answer(List<DnsRecord> records, boolean authenticated) {
+            this(records, DnssecStatus.of(authenticated));
         }
     }
 
     /** NXDOMAIN. */
-    record NoSuchDomain(boolean authenticated) implements DnsResult {
+    record NoSuchDomain(DnssecStatus dnssec) implements DnsResult {
+        public NoSuchDomain(boolean authenticated) {
+            this(DnssecStatus.of(authenticated));
+        }
     }
 
     /** The name exists but has no records of the type. */
-    record NoData(boolean authenticated) implements DnsResult {
+    record NoData(DnssecStatus dnssec) implements DnsResult {
+        public NoData(boolean authenticated) {
+            this(DnssecStatus.of(authenticated));
+        }
     }
 
-    /** SERVFAIL, timeout, no resolver reachable. */
-    record TemporaryFailure(String reason) implements DnsResult {
+    /**
+     * SERVFAIL, timeout, no resolver reachable ({@link DnssecStatus#INDETERMINATE}), or an answer
+     * that failed DNSSEC validation ({@link DnssecStatus#BOGUS}).
+     */
+    record TemporaryFailure(String reason, DnssecStatus dnssec) implements DnsResult {
+        public TemporaryFailure(String reason) {
+            this(reason, DnssecStatus.INDETERMINATE);
+        }
     }
 }

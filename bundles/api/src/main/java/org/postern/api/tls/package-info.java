@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * TLS session results for RFC 8460 (TLSRPT) reporting: first draft, refined by the TLS issue.
+ * TLS session results for RFC 8460 (TLSRPT) reporting.
  * The smtp client calls every registered {@link org.postern.api.tls.TlsReportSink} (0..n).
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package org.postern.api.tls;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,7 +6,7 @@ import org.postern.core.message.Envelope;
 
 /**
  * SUMMARY   The Received: header cleanup puts first, in Postfix's layout: client (HELO, verified
- *           name, address), TLS protocol and cipher, the authenticated sender when smtpd asks for
+ *           name, address), TLS protocol and cipher (smtpd_tls_received_header), the authenticated sender when smtpd asks for
  *           it, "by" this host, protocol, queue ID, the recipient when there is exactly one, date.
  * SECURITY  The HELO name and SASL login come from the client; smtpd has already made them
  *           printable, and the login loses CR, LF and parentheses here.
@@ -26,10 +26,9 @@ final class ReceivedHeader {
             String rfcAddr = addr.indexOf(':') >= 0 && !addr.startsWith("IPv6:") ? "IPv6:" + addr : addr;
             b.append(" from ").append(c.heloName().isEmpty() ? name : c.heloName())
                     .append(" (").append(name).append(" [").append(rfcAddr).append("])\r\n\t");
-            if (env.tls().encrypted()) {
-                String cipher = env.tls().cipher();
-                b.append("(using ").append(env.tls().protocol()).append(" with cipher ")
-                        .append(cipher.isEmpty() ? "unknown" : cipher).append(")\r\n\t");
+            if (!env.tls().receivedComment().isEmpty()) {
+                // smtpd_tls_received_header = yes: smtpd's lines, as Postfix writes them.
+                b.append(env.tls().receivedComment()).append("\r\n\t");
             }
             String user = env.sasl().username();
             if (env.saslHeader() && !user.isEmpty()) {

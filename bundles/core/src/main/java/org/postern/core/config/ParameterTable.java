@@ -258,6 +258,25 @@ public final class ParameterTable {
                 string("smtpd_tls_security_level", "").withAllowed("none", "may", "encrypt"),
                 string("smtpd_tls_cert_file", ""),
                 string("smtpd_tls_key_file", "$smtpd_tls_cert_file"),
+                // Server TLS (Postfix 3.9 defaults); Postern re-reads replaced key files without a reload.
+                string("smtpd_tls_eccert_file", ""),
+                string("smtpd_tls_eckey_file", "$smtpd_tls_eccert_file"),
+                list("smtpd_tls_chain_files", ""),
+                string("smtpd_tls_protocols", ">=TLSv1"),
+                string("smtpd_tls_mandatory_protocols", ">=TLSv1"),
+                string("smtpd_tls_ciphers", "medium").withAllowed("export", "low", "medium", "high", "null"),
+                string("smtpd_tls_mandatory_ciphers", "medium").withAllowed("export", "low", "medium", "high", "null"),
+                string("smtpd_tls_exclude_ciphers", ""),
+                string("smtpd_tls_mandatory_exclude_ciphers", ""),
+                bool("smtpd_tls_wrappermode", "no"),
+                bool("smtpd_tls_ask_ccert", "no"),
+                bool("smtpd_tls_req_ccert", "no"),
+                string("smtpd_tls_CAfile", ""),
+                string("smtpd_tls_fingerprint_digest", "sha256"),
+                time("smtpd_tls_session_cache_timeout", "3600s", 's', 0),
+                bool("smtpd_tls_received_header", "no"),
+                list("relay_clientcerts", ""),
+                list("tls_server_sni_maps", ""),
                 bool("smtpd_sasl_auth_enable", "no"),
                 // Postern differs: only the Dovecot protocol (Postfix's defaults are cyrus and "smtpd").
                 string("smtpd_sasl_type", "dovecot"),
@@ -383,6 +402,10 @@ public final class ParameterTable {
                 list("recipient_bcc_maps", ""),
                 // DNS. Postern's own: the name servers to ask ("host[:port]" ...), empty = /etc/resolv.conf.
                 list("dns_servers", ""),
+                // Postern's own: where DNSSEC is validated (resolver: its AD bit, as Postfix; local: in the JVM).
+                string("dnssec_validation", "resolver").withAllowed("resolver", "local"),
+                string("dnssec_trust_anchor_file", ""),
+                string("dnssec_probe", "ns:."),
                 // Local submission and the tools: who may use sendmail, mailq, postqueue -f, and as which sender.
                 list("authorized_submit_users", "static:anyone"),
                 list("authorized_mailq_users", "static:anyone"),

@@ -29,8 +29,10 @@ import org.postern.core.qmgr.QueueManagerComponent;
 import org.postern.core.milter.MilterConfig;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.runtime.PosternConfiguration;
+import org.postern.core.rewrite.AddressMaps;
 import org.postern.core.smtpd.SmtpServer;
 import org.postern.core.smtpd.restrict.RestrictionChecks;
+import org.postern.core.smtpd.tls.SniTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +148,10 @@ public final class MasterServices {
                 SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
                         tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite)
                         .milterService(() -> milter);
+                List<String> sniMaps = config.list("tls_server_sni_maps");
+                if (!sniMaps.isEmpty()) {
+                    server.sni(new SniTable(AddressMaps.openAll(sniMaps, dicts)));
+                }
                 try {
                     InetSocketAddress bound = server.start();
                     running.add(server);

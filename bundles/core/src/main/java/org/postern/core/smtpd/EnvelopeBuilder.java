@@ -46,10 +46,19 @@ final class EnvelopeBuilder {
                 .dsn(new DsnRequest(t.mail.envid() == null ? "" : t.mail.envid(), DsnRequest.Return.of(t.mail.ret())))
                 .client(facts).sasl(sasl).saslHeader(saslHeader).log(logFacts(client)).service(service)
                 .body(BodyType.of(t.mail.body())).smtputf8(t.mail.smtputf8()).sizeDeclared(Math.max(-1, t.mail.size()))
-                .tls(security.tls() == null ? TlsFacts.NONE
-                        : new TlsFacts(security.tls().getProtocol(), security.tls().getCipherSuite()))
+                .tls(tlsFacts(security, st))
                 .actions(actions(t.actions, st.contentFilter()))
                 .build();
+    }
+
+    /** The session's TLS; the Received: comment only with smtpd_tls_received_header = yes. */
+    private static TlsFacts tlsFacts(SecurityState security, SmtpdSettings st) {
+        if (security.tls() == null) {
+            return TlsFacts.NONE;
+        }
+        String comment = st.tls().receivedHeader() && security.tlsInfo() != null
+                ? security.tlsInfo().receivedComment() : "";
+        return new TlsFacts(security.tls().getProtocol(), security.tls().getCipherSuite(), comment);
     }
 
     /** Postfix's log_* facts: the XFORWARD values where given, else the client's own. */

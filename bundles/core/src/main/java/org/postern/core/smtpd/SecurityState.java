@@ -7,6 +7,7 @@ import javax.net.ssl.SSLSession;
 
 import org.postern.core.smtpd.sasl.AuthExchange;
 import org.postern.core.smtpd.sasl.SaslAuthServer;
+import org.postern.core.smtpd.tls.TlsSessionInfo;
 
 /**
  * SUMMARY   The TLS and SASL state of one session: the TLS session once STARTTLS completed,
@@ -26,6 +27,7 @@ final class SecurityState {
 
     private final Supplier<SaslAuthServer> saslServers;
     private SSLSession tls;
+    private TlsSessionInfo tlsInfo;
     /** The authenticated user (AUTH or XCLIENT LOGIN); null when none. */
     private String saslUsername;
     /** How saslUsername was established: the AUTH mechanism, or "XCLIENT"; null when none. */
@@ -50,8 +52,14 @@ final class SecurityState {
         return tls != null;
     }
 
-    void tlsEstablished(SSLSession session) {
+    void tlsEstablished(SSLSession session, TlsSessionInfo info) {
         tls = session;
+        tlsInfo = info;
+    }
+
+    /** What the handshake established (protocol, cipher, client certificate); null before. */
+    TlsSessionInfo tlsInfo() {
+        return tlsInfo;
     }
 
     /** Null when not authenticated. */

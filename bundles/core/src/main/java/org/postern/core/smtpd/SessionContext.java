@@ -13,8 +13,8 @@ import org.postern.core.anvil.Anvil;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
 import org.postern.core.smtpd.sasl.SaslAuthServer;
+import org.postern.core.smtpd.tls.ServerTls;
 
-import io.netty.handler.ssl.SslContext;
 
 /**
  * What all sessions of one listener share: its master.cf service name and settings, the
@@ -24,13 +24,13 @@ import io.netty.handler.ssl.SslContext;
  * milter client present now (null when none is installed).
  */
 record SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
-                      Executor executor, Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                      Executor executor, Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
                       Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace,
                       MilterSettings milters, Supplier<MilterService> milterService) {
 
     /** Without milters. */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                   Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                   Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
                    Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace) {
         this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, siteFlush,
                 queueSpace, null, () -> null);
@@ -38,7 +38,7 @@ record SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks
 
     /** The queue's free space measured in queue_directory. */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                   Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                   Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
                    Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush) {
         this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, siteFlush,
                 FreeSpace.of(settings.queueDirectory()));
@@ -46,20 +46,20 @@ record SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks
 
     /** Without ETRN flushes (ETRN answers 458). */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                   Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout,
+                   Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
                    Supplier<SaslAuthServer> saslServers) {
         this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, null);
     }
 
     /** Without SMTP AUTH. */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                   Anvil anvil, SslContext ssl, DnsResolver dns, Duration dnsTimeout) {
+                   Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout) {
         this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, null);
     }
 
     /** Without client hostname lookup. */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
-                   Anvil anvil, SslContext ssl) {
+                   Anvil anvil, ServerTls ssl) {
         this(service, settings, checks, queue, executor, anvil, ssl, null, Duration.ofSeconds(10));
     }
 }

@@ -24,6 +24,9 @@ import org.postern.core.smtpd.codec.SmtpServerDecoder;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
 import org.postern.core.smtpd.sasl.DovecotAuthClient;
 import org.postern.core.smtpd.sasl.SaslSettings;
+import org.postern.core.smtpd.tls.ServerTls;
+import org.postern.core.smtpd.tls.ServerTlsSettings;
+import org.postern.core.smtpd.tls.SniCredentials;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -33,7 +36,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -43,7 +45,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   Binds one address, and runs one {@link SmtpSession} per connection with the pipeline
  *   IdleStateHandler (smtpd_timeout per read; {@link RequestDeadline} instead with
  *   smtpd_per_request_deadline) - {@link SmtpServerDecoder} - {@link SmtpResponseEncoder}
- *   - session; STARTTLS puts an SslHandler in front. Restrictions and queue file creation run on
+ *   - session; STARTTLS (or, with smtpd_tls_wrappermode, the connection itself) puts the
+ *   renegotiation guard and an SslHandler in front. Restrictions and queue file creation run on
  *   a small blocking executor. A plain class: the OSGi component that reads master.cf wraps it.
  * CONFIGURATION PARAMETERS
  *   myhostname, smtpd_banner, message_size_limit (10240000), smtpd_recipient_limit (1000),
@@ -51,7 +54,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   smtpd_hard_error_limit (20), smtpd_soft_error_limit (10), smtpd_error_sleep_time (1s),
  *   smtpd_junk_command_limit (100), disable_vrfy_command (no), smtpd_helo_required (no),
  *   smtputf8_enable, smtpd_forbid_bare_newline (no) and _exclusions ($mynetworks) and
- *   _reject_code (550), smtpd_tls_security_level, smtpd_tls_cert_file, smtpd_tls_key_file,
+ *   _reject_code (550), the smtpd_tls_* parameters (see {@link ServerTlsSettings}; keys, SNI
+ *   and the handshake: {@link ServerTls}, {@link TlsHandshake}),
  *   smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit (0),
  *   anvil_rate_time_unit (60s), smtpd_client_event_limit_exceptions ($mynetworks), the request
  *   rates of {@link ClientRateLimits} (smtpd_client_message_rate_limit and friends), queue_minfree
@@ -63,7 +67,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   greeting (PTR, then forward confirmation; at most {@link #CLIENT_LOOKUP_TIMEOUT}).
  * SECURITY  Everything a client sends is hostile; see {@link SmtpSession} and
  *           {@link SmtpServerDecoder}. DNS answers are hostile too (see {@link ClientHostname}).
- * BUGS      No ETRN, no postscreen, no milters; AUTH speaks only Dovecot's protocol. smtpd_discard_ehlo_keyword_address_maps is
+ * BUGS      No ETRN, no postscreen; AUTH speaks only Dovecot's protocol. smtpd_discard_ehlo_keyword_address_maps is
  *           not supported (it needs table lookups this class has no access to); the
  *           authorized XCLIENT/XFORWARD host lists take addresses and networks only.
  * SEE ALSO  Postfix smtpd(8), RFC 5321, RFC 2920, RFC 3030, RFC 3207, RFC 3461, RFC 4954, RFC 6531.
@@ -91,6 +95,7 @@ public final class SmtpServer {
     private final DnsResolver dns;
     private volatile Channel listener;
     private volatile java.util.function.Consumer<String> siteFlush;
+    private volatile SniCredentials sni;
     /** smtpd_milters; null when none. */
     private final org.postern.api.milter.MilterSettings milters;
     private volatile java.util.function.Supplier<org.postern.api.milter.MilterService> milterService = () -> null;
@@ -156,6 +161,12 @@ public final class SmtpServer {
         return this;
     }
 
+    /** tls_server_sni_maps: keys per SNI name; before {@link #start()}. */
+    public SmtpServer sni(SniCredentials credentials) {
+        this.sni = credentials;
+        return this;
+    }
+
     /** Where each new session takes its milter client (null when none is installed); before {@link #start()}. */
     public SmtpServer milterService(java.util.function.Supplier<org.postern.api.milter.MilterService> service) {
         this.milterService = service;
@@ -164,12 +175,13 @@ public final class SmtpServer {
 
     /** Binds the listener; returns the bound address once it accepts connections. */
     public InetSocketAddress start() throws IOException, InterruptedException {
-        SslContext ssl = null;
-        if (settings.tlsOffered()) {
+        ServerTls ssl = null;
+        if (settings.tlsConfigured()) {
             try {
-                ssl = SmtpdTls.serverContext(settings, tlsDirectory);
+                ssl = ServerTls.create(settings.tls(), settings.myhostname(), tlsDirectory, sni);
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                SmtpdLog.warn(service, null, "TLS library problem: " + e + "; STARTTLS is not offered");
+                SmtpdLog.warn(service, null, "TLS library problem: " + e + (settings.tls().wrapperMode()
+                        ? "; wrapper-mode connections will be closed" : "; STARTTLS is not offered"));
             }
         }
         String spaceWarning = QueueSpace.configurationWarning(settings);

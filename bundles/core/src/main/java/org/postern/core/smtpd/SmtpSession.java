@@ -109,6 +109,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.deadline = ctx.pipeline().get(RequestDeadline.class);
         decoder.pause(); // nothing the client sends is acted on before the greeting
         pending = true;
+        if (st.tls().wrapperMode()) {
+            if (cx.ssl() == null) {
+                log.warn("TLS is not available for wrapper-mode service " + cx.service() + "; closing the connection");
+                closing = true;
+                ctx.close();
+                return;
+            }
+            // smtps: the handshake first; the greeting waits in the TLS handler until it is done.
+            TlsHandshake.start(this, ctx, false);
+        }
         connect.start(ctx.channel().remoteAddress());
     }
 

@@ -125,6 +125,11 @@ final class SmtpdReplies {
         return new SmtpReply(421, "4.7.0", myhostname + " Error: too many new TLS sessions from " + client);
     }
 
+    /** smtpd_tls_req_ccert: the handshake gave no trusted client certificate; the session ends. */
+    static SmtpReply clientCertificateRequired(String myhostname, String why) {
+        return new SmtpReply(421, "4.7.1", myhostname + " Error: " + why);
+    }
+
     private SmtpdReplies() {
     }
 

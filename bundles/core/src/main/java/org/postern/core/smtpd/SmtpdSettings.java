@@ -3,13 +3,13 @@ package org.postern.core.smtpd;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.config.PostfixLists;
 import org.postern.core.net.NetworkList;
 import org.postern.core.smtpd.codec.BareNewlinePolicy;
 import org.postern.core.smtpd.sasl.SaslSettings;
+import org.postern.core.smtpd.tls.ServerTlsSettings;
 
 /**
  * The smtpd parameters of one service, read once from its {@link PostfixConfig} (main.cf with
@@ -40,9 +40,8 @@ public record SmtpdSettings(
         int bareNewlineRejectCode,
         /* not in ParameterTable: smtpd_forbid_bare_newline_exclusions, default $mynetworks */
         NetworkList bareNewlineExclusions,
-        String tlsSecurityLevel,
-        String tlsCertFile,
-        String tlsKeyFile,
+        /* smtpd_tls_*: see ServerTlsSettings */
+        ServerTlsSettings tls,
         int connectionCountLimit,
         int connectionRateLimit,
         /* anvil_rate_time_unit (60s) */
@@ -100,9 +99,7 @@ public record SmtpdSettings(
                         .map(Integer::parseInt).orElse(550),
                 c.find("smtpd_forbid_bare_newline_exclusions").map(v -> NetworkList.parse(c.list(
                         "smtpd_forbid_bare_newline_exclusions"))).orElse(mynetworks),
-                c.get("smtpd_tls_security_level").trim().toLowerCase(Locale.ROOT),
-                c.get("smtpd_tls_cert_file").trim(),
-                c.get("smtpd_tls_key_file").trim(),
+                ServerTlsSettings.from(c),
                 c.integer("smtpd_client_connection_count_limit"),
                 c.integer("smtpd_client_connection_rate_limit"),
                 c.find("anvil_rate_time_unit").filter(s -> !s.isBlank()).map(v -> c.time("anvil_rate_time_unit"))
@@ -124,16 +121,18 @@ public record SmtpdSettings(
                 c.integer("smtpd_recipient_overshoot_limit"));
     }
 
-    /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt). */
+    /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt, not in wrapper mode). */
     public boolean tlsOffered() {
-        return tlsSecurityLevel.equals("may") || tlsSecurityLevel.equals("encrypt");
+        return !tls.wrapperMode() && (tls.level().equals("may") || tls.level().equals("encrypt"));
     }
 
+    /** Mail needs TLS first (level encrypt); wrapper mode has it from the start. */
     public boolean tlsRequired() {
-        return tlsSecurityLevel.equals("encrypt");
+        return tls.level().equals("encrypt");
     }
 
-    public Path certFile() {
-        return tlsCertFile.isEmpty() ? null : Path.of(tlsCertFile);
+    /** The listener needs a TLS context: STARTTLS offered, or wrapper mode. */
+    public boolean tlsConfigured() {
+        return tlsOffered() || tls.wrapperMode();
     }
 }

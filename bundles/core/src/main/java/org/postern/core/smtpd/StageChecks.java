@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.SmtpFacts;
+import org.postern.core.smtpd.tls.ClientCertificate;
 import org.postern.core.smtpd.restrict.SmtpStage;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
 
@@ -53,7 +54,7 @@ final class StageChecks {
         return new SmtpFacts(client.address(), client.port(), client.name(), client.reverseName(), client.helo(),
                 tx == null ? null : tx.sender(), recipient, tx == null ? 0 : tx.recipients.size(),
                 security.saslUsername(), client.protocol(security.tlsActive()), illegalPipelining, size, service,
-                policyAttributes(tx, local));
+                policyAttributes(tx, local), security.tlsInfo() == null ? null : security.tlsInfo().client());
     }
 
     /** Asks the restrictions; blocks. A failure of their own is a deferral ("Server configuration error"). */
@@ -83,7 +84,19 @@ final class StageChecks {
         }
         if (security.tls() != null) {
             a.put("encryption_protocol", security.tls().getProtocol());
-            a.put("encryption_cipher", security.tls().getCipherSuite());
+            a.put("encryption_cipher", security.tlsInfo() == null ? security.tls().getCipherSuite()
+                    : security.tlsInfo().openSslCipher());
+            if (security.tlsInfo() != null) {
+                a.put("encryption_keysize", Integer.toString(security.tlsInfo().bits()));
+                ClientCertificate cc = security.tlsInfo().client();
+                if (cc != null) {
+                    // As Postfix: the names only when the certificate is trusted, the fingerprints always.
+                    a.put("ccert_subject", cc.trusted() ? cc.subjectCn() : "");
+                    a.put("ccert_issuer", cc.trusted() ? cc.issuerCn() : "");
+                    a.put("ccert_fingerprint", cc.fingerprint());
+                    a.put("ccert_pubkey_fingerprint", cc.pkeyFingerprint());
+                }
+            }
         }
         return a;
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.postern.api.dns.DnsRecord;
 import org.postern.api.dns.DnsRecordType;
 import org.postern.api.dns.DnsResult;
+import org.postern.api.dns.DnssecStatus;
 import org.postern.testing.TimeoutBounds;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -122,14 +123,14 @@ class DnsjavaResolverTest {
     void invalidNameShouldBeNoSuchDomainWithoutAQuery() {
         String tooLong = "a".repeat(64) + ".example";
 
-        assertThat(resolver.lookup(tooLong, DnsRecordType.A)).isEqualTo(new DnsResult.NoSuchDomain(false));
+        assertThat(resolver.lookup(tooLong, DnsRecordType.A)).isEqualTo(new DnsResult.NoSuchDomain(DnssecStatus.INDETERMINATE));
     }
 
     @Test
     void dnsServersShouldPointTheResolverAtTheListedServerAndFollowChanges() throws Exception {
         server.add(new ARecord(name("mx1.example.com."), DClass.IN, 300, InetAddress.getByName("192.0.2.10")));
         String[] dnsServers = {"127.0.0.1:" + server.port()};
-        DnsjavaResolver configured = new DnsjavaResolver(() -> dnsServers[0]);
+        DnsjavaResolver configured = new DnsjavaResolver(() -> new ResolverSpec(dnsServers[0], false, ""));
 
         assertThat(configured.lookup("mx1.example.com", DnsRecordType.A)).isInstanceOf(DnsResult.Answer.class);
 

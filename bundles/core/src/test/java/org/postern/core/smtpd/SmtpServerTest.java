@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.smtpd.restrict.SmtpStage;
+import org.postern.core.smtpd.tls.SelfSignedCredentials;
 
 class SmtpServerTest {
 
@@ -131,8 +132,8 @@ class SmtpServerTest {
         awaitCommitted(1);
         assertThat(queue.committed.get(0).envelope().tls().encrypted()).isTrue();
         assertThat(queue.committed.get(0).envelope().client().protocol()).isEqualTo("ESMTPS");
-        assertThat(tlsDirectory.resolve(SmtpdTls.CERT_NAME)).exists();
-        assertThat(Files.readString(tlsDirectory.resolve(SmtpdTls.KEY_NAME))).contains("PRIVATE KEY");
+        assertThat(tlsDirectory.resolve(SelfSignedCredentials.CERT_NAME)).exists();
+        assertThat(Files.readString(tlsDirectory.resolve(SelfSignedCredentials.KEY_NAME))).contains("PRIVATE KEY");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.postern.api.dict.Dict;
 import org.postern.api.dict.LookupResult;
+import org.postern.core.smtpd.tls.ClientCertificate;
 import org.postern.api.support.LogText;
 import org.postern.core.access.AccessKeys;
 import org.postern.core.rewrite.AddressResolver.Resolved;
@@ -80,6 +81,20 @@ final class AccessTables {
         String etrn = evaluation.facts().etrnName();
         return etrn == null ? Verdict.DUNNO
                 : domain(table, etrn, new Target(etrn, Replies.ETRN, t.defaultAccess())).orElse(Verdict.DUNNO);
+    }
+
+    /**
+     * check_ccert_access: the certificate's fingerprint, then its public key fingerprint
+     * (smtpd_tls_fingerprint_digest); nothing without a client certificate.
+     */
+    Verdict clientCertificate(Dict table, Target t) {
+        ClientCertificate cc = evaluation.facts().facts().clientCertificate();
+        if (cc == null) {
+            return Verdict.DUNNO;
+        }
+        String namaddr = evaluation.facts().namaddr();
+        return firstFound(table, List.of(cc.fingerprint(), cc.pkeyFingerprint()), namaddr,
+                new Target(namaddr, Replies.CCERT, t.defaultAccess())).orElse(Verdict.DUNNO);
     }
 
     /** check_namadr_access(): the name, and the address only when the name is not in the table. */

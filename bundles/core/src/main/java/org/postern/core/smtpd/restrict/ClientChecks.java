@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd.restrict;
 
+import java.util.List;
+
+import org.postern.api.dict.Dict;
+import org.postern.api.dict.LookupResult;
 import org.postern.core.rewrite.LookupFailure;
+import org.postern.core.smtpd.tls.ClientCertificate;
 
 /**
  * The client restrictions: permit_mynetworks, permit_inet_interfaces,
@@ -35,6 +40,36 @@ final class ClientChecks {
     Verdict permitInetInterfaces() {
         String address = evaluation.facts().clientAddress();
         return address != null && evaluation.config().ownAddresses.contains(address) ? Verdict.PERMIT : Verdict.DUNNO;
+    }
+
+    /**
+     * permit_tls_all_clientcerts ({@code all}): a trusted client certificate (smtpd_tls_CAfile);
+     * permit_tls_clientcerts: a certificate whose fingerprint, or public key fingerprint, is a
+     * key of relay_clientcerts (trusted or not: the fingerprint is the credential).
+     */
+    Verdict permitTlsClientcerts(boolean all) {
+        ClientCertificate cc = evaluation.facts().facts().clientCertificate();
+        if (cc == null) {
+            return Verdict.DUNNO;
+        }
+        if (all) {
+            return cc.trusted() ? Verdict.PERMIT : Verdict.DUNNO;
+        }
+        for (Dict table : evaluation.config().relayClientcerts) {
+            for (String key : List.of(cc.fingerprint(), cc.pkeyFingerprint())) {
+                org.postern.api.dict.LookupResult r = table.lookup(key);
+                if (r instanceof LookupResult.Found) {
+                    RestrictionChecks.LOG.info("Relaying allowed for certified client: {}", key);
+                    return Verdict.PERMIT;
+                }
+                if (!(r instanceof LookupResult.NotFound)) {
+                    RestrictionChecks.LOG.warn("warning: relay_clientcerts: {} lookup error for \"{}\"",
+                            table.spec(), key);
+                    return evaluation.refusals().serverError();
+                }
+            }
+        }
+        return Verdict.DUNNO;
     }
 
     Verdict permitSaslAuthenticated() {

@@ -19,6 +19,7 @@ final class Replies {
     static final String SENDER = "Sender address";
     static final String RECIPIENT = "Recipient address";
     static final String ETRN = "Etrn command";
+    static final String CCERT = "Client certificate";
     static final String DATA = "Data command";
     static final String EOD = "End-of-data";
 

@@ -127,6 +127,8 @@ public final class RestrictionChecks implements SmtpdChecks {
     final int multiRecipientBounceCode;
     final String defaultRblReply;
     final List<Dict> rblReplyMaps;
+    /** relay_clientcerts: certificate or public key fingerprints permit_tls_clientcerts accepts. */
+    final List<Dict> relayClientcerts;
 
     // Tables, lists, resolvers.
     final HostList mynetworks;
@@ -192,6 +194,7 @@ public final class RestrictionChecks implements SmtpdChecks {
                 ? config.raw("default_rbl_reply")
                 : "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using $rbl_domain${rbl_reason?; $rbl_reason}";
         rblReplyMaps = AddressMaps.openAll(list(config, "rbl_reply_maps"), dicts);
+        relayClientcerts = AddressMaps.openAll(list(config, "relay_clientcerts"), dicts);
 
         mynetworks = HostList.parse("mynetworks", list(config, "mynetworks"), dicts, parentStyle.contains("mynetworks"), true);
         fastFlushDomains = HostList.parse("fast_flush_domains", list(config, "fast_flush_domains"), dicts,

@@ -22,8 +22,7 @@ import java.util.stream.Collectors;
  *   so that they are refused at load time with a message that says so.
  *   A new restriction: a constant here, its check in the family class it belongs to
  *   (client, HELO, sender/recipient address, relay, recipient maps, DNS lists, access tables).
- * BUGS      permit_tls_clientcerts, permit_tls_all_clientcerts and permit_mx_backup are accepted
- *           and never permit (see {@link RestrictionChecks}).
+ * BUGS      permit_mx_backup is accepted and never permits (see {@link RestrictionChecks}).
  * SEE ALSO  Postfix postconf(5) "smtpd_*_restrictions", smtpd_check.c.
  */
 enum RestrictionName {
@@ -52,8 +51,10 @@ enum RestrictionName {
     REJECT_UNKNOWN_CLIENT("reject_unknown_client", Argument.NONE, (e, r, t) -> e.client().rejectUnknown(true)),
     REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME("reject_unknown_reverse_client_hostname", Argument.NONE,
             (e, r, t) -> e.client().rejectUnknown(false)),
-    PERMIT_TLS_CLIENTCERTS("permit_tls_clientcerts", Argument.NONE, (e, r, t) -> Verdict.DUNNO),
-    PERMIT_TLS_ALL_CLIENTCERTS("permit_tls_all_clientcerts", Argument.NONE, (e, r, t) -> Verdict.DUNNO),
+    PERMIT_TLS_CLIENTCERTS("permit_tls_clientcerts", Argument.NONE,
+            (e, r, t) -> e.client().permitTlsClientcerts(false)),
+    PERMIT_TLS_ALL_CLIENTCERTS("permit_tls_all_clientcerts", Argument.NONE,
+            (e, r, t) -> e.client().permitTlsClientcerts(true)),
 
     // HELO.
     REJECT_INVALID_HELO_HOSTNAME("reject_invalid_helo_hostname", Argument.NONE, (e, r, t) -> e.helo().rejectInvalid()),
@@ -114,6 +115,7 @@ enum RestrictionName {
     CHECK_SENDER_ACCESS("check_sender_access", Argument.TABLE, (e, r, t) -> e.access().sender(r.table(), t)),
     CHECK_RECIPIENT_ACCESS("check_recipient_access", Argument.TABLE, (e, r, t) -> e.access().recipient(r.table(), t)),
     CHECK_ETRN_ACCESS("check_etrn_access", Argument.TABLE, (e, r, t) -> e.access().etrn(r.table(), t)),
+    CHECK_CCERT_ACCESS("check_ccert_access", Argument.TABLE, (e, r, t) -> e.access().clientCertificate(r.table(), t)),
 
     /** Parsed into a {@link Restriction.PolicyService}, which evaluates itself. */
     CHECK_POLICY_SERVICE("check_policy_service", Argument.POLICY_SERVER, RestrictionName::notBuiltin),
@@ -121,7 +123,6 @@ enum RestrictionName {
     // Postfix restrictions Postern does not implement yet: refused at load time.
     REJECT_UNVERIFIED_SENDER("reject_unverified_sender"),
     REJECT_UNVERIFIED_RECIPIENT("reject_unverified_recipient"),
-    CHECK_CCERT_ACCESS("check_ccert_access"),
     CHECK_SASL_ACCESS("check_sasl_access"),
     REJECT_SENDER_LOGIN_MISMATCH("reject_sender_login_mismatch"),
     REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH("reject_authenticated_sender_login_mismatch"),

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd.restrict;
 
+import org.postern.core.smtpd.tls.ClientCertificate;
+
 /**
  * What the restrictions see of a session at the moment of a check (Postfix's attributes).
  *
@@ -19,9 +21,21 @@ package org.postern.core.smtpd.restrict;
  * @param service            the master.cf service name (for -o overrides and logging)
  * @param policyAttributes   what only check_policy_service sends: queue_id, instance, server_address,
  *                           server_port, encryption_protocol, encryption_cipher, ...
+ * @param clientCertificate  the certificate the client presented in TLS; null when none
+ *                           (check_ccert_access, permit_tls_clientcerts, permit_tls_all_clientcerts)
  */
 public record SmtpFacts(String clientAddress, int clientPort, String clientName, String reverseClientName,
                         String heloName, String sender, String recipient, int recipientCount,
                         String saslUsername, String protocol, boolean illegalPipelining, long messageSize,
-                        String service, java.util.Map<String, String> policyAttributes) {
+                        String service, java.util.Map<String, String> policyAttributes,
+                        ClientCertificate clientCertificate) {
+
+    /** Without a client certificate. */
+    public SmtpFacts(String clientAddress, int clientPort, String clientName, String reverseClientName,
+                     String heloName, String sender, String recipient, int recipientCount,
+                     String saslUsername, String protocol, boolean illegalPipelining, long messageSize,
+                     String service, java.util.Map<String, String> policyAttributes) {
+        this(clientAddress, clientPort, clientName, reverseClientName, heloName, sender, recipient, recipientCount,
+                saslUsername, protocol, illegalPipelining, messageSize, service, policyAttributes, null);
+    }
 }

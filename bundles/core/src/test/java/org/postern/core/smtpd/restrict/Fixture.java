@@ -49,6 +49,12 @@ final class Fixture {
         String sasl = null;
         boolean pipelining = false;
         long size = 0;
+        org.postern.core.smtpd.tls.ClientCertificate ccert = null;
+
+        Facts ccert(org.postern.core.smtpd.tls.ClientCertificate c) {
+            ccert = c;
+            return this;
+        }
 
         Facts client(String address) {
             clientAddress = address;
@@ -103,7 +109,7 @@ final class Fixture {
 
         SmtpFacts build() {
             return new SmtpFacts(clientAddress, 40000, clientName, reverseName, helo, sender, recipient, recipientCount,
-                    sasl, "ESMTP", pipelining, size, "smtp", java.util.Map.of());
+                    sasl, "ESMTP", pipelining, size, "smtp", java.util.Map.of(), ccert);
         }
     }
 

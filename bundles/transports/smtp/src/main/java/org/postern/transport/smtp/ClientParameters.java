@@ -43,6 +43,22 @@ final class ClientParameters {
     final Parameter tlsPolicyMaps;
     final Parameter tlsCaFile;
     final Parameter tlsCaPath;
+    final Parameter verifyCertMatch;
+    final Parameter secureCertMatch;
+    final Parameter fingerprintCertMatch;
+    final Parameter fingerprintDigest;
+    final Parameter tlsServername;
+    final Parameter tlsProtocols;
+    final Parameter tlsMandatoryProtocols;
+    final Parameter tlsCiphers;
+    final Parameter tlsMandatoryCiphers;
+    final Parameter tlsExcludeCiphers;
+    final Parameter tlsMandatoryExcludeCiphers;
+    final Parameter tlsTrustAnchorFile;
+    final Parameter tlsWrapperMode;
+    final Parameter tlsConnectionReuse;
+    final Parameter dnsSupportLevel;
+    final Parameter hostLookup;
     final Parameter skip5xxGreeting;
     final Parameter deferIfNoMxAddress;
     final Parameter cacheOnDemand;
@@ -87,6 +103,25 @@ final class ClientParameters {
         tlsPolicyMaps = Parameter.list(p.parameter("tls_policy_maps"), "");
         tlsCaFile = Parameter.string(p.parameter("tls_CAfile"), "");
         tlsCaPath = Parameter.string(p.parameter("tls_CApath"), "");
+        verifyCertMatch = Parameter.list(p.parameter("tls_verify_cert_match"), "hostname");
+        secureCertMatch = Parameter.list(p.parameter("tls_secure_cert_match"), smtp ? "nexthop, dot-nexthop" : "nexthop");
+        fingerprintCertMatch = Parameter.list(p.parameter("tls_fingerprint_cert_match"), "");
+        // Postfix's conditional default, evaluated by TlsSettings
+        fingerprintDigest = Parameter.string(p.parameter("tls_fingerprint_digest"),
+                "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}").withTemplate();
+        tlsServername = Parameter.string(p.parameter("tls_servername"), "");
+        tlsProtocols = Parameter.string(p.parameter("tls_protocols"), ">=TLSv1");
+        tlsMandatoryProtocols = Parameter.string(p.parameter("tls_mandatory_protocols"), ">=TLSv1");
+        tlsCiphers = Parameter.string(p.parameter("tls_ciphers"), "medium");
+        tlsMandatoryCiphers = Parameter.string(p.parameter("tls_mandatory_ciphers"), "medium");
+        tlsExcludeCiphers = Parameter.list(p.parameter("tls_exclude_ciphers"), "");
+        tlsMandatoryExcludeCiphers = Parameter.list(p.parameter("tls_mandatory_exclude_ciphers"), "");
+        tlsTrustAnchorFile = Parameter.list(p.parameter("tls_trust_anchor_file"), "");
+        tlsWrapperMode = Parameter.bool(p.parameter("tls_wrappermode"), "no");
+        tlsConnectionReuse = Parameter.bool(p.parameter("tls_connection_reuse"), "no");
+        dnsSupportLevel = Parameter.string(p.parameter("dns_support_level"), "").withAllowed("disabled", "enabled",
+                "dnssec");
+        hostLookup = Parameter.list(p.parameter("host_lookup"), "dns");
         skip5xxGreeting = Parameter.bool(p.parameter("skip_5xx_greeting"), "yes");
         deferIfNoMxAddress = Parameter.bool(p.parameter("defer_if_no_mx_address_found"), "no");
         cacheOnDemand = Parameter.bool(p.parameter("connection_cache_on_demand"), "yes");
@@ -112,11 +147,15 @@ final class ClientParameters {
         return List.of(heloName, tcpPort, connectTimeout, connectBudget, heloTimeout, startTlsTimeout, mailTimeout,
                 rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout, rsetTimeout, quitTimeout,
                 mxAddressLimit, mxSessionLimit, tlsSecurityLevel, tlsPolicyMaps, tlsCaFile, tlsCaPath,
+                verifyCertMatch, secureCertMatch, fingerprintCertMatch, fingerprintDigest, tlsServername, tlsProtocols,
+                tlsMandatoryProtocols, tlsCiphers, tlsMandatoryCiphers, tlsExcludeCiphers, tlsMandatoryExcludeCiphers,
+                tlsTrustAnchorFile, tlsWrapperMode, tlsConnectionReuse, dnsSupportLevel, hostLookup,
                 skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
                 cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
                 saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,
                 senderDependentAuthentication, saslAuthSoftBounce, protocolSwitch);
     }
+
 
     static ClientParameters of(Protocol p) {
         return p == Protocol.SMTP ? SMTP : LMTP;

@@ -29,7 +29,7 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
                       Duration reuseTimeLimit, int reuseCountLimit, int cacheSizeLimit) {
 
     /** The TLS levels this client acts on ({@link TlsPolicy} maps Postfix's level names to them). */
-    enum TlsLevel { NONE, MAY, ENCRYPT, VERIFY }
+    enum TlsLevel { NONE, MAY, ENCRYPT, DANE, DANE_ONLY, FINGERPRINT, VERIFY, SECURE }
 
     static ClientSettings of(Protocol p, ServiceSettings s) {
         boolean smtp = p == Protocol.SMTP;

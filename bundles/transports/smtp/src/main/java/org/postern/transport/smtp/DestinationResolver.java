@@ -15,6 +15,7 @@ import org.postern.api.dns.DnsRecord;
 import org.postern.api.dns.DnsRecordType;
 import org.postern.api.dns.DnsResolver;
 import org.postern.api.dns.DnsResult;
+import org.postern.api.dns.DnssecStatus;
 import org.postern.api.support.IpAddresses;
 
 /**
@@ -27,6 +28,12 @@ import org.postern.api.support.IpAddresses;
  *   any temporary DNS failure defers. When the exchangers have no addresses the mail bounces,
  *   or defers with smtp_defer_if_no_mx_address_found = yes or when a lookup failed temporarily.
  *   HOST: the host's addresses, or the address literal itself. UNIX: the socket path.
+ *   With smtp_dns_support_level = dnssec each endpoint says whether the lookups that led to it
+ *   were validated ({@link Endpoint#secure()}: the MX RRset, or its validated denial, unless
+ *   smtp_tls_dane_insecure_mx_policy = dane, and the host's address RRset), which DANE needs.
+ *   A bogus or failed AAAA lookup next to a good A answer still gives the IPv4 endpoints.
+ *   smtp_dns_support_level = disabled skips MX lookups; smtp_host_lookup = native (or disabled
+ *   DNS) takes host addresses from the system's resolver, never validated.
  * SECURITY  DNS answers are untrusted: names and addresses only flow into connects and
  *   diagnostics (which are printable-escaped where they are logged).
  * BUGS      No smtp_address_preference or balancing: IPv4 addresses come before IPv6 ones
@@ -45,16 +52,22 @@ final class DestinationResolver {
 
     private final DnsResolver dns;
     private final ClientSettings settings;
+    private final DnsSupport support;
     private final Random random;
 
     /** @param dns null when no resolver service is there: every lookup fails temporarily */
-    DestinationResolver(DnsResolver dns, ClientSettings settings) {
-        this(dns, settings, ThreadLocalRandom.current());
+    DestinationResolver(DnsResolver dns, ClientSettings settings, DnsSupport support) {
+        this(dns, settings, support, ThreadLocalRandom.current());
     }
 
     DestinationResolver(DnsResolver dns, ClientSettings settings, Random random) {
+        this(dns, settings, DnsSupport.ENABLED, random);
+    }
+
+    DestinationResolver(DnsResolver dns, ClientSettings settings, DnsSupport support, Random random) {
         this.dns = dns;
         this.settings = settings;
+        this.support = support;
         this.random = random;
     }
 
@@ -62,15 +75,16 @@ final class DestinationResolver {
         int port = nexthop.port() > 0 ? nexthop.port() : settings.tcpPort();
         return switch (nexthop.kind()) {
             case UNIX -> new Resolution.Endpoints(List.of(Endpoint.unix(settings.myHostname(), nexthop.path())));
-            case HOST -> hostEndpoints(nexthop.host(), port);
-            case MX_DOMAIN -> literal(nexthop.host()) != null ? hostEndpoints(nexthop.host(), port) : mxEndpoints(nexthop.host(), port);
+            case HOST -> hostEndpoints(nexthop.host(), port, true);
+            case MX_DOMAIN -> literal(nexthop.host()) != null || !support.mxLookups()
+                    ? hostEndpoints(nexthop.host(), port, true) : mxEndpoints(nexthop.host(), port);
         };
     }
 
     private Resolution mxEndpoints(String domain, int port) {
         DnsResult mx = lookup(domain, DnsRecordType.MX);
         if (mx instanceof DnsResult.NoData) {
-            return hostEndpoints(domain, port);
+            return hostEndpoints(domain, port, secure(mx));
         }
         if (mx instanceof DnsResult.NoSuchDomain) {
             return notFound(domain, "MX", true);
@@ -80,7 +94,7 @@ final class DestinationResolver {
         }
         List<DnsRecord> exchangers = ordered(((DnsResult.Answer) mx).records());
         if (exchangers.isEmpty()) {
-            return hostEndpoints(domain, port);
+            return hostEndpoints(domain, port, secure(mx));
         }
         if (exchangers.size() == 1 && isNullMx(exchangers.get(0))) {
             return new Resolution.Failure(true, "5.1.10", "Domain " + domain + " does not accept mail (nullMX)");
@@ -92,7 +106,8 @@ final class DestinationResolver {
             if (isNullMx(exchanger)) {
                 continue;
             }
-            Resolution r = hostEndpoints(exchanger.data().toLowerCase(Locale.ROOT), port);
+            Resolution r = hostEndpoints(exchanger.data().toLowerCase(Locale.ROOT), port,
+                    secure(mx) || support.daneForInsecureMx());
             if (r instanceof Resolution.Endpoints e) {
                 endpoints.addAll(e.endpoints());
             } else {
@@ -112,10 +127,19 @@ final class DestinationResolver {
         return new Resolution.Failure(!defer, defer ? "4.4.3" : "5.4.4", lastFailure.diagnostic());
     }
 
-    private Resolution hostEndpoints(String host, int port) {
+    /**
+     * The host's addresses.
+     *
+     * @param securePath whether the lookups that named this host (the MX RRset) were validated,
+     *                   or there were none (a [host] nexthop); the endpoints are secure only then
+     */
+    private Resolution hostEndpoints(String host, int port, boolean securePath) {
         InetAddress literal = literal(host);
         if (literal != null) {
             return new Resolution.Endpoints(List.of(Endpoint.inet(host, literal, port)));
+        }
+        if (!support.dnsHosts()) {
+            return nativeEndpoints(host, port);
         }
         List<Endpoint> endpoints = new ArrayList<>();
         DnsResult last = null;
@@ -124,10 +148,11 @@ final class DestinationResolver {
         for (DnsRecordType type : addressTypes()) {
             DnsResult r = lookup(host, type);
             if (r instanceof DnsResult.Answer answer) {
+                boolean secure = securePath && secure(answer);
                 for (DnsRecord record : answer.records()) {
                     InetAddress a = address(host, record);
                     if (a != null) {
-                        endpoints.add(Endpoint.inet(host, a, port));
+                        endpoints.add(Endpoint.inet(host, a, port, secure, record.name().toLowerCase(Locale.ROOT)));
                     }
                 }
             } else {
@@ -139,6 +164,9 @@ final class DestinationResolver {
         if (!endpoints.isEmpty()) {
             return new Resolution.Endpoints(endpoints);
         }
+        if (support.nativeHosts()) {
+            return nativeEndpoints(host, port);
+        }
         if (temporary) {
             return notFound(host, lastType, false);
         }
@@ -147,6 +175,27 @@ final class DestinationResolver {
                     + host + " type=" + lastType + ": Host found but no data record of requested type");
         }
         return notFound(host, lastType, true);
+    }
+
+    /** smtp_host_lookup = native (or DNS disabled): the system's resolver, never DNSSEC-validated. */
+    private Resolution nativeEndpoints(String host, int port) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                boolean v6 = a.getAddress().length == 16;
+                if (v6 ? settings.ipv6() : settings.ipv4()) {
+                    endpoints.add(Endpoint.inet(host, a, port));
+                }
+            }
+        } catch (UnknownHostException e) {
+            return notFound(host, "A", true);
+        }
+        return endpoints.isEmpty() ? notFound(host, "A", true) : new Resolution.Endpoints(endpoints);
+    }
+
+    /** Validated, and DNSSEC asked for (smtp_dns_support_level = dnssec). */
+    private boolean secure(DnsResult result) {
+        return support.dnssec() && result.dnssec() == DnssecStatus.SECURE;
     }
 
     private List<DnsRecordType> addressTypes() {

@@ -2,6 +2,7 @@
 package org.postern.transport.smtp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.postern.api.delivery.DeliveryRequest;
@@ -9,6 +10,7 @@ import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
+import org.postern.transport.smtp.sts.MtaSts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -33,6 +35,9 @@ final class SmtpClient implements AutoCloseable {
     private final Watchdog watchdog;
     private final ConnectionCache cache;
     private final TlsContexts tls = new TlsContexts();
+    private final TlsReports reports = new TlsReports();
+    /** Null for lmtp, which never looks up MX records. */
+    private final MtaSts sts;
     private final Object inFlight = new Object();
     private int running;
     private boolean closing;
@@ -40,7 +45,13 @@ final class SmtpClient implements AutoCloseable {
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
 
     SmtpClient(Protocol protocol, Supplier<DnsResolver> dns, Supplier<DictRegistry> registry) {
+        this(protocol, dns, registry, protocol.usesMx() ? new MtaSts(dns, MtaSts.defaultDirectory(),
+                LoggerFactory.getLogger("postern." + protocol.agentName())) : null);
+    }
+
+    SmtpClient(Protocol protocol, Supplier<DnsResolver> dns, Supplier<DictRegistry> registry, MtaSts sts) {
         this.protocol = protocol;
+        this.sts = sts;
         this.dns = dns;
         this.registry = registry;
         this.log = LoggerFactory.getLogger("postern." + protocol.agentName());
@@ -102,6 +113,11 @@ final class SmtpClient implements AutoCloseable {
         return log;
     }
 
+    /** The TLS report sinks (TLSRPT). */
+    TlsReports reports() {
+        return reports;
+    }
+
     Watchdog watchdog() {
         return watchdog;
     }
@@ -112,6 +128,12 @@ final class SmtpClient implements AutoCloseable {
 
     TlsContexts tls() {
         return tls;
+    }
+
+
+    /** MTA-STS policies; null for lmtp. */
+    MtaSts sts() {
+        return sts;
     }
 
     /** Refuses new deliveries, waits for the running ones (up to {@link #DRAIN_LIMIT}), then stops. */

@@ -129,6 +129,12 @@ final class SmtpConnection implements Closeable {
         return endpoint;
     }
 
+    /** Our address on this connection ("" for a UNIX-domain socket). */
+    String localAddress() {
+        return socket == null || socket.getLocalAddress() == null ? ""
+                : IpAddresses.format(socket.getLocalAddress().getAddress());
+    }
+
     /** The limit for each following socket read and write. */
     void timeout(Duration value) {
         timeout = value;
@@ -193,20 +199,22 @@ final class SmtpConnection implements Closeable {
      *
      * @param verifyName the name the certificate must match, or null to accept any certificate
      */
-    void startTls(SSLSocketFactory factory, String verifyName) throws IOException {
+    void startTls(SSLSocketFactory factory, EndpointTls.Handshake handshake) throws IOException {
         if (socket == null) {
             throw new IOException("STARTTLS over a UNIX-domain socket is not supported");
         }
-        String peer = endpoint.hostname();
-        SSLSocket tls = (SSLSocket) factory.createSocket(socket, peer, endpoint.port(), true);
+        if (in.available() > 0) {
+            // bytes after the 220 and before the handshake: an injection attempt (CVE-2011-0411's
+            // mirror image), which would be read as if it came over TLS
+            throw new IOException("the server sent " + in.available() + " bytes after its STARTTLS reply, before the"
+                    + " TLS handshake");
+        }
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, endpoint.hostname(), endpoint.port(), true);
         tls.setUseClientMode(true);
         SSLParameters params = tls.getSSLParameters();
-        if (IpAddresses.parse(peer) == null && peer.indexOf('.') > 0) {
-            params.setServerNames(List.of(new SNIHostName(peer)));
-        }
-        if (verifyName != null) {
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-        }
+        params.setProtocols(handshake.protocols().toArray(String[]::new));
+        params.setCipherSuites(handshake.suites().toArray(String[]::new));
+        params.setServerNames(handshake.serverName() == null ? List.of() : List.of(new SNIHostName(handshake.serverName())));
         tls.setSSLParameters(params);
         deadline.arm(timeout);
         try {

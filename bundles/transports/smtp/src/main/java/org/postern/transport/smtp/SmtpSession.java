@@ -4,12 +4,15 @@ package org.postern.transport.smtp;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.Optional;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 import org.postern.api.support.LogText;
+import org.postern.api.tls.TlsSessionResult.FailureType;
 import org.slf4j.Logger;
 
 /**
@@ -48,7 +51,8 @@ final class SmtpSession implements Closeable {
      * @param allowTls false for the plaintext retry after a failed handshake at level may
      */
     static SmtpSession open(Endpoint endpoint, ClientSettings settings, Duration connectTimeout, boolean allowTls,
-                            Watchdog watchdog, TlsContexts tls, String cacheKey, Logger log) throws SessionFailure.Exception {
+                            Watchdog watchdog, EndpointTls tls, TlsAttemptListener attempts, String cacheKey, Logger log)
+            throws SessionFailure.Exception {
         SmtpConnection connection;
         try {
             connection = SmtpConnection.open(endpoint, connectTimeout, watchdog);
@@ -57,7 +61,7 @@ final class SmtpSession implements Closeable {
         }
         SmtpSession session = new SmtpSession(connection, settings, cacheKey);
         try {
-            session.handshake(allowTls, tls, log);
+            session.handshake(allowTls, tls, attempts, log);
             return session;
         } catch (SessionFailure.Exception e) {
             connection.close();
@@ -65,7 +69,13 @@ final class SmtpSession implements Closeable {
         }
     }
 
-    private void handshake(boolean allowTls, TlsContexts tls, Logger log) throws SessionFailure.Exception {
+    private void handshake(boolean allowTls, EndpointTls tls, TlsAttemptListener attempts, Logger log)
+            throws SessionFailure.Exception {
+        boolean wrapped = tls.wrapperMode() && tls.requirement() != EndpointTls.Requirement.NONE;
+        if (wrapped) {
+            connection.timeout(settings.startTlsTimeout());
+            negotiate(tls, attempts, "", true, log);     // smtps: TLS before the greeting, no STARTTLS
+        }
         connection.timeout(settings.heloTimeout());
         SmtpReply greeting = exchange(null, "receiving the initial server greeting");
         if (!greeting.positive()) {
@@ -74,15 +84,17 @@ final class SmtpSession implements Closeable {
             throw failure(new SessionFailure(greeting.permanentFailure() && !skip, dsn,
                     "host " + endpoint() + " refused to talk to me: " + greeting.text(), false));
         }
+        String helo = greeting.lines().get(0).length() > 4 ? greeting.lines().get(0).substring(4).strip().split("\\s+")[0] : "";
         hello();
-        ClientSettings.TlsLevel level = settings.tlsLevel();
-        boolean required = level == ClientSettings.TlsLevel.ENCRYPT || level == ClientSettings.TlsLevel.VERIFY;
-        if (level == ClientSettings.TlsLevel.NONE || (!allowTls && !required)
+        boolean required = tls.mandatory();
+        if (wrapped || tls.requirement() == EndpointTls.Requirement.NONE || (!allowTls && !required)
                 || (endpoint().isUnix() && !required)) {
             return;
         }
         if (!features.startTls()) {
             if (required) {
+                attempts.attempted(endpoint(), helo, connection.localAddress(),
+                        Optional.of(FailureType.STARTTLS_NOT_SUPPORTED), "STARTTLS was not offered");
                 throw failure(SessionFailure.soft("4.7.4", "TLS is required, but was not offered by host " + endpoint()));
             }
             return;
@@ -90,6 +102,10 @@ final class SmtpSession implements Closeable {
         connection.timeout(settings.startTlsTimeout());
         SmtpReply reply = exchange("STARTTLS", "sending STARTTLS");
         if (!reply.positive()) {
+            if (required) {
+                attempts.attempted(endpoint(), helo, connection.localAddress(),
+                        Optional.of(FailureType.STARTTLS_NOT_SUPPORTED), "STARTTLS refused: " + reply.text());
+            }
             if (required || reply.closing()) {
                 throw failure(SessionFailure.soft("4.7.4", required
                         ? "TLS is required, but host " + endpoint() + " refused to start TLS: " + reply.text()
@@ -97,19 +113,7 @@ final class SmtpSession implements Closeable {
             }
             return;
         }
-        try {
-            connection.startTls(tls.factory(level), level == ClientSettings.TlsLevel.VERIFY ? endpoint().hostname() : null);
-        } catch (IOException e) {
-            boolean handshake = e instanceof SSLException && !connection.timedOut();
-            log.warn("warning: TLS handshake with {} failed: {}", endpoint(), LogText.printable(e.getMessage()));
-            throw failure(new SessionFailure(false, "4.7.5", connection.timedOut()
-                    ? "conversation with " + endpoint() + " timed out while performing the TLS handshake"
-                    : "Cannot start TLS: handshake failure", handshake && !required));
-        }
-        SSLSession tlsSession = connection.tlsSession();
-        log.info("{} TLS connection established to {}: {} with cipher {}",
-                level == ClientSettings.TlsLevel.VERIFY ? "Verified" : "Untrusted", endpoint().relay(),
-                tlsSession.getProtocol(), tlsSession.getCipherSuite());
+        negotiate(tls, attempts, helo, required, log);
         connection.timeout(settings.heloTimeout());
         SmtpReply again = exchange(settings.protocol().hello() + " " + settings.heloName(),
                 "performing the " + settings.protocol().hello() + " handshake");
@@ -117,6 +121,37 @@ final class SmtpSession implements Closeable {
             throw failure(helloFailure(again, settings.protocol().hello()));
         }
         features = ServerFeatures.parse(again);
+    }
+
+    /** The TLS handshake, reported to {@code attempts} and logged as Postfix's smtp(8) does. */
+    private void negotiate(EndpointTls tls, TlsAttemptListener attempts, String helo, boolean required, Logger log)
+            throws SessionFailure.Exception {
+        try {
+            connection.startTls(tls.factory(), tls.handshake());
+        } catch (IOException e) {
+            boolean handshake = e instanceof SSLException && !connection.timedOut();
+            log.warn("warning: TLS handshake with {} failed: {}", endpoint(), LogText.printable(e.getMessage()));
+            boolean untrusted = tls.authenticated() && causedBy(e, CertificateException.class);
+            attempts.attempted(endpoint(), helo, connection.localAddress(), Optional.of(connection.timedOut()
+                    ? FailureType.VALIDATION_FAILURE : TlsFailures.classify(e)), String.valueOf(e.getMessage()));
+            throw failure(new SessionFailure(false, "4.7.5", connection.timedOut()
+                    ? "conversation with " + endpoint() + " timed out while performing the TLS handshake"
+                    : untrusted ? "Server certificate not verified" : "Cannot start TLS: handshake failure",
+                    handshake && !required));
+        }
+        SSLSession tlsSession = connection.tlsSession();
+        attempts.attempted(endpoint(), helo, connection.localAddress(), Optional.empty(), "");
+        log.info("{} TLS connection established to {}: {} with cipher {}", tls.trust(), endpoint().relay(),
+                tlsSession.getProtocol(), tlsSession.getCipherSuite());
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void hello() throws SessionFailure.Exception {

@@ -4,66 +4,91 @@ package org.postern.transport.smtp;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * SUMMARY   The client TLS contexts: opportunistic (any certificate) and verifying (the JDK's trust
- *           store, or smtp_tls_CAfile/smtp_tls_CApath when set: {@link TrustAnchors}).
+ * SUMMARY   The client's TLS trust: opportunistic (any certificate), PKIX over the JDK's trust
+ *           store or the configured anchors ({@link TrustAnchors}), and contexts around a
+ *           trust manager of a level (names, fingerprints, DANE).
  * DESCRIPTION
  *   Levels may and encrypt accept any server certificate, as Postfix does: they protect
- *   against passive eavesdropping only. verify/secure check the chain against the JDK's
- *   trust store and the host name against the certificate. DANE comes with the TLS issue.
+ *   against passive eavesdropping only. verify and secure check the chain with PKIX against
+ *   smtp_tls_trust_anchor_file (tafile=) when set, else smtp_tls_CAfile/smtp_tls_CApath when
+ *   set (Postfix's tls_append_default_CA = no), else the JDK's trust store; the names are then
+ *   checked by the level's own trust manager.
  * SECURITY  The trust-anything manager is used only where Postfix does not authenticate.
+ * BUGS      A context is made per connection for authenticated levels, so TLS sessions are not
+ *   resumed across connections there.
  */
 final class TlsContexts {
 
     private final SSLSocketFactory opportunistic;
-    private final SSLSocketFactory verifying;
-    private final TrustAnchors anchors;
+    private final TrustAnchors anchors = new TrustAnchors();
 
     TlsContexts() {
-        this(new TrustAnchors());
+        opportunistic = trustedBy(new AcceptAnyCertificate());
     }
 
-    private TlsContexts(TrustAnchors anchors) {
-        try {
-            SSLContext any = SSLContext.getInstance("TLS");
-            any.init(null, new TrustManager[] {new AcceptAnyCertificate()}, null);
-            opportunistic = any.getSocketFactory();
-            verifying = SSLContext.getDefault().getSocketFactory();
-            this.anchors = anchors;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JVM", e);
-        }
-    }
-
-    private TlsContexts(TlsContexts base, SSLSocketFactory verifying) {
-        this.opportunistic = base.opportunistic;
-        this.verifying = verifying;
-        this.anchors = base.anchors;
-    }
-
-    SSLSocketFactory factory(ClientSettings.TlsLevel level) {
-        return level == ClientSettings.TlsLevel.VERIFY ? verifying : opportunistic;
+    /** Unauthenticated TLS: any certificate (logged "Untrusted"). */
+    SSLSocketFactory opportunistic() {
+        return opportunistic;
     }
 
     /**
-     * The contexts for one delivery: with smtp_tls_CAfile or smtp_tls_CApath set, verify trusts
-     * exactly the certificates there (Postfix's tls_append_default_CA = no); else the JDK's.
+     * PKIX with the anchors {@code settings} names, else the JDK's.
      *
      * @throws IOException the files cannot be read or hold no certificate (the caller defers)
      */
-    TlsContexts trusting(String caFile, String caPath) throws IOException {
-        if (caFile.isBlank() && caPath.isBlank()) {
-            return this;
+    X509TrustManager pkix(TlsSettings settings) throws IOException {
+        if (!settings.trustAnchorFiles().isEmpty()) {
+            return anchors.trustManager(settings.trustAnchorFiles(), "");
         }
-        return new TlsContexts(this, anchors.factory(caFile.strip(), caPath.strip()));
+        if (!settings.caFile().isEmpty() || !settings.caPath().isEmpty()) {
+            return anchors.trustManager(settings.caFile().isEmpty() ? List.of() : List.of(settings.caFile()),
+                    settings.caPath());
+        }
+        try {
+            return pkix((KeyStore) null);
+        } catch (IOException e) {
+            throw new IllegalStateException("the JDK's trust store is unusable", e);
+        }
+    }
+
+    /** PKIX over {@code store} (null: the JDK's trust store). */
+    static X509TrustManager pkix(KeyStore store) throws IOException {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager t : factory.getTrustManagers()) {
+                if (t instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IOException("no X.509 trust manager");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the CA certificates: " + e.getMessage(), e);
+        }
+    }
+
+    /** A context that trusts what {@code trust} accepts, and nothing else. */
+    SSLSocketFactory trustedBy(X509TrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
     }
 
     /** Unauthenticated TLS (Postfix "may"/"encrypt"): checks nothing, logs "Untrusted". */

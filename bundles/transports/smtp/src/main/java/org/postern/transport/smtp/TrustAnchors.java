@@ -17,46 +17,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
+
+import javax.net.ssl.X509TrustManager;
 
 /**
- * SUMMARY   smtp_tls_CAfile and smtp_tls_CApath as the only trust anchors of level verify.
+ * SUMMARY   smtp_tls_CAfile and smtp_tls_CApath, or smtp_tls_trust_anchor_file (tafile=), as
+ *           the only trust anchors of levels verify and secure.
  * DESCRIPTION
- *   The PEM certificates of the file and of every regular file in the directory (read with the
- *   JDK's CertificateFactory) make a PKIX trust store. A built context is kept until a file's
- *   modification time changes, so a replaced CA file is used by the next delivery.
+ *   The PEM certificates of the files and of every regular file in the directory (read with
+ *   the JDK's CertificateFactory) make a PKIX trust store; a trust anchor may be an
+ *   intermediate CA, as with Postfix's trust anchor files. A built trust manager is kept until
+ *   a file's modification time changes, so a replaced CA file is used by the next delivery.
  * SECURITY  A file that cannot be read or holds no certificate is an error that defers the
  *   mail, never a fall-back to the JDK's trust store.
  */
 final class TrustAnchors {
 
-    private record Built(List<FileTime> stamps, SSLSocketFactory factory) {
+    private record Built(List<FileTime> stamps, X509TrustManager trust) {
     }
 
     private final Map<String, Built> built = new ConcurrentHashMap<>();
 
-    SSLSocketFactory factory(String caFile, String caPath) throws IOException {
-        List<Path> files = files(caFile, caPath);
+    /** PKIX over the certificates of {@code files} and of the regular files in {@code caPath}. */
+    X509TrustManager trustManager(List<String> caFiles, String caPath) throws IOException {
+        List<Path> files = files(caFiles, caPath);
         List<FileTime> stamps = new ArrayList<>();
         for (Path f : files) {
             stamps.add(Files.getLastModifiedTime(f));
         }
-        String key = caFile + "\0" + caPath;
+        String key = String.join("\0", caFiles) + "\0\0" + caPath;
         Built known = built.get(key);
         if (known != null && known.stamps().equals(stamps)) {
-            return known.factory();
+            return known.trust();
         }
-        SSLSocketFactory factory = build(files);
-        built.put(key, new Built(stamps, factory));
-        return factory;
+        X509TrustManager trust = build(files);
+        built.put(key, new Built(stamps, trust));
+        return trust;
     }
 
-    private static List<Path> files(String caFile, String caPath) throws IOException {
+    private static List<Path> files(List<String> caFiles, String caPath) throws IOException {
         List<Path> files = new ArrayList<>();
-        if (!caFile.isEmpty()) {
-            files.add(Path.of(caFile));
+        for (String f : caFiles) {
+            if (!f.isBlank()) {
+                files.add(Path.of(f.strip()));
+            }
         }
         if (!caPath.isEmpty()) {
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of(caPath))) {
@@ -71,7 +75,7 @@ final class TrustAnchors {
         return files;
     }
 
-    private static SSLSocketFactory build(List<Path> files) throws IOException {
+    private static X509TrustManager build(List<Path> files) throws IOException {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -91,11 +95,7 @@ final class TrustAnchors {
             if (n == 0) {
                 throw new IOException("no CA certificate in " + files);
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return TlsContexts.pkix(store);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use the CA certificates: " + e.getMessage(), e);
         }

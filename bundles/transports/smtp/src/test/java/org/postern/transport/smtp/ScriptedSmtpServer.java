@@ -52,6 +52,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
         /** After this verb arrives, the server reads on but never replies. */
         String silentAfter;
         SSLContext tls;
+        /** TLS from the first byte (smtps), with {@link #tls}. */
+        boolean wrapper;
         /** Replies to AUTH, in order: after each "334" the next client line is read (and recorded). Empty: 502. */
         List<String> authReplies = new ArrayList<>();
 
@@ -81,6 +83,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
     final List<byte[]> messages = new CopyOnWriteArrayList<>();
     final AtomicBoolean pipelinedMail = new AtomicBoolean();
     final AtomicBoolean tlsUsed = new AtomicBoolean();
+    /** Per TLS session: the protocol, and the SNI name the client sent ("" for none). */
+    final List<String> tlsProtocols = new CopyOnWriteArrayList<>();
+    final List<String> serverNames = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtpServer(Script script, Closeable listener, int port, Runnable acceptLoop) {
         this.script = script;
@@ -174,6 +179,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
 
         void run() throws IOException {
+            if (script.wrapper) {
+                secure();
+            }
             if ("GREETING".equals(script.silentAfter)) {
                 silent = true;
             } else if (!send(script.replies.getOrDefault("GREETING", "220 scripted ESMTP"))) {
@@ -198,6 +206,23 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     return;
                 }
             }
+        }
+
+        /** The server side of a TLS handshake on this connection; what the client asked for is recorded. */
+        private void secure() throws IOException {
+            Socket plain = (Socket) connection;
+            SSLSocket tls = (SSLSocket) script.tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+            tls.setUseClientMode(false);
+            tls.startHandshake();
+            tlsUsed.set(true);
+            secured = true;
+            open.add(tls);
+            tlsProtocols.add(tls.getSession().getProtocol());
+            List<javax.net.ssl.SNIServerName> names = ((javax.net.ssl.ExtendedSSLSession) tls.getSession())
+                    .getRequestedServerNames();
+            serverNames.add(names.isEmpty() ? "" : ((javax.net.ssl.SNIHostName) names.get(0)).getAsciiName());
+            in = new BufferedInputStream(tls.getInputStream());
+            out = tls.getOutputStream();
         }
 
         /** False when the conversation ends (421 or QUIT). */
@@ -226,15 +251,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
                         return send(override != null ? override : "502 5.5.1 no TLS");
                     }
                     send("220 2.0.0 Ready to start TLS");
-                    Socket plain = (Socket) connection;
-                    SSLSocket tls = (SSLSocket) script.tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
-                    tls.setUseClientMode(false);
-                    tls.startHandshake();
-                    tlsUsed.set(true);
-                    secured = true;
-                    open.add(tls);
-                    in = new BufferedInputStream(tls.getInputStream());
-                    out = tls.getOutputStream();
+                    secure();
                     return true;
                 }
                 case "MAIL" -> {

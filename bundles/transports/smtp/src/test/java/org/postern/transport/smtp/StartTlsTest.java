@@ -138,15 +138,16 @@ class StartTlsTest {
     }
 
     @Test
-    void whatIsNotImplementedShouldDeferAndSayWhy() throws Exception {
+    void whatIsNotUnderstoodShouldDeferAndSayWhy() throws Exception {
         server = ScriptedSmtpServer.tcp(tlsScript());
-        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "secure match=mx.test");
+        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "secure tlsrpt=no");
         RecipientResult attribute = deliverWith("smtp_tls_policy_maps", "test:policy");
         assertThat(attribute.outcome()).isEqualTo(Outcome.DEFERRED);
         assertThat(attribute.dsnStatus()).isEqualTo("4.7.5");
-        assertThat(attribute.diagnostic()).isEqualTo("TLS policy attribute match=mx.test is not implemented yet");
-        RecipientResult level = deliverWith("smtp_tls_security_level", "fingerprint");
-        assertThat(level.diagnostic()).isEqualTo("TLS security level fingerprint is not implemented yet");
+        assertThat(attribute.diagnostic()).isEqualTo("unknown TLS policy attribute tlsrpt");
+        policies.put("test:policy", "[127.0.0.1]:" + server.port(), "paranoid");
+        RecipientResult level = deliverWith("smtp_tls_policy_maps", "test:policy");
+        assertThat(level.diagnostic()).isEqualTo("unknown TLS security level paranoid");
         assertThat(server.connections.get()).isZero();
     }
 
@@ -166,5 +167,18 @@ class StartTlsTest {
         RecipientResult trusted = deliverWith("smtp_tls_security_level", "verify", "smtp_tls_CAfile", own.toString());
         assertThat(trusted.outcome()).isEqualTo(Outcome.HANDED_OFF);
         assertThat(server.tlsUsed).isTrue();
+    }
+
+    @Test
+    void aServerThatTalksBeforeTheHandshakeShouldBeTreatedAsHostile() throws Exception {
+        // plaintext injected after the 220 would otherwise be read as the first TLS-protected reply
+        server = ScriptedSmtpServer.tcp(tlsScript().reply("STARTTLS", "220 2.0.0 Ready\r\n250-injected\r\n250 OK"));
+
+        RecipientResult result = deliverWith("smtp_tls_security_level", "may");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(result.dsnStatus()).isEqualTo("4.7.5");
+        assertThat(server.verbs()).doesNotContain("MAIL");
+        assertThat(server.connections.get()).as("not even the plaintext retry of level may").isEqualTo(1);
     }
 }

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.transport.smtp.dane;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import org.postern.transport.smtp.tls.CertificateNames;
+import org.postern.transport.smtp.tls.ServerOnlyTrustManager;
+
+/**
+ * SUMMARY   Authenticates an SMTP server's certificate chain with DNSSEC-validated TLSA records
+ *           (DANE, RFC 7672 section 3 and RFC 7671), in place of PKIX.
+ * DESCRIPTION
+ *   DANE-EE(3): the server's own certificate (or public key) matches a record; names and
+ *   expiry are not checked (RFC 7672 section 3.1.1). DANE-TA(2): a certificate of the chain the
+ *   server sent matches a record; each certificate below it must be signed by the next one
+ *   up and within its validity period, and the server's certificate must name one of the
+ *   reference identifiers (the TLSA base domain, the MX host name, the nexthop domain; RFC 7672
+ *   section 3.2.3). PKIX-TA(0) and PKIX-EE(1) records are never given to this class: they are
+ *   not used for SMTP (section 3.1.3). JSSE has no DANE; nothing falls back to the JDK's CAs.
+ * SECURITY  The chain comes from the network: every failure is a CertificateException with a
+ *   short reason, which the handshake turns into a deferral.
+ * BUGS      A DANE-TA record that names a trust anchor the server does not send in its chain
+ *   (a bare public key) is not matched.
+ */
+public final class DaneTrustManager extends ServerOnlyTrustManager {
+
+    /** A DANE-TA chain whose server certificate names none of the reference identifiers. */
+    public static final class NameMismatch extends CertificateException {
+        private static final long serialVersionUID = 1L;
+
+        NameMismatch(String message) {
+            super(message);
+        }
+    }
+
+    private final List<Tlsa> records;
+    private final List<String> referenceNames;
+
+    /**
+     * @param records        the usable TLSA records ({@link Tlsa#usable()})
+     * @param referenceNames the names a DANE-TA chain's server certificate must carry
+     */
+    public DaneTrustManager(List<Tlsa> records, List<String> referenceNames) {
+        this.records = List.copyOf(records);
+        this.referenceNames = List.copyOf(referenceNames);
+    }
+
+    /** Checks {@code chain} (the server's certificate first) against the TLSA records. */
+    public void verify(X509Certificate[] chain) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("no server certificate");
+        }
+        for (Tlsa r : records) {
+            if (r.usage() == Tlsa.DANE_EE && r.matches(chain[0])) {
+                return;
+            }
+        }
+        CertificateException taFailure = null;
+        for (int top = 0; top < chain.length; top++) {
+            for (Tlsa r : records) {
+                if (r.usage() == Tlsa.DANE_TA && r.matches(chain[top])) {
+                    try {
+                        checkBelow(chain, top);
+                        return;
+                    } catch (CertificateException e) {
+                        taFailure = e;
+                    }
+                }
+            }
+        }
+        throw taFailure != null ? taFailure
+                : new CertificateException("no TLSA record matches the certificate chain (" + chain.length + " certificates)");
+    }
+
+    /** The chain from the server certificate up to {@code chain[top]} is valid and names a reference name. */
+    private void checkBelow(X509Certificate[] chain, int top) throws CertificateException {
+        for (int i = 0; i < top; i++) {
+            chain[i].checkValidity();           // CertificateExpiredException: reported as such
+            try {
+                chain[i].verify(chain[i + 1].getPublicKey());
+            } catch (GeneralSecurityException e) {
+                throw new CertificateException("certificate " + i + " of the chain is not signed by the next: "
+                        + e.getMessage(), e);
+            }
+        }
+        if (!CertificateNames.matchesAny(chain[0], referenceNames)) {
+            throw new NameMismatch("the server certificate names none of " + referenceNames);
+        }
+    }
+
+    @Override
+    protected void verify(X509Certificate[] chain, String authType) throws CertificateException {
+        verify(chain);
+    }
+}
