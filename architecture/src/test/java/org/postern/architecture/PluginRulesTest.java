@@ -15,13 +15,13 @@ import com.tngtech.archunit.lang.ArchRule;
  * kind (sql-common for the SQL tables, delivery-common for local, virtual and pipe), but a
  * table never uses a delivery agent's code and the other way round.
  */
-@AnalyzeClasses(packages = {"org.postern.maps", "org.postern.transport"},
+@AnalyzeClasses(packages = {"org.postern.maps", "org.postern.transport", "org.postern.milter"},
         importOptions = ImportOption.DoNotIncludeTests.class)
 class PluginRulesTest {
 
     @ArchTest
     static final ArchRule PLUGINS_USE_CORE_ONLY_THROUGH_THE_API = noClasses()
-            .that().resideInAnyPackage("org.postern.maps..", "org.postern.transport..")
+            .that().resideInAnyPackage("org.postern.maps..", "org.postern.transport..", "org.postern.milter..")
             .should().dependOnClassesThat().resideInAnyPackage("org.postern.core..");
 
     @ArchTest

@@ -348,6 +348,27 @@ public final class ParameterTable {
                 integer("default_process_limit", "100", 1),
                 // Content inspection and rewriting.
                 list("header_checks", ""),
+                // Milters (postconf(5), MILTER_README; Postfix 3.7 defaults); the protocol client is the
+                // postern-milter bundle, without it smtpd applies milter_default_action.
+                list("smtpd_milters", ""),
+                list("non_smtpd_milters", ""),
+                string("milter_protocol", "6").withAllowed("2", "3", "4", "6"),
+                string("milter_default_action", "tempfail").withAllowed("accept", "reject", "tempfail", "quarantine"),
+                time("milter_connect_timeout", "30s", 's', 1),
+                time("milter_command_timeout", "30s", 's', 1),
+                time("milter_content_timeout", "300s", 's', 1),
+                string("milter_macro_daemon_name", "$myhostname"),
+                string("milter_macro_v", "$mail_name $mail_version"),
+                list("milter_connect_macros", "j {daemon_name} {daemon_addr} v _"),
+                list("milter_helo_macros", "{tls_version} {cipher} {cipher_bits} {cert_subject} {cert_issuer}"),
+                list("milter_mail_macros", "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}"),
+                list("milter_rcpt_macros", "i {rcpt_addr} {rcpt_host} {rcpt_mailer}"),
+                list("milter_data_macros", "i"),
+                list("milter_end_of_header_macros", "i"),
+                list("milter_end_of_data_macros", "i"),
+                list("milter_unknown_command_macros", ""),
+                list("milter_macro_defaults", ""),
+                list("milter_header_checks", ""),
                 // cleanup (postconf(5), Postfix 3.7 defaults).
                 list("local_header_rewrite_clients", "permit_inet_interfaces"),
                 bool("always_add_missing_headers", "no"),

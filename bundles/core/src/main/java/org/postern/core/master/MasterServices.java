@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.dns.DnsResolver;
 import org.postern.core.anvil.Anvil;
@@ -25,6 +26,7 @@ import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.MasterService;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.qmgr.QueueManagerComponent;
+import org.postern.core.milter.MilterConfig;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.runtime.PosternConfiguration;
 import org.postern.core.rewrite.AddressMaps;
@@ -74,6 +76,11 @@ public final class MasterServices {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile QueueManagerComponent qmgr;
 
+    /** The milter client (postern-milter); absent, smtpd_milters get milter_default_action. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile org.postern.api.milter.MilterService milter;
+
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private ExecutorService checks;
@@ -120,6 +127,7 @@ public final class MasterServices {
             LOG.warn("warning: no usable main.cf/master.cf; no listeners started");
             return;
         }
+        MilterConfig.warnUnsupported(loaded.main(), LOG::warn);
         Path tlsDirectory = configuration.environment().dataDirectory().resolve("tls");
         for (MasterService service : loaded.master().get().services()) {
             if ("inet".equals(service.type()) && "smtpd".equals(service.command())) {
@@ -138,7 +146,8 @@ public final class MasterServices {
             for (InetSocketAddress address : ListenAddresses.of(service.service(),
                     config.list("inet_interfaces"), config.get("inet_protocols"))) {
                 SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
-                        tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite);
+                        tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite)
+                        .milterService(() -> milter);
                 List<String> sniMaps = config.list("tls_server_sni_maps");
                 if (!sniMaps.isEmpty()) {
                     server.sni(new SniTable(AddressMaps.openAll(sniMaps, dicts)));

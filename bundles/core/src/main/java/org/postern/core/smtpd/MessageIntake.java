@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import org.postern.api.support.LogText;
 import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.message.Envelope;
+import org.postern.core.milter.HeldMessage;
+import org.postern.core.milter.MessageEdits;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.SmtpStage;
@@ -53,6 +55,9 @@ final class MessageIntake {
             s.async(() -> {
                 try {
                     IncomingMessage msg = s.cx.queue().receive();
+                    if (s.milters.holdsContent()) {
+                        msg = new HeldMessage(msg); // the content waits for the milters' end-of-message
+                    }
                     msg.announce(EnvelopeBuilder.envelope(t, s.client, s.security, s.st, s.cx.service())); // cleanup writes Received: first
                     return new Object[] {msg, new MessageReceiver(msg.content(), s.st.messageSizeLimit(),
                             s.st.headerSizeLimit())};
@@ -127,13 +132,23 @@ final class MessageIntake {
                 s.abortTransaction();
                 return;
             }
-            commit(t, verb, bdat);
+            if (t.message instanceof HeldMessage held) {
+                MilterEndOfMessage.run(s, t, held, outcome -> {
+                    if (outcome.refusal() != null) {
+                        s.answer(verb, outcome.refusal());
+                    } else if (outcome.edits() != null) {
+                        commit(t, verb, bdat, outcome.edits());
+                    }
+                });
+                return;
+            }
+            commit(t, verb, bdat, MessageEdits.NONE);
         });
     }
 
     /** Commits the queue file; the reply waits for the commit to complete. */
-    private void commit(Transaction t, String verb, boolean bdat) {
-        Envelope envelope = EnvelopeBuilder.envelope(t, s.client, s.security, s.st, s.cx.service());
+    private void commit(Transaction t, String verb, boolean bdat, MessageEdits edits) {
+        Envelope envelope = edits.apply(EnvelopeBuilder.envelope(t, s.client, s.security, s.st, s.cx.service()));
         t.committing = true;
         CompletableFuture<Void> future;
         try {

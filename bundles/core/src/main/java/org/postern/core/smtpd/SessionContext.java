@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.milter.MilterService;
+import org.postern.api.milter.MilterSettings;
 import org.postern.core.anvil.Anvil;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.smtpd.restrict.SmtpdChecks;
@@ -18,11 +20,21 @@ import org.postern.core.smtpd.tls.ServerTls;
  * What all sessions of one listener share: its master.cf service name and settings, the
  * restrictions, the queue, the blocking executor, the anvil, TLS, the DNS for client hostname
  * lookups, the authentication servers (null without SMTP AUTH), the ETRN flush (null: ETRN
- * answers 458) and the free space of the queue's file system.
+ * answers 458), the free space of the queue's file system, smtpd_milters (null when none) and the
+ * milter client present now (null when none is installed).
  */
 record SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
                       Executor executor, Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
-                      Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace) {
+                      Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace,
+                      MilterSettings milters, Supplier<MilterService> milterService) {
+
+    /** Without milters. */
+    SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
+                   Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
+                   Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace) {
+        this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, siteFlush,
+                queueSpace, null, () -> null);
+    }
 
     /** The queue's free space measured in queue_directory. */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,

@@ -18,6 +18,7 @@ final class SessionLog {
     private final String service;
     private final ClientIdentity client;
     private final Supplier<Transaction> current;
+    private volatile SmtpReply milterReply;
 
     /** @param current the session's current transaction (null when none) */
     SessionLog(String service, ClientIdentity client, Supplier<Transaction> current) {
@@ -47,6 +48,18 @@ final class SessionLog {
         return client.client();
     }
 
+    /** A milter's refusal, logged as "milter-reject:" when it is the one rejected (set off the event loop). */
+    void milterRefusal(SmtpReply reply) {
+        milterReply = reply;
+    }
+
+    /** "QUEUEID: milter-discard: END-OF-MESSAGE from ..." and "milter-hold:", as Postfix's cleanup. */
+    void milterAction(Transaction t, String what, String reason) {
+        SmtpdLog.info(service, t.queueId(), t.queueId() + ": " + what + ": END-OF-MESSAGE from " + client() + ": "
+                + LogText.printable(reason) + ";" + context(t, t.recipients.size() == 1
+                ? t.recipients.get(0).address() : null));
+    }
+
     /** "NOQUEUE: reject: ..." (or the queue ID) for the current transaction. */
     void reject(String command, SmtpReply reply, String recipient) {
         reject(current.get(), command, reply, recipient);
@@ -54,7 +67,8 @@ final class SessionLog {
 
     void reject(Transaction t, String command, SmtpReply reply, String recipient) {
         String id = t == null ? "NOQUEUE" : t.queueId();
-        SmtpdLog.info(service, t == null ? null : id, id + ": reject: " + command + " from " + client() + ": "
+        String what = reply == milterReply ? "milter-reject" : "reject";
+        SmtpdLog.info(service, t == null ? null : id, id + ": " + what + ": " + command + " from " + client() + ": "
                 + reply + ";" + context(t, recipient));
     }
 

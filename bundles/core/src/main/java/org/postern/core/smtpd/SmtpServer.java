@@ -67,7 +67,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   greeting (PTR, then forward confirmation; at most {@link #CLIENT_LOOKUP_TIMEOUT}).
  * SECURITY  Everything a client sends is hostile; see {@link SmtpSession} and
  *           {@link SmtpServerDecoder}. DNS answers are hostile too (see {@link ClientHostname}).
- * BUGS      No ETRN, no postscreen, no milters; AUTH speaks only Dovecot's protocol. smtpd_discard_ehlo_keyword_address_maps is
+ * BUGS      No ETRN, no postscreen; AUTH speaks only Dovecot's protocol. smtpd_discard_ehlo_keyword_address_maps is
  *           not supported (it needs table lookups this class has no access to); the
  *           authorized XCLIENT/XFORWARD host lists take addresses and networks only.
  * SEE ALSO  Postfix smtpd(8), RFC 5321, RFC 2920, RFC 3030, RFC 3207, RFC 3461, RFC 4954, RFC 6531.
@@ -96,6 +96,9 @@ public final class SmtpServer {
     private volatile Channel listener;
     private volatile java.util.function.Consumer<String> siteFlush;
     private volatile SniCredentials sni;
+    /** smtpd_milters; null when none. */
+    private final org.postern.api.milter.MilterSettings milters;
+    private volatile java.util.function.Supplier<org.postern.api.milter.MilterService> milterService = () -> null;
 
     /** A listener with its own event loops, executor and anvil. */
     public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
@@ -136,6 +139,7 @@ public final class SmtpServer {
         this.service = Objects.requireNonNull(serviceName);
         this.address = Objects.requireNonNull(address);
         this.settings = SmtpdSettings.from(config);
+        this.milters = org.postern.core.milter.MilterConfig.smtpd(config);
         this.checks = Objects.requireNonNull(checks);
         this.queue = Objects.requireNonNull(queue);
         this.tlsDirectory = tlsDirectory;
@@ -163,6 +167,12 @@ public final class SmtpServer {
         return this;
     }
 
+    /** Where each new session takes its milter client (null when none is installed); before {@link #start()}. */
+    public SmtpServer milterService(java.util.function.Supplier<org.postern.api.milter.MilterService> service) {
+        this.milterService = service;
+        return this;
+    }
+
     /** Binds the listener; returns the bound address once it accepts connections. */
     public InetSocketAddress start() throws IOException, InterruptedException {
         ServerTls ssl = null;
@@ -181,7 +191,8 @@ public final class SmtpServer {
         SaslSettings sasl = settings.sasl();
         SessionContext context = new SessionContext(service, settings, checks, queue, blocking, anvil, ssl,
                 dns, CLIENT_LOOKUP_TIMEOUT, sasl.enabled()
-                        ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush);
+                        ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush,
+                FreeSpace.of(settings.queueDirectory()), milters, () -> milterService.get());
         long timeout = settings.timeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

@@ -61,6 +61,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     final PipeliningGuard pipelining;
     final ClientRateLimits rates = new ClientRateLimits(this);
     private final StageChecks checks;
+    final SmtpdMilters milters;
 
     private final ConnectHandler connect = new ConnectHandler(this);
     private final HeloHandler helo = new HeloHandler(this);
@@ -97,6 +98,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.log = new SessionLog(cx.service(), client, () -> tx);
         this.pipelining = new PipeliningGuard(this);
         this.checks = new StageChecks(cx.service(), cx.checks(), client, security);
+        this.milters = new SmtpdMilters(this, cx.milters(), cx.milterService());
     }
 
     // ------------------------------------------------------------------ connection life cycle
@@ -127,6 +129,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             log.info("lost connection after " + lastCommand + bytes + " from " + log.client());
         }
         abortTransaction();
+        milters.close();
         security.closeSaslServer();
         connect.release();
         if (!loggedDisconnect) {
@@ -351,7 +354,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** Runs the restrictions of {@code stage} off the event loop; {@code then} runs on it. */
     void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
         SmtpFacts facts = checks.facts(tx, recipient, size, pipelining.violated(), ctx.channel().localAddress());
-        async(() -> checks.check(stage, facts), then);
+        SmtpdMilters.Event event = milters.event(stage, lastCommand, tx, recipient);
+        async(() -> milters.after(event, checks.check(stage, facts)), then);
     }
 
     /** Runs {@code work} on the blocking executor, then {@code then} with its value on the event loop. */
@@ -408,6 +412,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         client.forgetForward();
         if (t != null) {
             t.abandon();
+            milters.abort();
         }
     }
 

@@ -72,12 +72,31 @@ final class SessionHarness {
     SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
                    Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl, Anvil anvil,
                    FreeSpace queueSpace, UnaryOperator<QueueStore> wrap) {
+        this(config, checks, remote, dns, executor, dnsTimeout, sasl, anvil, queueSpace, wrap, () -> null);
+    }
+
+    /** As above, with config's smtpd_milters served by the milter client {@code milters} gives (null: none). */
+    SessionHarness(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters) {
+        this(config, milters, null);
+    }
+
+    /** As above, from the client {@code remote} (null: "unknown"). */
+    SessionHarness(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters,
+                   InetSocketAddress remote) {
+        this(config, new ScriptedChecks(), remote, null, Runnable::run, Duration.ofSeconds(10), null, new Anvil(),
+                UNLIMITED_SPACE, q -> q, milters);
+    }
+
+    private SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
+                   Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl, Anvil anvil,
+                   FreeSpace queueSpace, UnaryOperator<QueueStore> wrap,
+                   Supplier<org.postern.api.milter.MilterService> milters) {
         this.checks = checks.forbidding(config);
         SmtpdSettings st = SmtpdSettings.from(config);
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
                 new SessionContext("smtp", st, checks, wrap.apply(queue), executor, anvil, null, dns, dnsTimeout, sasl,
-                        flushedSites::add, queueSpace),
+                        flushedSites::add, queueSpace, org.postern.core.milter.MilterConfig.smtpd(config), milters),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
         greeting = settle();

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.smtpd;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import org.postern.api.milter.ConnectInfo;
+import org.postern.api.milter.DefaultAction;
+import org.postern.api.milter.EndOfMessage;
+import org.postern.api.milter.HeaderField;
+import org.postern.api.milter.MilterReply;
+import org.postern.api.milter.MilterService;
+import org.postern.api.milter.MilterSession;
+import org.postern.api.milter.MilterSettings;
+import org.postern.core.milter.HeldMessage;
+import org.postern.core.smtp.SmtpReply;
+import org.postern.core.smtpd.codec.SmtpRequest;
+import org.postern.core.smtpd.restrict.CheckResult;
+import org.postern.core.smtpd.restrict.MessageAction;
+import org.postern.core.smtpd.restrict.SmtpStage;
+
+/**
+ * SUMMARY   The smtpd_milters of one SMTP session: each stage's event after the restrictions
+ *           accepted it, and the filters' replies turned into the session's answers.
+ * DESCRIPTION
+ *   The {@link MilterService} present when the session starts serves it to the end (a plugin
+ *   installed or updated later serves the next sessions). Without one, milter_default_action
+ *   applies, logged once per session, never skipped silently: tempfail and reject refuse every
+ *   MAIL with Postfix's "451 4.7.1 Service unavailable - try again later" or "550 5.7.1 Command
+ *   rejected", quarantine holds every message, accept goes on without filters. A refusal at
+ *   CONNECT or HELO refuses every later MAIL (the greeting stays), a discard there discards
+ *   every message; at MAIL, RCPT and DATA a refusal answers that command, a discard or
+ *   quarantine marks the transaction. Refusals are logged by the handlers as "milter-reject:".
+ *   Calls run on the blocking executor, never the event loop, one at a time per session (the
+ *   session answers a command before it reads the next); RSET and other aborts are sent before
+ *   the next event.
+ * CONFIGURATION PARAMETERS  smtpd_milters, milter_default_action, milter_*_macros (see
+ *           {@link org.postern.core.milter.MilterConfig}).
+ * SECURITY  Macros carry client input (HELO, addresses); the filters are trusted configuration.
+ * BUGS      The calls share smtpd's check executor (16 threads): filters slow in 16 sessions
+ *           at once delay the restrictions of others. {i} exists from DATA on (the queue file
+ *           is opened there). RCPT events carry no ESMTP arguments; recipients the restrictions
+ *           refused are not shown to filters (SMFIP_RCPT_REJ). A refusal's text is its first line
+ *           except at the end of the message. An unknown command goes to the filters only when it
+ *           is not a forbidden one (those hang up first).
+ */
+final class SmtpdMilters {
+
+    static final String DISCARD_REASON = "milter triggers DISCARD action";
+    static final String HOLD_REASON = "milter triggers HOLD action";
+
+    private final SmtpSession s;
+    private final MilterSettings settings;
+    private final Supplier<MilterService> service;
+    private volatile MilterSession session;
+    /** No filter work is left for this session (none configured, or the default action is accept). */
+    private volatile boolean off;
+    /** What a CONNECT or HELO reply (or a missing service) does to every transaction. */
+    private volatile MilterReply sessionVerdict;
+    private volatile boolean abortPending;
+
+    /** One stage's event, with what smtpd knew when it was asked. */
+    record Event(SmtpStage stage, ConnectInfo client, String helo, String sender, List<String> args,
+                 String recipient, Map<String, String> macros) {
+    }
+
+    SmtpdMilters(SmtpSession session, MilterSettings settings, Supplier<MilterService> service) {
+        this.s = session;
+        this.settings = settings;
+        this.service = service;
+        this.off = settings == null;
+    }
+
+    boolean active() {
+        return !off;
+    }
+
+    /** Whether the message of this transaction must wait for the filters before it is queued. */
+    boolean holdsContent() {
+        return !off && session != null;
+    }
+
+    /** On the event loop: the event for a restriction stage, or null when the filters have none. */
+    Event event(SmtpStage stage, String command, Transaction t, String recipient) {
+        if (off) {
+            return null;
+        }
+        switch (stage) {
+            case CONNECT:
+                if (!command.equals("CONNECT") && !command.equals("XCLIENT")) {
+                    return null;
+                }
+                break;
+            case HELO:
+            case MAIL:
+            case RCPT:
+                if (!(command.equals(stage.name()) || stage == SmtpStage.HELO && command.equals("EHLO"))) {
+                    return null; // VRFY runs the RCPT restrictions, not a filter event
+                }
+                break;
+            case DATA:
+                break;
+            default:
+                return null;
+        }
+        ConnectInfo client = new ConnectInfo(s.client.name(), s.client.address(), s.client.port());
+        return new Event(stage, client, s.client.helo(), t == null ? null : t.sender(),
+                t == null ? List.of() : mailArgs(t.mail), recipient, macros(t, recipient));
+    }
+
+    /** On the executor: the filters' event after the restrictions gave {@code result}. */
+    CheckResult after(Event e, CheckResult result) {
+        if (e == null || !result.accepted()) {
+            return result;
+        }
+        synchronized (this) {
+            if (off) {
+                return result;
+            }
+            if (e.stage() == SmtpStage.CONNECT) {
+                return connect(e, result);
+            }
+            sendAbort();
+            if (sessionVerdict != null) {
+                return e.stage() == SmtpStage.MAIL ? apply(e, sessionVerdict, result) : result;
+            }
+            if (session == null) {
+                return result; // no CONNECT event reached the filters (the CONNECT restrictions refused)
+            }
+            MilterReply reply;
+            try {
+                reply = switch (e.stage()) {
+                    case HELO -> session.helo(e.helo() == null ? "" : e.helo(), e.macros());
+                    case MAIL -> session.mail(e.sender(), e.args(), e.macros());
+                    case RCPT -> session.rcpt(e.recipient(), List.of(), e.macros());
+                    case DATA -> session.data(e.macros());
+                    default -> MilterReply.CONTINUE;
+                };
+            } catch (RuntimeException ex) {
+                s.log.warn("milter client failed at " + e.stage() + ": " + ex);
+                reply = defaultReply();
+            }
+            if (e.stage() == SmtpStage.HELO && !(reply instanceof MilterReply.Continue
+                    || reply instanceof MilterReply.Accept)) {
+                sessionVerdict = reply; // as at CONNECT: it applies to every MAIL
+                logSessionVerdict("HELO", reply);
+                return result;
+            }
+            return apply(e, reply, result);
+        }
+    }
+
+    private CheckResult connect(Event e, CheckResult result) {
+        if (session != null) { // XCLIENT: a new client, a new filter session
+            session.close();
+            session = null;
+        }
+        MilterService svc = service.get();
+        if (svc == null) {
+            s.log.warn("smtpd_milters is set but no milter client is installed (feature postern-milter): "
+                    + "milter_default_action = " + settings.defaultAction().configName() + " applies to this session");
+            if (settings.defaultAction() == DefaultAction.ACCEPT) {
+                off = true;
+                return result;
+            }
+            sessionVerdict = defaultReply();
+            return result;
+        }
+        try {
+            session = svc.open(settings);
+            MilterReply reply = session.connect(e.client(), e.macros());
+            if (reply instanceof MilterReply.Accept) {
+                off = true; // every filter accepted the connection: no more events
+                session.close();
+                session = null;
+            } else if (!(reply instanceof MilterReply.Continue)) {
+                sessionVerdict = reply;
+                logSessionVerdict("CONNECT", reply);
+            }
+        } catch (RuntimeException ex) {
+            s.log.warn("milter client failed at CONNECT: " + ex);
+            sessionVerdict = defaultReply();
+        }
+        return result;
+    }
+
+    private void logSessionVerdict(String stage, MilterReply reply) {
+        if (reply instanceof MilterReply.Refuse r) {
+            s.log.info("NOQUEUE: milter-reject: " + stage + " from " + s.log.client() + ": " + reply(r)
+                    + "; proto=" + s.client.baseProtocol()
+                    + (s.client.helo() == null ? "" : " helo=<" + s.client.helo() + ">"));
+        }
+    }
+
+    /** A filter reply as the stage's result. */
+    private CheckResult apply(Event e, MilterReply reply, CheckResult result) {
+        if (reply instanceof MilterReply.Refuse r) {
+            SmtpReply smtp = reply(r);
+            s.log.milterRefusal(smtp);
+            return new CheckResult(r.temporary() ? CheckResult.Verdict.DEFER : CheckResult.Verdict.REJECT, smtp,
+                    List.of(), result.warnings());
+        }
+        List<MessageAction> actions = new ArrayList<>(result.actions());
+        if (reply instanceof MilterReply.Discard) {
+            actions.add(new MessageAction.Discard(DISCARD_REASON));
+        } else if (reply instanceof MilterReply.Quarantine q) {
+            actions.add(new MessageAction.Hold(q.reason().isEmpty() ? HOLD_REASON : q.reason()));
+        } else {
+            return result;
+        }
+        return new CheckResult(result.verdict(), null, actions, result.warnings());
+    }
+
+    /** On the executor: SMFIC_UNKNOWN with the command line; the filters' refusal, or null. */
+    SmtpReply unknown(String line, Map<String, String> macros) {
+        synchronized (this) {
+            if (off || session == null || sessionVerdict != null) {
+                return null;
+            }
+            try {
+                MilterReply r = session.unknown(line, macros);
+                return r instanceof MilterReply.Refuse refuse ? reply(refuse) : null;
+            } catch (RuntimeException e) {
+                s.log.warn("milter client failed at UNKNOWN: " + e);
+                return null;
+            }
+        }
+    }
+
+    /** On the executor: the message to the filters; their answer (a default action when they failed). */
+    EndOfMessage endOfMessage(HeldMessage message, Map<String, String> macros) {
+        synchronized (this) {
+            sendAbort();
+            if (session == null) {
+                return EndOfMessage.of(sessionVerdict == null ? MilterReply.CONTINUE : sessionVerdict);
+            }
+            try {
+                List<HeaderField> headers = message.headers();
+                try (InputStream body = message.body()) {
+                    return session.message(headers, body, macros);
+                }
+            } catch (IOException | RuntimeException ex) {
+                s.log.warn(message.queueId() + ": milter client failed at END-OF-MESSAGE: " + ex);
+                return EndOfMessage.of(defaultReply());
+            }
+        }
+    }
+
+    /** On the event loop: the transaction ended without a message; the filters hear of it before the next event. */
+    void abort() {
+        if (!off && session != null) {
+            abortPending = true;
+        }
+    }
+
+    /** The message was handed to the filters: their transaction ended with it. */
+    void messageDone() {
+        abortPending = false;
+    }
+
+    /** On the event loop: the session ended; the filter connections close on the executor. */
+    void close() {
+        off = true;
+        MilterSession m = session;
+        if (m == null) {
+            return;
+        }
+        try {
+            s.cx.executor().execute(() -> {
+                synchronized (this) {
+                    m.close();
+                    session = null;
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            m.close();
+        }
+    }
+
+    private void sendAbort() {
+        if (abortPending && session != null) {
+            abortPending = false;
+            try {
+                session.abort();
+            } catch (RuntimeException e) {
+                s.log.warn("milter client failed at ABORT: " + e);
+            }
+        }
+    }
+
+    private MilterReply defaultReply() {
+        return switch (settings.defaultAction()) {
+            case ACCEPT -> MilterReply.CONTINUE;
+            case REJECT -> new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected"));
+            case TEMPFAIL -> new MilterReply.Refuse(451, "4.7.1", List.of("Service unavailable - try again later"));
+            case QUARANTINE -> new MilterReply.Quarantine(HOLD_REASON);
+        };
+    }
+
+    static SmtpReply reply(MilterReply.Refuse r) {
+        return new SmtpReply(r.code(), r.status(), r.lines().get(0));
+    }
+
+    /** The MAIL command's ESMTP parameters, as the client may have sent them. */
+    private static List<String> mailArgs(SmtpRequest.Mail m) {
+        List<String> args = new ArrayList<>();
+        if (m.size() >= 0) {
+            args.add("SIZE=" + m.size());
+        }
+        if (m.body() != null) {
+            args.add("BODY=" + m.body());
+        }
+        if (m.smtputf8()) {
+            args.add("SMTPUTF8");
+        }
+        if (m.ret() != null) {
+            args.add("RET=" + m.ret());
+        }
+        if (m.envid() != null) {
+            args.add("ENVID=" + m.envid());
+        }
+        if (m.auth() != null) {
+            args.add("AUTH=" + m.auth());
+        }
+        return args;
+    }
+
+    /** On the event loop: every macro known now (the service sends those its stage lists). */
+    Map<String, String> macros(Transaction t, String recipient) {
+        Map<String, String> m = new HashMap<>(settings.macroDefaults());
+        m.put("j", s.st.myhostname());
+        m.put("{daemon_name}", settings.daemonName());
+        m.put("v", settings.version());
+        m.put("_", s.client.name() + " [" + s.client.address() + "]");
+        m.put("{client_addr}", s.client.address());
+        m.put("{client_port}", Integer.toString(s.client.port()));
+        m.put("{client_name}", s.client.name());
+        m.put("{client_ptr}", s.client.reverseName());
+        SocketAddress local = s.ctx() == null ? null : s.ctx().channel().localAddress();
+        if (local instanceof InetSocketAddress l) {
+            m.put("{daemon_addr}", l.getAddress().getHostAddress());
+            m.put("{daemon_port}", Integer.toString(l.getPort()));
+        }
+        if (s.client.helo() != null) {
+            m.put("s", s.client.helo());
+        }
+        tls(s.security.tls(), m);
+        if (s.security.saslUsername() != null) {
+            m.put("{auth_type}", s.security.saslMethod());
+            m.put("{auth_authen}", s.security.saslUsername());
+        }
+        if (t != null) {
+            if (t.mail.auth() != null && !t.mail.auth().equals("<>")) {
+                m.put("{auth_author}", t.mail.auth());
+            }
+            m.put("{mail_addr}", t.sender());
+            if (t.message != null) {
+                m.put("i", t.queueId());
+            }
+        }
+        if (recipient != null) {
+            m.put("{rcpt_addr}", recipient);
+        }
+        return m;
+    }
+
+    private static void tls(SSLSession tls, Map<String, String> m) {
+        if (tls == null) {
+            return;
+        }
+        m.put("{tls_version}", tls.getProtocol());
+        m.put("{cipher}", tls.getCipherSuite());
+        String suite = tls.getCipherSuite();
+        String bits = suite.contains("_256_") || suite.contains("CHACHA20") ? "256"
+                : suite.contains("_128_") ? "128" : null;
+        Optional.ofNullable(bits).ifPresent(b -> m.put("{cipher_bits}", b));
+        try {
+            Certificate[] peer = tls.getPeerCertificates();
+            if (peer.length > 0 && peer[0] instanceof X509Certificate x) {
+                m.put("{cert_subject}", x.getSubjectX500Principal().getName());
+                m.put("{cert_issuer}", x.getIssuerX500Principal().getName());
+                m.put("{verify}", "OK");
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            m.put("{verify}", "NO");
+        }
+    }
+}
