@@ -4,7 +4,7 @@
  * The smtp client calls every registered {@link org.postern.api.tls.TlsReportSink} (0..n).
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.postern.api.tls;
 
 import org.osgi.annotation.bundle.Export;

@@ -41,9 +41,11 @@ final class ToolRunner {
     private final AdminTools adminTools;
     private final SendmailTool sendmail;
     private final CallerAuthority authority;
+    private final Tool tlsFinger;
 
     ToolRunner(ToolContext context, QueueTools queueTools, AdminTools adminTools, QueueStore queue,
-               SmtpOnStandardInput smtp, CallerAuthority authority) {
+               SmtpOnStandardInput smtp, CallerAuthority authority, Tool tlsFinger) {
+        this.tlsFinger = tlsFinger;
         this.queueTools = queueTools;
         this.adminTools = adminTools;
         this.sendmail = new SendmailTool(queue, queueTools, context, smtp);
@@ -63,6 +65,7 @@ final class ToolRunner {
             case "postalias" -> call -> adminTools.table(call, PostmapBuild.Format.POSTALIAS);
             case "newaliases" -> call -> Tool.RUN_LOCALLY;
             case "postfix" -> adminTools::postfix;
+            case "posttls-finger" -> tlsFinger;
             default -> null;
         };
     }

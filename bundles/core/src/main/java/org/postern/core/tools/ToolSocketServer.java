@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +20,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.postern.api.dict.DictRegistry;
+import org.postern.api.tls.TlsFinger;
 import org.postern.core.dict.DictInventory;
 import org.postern.core.master.MasterServices;
 import org.postern.core.qmgr.QueueManagerComponent;
@@ -70,6 +75,11 @@ public final class ToolSocketServer {
     private ServerSocketChannel server;
     private Path socket;
 
+    /** The smtp bundle's posttls-finger service, while it is there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TlsFinger tlsFinger;
+
     @Activate
     public ToolSocketServer(@Reference PosternConfiguration configuration, @Reference QueueStore queue,
                             @Reference QueueManagerComponent qmgr, @Reference DictRegistry tables,
@@ -78,7 +88,9 @@ public final class ToolSocketServer {
         ToolContext context = new ToolContext(configuration, tables);
         this.runner = new ToolRunner(context, new QueueTools(queue, qmgr, context),
                 new AdminTools(queue, qmgr, configuration, inventory, master), queue,
-                new SmtpOnStandardInput(master::listeners), CallerAuthority.forThisProcess());
+                new SmtpOnStandardInput(master::listeners), CallerAuthority.forThisProcess(),
+                call -> TlsFingerTool.run(Optional.ofNullable(tlsFinger), configuration, call.args(), call.out(),
+                        call.err()));
         start();
     }
 

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.postern.core.command;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.postern.api.tls.TlsFinger;
+import org.postern.core.runtime.PosternConfiguration;
+import org.postern.core.tools.TlsFingerTool;
+
+/** postern:tls-finger - the smtp client's TLS decisions for a destination, then a handshake (posttls-finger). */
+@Command(scope = "postern", name = "tls-finger",
+        description = "Show how the smtp client would secure mail to a destination, and connect (posttls-finger)")
+@Service
+public class TlsFingerCommand extends PosternAction {
+
+    @Argument(name = "destination", description = "example.com, [mx.example.com]:587 ...", required = true)
+    String destination;
+
+    @Reference(optional = true)
+    TlsFinger finger;
+
+    @Reference
+    PosternConfiguration configuration;
+
+    @Override
+    protected int run(PrintWriter out, PrintWriter err) {
+        return TlsFingerTool.run(Optional.ofNullable(finger), configuration, List.of(destination), out, err);
+    }
+}
