@@ -138,7 +138,7 @@ class SmtpServerDecoderTest {
         assertThat(whole).containsExactly(
                 "Helo[domain=client.example, extended=true]",
                 "Mail[sender=a@b.example, size=100, body=null, smtputf8=false, ret=null, envid=null, nonAscii=false,"
-                        + " hasEsmtpParameters=true, firstParameter=SIZE=100, auth=null, bracketed=true]",
+                        + " hasEsmtpParameters=true, firstParameter=SIZE=100, auth=null, bracketed=true, requireTls=false]",
                 "Rcpt[recipient=c@d.example, notifyOn=null, orcpt=null, nonAscii=false, hasEsmtpParameters=false,"
                         + " firstParameter=null, bracketed=true]",
                 "Data[]",
