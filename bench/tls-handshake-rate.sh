@@ -26,6 +26,7 @@ PROTOCOL=${PROTOCOL:--tls1_3}
 POSTERN_PORT=${POSTERN_PORT:-12465}
 POSTFIX_PORT=${POSTFIX_PORT:-13465}
 WORK=${WORK:-$(mktemp -d /tmp/postern-tls-bench.XXXXXX)}
+chmod 755 "$WORK"     # the postfix user must reach its data directory
 
 tarball=$(ls karaf-assembly/target/postern-assembly-*.tar.gz | head -n 1)
 command -v openssl >/dev/null && command -v postfix >/dev/null \
@@ -58,6 +59,7 @@ mydestination =
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 smtpd_peername_lookup = no
+maillog_file_prefixes = $WORK
 maillog_file = $PF/maillog
 smtpd_tls_cert_file = $WORK/cert.pem
 smtpd_tls_key_file = $WORK/key.pem
