@@ -10,7 +10,7 @@
  * ({@link org.postern.api.support.NetBlock}, since 1.3.0).
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.postern.api.support;
 
 import org.osgi.annotation.bundle.Export;

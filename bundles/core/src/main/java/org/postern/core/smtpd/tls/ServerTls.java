@@ -23,6 +23,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 
+import org.postern.api.support.CipherSuites;
+import org.postern.api.support.TlsProtocols;
+
 /**
  * SUMMARY   The TLS server side of one smtpd listener: the JSSE context with its keys (files
  *           watched for replacement, or the self-signed placeholder), the protocols and ciphers

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd.tls;
 
+import org.postern.api.support.CipherSuites;
+
 /**
  * What one completed handshake established, for the log, the Received: header and the
  * restrictions.

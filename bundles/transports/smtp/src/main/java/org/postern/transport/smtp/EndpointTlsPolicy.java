@@ -13,7 +13,9 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509TrustManager;
 
 import org.postern.api.dns.DnsResolver;
+import org.postern.api.support.CipherSuites;
 import org.postern.api.support.IpAddresses;
+import org.postern.api.support.TlsProtocols;
 import org.postern.api.tls.TlsSessionResult.FailureType;
 import org.postern.api.tls.TlsSessionResult.PolicyType;
 import org.postern.transport.smtp.dane.DanePolicy;
@@ -21,9 +23,7 @@ import org.postern.transport.smtp.dane.DaneTrustManager;
 import org.postern.transport.smtp.dane.Tlsa;
 import org.postern.transport.smtp.sts.StsDecision;
 import org.postern.transport.smtp.tls.CertificateMatchTrustManager;
-import org.postern.transport.smtp.tls.CipherSuites;
 import org.postern.transport.smtp.tls.FingerprintTrustManager;
-import org.postern.transport.smtp.tls.TlsProtocols;
 
 /**
  * SUMMARY   The destination's TLS level applied to one endpoint: Postfix's none, may, encrypt,
@@ -226,10 +226,14 @@ final class EndpointTlsPolicy {
     /** @param forcedName the SNI name DANE or MTA-STS requires, or null for smtp_tls_servername's */
     private EndpointTls.Handshake handshake(boolean mandatory, Endpoint endpoint, String forcedName) throws Refused {
         try {
-            List<String> protocols = TlsProtocols.select(mandatory ? settings.protocols()
-                    : settings.opportunisticProtocols(), jvmProtocols);
-            List<String> suites = CipherSuites.select(mandatory ? settings.ciphers() : settings.opportunisticCiphers(),
-                    mandatory ? settings.excludedCiphers() : settings.opportunisticExcluded(), jvmSuites);
+            List<String> allowed = TlsProtocols.parse(mandatory ? settings.protocols() : settings.opportunisticProtocols());
+            List<String> protocols = jvmProtocols.stream().filter(allowed::contains).toList();
+            if (protocols.isEmpty()) {
+                throw new IllegalArgumentException("none of the protocols " + allowed + " is enabled in this JVM");
+            }
+            List<String> suites = CipherSuites.select(jvmSuites, mandatory ? settings.ciphers()
+                    : settings.opportunisticCiphers(), String.join(":", mandatory ? settings.excludedCiphers()
+                    : settings.opportunisticExcluded()));
             return new EndpointTls.Handshake(protocols, suites, serverName(endpoint, forcedName));
         } catch (IllegalArgumentException e) {
             throw new Refused("TLS settings: " + e.getMessage(), null, PolicyType.NO_POLICY_FOUND);

@@ -133,7 +133,7 @@ class TlsPolicyAttributesTest {
         RecipientResult result = deliver("encrypt exclude=AES128:AES256:CHACHA20");
 
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
-        assertThat(result.diagnostic()).startsWith("TLS settings: no cipher suite left after excluding");
+        assertThat(result.diagnostic()).startsWith("TLS settings: grade \"medium\" less \"AES128:AES256:CHACHA20\" leaves no cipher");
         assertThat(server.connections.get()).isZero();
     }
 

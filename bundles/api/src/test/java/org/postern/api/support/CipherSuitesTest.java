@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.smtpd.tls;
+package org.postern.api.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
