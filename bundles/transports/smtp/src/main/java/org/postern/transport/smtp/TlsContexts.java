@@ -34,6 +34,7 @@ final class TlsContexts {
 
     private final SSLSocketFactory opportunistic;
     private final TrustAnchors anchors = new TrustAnchors();
+    private volatile X509TrustManager jdkTrust;
 
     TlsContexts() {
         opportunistic = trustedBy(new AcceptAnyCertificate());
@@ -57,11 +58,16 @@ final class TlsContexts {
             return anchors.trustManager(settings.caFile().isEmpty() ? List.of() : List.of(settings.caFile()),
                     settings.caPath());
         }
-        try {
-            return pkix((KeyStore) null);
-        } catch (IOException e) {
-            throw new IllegalStateException("the JDK's trust store is unusable", e);
+        X509TrustManager jdk = jdkTrust;
+        if (jdk == null) {
+            try {
+                jdk = pkix((KeyStore) null);     // reads cacerts: once, not per connection
+            } catch (IOException e) {
+                throw new IllegalStateException("the JDK's trust store is unusable", e);
+            }
+            jdkTrust = jdk;
         }
+        return jdk;
     }
 
     /** PKIX over {@code store} (null: the JDK's trust store). */
