@@ -138,9 +138,12 @@ final class EndpointTlsPolicy {
         DanePolicy policy = DanePolicy.lookup(dns, endpoint.secure(), endpoint.hostname(), endpoint.canonicalName(),
                 endpoint.port());
         if (policy instanceof DanePolicy.Authenticated a) {
-            List<String> names = new ArrayList<>(List.of(a.baseDomain(), endpoint.hostname()));
-            if (!nexthopDomain.isEmpty()) {
-                names.add(nexthopDomain);
+            List<String> names = new ArrayList<>(List.of(a.baseDomain()));
+            if (!settings.daneStrictNames()) {          // Postfix's "half-dane" names too
+                names.add(endpoint.hostname());
+                if (!nexthopDomain.isEmpty()) {
+                    names.add(nexthopDomain);
+                }
             }
             return verified(new DaneTrustManager(a.usable(), names), endpoint, a.baseDomain())
                     .reportedAs(tlsa(a.all()));

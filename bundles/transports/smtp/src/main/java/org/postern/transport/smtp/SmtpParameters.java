@@ -26,6 +26,13 @@ public final class SmtpParameters implements ParameterSet {
      * Postfix has no lmtp_ variant: smtp and lmtp both read it. Its default is Postfix's
      * conditional expression, shown as written and evaluated by {@link DnsSupport}.
      */
+    /**
+     * Postern's own (the wish list's hardened "half-dane"): yes makes a DANE-TA certificate match
+     * only the TLSA base domain, not the original MX name or the nexthop; no (default) keeps
+     * Postfix's names.
+     */
+    static final Parameter DANE_STRICT_NAMES = Parameter.bool("smtp_tls_dane_strict_names", "no");
+
     static final Parameter DANE_INSECURE_MX_POLICY = Parameter.string("smtp_tls_dane_insecure_mx_policy",
             "${{$smtp_tls_security_level} == {dane} ? {dane} : {may}}").withTemplate();
 
@@ -39,6 +46,7 @@ public final class SmtpParameters implements ParameterSet {
     private static List<Parameter> all() {
         List<Parameter> all = new ArrayList<>(ClientParameters.SMTP.all());
         all.add(DANE_INSECURE_MX_POLICY);
+        all.add(DANE_STRICT_NAMES);
         all.addAll(ClientParameters.LMTP.all());
         all.add(DISABLE_MIME_OUTPUT_CONVERSION);
         all.add(DISABLE_DNS_LOOKUPS);

@@ -21,11 +21,12 @@ import org.postern.api.parameter.Parameter;
  * @param match           names ("hostname", "nexthop", "dot-nexthop", literal) or fingerprints
  * @param servername      SNI: empty (the MX host name), "hostname", "nexthop" or a literal name
  * @param trustAnchorFiles smtp_tls_trust_anchor_file or tafile=: when set, the only anchors
+ * @param daneStrictNames smtp_tls_dane_strict_names: DANE-TA names are the TLSA base domain only
  */
 record TlsSettings(List<String> match, String fingerprintDigest, String protocols, String ciphers,
                    List<String> excludedCiphers, String opportunisticProtocols, String opportunisticCiphers,
                    List<String> opportunisticExcluded, String servername, List<String> trustAnchorFiles,
-                   String caFile, String caPath, boolean wrapperMode) {
+                   String caFile, String caPath, boolean wrapperMode, boolean daneStrictNames) {
 
     static TlsSettings of(Protocol p, ServiceSettings s, TlsPolicy policy) {
         ClientParameters d = ClientParameters.of(p);
@@ -48,7 +49,8 @@ record TlsSettings(List<String> match, String fingerprintDigest, String protocol
                 a.tafile().orElse(s.list(d.tlsTrustAnchorFile)),
                 s.string(d.tlsCaFile).strip(),
                 s.string(d.tlsCaPath).strip(),
-                a.wrapperMode().orElse(s.bool(d.tlsWrapperMode)));
+                a.wrapperMode().orElse(s.bool(d.tlsWrapperMode)),
+                s.bool(SmtpParameters.DANE_STRICT_NAMES));
     }
 
     private static String fingerprintDigest(ServiceSettings s, ClientParameters d) {

@@ -232,4 +232,25 @@ class DaneDeliveryTest {
         assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
         assertThat(result.diagnostic()).isEqualTo("Server certificate not verified");
     }
+
+    @Test
+    void strictNamesShouldAcceptOnlyTheTlsaBaseDomainForDaneTa() throws Exception {
+        // wish list: "hardening the half-dane behavior" behind a parameter; the default keeps Postfix's names
+        SelfSignedTls.Chain chain = SelfSignedTls.issueByCa("Test CA", MX, 30);      // names the alias only
+        ScriptedSmtpServer.Script script = new ScriptedSmtpServer.Script();
+        script.tls = chain.context();
+        server = ScriptedSmtpServer.tcp(script);
+        dns.cname(MX, "real.dane.test", "127.0.0.1");
+        dns.tlsa("_" + server.port() + "._tcp.real.dane.test", "2 0 1 " + sha256(chain.ca().getEncoded()));
+
+        assertThat(deliver("dane-only").outcome()).isEqualTo(Outcome.HANDED_OFF);
+        Requests strict = Requests.to("[" + MX + "]:" + server.port());
+        strict.set("smtp_tls_security_level", "dane-only");
+        strict.set("smtp_dns_support_level", "dnssec");
+        strict.set("inet_protocols", "ipv4");
+        strict.set("smtp_tls_dane_strict_names", "yes");
+        RecipientResult result = agent.deliver(strict.build()).results().get(0);
+        assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(result.diagnostic()).isEqualTo("Server certificate not verified");
+    }
 }
