@@ -3,26 +3,19 @@ package org.postern.transport.smtp;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import org.postern.api.delivery.DeliveryRequest;
 import org.postern.api.delivery.DeliveryResult;
 import org.postern.api.delivery.Recipient;
 import org.postern.api.delivery.RecipientResult;
 import org.postern.api.delivery.RecipientResult.Outcome;
-import org.postern.api.support.IpAddresses;
 import org.postern.api.support.LogText;
-import org.postern.api.tls.TlsSessionResult;
-import org.postern.api.tls.TlsSessionResult.FailureType;
-import org.postern.api.tls.TlsSessionResult.PolicyType;
-import org.postern.transport.smtp.sts.StsDecision;
 
 /**
  * SUMMARY   One delivery request: a cached session first, then each endpoint of the nexthop
@@ -40,9 +33,9 @@ import org.postern.transport.smtp.sts.StsDecision;
  *   ({@link SmtpAuthenticator}). With smtp_sender_dependent_authentication the sender's
  *   credentials are looked up before the cache is asked, and their username is part of the
  *   cache key, so that a session logged in for one account never carries another's mail.
- *   MTA-STS ({@link #applyMtaSts}): for an MX-routed domain without a policy table entry, an
- *   enforced policy skips MX hosts that match none of its patterns and requires TLS verified by
- *   the WebPKI; a policy in mode testing only logs what enforce would refuse.
+ *   The destination's TLS (policy, DANE, MTA-STS, REQUIRETLS) is {@link DestinationTls}'s; an
+ *   MX host that MTA-STS enforce does not allow is skipped; each TLS attempt is reported
+ *   ({@link TlsAttemptReporter}).
  *   REQUIRETLS (RFC 8689): a message that asked for it goes only over TLS the policy
  *   authenticates (DANE, MTA-STS enforce, verify, secure, fingerprint) to a server that offers
  *   REQUIRETLS, with REQUIRETLS on MAIL FROM; when no host qualifies it is returned (5.7.10).
@@ -51,8 +44,6 @@ import org.postern.transport.smtp.sts.StsDecision;
  */
 final class DeliveryAttempt {
 
-    /** Shared with smtpd: REQUIRETLS announced and honoured (Postfix 3.12's requiretls_enable). */
-    static final String REQUIRETLS_ENABLE = "requiretls_enable";
     /** RFC 8689 section 5: the message could not be sent with REQUIRETLS. */
     static final String REQUIRETLS_DSN = "5.7.10";
 
@@ -60,17 +51,9 @@ final class DeliveryAttempt {
     private final DeliveryRequest request;
     /** Final once {@link #run} applied the destination's TLS policy. */
     private ClientSettings settings;
-    /** The destination's TLS level applied to each endpoint; set by {@link #applyTlsPolicy}. */
-    private EndpointTlsPolicy endpointTls;
-    private DnsSupport dnsSupport;
-    /** The recipient domain (the host for a "[host]" nexthop) that TLSRPT reports under. */
-    private String policyDomain = "";
-    /** MAIL FROM's REQUIRETLS, and requiretls_enable: only authenticated TLS to a REQUIRETLS server. */
-    private boolean requireTls;
-    /** "TLS-Required: no" (without REQUIRETLS): DANE and MTA-STS are not applied. */
-    private boolean tlsRequiredNo;
-    /** The level and effective TLS settings: a cached session is reused only under the same. */
-    private String tlsLabel;
+    /** The destination's TLS, set by {@link #run}. */
+    private DestinationTls tls;
+    private TlsAttemptReporter reporter;
     private final List<Recipient> recipients;
     private final List<Recipient> pending;
     private final Map<Recipient, RecipientResult> done = new LinkedHashMap<>();
@@ -81,10 +64,6 @@ final class DeliveryAttempt {
     private Endpoint reused;
     /** Null unless smtp_sasl_auth_enable = yes. */
     private SmtpAuthenticator authenticator;
-    /** Whether smtp_tls_policy_maps had an entry for the destination (it wins over MTA-STS). */
-    private boolean policyFromTable;
-    /** The MTA-STS decision for the nexthop domain; null when MTA-STS does not apply. */
-    private StsDecision sts;
 
     DeliveryAttempt(SmtpClient client, DeliveryRequest request) {
         this.client = client;
@@ -103,11 +82,14 @@ final class DeliveryAttempt {
         } catch (IllegalArgumentException e) {
             return finish(Outcome.DEFERRED, "4.3.5", "mail transport unavailable: " + e.getMessage());
         }
-        String refused = applyTlsPolicy(destination, nexthop);
-        if (refused != null) {
-            return finish(Outcome.DEFERRED, TlsPolicy.UNSUPPORTED_DSN, refused);
+        try {
+            tls = DestinationTls.of(client, request, destination, nexthop);
+        } catch (DestinationTls.Unusable e) {
+            return finish(Outcome.DEFERRED, TlsPolicy.UNSUPPORTED_DSN, e.getMessage());
         }
-        applyMtaSts(nexthop);
+        settings = settings.withTlsLevel(tls.level());
+        tls.applyMtaSts(client, request, nexthop);
+        reporter = tls.reporter(client);
         OutgoingMessage message;
         try {
             message = OutgoingMessage.of(request, GenericMaps.of(client.protocol(), request.settings(), client::registry));
@@ -117,11 +99,7 @@ final class DeliveryAttempt {
             client.log().warn("warning: {}: cannot read message content: {}", request.queueId(), e.toString());
             return finish(Outcome.DEFERRED, "4.3.0", "error reading the queued message");
         }
-        requireTls = message.requireTls() && request.settings().bool(REQUIRETLS_ENABLE, true);
-        tlsRequiredNo = message.tlsRequiredNo();
-        if (tlsRequiredNo) {
-            endpointTls.ignoreDaneAndMtaSts();
-        }
+        tls.applyMessage(message, request);
         SaslSettings sasl = SaslSettings.of(client.protocol(), request.settings());
         String saslLabel = "";
         if (sasl.enabled()) {
@@ -146,8 +124,7 @@ final class DeliveryAttempt {
         }
         // a session set up under a weaker TLS policy must never carry mail that asks for a stronger one
         String cacheKey = client.protocol().agentName() + ":" + request.service() + ":" + destination.toLowerCase(Locale.ROOT)
-                + saslLabel + " tls=" + tlsLabel + (sts == null ? "" : sts.cacheLabel())
-                + (requireTls ? " requiretls" : "") + (tlsRequiredNo ? " tls-required-no" : "");
+                + saslLabel + tls.cacheLabel();
 
         SmtpSession cached = client.cache().take(cacheKey, settings);
         if (cached != null) {
@@ -160,7 +137,7 @@ final class DeliveryAttempt {
             }
         }
         if (!pending.isEmpty()) {
-            DestinationResolver.Resolution resolution = new DestinationResolver(client.dns(), settings, dnsSupport)
+            DestinationResolver.Resolution resolution = new DestinationResolver(client.dns(), settings, tls.dnsSupport())
                     .resolve(nexthop);
             if (resolution instanceof DestinationResolver.Resolution.Failure f) {
                 return finish(f.permanent() ? Outcome.BOUNCED : Outcome.DEFERRED, f.dsnStatus(), f.diagnostic());
@@ -185,10 +162,9 @@ final class DeliveryAttempt {
             if (endpoint.equals(reused)) {
                 continue;                       // it just answered on the cached connection
             }
-            String stsRefusal = sts == null || tlsRequiredNo || settings.tlsLevel() == ClientSettings.TlsLevel.DANE ? null
-                    : sts.refusal(endpoint.hostname()).orElse(null);
+            String stsRefusal = tls.stsRefusal(endpoint).orElse(null);
             if (stsRefusal != null) {
-                report(endpoint, stsReported(), "", "", Optional.of(FailureType.VALIDATION_FAILURE), stsRefusal);
+                reporter.stsRefused(endpoint, stsRefusal);
                 lastFailure = SessionFailure.soft("4.7.5", stsRefusal);
                 lastRelay = endpoint.relay();
                 client.log().info("{}: {}", request.queueId(), lastFailure.diagnostic());
@@ -221,86 +197,22 @@ final class DeliveryAttempt {
         }
     }
 
-    /**
-     * The destination's TLS policy (smtp_tls_policy_maps, else smtp_tls_security_level) and
-     * trust anchors into {@link #settings} and {@link #endpointTls}; the deferral text when it cannot be
-     * carried out, null otherwise.
-     */
-    private String applyTlsPolicy(String destination, Nexthop nexthop) {
-        ClientParameters d = ClientParameters.of(client.protocol());
-        try {
-            dnsSupport = DnsSupport.of(client.protocol(), request.settings());
-            TlsPolicy configured = ClientSettings.configuredTls(client.protocol(), request.settings());
-            TlsPolicy policy = TlsPolicy.forDestination(request.settings().list(d.tlsPolicyMaps), destination,
-                    client::registry, configured);
-            policyFromTable = policy != configured;     // forDestination returns configured itself without an entry
-            if (!policy.supported()) {
-                client.log().warn("warning: {}: TLS policy for {}: {}", request.queueId(),
-                        LogText.printable(destination), policy.unsupported());
-                return policy.unsupported();
-            }
-            settings = settings.withTlsLevel(policy.level());
-            if ((policy.level() == ClientSettings.TlsLevel.DANE || policy.level() == ClientSettings.TlsLevel.DANE_ONLY)
-                    && !dnsSupport.dnssec()) {
-                client.log().warn("warning: {}: TLS policy \"{}\" for {} requires smtp_dns_support_level = dnssec",
-                        request.queueId(), policy.level() == ClientSettings.TlsLevel.DANE ? "dane" : "dane-only",
-                        LogText.printable(destination));
-            }
-            String domain = nexthop.kind() == Nexthop.Kind.UNIX ? "" : nexthop.host();
-            TlsSettings tlsSettings = TlsSettings.of(client.protocol(), request.settings(), policy);
-            endpointTls = new EndpointTlsPolicy(client.dns(), dnsSupport, client.tls(), tlsSettings, domain);
-            tlsLabel = policy.level() + " " + tlsSettings;
-            policyDomain = domain.toLowerCase(Locale.ROOT);
-            return null;
-        } catch (ClientTables.Failure e) {
-            client.log().warn("warning: {}: {}", request.queueId(), e.getMessage());
-            return "TLS policy lookup failure";
-        }
-    }
-
-    /**
-     * MTA-STS for an MX-routed domain (not a [host] nexthop) without a smtp_tls_policy_maps
-     * entry, which wins. Enforce: level verify with the policy's WebPKI check; testing: the
-     * opportunistic context is replaced by one that logs what enforce would refuse.
-     * DANE is to win over MTA-STS where both exist: its decision comes first.
-     */
-    private void applyMtaSts(Nexthop nexthop) {
-        if (client.sts() == null || policyFromTable || nexthop.kind() != Nexthop.Kind.MX_DOMAIN
-                || IpAddresses.parse(nexthop.host()) != null) {
-            return;
-        }
-        ClientSettings.TlsLevel level = settings.tlsLevel();
-        if (level != ClientSettings.TlsLevel.MAY && level != ClientSettings.TlsLevel.ENCRYPT
-                && level != ClientSettings.TlsLevel.DANE) {
-            return;                 // none, or a level at least as strong, chosen by the administrator
-        }
-        sts = client.sts().decide(nexthop.host(), request.settings());
-        endpointTls.mtaSts(sts);
-    }
-
-    /** What MTA-STS counts a session under: the policy, or none when it could not be had. */
-    private EndpointTls.ReportedPolicy stsReported() {
-        return sts.policy().map(p -> new EndpointTls.ReportedPolicy(PolicyType.STS, p.policyStrings(), p.mxPatterns()))
-                .orElse(new EndpointTls.ReportedPolicy(PolicyType.STS, List.of(), List.of()));
-    }
-
     private SmtpSession open(Endpoint endpoint, Duration connectTimeout, String cacheKey) {
         boolean allowTls = true;
         while (true) {
-            EndpointTls tls;
+            EndpointTls endpointTls;
             try {
-                tls = endpointTls.forEndpoint(settings.tlsLevel(), endpoint);
+                endpointTls = tls.forEndpoint(endpoint);
             } catch (EndpointTlsPolicy.Refused refused) {
                 if (refused.type() != null) {
-                    report(endpoint, new EndpointTls.ReportedPolicy(refused.policyType(), List.of(), List.of()), "", "",
-                            Optional.of(refused.type()), refused.getMessage());
+                    reporter.refused(endpoint, refused.policyType(), refused.type(), refused.getMessage());
                 }
                 lastFailure = refused.failure();
                 lastRelay = endpoint.relay();
                 client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
                 return null;
             }
-            if (requireTls && !tls.authenticated()) {
+            if (tls.requireTls() && !endpointTls.authenticated()) {
                 lastFailure = SessionFailure.soft(REQUIRETLS_DSN, "REQUIRETLS: the TLS policy for " + endpoint
                         + " does not authenticate the server (no DANE, MTA-STS or verified TLS)");
                 lastRelay = endpoint.relay();
@@ -308,11 +220,9 @@ final class DeliveryAttempt {
                 return null;
             }
             try {
-                TlsAttemptListener attempts = (ep, helo, local, failure, reason) -> attempted(ep, tls, helo, local,
-                        failure, reason);
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
-                        tls, attempts, cacheKey, client.log());
-                if (requireTls && !session.features().requireTls()) {
+                        endpointTls, reporter.listenerFor(endpointTls), cacheKey, client.log());
+                if (tls.requireTls() && !session.features().requireTls()) {
                     session.quit();
                     throw new SessionFailure.Exception(SessionFailure.soft(REQUIRETLS_DSN,
                             "REQUIRETLS is required, but was not offered by host " + endpoint));
@@ -329,11 +239,9 @@ final class DeliveryAttempt {
             } catch (SessionFailure.Exception e) {
                 lastFailure = e.failure();
                 lastRelay = endpoint.relay();
-                if (sts != null) {
-                    String refused = sts.refusedCertificate(endpoint.hostname(), endpoint.relay()).orElse(null);
-                    if (refused != null) {
-                        lastFailure = new SessionFailure(false, lastFailure.dsnStatus(), refused, false);
-                    }
+                String refused = tls.stsRefusedCertificate(endpoint).orElse(null);
+                if (refused != null) {
+                    lastFailure = new SessionFailure(false, lastFailure.dsnStatus(), refused, false);
                 }
                 client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
                 if (!lastFailure.tlsHandshake() || !allowTls) {
@@ -342,40 +250,6 @@ final class DeliveryAttempt {
                 allowTls = false;
             }
         }
-    }
-
-    /** One TLS attempt to the sinks; the RFC 8460 facts of this delivery and endpoint. */
-    private void report(Endpoint endpoint, EndpointTls.ReportedPolicy policy, String helo, String local,
-                        Optional<FailureType> failure, String reason) {
-        if (!client.reports().wanted() || endpoint.isUnix()) {
-            return;
-        }
-        client.reports().report(new TlsSessionResult(Instant.now(), policyDomain, policy.type(), policy.strings(),
-                policy.mxHosts(), endpoint.hostname(), helo, endpoint.addressText(), local, failure, reason), client.log());
-    }
-
-    /**
-     * One TLS attempt under {@code tls}'s policy. Under MTA-STS in mode testing a certificate
-     * that enforce would refuse counts as that failure, though the mail went; a domain whose
-     * announced policy could not be had counts the session as that failure (RFC 8460 section
-     * 4.3.2.3).
-     */
-    private void attempted(Endpoint endpoint, EndpointTls tls, String helo, String local, Optional<FailureType> failure,
-                           String reason) {
-        EndpointTls.ReportedPolicy policy = tls.policy();
-        Optional<FailureType> result = failure;
-        String why = reason;
-        Optional<FailureType> stsCheck = sts == null ? Optional.empty() : sts.certificateFailure(endpoint.hostname());
-        if (policy.type() == PolicyType.STS && stsCheck.isPresent()) {
-            why = result.isEmpty() ? "mode testing: enforce would refuse the certificate" : why;
-            result = stsCheck;          // the policy's own check knows why better than the handshake's exception
-        } else if (sts != null && !sts.active() && sts.discoveryFailure().isPresent()
-                && policy.type() == PolicyType.NO_POLICY_FOUND) {
-            policy = stsReported();
-            result = sts.discoveryFailure();
-            why = sts.discoveryReason();
-        }
-        report(endpoint, policy, helo, local, result, why);
     }
 
     private void transact(SmtpSession session, OutgoingMessage message) {
