@@ -95,15 +95,18 @@ final class DestinationTls {
 
     /** MTA-STS for the destination, when it applies (see the class comment). */
     void applyMtaSts(SmtpClient client, DeliveryRequest request, Nexthop nexthop) {
-        ClientSettings.TlsLevel level = policy.level();
-        if (client.sts() == null || fromTable || nexthop.kind() != Nexthop.Kind.MX_DOMAIN
-                || IpAddresses.parse(nexthop.host()) != null
-                || (level != ClientSettings.TlsLevel.MAY && level != ClientSettings.TlsLevel.ENCRYPT
-                    && level != ClientSettings.TlsLevel.DANE)) {
+        if (client.sts() == null || !mtaStsApplies(policy.level(), fromTable, nexthop)) {
             return;
         }
         sts = client.sts().decide(nexthop.host(), request.settings());
         endpoints.mtaSts(sts);
+    }
+
+    /** Whether MTA-STS is asked about a destination (see the class comment). */
+    static boolean mtaStsApplies(ClientSettings.TlsLevel level, boolean fromTable, Nexthop nexthop) {
+        return !fromTable && nexthop.kind() == Nexthop.Kind.MX_DOMAIN && IpAddresses.parse(nexthop.host()) == null
+                && (level == ClientSettings.TlsLevel.MAY || level == ClientSettings.TlsLevel.ENCRYPT
+                    || level == ClientSettings.TlsLevel.DANE);
     }
 
     /** The message's REQUIRETLS (when requiretls_enable) and "TLS-Required: no". */

@@ -125,9 +125,7 @@ public final class TlsFingerService implements TlsFinger {
     private void mtaSts(TlsPolicy policy, boolean fromTable, Nexthop nexthop, ServiceSettings s,
                         EndpointTlsPolicy endpoints, PrintWriter out) {
         ClientSettings.TlsLevel level = policy.level();
-        if (mtaSts == null || fromTable || nexthop.kind() != Nexthop.Kind.MX_DOMAIN
-                || (level != ClientSettings.TlsLevel.MAY && level != ClientSettings.TlsLevel.ENCRYPT
-                    && level != ClientSettings.TlsLevel.DANE)) {
+        if (mtaSts == null || !DestinationTls.mtaStsApplies(level, fromTable, nexthop)) {
             out.println("posttls-finger: MTA-STS: not applied (" + (fromTable ? "a policy table entry wins"
                     : nexthop.kind() != Nexthop.Kind.MX_DOMAIN ? "not an MX-routed destination" : "level " + level(level))
                     + ")");
