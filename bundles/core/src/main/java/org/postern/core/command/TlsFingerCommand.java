@@ -2,11 +2,13 @@
 package org.postern.core.command;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.postern.api.tls.TlsFinger;
@@ -19,6 +21,12 @@ import org.postern.core.tools.TlsFingerTool;
 @Service
 public class TlsFingerCommand extends PosternAction {
 
+    @Option(name = "-w", description = "Connect in wrapper mode (smtps), as smtp_tls_wrappermode = yes")
+    boolean wrapperMode;
+
+    @Option(name = "-l", description = "TLS security level instead of smtp_tls_security_level")
+    String level;
+
     @Argument(name = "destination", description = "example.com, [mx.example.com]:587 ...", required = true)
     String destination;
 
@@ -30,6 +38,14 @@ public class TlsFingerCommand extends PosternAction {
 
     @Override
     protected int run(PrintWriter out, PrintWriter err) {
-        return TlsFingerTool.run(Optional.ofNullable(finger), configuration, List.of(destination), out, err);
+        List<String> args = new ArrayList<>();
+        if (wrapperMode) {
+            args.add("-w");
+        }
+        if (level != null) {
+            args.addAll(List.of("-l", level));
+        }
+        args.add(destination);
+        return TlsFingerTool.run(Optional.ofNullable(finger), configuration, args, out, err);
     }
 }
