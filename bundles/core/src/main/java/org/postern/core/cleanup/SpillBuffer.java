@@ -2,6 +2,7 @@
 package org.postern.core.cleanup;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,12 +13,13 @@ import java.util.Arrays;
 import org.postern.core.config.FileModes;
 
 /**
- * SUMMARY   Holds raw content until commit when the caller did not announce the envelope:
- *           in memory up to a threshold, then in a temporary file (deleted on close).
+ * SUMMARY   Holds raw content until it can be used (cleanup: until commit when the caller did not
+ *           announce the envelope; smtpd: until the milters have seen it): in memory up to a
+ *           threshold, then in a temporary file (deleted by {@link #discard()}).
  * SECURITY  Content is untrusted; memory use is bounded by the threshold. The file (in
  *           java.io.tmpdir, Karaf's data/tmp) is created 0600: it is someone's mail.
  */
-final class SpillBuffer extends OutputStream {
+public final class SpillBuffer extends OutputStream {
 
     private final int threshold;
     private byte[] memory = new byte[4096];
@@ -25,7 +27,7 @@ final class SpillBuffer extends OutputStream {
     private Path file;
     private OutputStream fileOut;
 
-    SpillBuffer(int threshold) {
+    public SpillBuffer(int threshold) {
         this.threshold = threshold;
     }
 
@@ -53,19 +55,19 @@ final class SpillBuffer extends OutputStream {
         size += len;
     }
 
-    /** Copies everything written so far to {@code out}. */
-    void replayTo(OutputStream out) throws IOException {
+    /** Reads everything written so far, from the start. */
+    public InputStream open() throws IOException {
         if (fileOut == null) {
-            out.write(memory, 0, size);
-            return;
+            return new ByteArrayInputStream(memory == null ? new byte[0] : memory, 0, size);
         }
         fileOut.flush();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
+        return Files.newInputStream(file);
+    }
+
+    /** Copies everything written so far to {@code out}. */
+    void replayTo(OutputStream out) throws IOException {
+        try (InputStream in = open()) {
+            in.transferTo(out);
         }
     }
 
@@ -74,7 +76,7 @@ final class SpillBuffer extends OutputStream {
     public void close() {
     }
 
-    void discard() {
+    public void discard() {
         memory = null;
         if (fileOut != null) {
             try {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.postern.api.milter.HeaderField;
+import org.postern.core.cleanup.SpillBuffer;
 import org.postern.core.message.Envelope;
 import org.postern.core.queue.IncomingMessage;
 
@@ -15,18 +16,18 @@ import org.postern.core.queue.IncomingMessage;
  * SUMMARY   A message whose content waits for the milters before it goes on to cleanup and
  *           the queue.
  * DESCRIPTION
- *   The content smtpd receives is held ({@link HeldContent}); {@link #headers} and {@link #body}
+ *   The content smtpd receives is held ({@link SpillBuffer}); {@link #headers} and {@link #body}
  *   give the milters what was received; {@link #release} then writes the content, edited as the
  *   milters asked, into the message underneath, whose {@link #commit} follows. Nothing reaches
  *   the queue file before the milters have answered, so a rejected message leaves no trace.
- * SECURITY  Content is untrusted; see {@link HeldContent} for the memory bound.
+ * SECURITY  Content is untrusted; see {@link SpillBuffer} for the memory bound.
  * BUGS      The milters see the message as received, without the Received: header cleanup adds
  *           (Postfix's milters see it).
  */
 public final class HeldMessage implements IncomingMessage {
 
     private final IncomingMessage delegate;
-    private final HeldContent held = new HeldContent();
+    private final SpillBuffer held = new SpillBuffer(256 * 1024);
     private HeaderBlock.Parsed parsed;
     private boolean released;
 
