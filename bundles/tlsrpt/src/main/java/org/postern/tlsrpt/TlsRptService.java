@@ -80,7 +80,8 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
         TlsRptSettings settings = settings();
         recorder.enable(settings.enabled());
         Path data = Path.of(System.getProperty("karaf.data", "data"), "postern").toAbsolutePath();
-        this.store = StoreSpec.open(settings.store(), data);
+        Path etc = Path.of(System.getProperty("karaf.etc", "etc"), "postern").toAbsolutePath();
+        this.store = StoreSpec.open(settings.store(), data, etc);
         this.flusher = new CountFlusher(recorder, store);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "postern-tlsrpt");

@@ -213,7 +213,9 @@ public final class FileStore implements TlsRptStore {
             if (created) {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             }
-            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            // a line cut short by a crash must not swallow the next one
+            String whole = !created && endsInsideALine(file) ? "\n" + text : text;
+            ByteBuffer bytes = ByteBuffer.wrap(whole.getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
@@ -221,6 +223,18 @@ public final class FileStore implements TlsRptStore {
         }
         if (created) {
             syncDirectory(file.getParent());
+        }
+    }
+
+    private static boolean endsInsideALine(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.read(last, size - 1);
+            return last.get(0) != '\n';
         }
     }
 
