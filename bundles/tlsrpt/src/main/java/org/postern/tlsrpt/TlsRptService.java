@@ -20,7 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.postern.api.delivery.MainConfiguration;
+import org.postern.api.config.MainConfiguration;
 import org.postern.api.delivery.MessageSubmitter;
 import org.postern.api.delivery.ServiceSettings;
 import org.postern.api.dict.DictRegistry;

@@ -18,7 +18,7 @@
  * back to the default on a malformed value.
  */
 @Export
-@Version("1.1.0")
+@Version("1.0.0")
 package org.postern.api.delivery;
 
 import org.osgi.annotation.bundle.Export;
