@@ -119,6 +119,8 @@ public class TlsRptIT {
                 + "dns_servers = 127.0.0.1:" + dns.resolverPort() + "\ndnssec_probe = ns:dane.test\n"
                 + "transport_maps = inline:{notls.test=smtp:notls.test:" + plainPort + "}\n"
                 + "mydomain = sender.test\n"
+                + "smtp_connection_cache_on_demand = no\n"           // one TLS session per message: countable
+                + "tlsrpt_send_time = 23:59\ntlsrpt_send_jitter = 0\n" // tlsrpt-send, not the daily run, sends here
                 + "tlsrpt_organization_name = Postern TLSRPT test\n"
                 + "tlsrpt_dkim_key_file = " + work.resolve("rpt.private") + "\ntlsrpt_dkim_selector = rpt\n"
                 + "tlsrpt_https_CAfile = " + work.resolve("https-cert.pem") + "\n");
