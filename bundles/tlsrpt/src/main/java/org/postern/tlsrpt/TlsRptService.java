@@ -95,7 +95,7 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         worker.shutdownNow();
         try {
             worker.awaitTermination(10, TimeUnit.SECONDS);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.tlsrpt.counts;
 
-import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,11 +19,13 @@ import org.postern.api.tls.TlsSessionResult;
  */
 public final class Tally {
 
-    private final Map<ReportKey, DayCounts> days = new TreeMap<>();
+    private static final long SECONDS_PER_DAY = 86_400;
+
+    private final Map<ReportKey, DayCounts> days = new HashMap<>();
 
     public void record(TlsSessionResult result) {
         ReportKey key = new ReportKey(result.policyDomain().toLowerCase(java.util.Locale.ROOT),
-                result.time().atOffset(ZoneOffset.UTC).toLocalDate());
+                LocalDate.ofEpochDay(Math.floorDiv(result.time().getEpochSecond(), SECONDS_PER_DAY)));
         PolicyCounts counts = day(key).policy(
                 new PolicyKey(result.policyType(), result.policyStrings(), result.mxHostPatterns()));
         if (result.failure().isEmpty()) {
@@ -41,8 +44,9 @@ public final class Tally {
         other.days.forEach((key, counts) -> day(key).mergeFrom(counts));
     }
 
+    /** The reports, oldest day first, then by domain. */
     public Map<ReportKey, DayCounts> days() {
-        return Collections.unmodifiableMap(days);
+        return Collections.unmodifiableMap(new TreeMap<>(days));
     }
 
     public boolean isEmpty() {
