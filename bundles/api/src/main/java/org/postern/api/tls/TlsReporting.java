@@ -20,7 +20,7 @@ public interface TlsReporting {
 
     /**
      * Prints, pretty-printed, the JSON reports that would be sent for the domain and UTC day
-     * (all domains, yesterday when empty).
+     * (all domains, every day before today not reported yet, when empty; today: the counts so far).
      */
     int show(Optional<String> policyDomain, Optional<LocalDate> day, PrintWriter out, PrintWriter err);
 
