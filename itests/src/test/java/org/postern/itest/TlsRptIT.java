@@ -164,9 +164,16 @@ public class TlsRptIT {
         assertTrue(summary(shown, "wrong.test", "tlsa", "total-failure-session-count") >= 1);
         assertTrue(failureTypes(shown, "notls.test").contains("starttls-not-supported"));
 
+        // Counted, and kill -9 a second later: the counts are on disk already.
+        send("bob@dane.test", "before the kill");
+        awaitDelivered(maildir, "before the kill");
+        Thread.sleep(1500);
+        long pid = Long.parseLong(Files.readString(distribution.home().resolve("karaf.pid")).strip());
+        assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor());
+        awaitGone(pid);
+
         // The day must be over before its report goes: the test moves today's counts to yesterday.
         Path counts = distribution.home().resolve("data/postern/tlsrpt/counts");
-        assertEquals(0, distribution.run("bin/postfix", "stop").status());
         Files.move(counts.resolve(today + ".jsonl"), counts.resolve(today.minusDays(1) + ".jsonl"),
                 StandardCopyOption.ATOMIC_MOVE);
         assertEquals(0, distribution.run("bin/postfix", "start").status());
@@ -184,6 +191,10 @@ public class TlsRptIT {
             JsonNode report = attachedReport(m);
             assertEquals(today.minusDays(1) + "T00:00:00Z", report.at("/date-range/start-datetime").asText());
             assertEquals("Postern TLSRPT test", report.get("organization-name").asText());
+            if (m.getHeader("TLS-Report-Domain", null).equals("dane.test")) {
+                assertEquals("both sessions, the one just before kill -9 too", 2,
+                        summary(List.of(report), "dane.test", "tlsa", "total-successful-session-count"));
+            }
         }
         assertEquals(List.of("dane.test", "wrong.test"), domains.stream().sorted().toList());
         awaitPosts(2);
@@ -221,8 +232,12 @@ public class TlsRptIT {
         awaitConsole("tlsrpt-status");
         assertEquals(before + 5, successes(today));
 
+        assertEquals("tlsrpt_store = file\n", distribution.run("bin/postconf", "-d", "tlsrpt_store").out());
         Run uninstall = distribution.console("feature:uninstall postern-tlsrpt");
         assertEquals(uninstall.toString(), 0, uninstall.status());
+        Run unknown = distribution.run("bin/postconf", "-d", "tlsrpt_store");
+        assertTrue("without the feature the parameter is unknown: " + unknown,
+                unknown.err().contains("unknown parameter") || unknown.out().isEmpty());
         for (int i = 0; i < 5; i++) {
             send("erin@dane.test", "without tlsrpt " + i);
         }
@@ -296,6 +311,12 @@ public class TlsRptIT {
             }
         }
         return types;
+    }
+
+    private static void awaitGone(long pid) throws InterruptedException {
+        for (int i = 0; i < 100 && ProcessHandle.of(pid).isPresent(); i++) {
+            Thread.sleep(100);
+        }
     }
 
     /** Waits until the console answers postern: commands (after start or a swap). */
