@@ -52,8 +52,9 @@ import org.postern.testing.dns.SignedDns;
 import org.postern.testing.dns.TestZone;
 
 /**
- * TLSRPT end to end: deliveries under DANE (matching, mismatching, an MX without STARTTLS) are
- * counted; tlsrpt-send mails the reports (DKIM-signed, checked by python3-dkim) to a
+ * TLSRPT end to end: deliveries under DANE (matching, mismatching, an MX without STARTTLS) and
+ * MTA-STS enforce (policies from nginx on 127.0.0.1:443 with a test CA; a matching MX and one
+ * whose certificate does not name it) are counted; kill -9 a second later keeps them; tlsrpt-send mails the reports (DKIM-signed, checked by python3-dkim) to a
  * python3-aiosmtpd sink and POSTs them to an HTTPS endpoint, each as its TLSRPT record in DNS
  * (nsd + unbound) asks; the report mails are not counted again. Then the bundle is swapped under
  * a stream of mail: nothing counted is lost, delivery goes on, nothing is logged as an error.
@@ -67,6 +68,7 @@ public class TlsRptIT {
     private static SignedDns dns;
     private static Process sink;
     private static Process plainSink;
+    private static Process nginx;
     private static Path maildir;
     private static HttpsServer https;
     private static final List<String[]> posts = new CopyOnWriteArrayList<>();
@@ -76,19 +78,30 @@ public class TlsRptIT {
     public static void setUp() throws Exception {
         boolean tools = Files.isExecutable(Path.of("/usr/sbin/nsd")) && Files.isExecutable(Path.of("/usr/sbin/unbound"))
                 && Files.isExecutable(Path.of("/usr/bin/ldns-signzone")) && Files.isExecutable(Path.of("/usr/bin/openssl"))
-                && Files.isExecutable(Path.of("/usr/sbin/opendkim-genkey"))
+                && Files.isExecutable(Path.of("/usr/sbin/opendkim-genkey")) && Files.isExecutable(Path.of("/usr/sbin/nginx"))
                 && new ProcessBuilder("/usr/bin/python3", "-c", "import aiosmtpd, dkim").start().waitFor() == 0;
         if (!tools && Boolean.getBoolean("postern.itest.requireServices")) {
-            fail("nsd, unbound, ldnsutils, openssl, opendkim-tools, python3-aiosmtpd and python3-dkim are needed");
+            fail("nsd, unbound, ldnsutils, openssl, opendkim-tools, nginx, python3-aiosmtpd and python3-dkim are needed");
         }
-        Assume.assumeTrue("skipped: apt-get install nsd unbound ldnsutils openssl opendkim-tools python3-aiosmtpd"
-                + " python3-dkim", tools);
+        Assume.assumeTrue("skipped: apt-get install nsd unbound ldnsutils openssl opendkim-tools nginx-light"
+                + " python3-aiosmtpd python3-dkim", tools);
+        boolean port443 = ProcessHandle.current().info().user().orElse("").equals("root") && !listening(443);
+        if (!port443 && Boolean.getBoolean("postern.itest.requireServices")) {
+            fail("MTA-STS policies are fetched on port 443: run as root with 127.0.0.1:443 free");
+        }
+        Assume.assumeTrue("skipped: MTA-STS needs root and 127.0.0.1:443 free", port443);
         work = Files.createTempDirectory("tlsrpt-it");
         int sinkPort = Distribution.freePort();
         int plainPort = Distribution.freePort();
-        String spki = certificate("sink", "/CN=mx.dane.test", "");
-        certificate("https", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1");
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-subj", "/CN=Postern TLSRPT test CA", "-days", "2", "-keyout", work.resolve("ca-key.pem").toString(),
+                "-out", work.resolve("ca-cert.pem").toString(), "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        String spki = certificate("sink", "DNS:mx.dane.test,DNS:mx.sts.test");
+        certificate("https", "IP:127.0.0.1");
+        certificate("mta-sts", "DNS:mta-sts.sts.test,DNS:mta-sts.stsbad.test");
         startHttps();
+        startNginx();
         String reportUrl = "https://127.0.0.1:" + https.getAddress().getPort() + "/tlsrpt";
         String tlsa = "_" + sinkPort + "._tcp.mx";
         Path zones = Files.createDirectory(work.resolve("zones"));
@@ -101,6 +114,12 @@ public class TlsRptIT {
                 TestZone.signed("notls.test", "@ IN MX 10 mx", "mx IN A 127.0.0.1",
                         "_" + plainPort + "._tcp.mx IN TLSA 3 1 1 " + spki,
                         "_smtp._tls IN TXT \"v=TLSRPTv1; rua=" + reportUrl + "\""),
+                TestZone.signed("sts.test", "@ IN MX 10 mx", "mx IN A 127.0.0.1", "mta-sts IN A 127.0.0.1",
+                        "_mta-sts IN TXT \"v=STSv1; id=1\"",
+                        "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@reports.test\""),
+                TestZone.signed("stsbad.test", "@ IN MX 10 mx", "mx IN A 127.0.0.1", "mta-sts IN A 127.0.0.1",
+                        "_mta-sts IN TXT \"v=STSv1; id=1\"",
+                        "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@reports.test\""),
                 TestZone.signed("reports.test", "@ IN MX 10 mx", "mx IN A 127.0.0.1",
                         "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@reports.test\"")));
         maildir = work.resolve("maildir");
@@ -122,7 +141,8 @@ public class TlsRptIT {
                 + "tlsrpt_send_time = 23:59\ntlsrpt_send_jitter = 0\n" // tlsrpt-send, not the daily run, sends here
                 + "tlsrpt_organization_name = Postern TLSRPT test\n"
                 + "tlsrpt_dkim_key_file = " + work.resolve("rpt.private") + "\ntlsrpt_dkim_selector = rpt\n"
-                + "tlsrpt_https_CAfile = " + work.resolve("https-cert.pem") + "\n");
+                + "tlsrpt_https_CAfile = " + work.resolve("ca-cert.pem") + "\n"
+                + "mta_sts_CAfile = " + work.resolve("ca-cert.pem") + "\n");
         assertEquals(0, distribution.run("bin/postfix", "start").status());
         Run install = distribution.console("feature:install postern-tlsrpt");
         assertEquals(install.toString(), 0, install.status());
@@ -133,7 +153,7 @@ public class TlsRptIT {
         if (distribution != null) {
             distribution.stop();
         }
-        for (Process p : new Process[] {sink, plainSink}) {
+        for (Process p : new Process[] {sink, plainSink, nginx}) {
             if (p != null) {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);
@@ -153,7 +173,10 @@ public class TlsRptIT {
         send("bob@dane.test", "dane matching");
         send("bob@wrong.test", "dane mismatching");
         send("bob@notls.test", "no starttls");
+        send("bob@sts.test", "sts matching");
+        send("bob@stsbad.test", "sts mismatching");
         QueueWatch.awaitDelivered(distribution, maildir, "dane matching");
+        QueueWatch.awaitDelivered(distribution, maildir, "sts matching");
         QueueWatch.awaitDeferred(distribution, "bob@wrong.test", "Server certificate not verified");
         QueueWatch.awaitDeferred(distribution, "bob@notls.test", "TLS is required, but was not offered");
 
@@ -162,6 +185,14 @@ public class TlsRptIT {
         assertEquals(1, summary(shown, "dane.test", "tlsa", "total-successful-session-count"));
         assertTrue(summary(shown, "wrong.test", "tlsa", "total-failure-session-count") >= 1);
         assertTrue(failureTypes(shown, "notls.test").contains("starttls-not-supported"));
+        awaitFailure("stsbad.test", "certificate-host-mismatch");
+        shown = reports(distribution.run("bin/tlsrpt-show", "--date", today.toString()));
+        assertEquals(1, summary(shown, "sts.test", "sts", "total-successful-session-count"));
+        JsonNode stsPolicy = policy(shown, "sts.test", "sts");
+        assertEquals("[\"version: STSv1\",\"mode: enforce\",\"mx: mx.sts.test\",\"max_age: 86400\"]",
+                stsPolicy.get("policy-string").toString());
+        assertEquals("[\"mx.sts.test\"]", stsPolicy.get("mx-host").toString());
+        assertTrue("nothing of the refused message reached the MX", !QueueWatch.delivered(maildir, "sts mismatching"));
 
         // Counted, and kill -9 a second later: the counts are on disk already.
         send("bob@dane.test", "before the kill");
@@ -181,7 +212,7 @@ public class TlsRptIT {
         Run sent = distribution.run("bin/tlsrpt-send");
         assertEquals(sent.toString(), 0, sent.status());
         assertTrue(sent.out(), sent.out().contains("dane.test " + today.minusDays(1) + ": report "));
-        List<MimeMessage> mailed = awaitReportMails(2);
+        List<MimeMessage> mailed = awaitReportMails(4);
         List<String> domains = new ArrayList<>();
         for (MimeMessage m : mailed) {
             domains.add(m.getHeader("TLS-Report-Domain", null));
@@ -195,7 +226,7 @@ public class TlsRptIT {
                         summary(List.of(report), "dane.test", "tlsa", "total-successful-session-count"));
             }
         }
-        assertEquals(List.of("dane.test", "wrong.test"), domains.stream().sorted().toList());
+        assertEquals(List.of("dane.test", "sts.test", "stsbad.test", "wrong.test"), domains.stream().sorted().toList());
         awaitPosts(2);
         List<String> posted = new ArrayList<>();
         for (String[] post : posts) {
@@ -207,6 +238,8 @@ public class TlsRptIT {
         Run status = distribution.run("bin/tlsrpt-status");
         assertTrue(status.out(), status.out().contains("delivered: dane.test " + today.minusDays(1) + " " + "mailto:tlsrpt@reports.test"));
         assertTrue(status.out(), status.out().contains("delivered: notls.test " + today.minusDays(1) + " https://127.0.0.1:"));
+        Run console = distribution.console("postern:tlsrpt-status");
+        assertTrue("the Karaf command says the same: " + console, console.out().contains("delivered: dane.test "));
         Run again = distribution.run("bin/tlsrpt-send");
         assertEquals("nothing is sent twice: " + again, 1, again.status());
 
@@ -300,6 +333,34 @@ public class TlsRptIT {
         return n;
     }
 
+    private static JsonNode policy(List<JsonNode> reports, String domain, String type) {
+        for (JsonNode r : reports) {
+            for (JsonNode p : r.get("policies")) {
+                if (p.at("/policy/policy-domain").asText().equals(domain) && p.at("/policy/policy-type").asText().equals(type)) {
+                    return p.get("policy");
+                }
+            }
+        }
+        throw new AssertionError("no " + type + " policy for " + domain + " in " + reports);
+    }
+
+    /** Waits until today's counts for {@code domain} have a failure of {@code type}. */
+    private static void awaitFailure(String domain, String type) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        List<JsonNode> shown = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            Run r = distribution.run("bin/tlsrpt-show", "--date", LocalDate.now(ZoneOffset.UTC).toString(), "--domain", domain);
+            if (r.status() == 0) {
+                shown = reports(r);
+                if (failureTypes(shown, domain).contains(type)) {
+                    return;
+                }
+            }
+            Thread.sleep(500);
+        }
+        fail(domain + " has no " + type + " failure: " + shown + "; mailq: " + distribution.run("bin/mailq").out());
+    }
+
     private static List<String> failureTypes(List<JsonNode> reports, String domain) {
         List<String> types = new ArrayList<>();
         for (JsonNode r : reports) {
@@ -342,22 +403,63 @@ public class TlsRptIT {
         return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(work.resolve(log).toFile()).start();
     }
 
-    /** A self-signed P-256 certificate (openssl) as NAME-cert.pem / NAME-key.pem; the SHA-256 of its public key. */
-    private static String certificate(String name, String subject, String extension) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:P-256", "-nodes", "-subj", subject, "-days", "2",
-                "-keyout", work.resolve(name + "-key.pem").toString(), "-out", work.resolve(name + "-cert.pem").toString()));
-        if (!extension.isEmpty()) {
-            argv.addAll(List.of("-addext", extension));
-        }
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertEquals(0, p.waitFor());
+    /** A P-256 certificate from the test CA (openssl) as NAME-cert.pem / NAME-key.pem; the SHA-256 of its public key. */
+    private static String certificate(String name, String subjectAltNames) throws Exception {
+        String key = work.resolve(name + "-key.pem").toString();
+        String csr = work.resolve(name + ".csr").toString();
+        Path extensions = Files.writeString(work.resolve(name + ".ext"),
+                "subjectAltName=" + subjectAltNames + "\nextendedKeyUsage=serverAuth\n");
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + name,
+                "-keyout", key, "-out", csr);
+        run("openssl", "x509", "-req", "-in", csr, "-CA", work.resolve("ca-cert.pem").toString(), "-CAkey",
+                work.resolve("ca-key.pem").toString(), "-CAcreateserial", "-days", "2", "-extfile", extensions.toString(),
+                "-out", work.resolve(name + "-cert.pem").toString());
         try (InputStream in = Files.newInputStream(work.resolve(name + "-cert.pem"))) {
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()))
                     .toUpperCase(Locale.ROOT);
         }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(String.join(" ", command) + ": " + output, 0, p.waitFor());
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** nginx on 127.0.0.1:443 serving the MTA-STS policies of sts.test and stsbad.test (each names its own MX). */
+    private static void startNginx() throws Exception {
+        Path d = Files.createDirectories(work.resolve("nginx"));
+        for (String domain : List.of("sts.test", "stsbad.test")) {
+            Path policy = d.resolve("www/mta-sts." + domain + "/.well-known/mta-sts.txt");
+            Files.createDirectories(policy.getParent());
+            Files.writeString(policy, "version: STSv1\nmode: enforce\nmx: mx." + domain + "\nmax_age: 86400\n");
+        }
+        Files.createDirectories(d.resolve("tmp"));
+        Files.writeString(d.resolve("nginx.conf"), "daemon off;\nmaster_process off;\nworker_processes 1;\n"
+                + "pid " + d + "/nginx.pid;\nerror_log " + d + "/error.log;\nevents { worker_connections 64; }\n"
+                + "http {\n  access_log " + d + "/access.log;\n  client_body_temp_path " + d + "/tmp/body;\n"
+                + "  proxy_temp_path " + d + "/tmp/proxy;\n  fastcgi_temp_path " + d + "/tmp/fastcgi;\n"
+                + "  uwsgi_temp_path " + d + "/tmp/uwsgi;\n  scgi_temp_path " + d + "/tmp/scgi;\n"
+                + "  types { text/plain txt; }\n  default_type application/octet-stream;\n"
+                + "  ssl_certificate " + work.resolve("mta-sts-cert.pem") + ";\n"
+                + "  ssl_certificate_key " + work.resolve("mta-sts-key.pem") + ";\n"
+                + "  server { listen 127.0.0.1:443 ssl default_server; server_name _; root " + d + "/www/$host; }\n}\n");
+        nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", d.toString(), "-c", d + "/nginx.conf", "-e", d + "/error.log")
+                .redirectErrorStream(true).redirectOutput(d.resolve("stdout.log").toFile()).start();
+        for (int i = 0; i < 100 && !listening(443); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue("nginx listens on 127.0.0.1:443", listening(443));
     }
 
     /** The JDK's HTTPS server as the https: rua, keeping each POST's Content-Type and gunzipped body. */
