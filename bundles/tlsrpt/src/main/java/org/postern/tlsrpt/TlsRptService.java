@@ -74,10 +74,19 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DictRegistry tables;
 
+    /** The last warning logged by the periodic work, so a lasting problem is logged once, not every second. */
+    private String lastWarning = "";
+
     @Activate
     public TlsRptService(@Reference MainConfiguration main) {
         this.main = main;
-        TlsRptSettings settings = settings();
+        TlsRptSettings settings;
+        try {
+            settings = settings();
+        } catch (ParameterException e) {
+            LOG.error("fatal: {}; TLSRPT counts with the default settings until the configuration is fixed", e.getMessage());
+            settings = TlsRptSettings.of(name -> null);
+        }
         recorder.enable(settings.enabled());
         Path data = Path.of(System.getProperty("karaf.data", "data"), "postern").toAbsolutePath();
         Path etc = Path.of(System.getProperty("karaf.etc", "etc"), "postern").toAbsolutePath();
@@ -126,8 +135,13 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
                 sendAll(Optional.empty(), Optional.empty(), settings, null);
                 store.purgeBefore(today().minusDays(settings.retention().toDays()));
             }
+            lastWarning = "";
         } catch (IOException | RuntimeException e) {
-            LOG.warn("warning: TLSRPT: {}", e.toString());
+            String warning = e instanceof ParameterException ? e.getMessage() : e.toString();
+            if (!warning.equals(lastWarning)) {
+                LOG.warn("warning: TLSRPT: {}", warning);
+                lastWarning = warning;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.tlsrpt.store;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -22,6 +23,10 @@ public final class StoreSpec {
             Path config = configDirectory.resolve(spec.substring("pgsql:".length()));
             return new ReopeningStore(() -> PgsqlStore.open(config));
         }
-        throw new IllegalArgumentException("tlsrpt_store: want file or pgsql:/path/to/file.cf, not " + spec);
+        // Counts stay in memory (and a warning in the log) until the value is fixed and the bundle restarted.
+        String problem = "tlsrpt_store: want file or pgsql:/path/to/file.cf, not " + spec;
+        return new ReopeningStore(() -> {
+            throw new IOException(problem);
+        });
     }
 }
