@@ -168,8 +168,7 @@ public final class TlsFingerService implements TlsFinger {
                     out.println("posttls-finger: " + endpoint.relay() + ": no TLS (the server did not offer STARTTLS)");
                     return false;
                 }
-                out.println("posttls-finger: " + tls.trust() + " TLS connection established to " + endpoint.relay() + ": "
-                        + ssl.getProtocol() + " with cipher " + ssl.getCipherSuite());
+                out.println("posttls-finger: " + TlsSessionLog.summary(tls.trust(), endpoint.relay(), ssl));
                 certificates(ssl, out);
                 return true;
             } finally {
