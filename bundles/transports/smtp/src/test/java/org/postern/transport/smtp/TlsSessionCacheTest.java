@@ -119,6 +119,18 @@ class TlsSessionCacheTest {
     }
 
     @Test
+    void aCachedConnectionReusedForTheNextDeliveryShouldNotBeReportedAgain() throws Exception {
+        String[] reuse = {"smtp_connection_cache_on_demand", "yes", "smtp_connection_cache_destinations",
+            "[" + MX + "]:" + server.port()};
+
+        deliver("dane", reuse);
+        deliver("dane", reuse);
+
+        assertThat(server.connections.get()).isEqualTo(1);
+        assertThat(reported).singleElement().satisfies(r -> assertThat(r.successful()).isTrue());
+    }
+
+    @Test
     void aZeroTimeoutShouldTurnTheCacheOff() throws Exception {
         String[] cache = {"smtp_tls_session_cache_database", "lmdb:/x", "smtp_tls_session_cache_timeout", "0"};
         deliver("dane", cache);
