@@ -112,6 +112,18 @@ class LoadedConfigTest {
     }
 
     @Test
+    void checkShouldRefuseCipherExclusionsThatLeaveNoCipher() throws Exception {
+        files("smtpd_tls_mandatory_ciphers = high\nsmtpd_tls_mandatory_exclude_ciphers = ECDHE, TLS_AES_128_GCM_SHA256,"
+                + " TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, DHE\n", "");
+        assertThat(LoadedConfig.check(env())).singleElement().asString().startsWith("fatal: " + dir.resolve("main.cf")
+                + ", line 2: smtpd_tls_mandatory_exclude_ciphers: grade \"high\" less").endsWith("leaves no cipher");
+        files("smtpd_tls_exclude_ciphers = aNULL, RC4, CBC\n",
+                "submission inet n - n - - smtpd\n  -o smtpd_tls_ciphers=high\n  -o smtpd_tls_exclude_ciphers=ECDHE:DHE:AES:CHACHA20\n");
+        assertThat(LoadedConfig.check(env())).singleElement().asString().startsWith("fatal: " + dir.resolve("master.cf")
+                + ", line 1: smtpd_tls_exclude_ciphers: ");
+    }
+
+    @Test
     void checkShouldRefuseAPluginsTlsProtocolsDeclaredWithTheirSyntax() throws Exception {
         ParameterTable table = ParameterTable.standard().with(List.of(Parameter.string("smtp_tls_protocols", ">=TLSv1")
                 .withSyntax(org.postern.api.parameter.ValueSyntax.TLS_PROTOCOLS)));
