@@ -42,10 +42,12 @@ final class ToolRunner {
     private final SendmailTool sendmail;
     private final CallerAuthority authority;
     private final Tool tlsFinger;
+    private final Tool tlsReports;
 
     ToolRunner(ToolContext context, QueueTools queueTools, AdminTools adminTools, QueueStore queue,
-               SmtpOnStandardInput smtp, CallerAuthority authority, Tool tlsFinger) {
+               SmtpOnStandardInput smtp, CallerAuthority authority, Tool tlsFinger, Tool tlsReports) {
         this.tlsFinger = tlsFinger;
+        this.tlsReports = tlsReports;
         this.queueTools = queueTools;
         this.adminTools = adminTools;
         this.sendmail = new SendmailTool(queue, queueTools, context, smtp);
@@ -66,6 +68,7 @@ final class ToolRunner {
             case "newaliases" -> call -> Tool.RUN_LOCALLY;
             case "postfix" -> adminTools::postfix;
             case "posttls-finger" -> tlsFinger;
+            case "tlsrpt-show", "tlsrpt-send", "tlsrpt-status" -> tlsReports;
             default -> null;
         };
     }

@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.postern.api.dict.DictRegistry;
 import org.postern.api.tls.TlsFinger;
+import org.postern.api.tls.TlsReporting;
 import org.postern.core.dict.DictInventory;
 import org.postern.core.master.MasterServices;
 import org.postern.core.qmgr.QueueManagerComponent;
@@ -80,6 +81,11 @@ public final class ToolSocketServer {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TlsFinger tlsFinger;
 
+    /** The TLSRPT bundle's service, while it is there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TlsReporting tlsReporting;
+
     @Activate
     public ToolSocketServer(@Reference PosternConfiguration configuration, @Reference QueueStore queue,
                             @Reference QueueManagerComponent qmgr, @Reference DictRegistry tables,
@@ -90,7 +96,9 @@ public final class ToolSocketServer {
                 new AdminTools(queue, qmgr, configuration, inventory, master), queue,
                 new SmtpOnStandardInput(master::listeners), CallerAuthority.forThisProcess(),
                 call -> TlsFingerTool.run(Optional.ofNullable(tlsFinger), configuration, call.args(), call.out(),
-                        call.err()));
+                        call.err()),
+                call -> TlsReportTool.run(Optional.ofNullable(tlsReporting), call.tool(), call.args(),
+                        call.caller().admin(), call.out(), call.err()));
         start();
     }
 

@@ -89,7 +89,6 @@ final class DeliveryAttempt {
         }
         settings = settings.withTlsLevel(tls.level());
         tls.applyMtaSts(client, request, nexthop);
-        reporter = tls.reporter(client);
         OutgoingMessage message;
         try {
             message = OutgoingMessage.of(request, GenericMaps.of(client.protocol(), request.settings(), client::registry));
@@ -100,6 +99,7 @@ final class DeliveryAttempt {
             return finish(Outcome.DEFERRED, "4.3.0", "error reading the queued message");
         }
         tls.applyMessage(message, request);
+        reporter = tls.reporter(client);
         SaslSettings sasl = SaslSettings.of(client.protocol(), request.settings());
         String saslLabel = "";
         if (sasl.enabled()) {

@@ -137,8 +137,13 @@ final class DestinationTls {
         return sts == null ? Optional.empty() : sts.refusedCertificate(endpoint.hostname(), endpoint.relay());
     }
 
+    /**
+     * The reporter of this message's attempts. A message with "TLS-Required: no" waived the
+     * policy, so its sessions say nothing about it and are not reported; TLSRPT's own reports
+     * carry that header, so no report counts the delivery of another (RFC 8460 section 5.3).
+     */
     TlsAttemptReporter reporter(SmtpClient client) {
-        return new TlsAttemptReporter(client, policyDomain, sts);
+        return new TlsAttemptReporter(client, policyDomain, sts, !tlsRequiredNo);
     }
 
     /** A session set up under one of these must never carry mail that asks for another. */

@@ -25,11 +25,14 @@ final class TlsAttemptReporter {
     private final String policyDomain;
     /** Null when MTA-STS does not apply to the destination. */
     private final StsDecision sts;
+    /** False for a message whose sender waived the TLS policy ("TLS-Required: no"). */
+    private final boolean reported;
 
-    TlsAttemptReporter(SmtpClient client, String policyDomain, StsDecision sts) {
+    TlsAttemptReporter(SmtpClient client, String policyDomain, StsDecision sts, boolean reported) {
         this.client = client;
         this.policyDomain = policyDomain;
         this.sts = sts;
+        this.reported = reported;
     }
 
     /** The listener for a session opened under {@code tls}. */
@@ -73,7 +76,7 @@ final class TlsAttemptReporter {
 
     private void report(Endpoint endpoint, EndpointTls.ReportedPolicy policy, String helo, String local,
                         Optional<FailureType> failure, String reason) {
-        if (!client.reports().wanted() || endpoint.isUnix()) {
+        if (!reported || !client.reports().wanted() || endpoint.isUnix()) {
             return;
         }
         client.reports().report(new TlsSessionResult(Instant.now(), policyDomain, policy.type(), policy.strings(),

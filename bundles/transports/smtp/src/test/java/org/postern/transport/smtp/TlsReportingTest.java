@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postern.api.delivery.RecipientResult;
 import org.postern.api.tls.TlsSessionResult;
 import org.postern.api.tls.TlsSessionResult.FailureType;
 import org.postern.api.tls.TlsSessionResult.PolicyType;
@@ -95,6 +96,22 @@ class TlsReportingTest {
             assertThat(r.failure()).contains(FailureType.CERTIFICATE_NOT_TRUSTED);
             assertThat(r.policyType()).isEqualTo(PolicyType.TLSA);
         });
+    }
+
+    @Test
+    void aMessageThatWaivedThePolicyShouldNotBeReported() throws Exception {
+        serve(true);
+        dns.tlsa(tlsa(), "3 1 1 " + "00".repeat(32));
+        Requests r = Requests.to("[" + MX + "]:" + server.port());
+        r.set("smtp_tls_security_level", "dane");
+        r.set("smtp_dns_support_level", "dnssec");
+        r.set("inet_protocols", "ipv4");
+        r.content("TLS-Required: No\nSubject: a TLSRPT report\n\nbody\n");
+
+        RecipientResult result = agent.deliver(r.build()).results().get(0);
+
+        assertThat(result.outcome()).as(result.toString()).isEqualTo(RecipientResult.Outcome.HANDED_OFF);
+        assertThat(reported).as("no report about a report: TLS-Required: no waives the policy").isEmpty();
     }
 
     @Test
