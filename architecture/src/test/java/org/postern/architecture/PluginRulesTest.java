@@ -15,14 +15,20 @@ import com.tngtech.archunit.lang.ArchRule;
  * kind (sql-common for the SQL tables, delivery-common for local, virtual and pipe), but a
  * table never uses a delivery agent's code and the other way round.
  */
-@AnalyzeClasses(packages = {"org.postern.maps", "org.postern.transport", "org.postern.milter"},
+@AnalyzeClasses(packages = {"org.postern.maps", "org.postern.transport", "org.postern.milter", "org.postern.tlsrpt"},
         importOptions = ImportOption.DoNotIncludeTests.class)
 class PluginRulesTest {
 
     @ArchTest
     static final ArchRule PLUGINS_USE_CORE_ONLY_THROUGH_THE_API = noClasses()
-            .that().resideInAnyPackage("org.postern.maps..", "org.postern.transport..", "org.postern.milter..")
+            .that().resideInAnyPackage("org.postern.maps..", "org.postern.transport..", "org.postern.milter..",
+                    "org.postern.tlsrpt..")
             .should().dependOnClassesThat().resideInAnyPackage("org.postern.core..");
+
+    @ArchTest
+    static final ArchRule TLSRPT_SEES_THE_SMTP_CLIENT_ONLY_THROUGH_ITS_EVENTS = noClasses()
+            .that().resideInAPackage("org.postern.tlsrpt..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.postern.transport..", "org.postern.maps..");
 
     @ArchTest
     static final ArchRule TABLES_DO_NOT_USE_DELIVERY_AGENTS = noClasses()

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.AfterClass;
 import org.junit.Assume;
@@ -120,47 +118,6 @@ public class DaneIT {
         assertEquals(sent.toString(), 0, sent.status());
     }
 
-    private static boolean delivered(String subject) throws Exception {
-        Path cur = maildir.resolve("new");
-        if (!Files.isDirectory(cur)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(cur)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (Files.readString(f, StandardCharsets.ISO_8859_1).contains("Subject: " + subject)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static void awaitDelivered(String subject) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!delivered(subject)) {
-            if (System.currentTimeMillis() > deadline) {
-                fail(subject + " did not arrive; mailq: " + distribution.run("bin/mailq").out()
-                        + "\nsink: " + Files.readString(work.resolve("sink.out")));
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    /** Waits until mailq shows {@code reason} for {@code rcpt}. */
-    private static void awaitDeferred(String rcpt, String reason) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        String mailq = "";
-        while (System.currentTimeMillis() < deadline) {
-            mailq = distribution.run("bin/mailq").out();
-            int at = mailq.indexOf(rcpt);
-            if (at > 0 && mailq.substring(0, at).contains(reason)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        fail(rcpt + " was not deferred with \"" + reason + "\"; mailq: " + mailq);
-    }
-
     @Test
     public void daneDecidesEachDomainFromItsValidatedTlsaRecords() throws Exception {
         // 1. unbound validates (dns_servers), Postern reads its AD bit, as Postfix does.
@@ -172,14 +129,14 @@ public class DaneIT {
         send("bob@cname.test", "dane cname");
         send("bob@servfail.test", "dane servfail");
 
-        awaitDelivered("dane matching");
-        awaitDelivered("unsigned");
-        awaitDelivered("dane cname");
-        awaitDeferred("bob@wrong.test", "Server certificate not verified");
-        awaitDeferred("bob@bogus.test", "TLSA lookup error");
-        awaitDeferred("bob@servfail.test", "TLSA lookup error");
-        assertTrue("nothing of a deferred message reached the MX", !delivered("dane mismatching") && !delivered("dane bogus")
-                && !delivered("dane servfail"));
+        QueueWatch.awaitDelivered(distribution, maildir, "dane matching");
+        QueueWatch.awaitDelivered(distribution, maildir, "unsigned");
+        QueueWatch.awaitDelivered(distribution, maildir, "dane cname");
+        QueueWatch.awaitDeferred(distribution, "bob@wrong.test", "Server certificate not verified");
+        QueueWatch.awaitDeferred(distribution, "bob@bogus.test", "TLSA lookup error");
+        QueueWatch.awaitDeferred(distribution, "bob@servfail.test", "TLSA lookup error");
+        assertTrue("nothing of a deferred message reached the MX", !QueueWatch.delivered(maildir, "dane mismatching")
+                && !QueueWatch.delivered(maildir, "dane bogus") && !QueueWatch.delivered(maildir, "dane servfail"));
         Path logs = distribution.home().resolve("data/log");
         assertTrue(Files.readString(logs.resolve("karaf.log")).contains(
                 "DNSSEC validation is available: dnssec_probe 'ns:dane.test' received a DNSSEC-validated response"));
@@ -200,11 +157,12 @@ public class DaneIT {
         send("carol@cname.test", "local cname");
         send("carol@servfail.test", "local servfail");
 
-        awaitDelivered("local matching");
-        awaitDelivered("local cname");
-        awaitDeferred("carol@wrong.test", "Server certificate not verified");
-        awaitDeferred("carol@bogus.test", "TLSA lookup error");
-        awaitDeferred("carol@servfail.test", "TLSA lookup error");
-        assertTrue(!delivered("local mismatching") && !delivered("local bogus") && !delivered("local servfail"));
+        QueueWatch.awaitDelivered(distribution, maildir, "local matching");
+        QueueWatch.awaitDelivered(distribution, maildir, "local cname");
+        QueueWatch.awaitDeferred(distribution, "carol@wrong.test", "Server certificate not verified");
+        QueueWatch.awaitDeferred(distribution, "carol@bogus.test", "TLSA lookup error");
+        QueueWatch.awaitDeferred(distribution, "carol@servfail.test", "TLSA lookup error");
+        assertTrue(!QueueWatch.delivered(maildir, "local mismatching") && !QueueWatch.delivered(maildir, "local bogus")
+                && !QueueWatch.delivered(maildir, "local servfail"));
     }
 }

@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -154,9 +153,9 @@ public class TlsRptIT {
         send("bob@dane.test", "dane matching");
         send("bob@wrong.test", "dane mismatching");
         send("bob@notls.test", "no starttls");
-        awaitDelivered(maildir, "dane matching");
-        awaitDeferred("bob@wrong.test", "Server certificate not verified");
-        awaitDeferred("bob@notls.test", "TLS is required, but was not offered");
+        QueueWatch.awaitDelivered(distribution, maildir, "dane matching");
+        QueueWatch.awaitDeferred(distribution, "bob@wrong.test", "Server certificate not verified");
+        QueueWatch.awaitDeferred(distribution, "bob@notls.test", "TLS is required, but was not offered");
 
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         List<JsonNode> shown = reports(distribution.run("bin/tlsrpt-show", "--date", today.toString()));
@@ -166,7 +165,7 @@ public class TlsRptIT {
 
         // Counted, and kill -9 a second later: the counts are on disk already.
         send("bob@dane.test", "before the kill");
-        awaitDelivered(maildir, "before the kill");
+        QueueWatch.awaitDelivered(distribution, maildir, "before the kill");
         Thread.sleep(1500);
         long pid = Long.parseLong(Files.readString(distribution.home().resolve("karaf.pid")).strip());
         assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor());
@@ -224,7 +223,7 @@ public class TlsRptIT {
             send("dave@dane.test", "before update " + i);
         }
         for (int i = 0; i < 5; i++) {
-            awaitDelivered(maildir, "before update " + i);
+            QueueWatch.awaitDelivered(distribution, maildir, "before update " + i);
         }
         // Within the second the counts wait in memory: the update must save them on its way out.
         Run update = distribution.console("bundle:update postern-tlsrpt");
@@ -242,7 +241,7 @@ public class TlsRptIT {
             send("erin@dane.test", "without tlsrpt " + i);
         }
         for (int i = 0; i < 5; i++) {
-            awaitDelivered(maildir, "without tlsrpt " + i);
+            QueueWatch.awaitDelivered(distribution, maildir, "without tlsrpt " + i);
         }
         Run install = distribution.console("feature:install postern-tlsrpt");
         assertEquals(install.toString(), 0, install.status());
@@ -263,7 +262,7 @@ public class TlsRptIT {
         assertEquals(0, distribution.console("bundle:update postern-tlsrpt").status());
         stream.join(120_000);
         for (int i = 0; i < 10; i++) {
-            awaitDelivered(maildir, "during update " + i);
+            QueueWatch.awaitDelivered(distribution, maildir, "during update " + i);
         }
         awaitConsole("tlsrpt-status");
         int after = successes(today);
@@ -400,55 +399,12 @@ public class TlsRptIT {
         assertEquals(sent.toString(), 0, sent.status());
     }
 
-    private static List<Path> messages(Path box) throws IOException {
-        Path dir = box.resolve("new");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.toList();
-        }
-    }
-
-    private static boolean delivered(Path box, String subject) throws IOException {
-        for (Path f : messages(box)) {
-            if (Files.readString(f, StandardCharsets.ISO_8859_1).contains("Subject: " + subject + "\n")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void awaitDelivered(Path box, String subject) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!delivered(box, subject)) {
-            if (System.currentTimeMillis() > deadline) {
-                fail(subject + " did not arrive; mailq: " + distribution.run("bin/mailq").out());
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    private static void awaitDeferred(String rcpt, String reason) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        String mailq = "";
-        while (System.currentTimeMillis() < deadline) {
-            mailq = distribution.run("bin/mailq").out();
-            int at = mailq.indexOf(rcpt);
-            if (at > 0 && mailq.substring(0, at).contains(reason)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        fail(rcpt + " was not deferred with \"" + reason + "\"; mailq: " + mailq);
-    }
-
     /** The report mails at the sink, each DKIM-verified by python3-dkim. */
     private static List<MimeMessage> awaitReportMails(int count) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
             List<MimeMessage> found = new ArrayList<>();
-            for (Path f : messages(maildir)) {
+            for (Path f : QueueWatch.messages(maildir)) {
                 byte[] raw = Files.readAllBytes(f);
                 if (new String(raw, StandardCharsets.ISO_8859_1).contains("TLS-Report-Domain:")) {
                     DkimVerifier.Result verdict = DkimVerifier.verify(raw, work.resolve("rpt.txt"));
