@@ -86,16 +86,6 @@ public final class TlsLogLevel {
         return new TlsLogLevel(out);
     }
 
-    /** Whether a known word stands for each item of {@code value}: what Postfix accepts without a warning. */
-    public static boolean valid(String value) {
-        for (String word : value.split("[\\s,:]+")) {
-            if (!word.isEmpty() && !WORDS.containsKey(word.toLowerCase(Locale.ROOT))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     public boolean logs(Feature feature) {
         return features.contains(feature);
     }
