@@ -28,7 +28,9 @@ import org.postern.testing.dns.TestZone;
  * by nsd, validated by unbound (Postern's dns_servers) or by Postern itself
  * (dnssec_validation = local, pointed straight at nsd); the MX is Debian's python3-aiosmtpd
  * with STARTTLS required. A matching TLSA record delivers, a mismatching or bogus one defers
- * with nothing sent, an unsigned zone falls back to opportunistic TLS.
+ * with nothing sent, an unsigned zone falls back to opportunistic TLS. A TLSA lookup that gets
+ * SERVFAIL defers with nothing sent; an MX host that is a CNAME uses the expanded name's TLSA
+ * records.
  */
 public class DaneIT {
 
@@ -58,7 +60,15 @@ public class DaneIT {
                 TestZone.bogus("bogus.test", "TLSA\t3 1 1 " + spki.substring(0, 8).toLowerCase(java.util.Locale.ROOT),
                         "TLSA\t3 1 1 ffffffff",
                         "@ IN MX 10 mx", "mx IN A 127.0.0.1", tlsa + " IN TLSA 3 1 1 " + spki),
-                TestZone.unsigned("plain.test", "@ IN MX 10 mx", "mx IN A 127.0.0.1", tlsa + " IN TLSA 3 1 1 " + "00".repeat(32))));
+                TestZone.unsigned("plain.test", "@ IN MX 10 mx", "mx IN A 127.0.0.1", tlsa + " IN TLSA 3 1 1 " + "00".repeat(32)),
+                // The MX host is a CNAME into dane.test: its TLSA records are looked up at the
+                // expanded name first (RFC 7672 section 2.2.2); the original name's record is wrong.
+                TestZone.signed("cname.test", "@ IN MX 10 mail", "mail IN CNAME mx.dane.test.",
+                        "_" + sinkPort + "._tcp.mail IN TLSA 3 1 1 " + "00".repeat(32)),
+                // _tcp.mx is delegated to a zone nsd cannot load: nsd, and so unbound, answer
+                // SERVFAIL for the TLSA lookup (no validation failure, the server fails).
+                TestZone.signed("servfail.test", "@ IN MX 10 mx", "mx IN A 127.0.0.1", "_tcp.mx IN NS ns"),
+                TestZone.unsigned("_tcp.mx.servfail.test", "this line is not a record")));
         maildir = work.resolve("maildir");
         sink = new ProcessBuilder("/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + sinkPort,
                 "--tlscert", work.resolve("cert.pem").toString(), "--tlskey", work.resolve("key.pem").toString(),
@@ -68,6 +78,7 @@ public class DaneIT {
         distribution.listenOn(Distribution.freePort());
         distribution.edit("etc/postern/main.cf", "\\z", "\nsmtp_tcp_port = " + sinkPort
                 + "\nsmtp_dns_support_level = dnssec\nsmtp_tls_security_level = dane\n"
+                + "smtp_tls_loglevel = 1\n"   // the "... TLS connection established" lines, as Postfix from 1
                 + "dns_servers = 127.0.0.1:" + dns.resolverPort() + "\ndnssec_probe = ns:dane.test\n");
         assertEquals(0, distribution.run("bin/postfix", "start").status());
     }
@@ -115,17 +126,24 @@ public class DaneIT {
         send("bob@bogus.test", "dane bogus");
         send("bob@plain.test", "unsigned");
 
+        send("bob@cname.test", "dane cname");
+        send("bob@servfail.test", "dane servfail");
+
         QueueWatch.awaitDelivered(distribution, maildir, "dane matching");
         QueueWatch.awaitDelivered(distribution, maildir, "unsigned");
+        QueueWatch.awaitDelivered(distribution, maildir, "dane cname");
         QueueWatch.awaitDeferred(distribution, "bob@wrong.test", "Server certificate not verified");
         QueueWatch.awaitDeferred(distribution, "bob@bogus.test", "TLSA lookup error");
-        assertTrue("nothing of a deferred message reached the MX", !QueueWatch.delivered(maildir, "dane mismatching") && !QueueWatch.delivered(maildir, "dane bogus"));
+        QueueWatch.awaitDeferred(distribution, "bob@servfail.test", "TLSA lookup error");
+        assertTrue("nothing of a deferred message reached the MX", !QueueWatch.delivered(maildir, "dane mismatching")
+                && !QueueWatch.delivered(maildir, "dane bogus") && !QueueWatch.delivered(maildir, "dane servfail"));
         Path logs = distribution.home().resolve("data/log");
         assertTrue(Files.readString(logs.resolve("karaf.log")).contains(
                 "DNSSEC validation is available: dnssec_probe 'ns:dane.test' received a DNSSEC-validated response"));
         String mailLog = Files.readString(logs.resolve("mail.log"));
         assertTrue(mailLog, mailLog.contains("Verified TLS connection established to mx.dane.test[127.0.0.1]"));
         assertTrue(mailLog, mailLog.contains("Untrusted TLS connection established to mx.plain.test[127.0.0.1]"));
+        assertTrue(mailLog, mailLog.contains("Verified TLS connection established to mail.cname.test[127.0.0.1]"));
 
         // 2. The same in the JVM (dnssec_validation = local), asking nsd directly: no validating resolver.
         distribution.edit("etc/postern/main.cf", "\\z", "\ndns_servers = 127.0.0.1:" + dns.authoritativePort()
@@ -136,10 +154,15 @@ public class DaneIT {
         send("carol@dane.test", "local matching");
         send("carol@wrong.test", "local mismatching");
         send("carol@bogus.test", "local bogus");
+        send("carol@cname.test", "local cname");
+        send("carol@servfail.test", "local servfail");
 
         QueueWatch.awaitDelivered(distribution, maildir, "local matching");
+        QueueWatch.awaitDelivered(distribution, maildir, "local cname");
         QueueWatch.awaitDeferred(distribution, "carol@wrong.test", "Server certificate not verified");
         QueueWatch.awaitDeferred(distribution, "carol@bogus.test", "TLSA lookup error");
-        assertTrue(!QueueWatch.delivered(maildir, "local mismatching") && !QueueWatch.delivered(maildir, "local bogus"));
+        QueueWatch.awaitDeferred(distribution, "carol@servfail.test", "TLSA lookup error");
+        assertTrue(!QueueWatch.delivered(maildir, "local mismatching") && !QueueWatch.delivered(maildir, "local bogus")
+                && !QueueWatch.delivered(maildir, "local servfail"));
     }
 }

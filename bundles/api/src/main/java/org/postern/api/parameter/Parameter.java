@@ -20,10 +20,13 @@ import java.util.function.Function;
  * case-insensitively; empty is always accepted). A {@code template} is a value the plugin
  * expands itself, per recipient ({@code $home}, {@code ${user}}) or not at all (a shell command):
  * core hands it over as written, and postconf reports none of its $names as undefined, as
- * Postfix does for forward_path, luser_relay and mailbox_command.
+ * Postfix does for forward_path, luser_relay and mailbox_command. {@code syntax} names a value
+ * grammar that type and bounds cannot say ({@link ValueSyntax}, since 1.1.0): a bad value is
+ * then found when the configuration is checked, not when the setting is first used.
  */
 public record Parameter(String name, ParameterType type, String defaultValue, DerivedDefault derivedDefault,
-                        long min, long max, char timeUnit, boolean subSecond, Set<String> allowed, boolean template) {
+                        long min, long max, char timeUnit, boolean subSecond, Set<String> allowed, boolean template,
+                        ValueSyntax syntax) {
 
     /** A default computed from other settings. */
     @FunctionalInterface
@@ -42,6 +45,14 @@ public record Parameter(String name, ParameterType type, String defaultValue, De
             throw new IllegalArgumentException(name + ": exactly one of default text and derived default");
         }
         allowed = Set.copyOf(allowed);
+        Objects.requireNonNull(syntax, "syntax");
+    }
+
+    /** The 1.0 form, without a value syntax. */
+    public Parameter(String name, ParameterType type, String defaultValue, DerivedDefault derivedDefault,
+                     long min, long max, char timeUnit, boolean subSecond, Set<String> allowed, boolean template) {
+        this(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, allowed, template,
+                ValueSyntax.ANY);
     }
 
     public static Parameter string(String name, String def) {
@@ -75,7 +86,8 @@ public record Parameter(String name, ParameterType type, String defaultValue, De
 
     /** The same declaration as a template the plugin expands itself. */
     public Parameter withTemplate() {
-        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, allowed, true);
+        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, allowed, true,
+                syntax);
     }
 
     /** A parameter whose default is computed from other settings; numbers from 0 to the type's largest. */
@@ -86,22 +98,29 @@ public record Parameter(String name, ParameterType type, String defaultValue, De
 
     /** The same declaration accepting "ms" (Postern extension). */
     public Parameter withSubSecond() {
-        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, true, allowed, template);
+        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, true, allowed, template,
+                syntax);
     }
 
     public Parameter withMin(long newMin) {
         return new Parameter(name, type, defaultValue, derivedDefault, newMin, max, timeUnit, subSecond, allowed,
-                template);
+                template, syntax);
     }
 
     public Parameter withMax(long newMax) {
         return new Parameter(name, type, defaultValue, derivedDefault, min, newMax, timeUnit, subSecond, allowed,
-                template);
+                template, syntax);
     }
 
     public Parameter withAllowed(String... values) {
         return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, Set.of(values),
-                template);
+                template, syntax);
+    }
+
+    /** The same declaration with a value grammar checked by {@link #validate(String)}. */
+    public Parameter withSyntax(ValueSyntax newSyntax) {
+        return new Parameter(name, type, defaultValue, derivedDefault, min, max, timeUnit, subSecond, allowed,
+                template, newSyntax);
     }
 
     /** The default text, given the settings made in main.cf (see {@link DerivedDefault}). */
@@ -126,6 +145,7 @@ public record Parameter(String name, ParameterType type, String defaultValue, De
                     throw new IllegalArgumentException("bad value: " + value + " (expected one of "
                             + String.join(", ", new TreeSet<>(allowed)) + ")");
                 }
+                syntax.check(value);
             }
             default -> throw new IllegalStateException(type.toString());
         }

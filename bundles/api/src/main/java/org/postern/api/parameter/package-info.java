@@ -11,7 +11,7 @@
  * silent default. {@link org.postern.api.parameter.ParameterSyntax} holds Postfix's value syntax.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.postern.api.parameter;
 
 import org.osgi.annotation.bundle.Export;

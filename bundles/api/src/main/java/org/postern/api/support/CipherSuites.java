@@ -26,10 +26,7 @@ public final class CipherSuites {
 
     /** The suites of {@code grade} from {@code candidates}, less {@code exclude}, in candidate order. */
     public static List<String> select(List<String> candidates, String grade, String exclude) {
-        String g = grade.trim().toLowerCase(Locale.ROOT);
-        if (!List.of("high", "medium", "low", "export").contains(g)) {
-            throw new IllegalArgumentException("cipher grade \"" + grade + "\" is not supported (high, medium)");
-        }
+        String g = grade(grade);
         List<String> tokens = new ArrayList<>();
         for (String t : exclude.split("[\\s,:]+")) {
             if (!t.isEmpty()) {
@@ -56,6 +53,19 @@ public final class CipherSuites {
             throw new IllegalArgumentException("grade \"" + grade + "\" less \"" + exclude + "\" leaves no cipher");
         }
         return out;
+    }
+
+    /**
+     * {@code grade} in lower case, when Postern can give it (since 1.5.0).
+     *
+     * @throws IllegalArgumentException for "null" (never offered) and anything not a grade
+     */
+    public static String grade(String grade) {
+        String g = grade.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("high", "medium", "low", "export").contains(g)) {
+            throw new IllegalArgumentException("cipher grade \"" + grade + "\" is not supported (high, medium)");
+        }
+        return g;
     }
 
     static boolean tls13(String suite) {

@@ -7,10 +7,12 @@
  * query expansion ({@link org.postern.api.support.QueryTemplate}), the "domain" filter
  * ({@link org.postern.api.support.DomainFilter}) and result collection with expansion_limit
  * ({@link org.postern.api.support.ResultList}); address blocks for cidr-style matching
- * ({@link org.postern.api.support.NetBlock}, since 1.3.0).
+ * ({@link org.postern.api.support.NetBlock}, since 1.3.0); TLS settings shared by smtpd and the
+ * client: protocol lists, cipher grades and log levels ({@link org.postern.api.support.TlsLogLevel},
+ * since 1.5.0).
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.postern.api.support;
 
 import org.osgi.annotation.bundle.Export;

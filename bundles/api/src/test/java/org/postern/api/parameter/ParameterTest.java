@@ -67,4 +67,27 @@ class ParameterTest {
         Map<String, String> values = Map.of("a", "1", "b", "2");
         assertThat(ParameterSyntax.expandReferences("$a ${b} $(a) $$a $none.", values::get)).isEqualTo("1 2 1 $a .");
     }
+
+    @Test
+    void tlsSyntaxShouldRejectWhatAListenerCouldNotUse() {
+        Parameter protocols = Parameter.string("smtpd_tls_protocols", ">=TLSv1").withSyntax(ValueSyntax.TLS_PROTOCOLS);
+        Parameter grade = Parameter.string("smtpd_tls_ciphers", "medium").withSyntax(ValueSyntax.TLS_CIPHER_GRADE);
+
+        protocols.validate("!SSLv2, !SSLv3");
+        protocols.validate(">=TLSv1.2");
+        grade.validate("HIGH");
+        assertThatThrownBy(() -> protocols.validate(">=TLSv1.4")).hasMessage("unknown TLS protocol \"TLSv1.4\"");
+        assertThatThrownBy(() -> protocols.validate("SSLv3")).hasMessage("\"SSLv3\" enables no TLS protocol");
+        assertThatThrownBy(() -> grade.validate("strong")).hasMessageContaining("cipher grade \"strong\"");
+        assertThatThrownBy(() -> grade.validate("null")).hasMessageContaining("cipher grade \"null\"");
+    }
+
+    @Test
+    void syntaxShouldBePartOfTheDeclaration() {
+        Parameter plain = Parameter.string("p", ">=TLSv1");
+
+        assertThat(plain.syntax()).isEqualTo(ValueSyntax.ANY);
+        assertThat(plain.withSyntax(ValueSyntax.TLS_PROTOCOLS)).isNotEqualTo(plain);
+        assertThat(plain.withSyntax(ValueSyntax.TLS_PROTOCOLS).withMax(3).syntax()).isEqualTo(ValueSyntax.TLS_PROTOCOLS);
+    }
 }

@@ -27,6 +27,12 @@ public class TlsFingerCommand extends PosternAction {
     @Option(name = "-l", description = "TLS security level instead of smtp_tls_security_level")
     String level;
 
+    @Option(name = "-o", description = "name=value: a parameter for this run only (repeatable)", multiValued = true)
+    List<String> settings;
+
+    @Option(name = "-x", description = "the master.cf transport whose -o overrides apply (default smtp)")
+    String service;
+
     @Argument(name = "destination", description = "example.com, [mx.example.com]:587 ...", required = true)
     String destination;
 
@@ -44,6 +50,12 @@ public class TlsFingerCommand extends PosternAction {
         }
         if (level != null) {
             args.addAll(List.of("-l", level));
+        }
+        if (settings != null) {
+            settings.forEach(s -> args.addAll(List.of("-o", s)));
+        }
+        if (service != null) {
+            args.addAll(List.of("-x", service));
         }
         args.add(destination);
         return TlsFingerTool.run(Optional.ofNullable(finger), configuration, args, out, err);

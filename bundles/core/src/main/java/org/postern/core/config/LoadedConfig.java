@@ -44,13 +44,16 @@ public record LoadedConfig(PostfixConfig main, Optional<MasterCf> master, List<S
     }
 
     private static LoadedConfig validated(PostfixConfig main, Optional<MasterCf> master) throws ConfigException {
+        TlsCipherCheck.check(main);
         if (master.isPresent()) {
             Map<String, String> perService = ServiceParameters.of(master.get());
             checkServiceParameters(main, perService);
             for (MasterService s : master.get().services()) {
                 if (!s.overrides().isEmpty()) {
                     // throws for a malformed declared -o value
-                    checkServiceParameters(main.withOverrides(s.overrideEntries()), perService);
+                    PostfixConfig service = main.withOverrides(s.overrideEntries());
+                    checkServiceParameters(service, perService);
+                    TlsCipherCheck.check(service);
                 }
             }
         }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import org.postern.api.parameter.Parameter;
 import org.postern.api.parameter.ParameterType;
+import org.postern.api.parameter.ValueSyntax;
 
 /**
  * SUMMARY   One parameter's declaration in a {@link ParameterTable}: the api's {@link Parameter}
@@ -83,6 +84,11 @@ public record ParameterDefinition(Parameter parameter, DynamicDefault dynamicDef
 
     public ParameterDefinition withAllowed(String... values) {
         return new ParameterDefinition(parameter.withAllowed(values), dynamicDefault);
+    }
+
+    /** The same definition with a value grammar ({@link ValueSyntax}) checked by {@link #validate(String)}. */
+    public ParameterDefinition withSyntax(ValueSyntax syntax) {
+        return new ParameterDefinition(parameter.withSyntax(syntax), dynamicDefault);
     }
 
     public String name() {

@@ -20,6 +20,7 @@ import java.util.function.Function;
 
 import org.postern.api.parameter.Parameter;
 import org.postern.api.parameter.ParameterType;
+import org.postern.api.parameter.ValueSyntax;
 
 /**
  * SUMMARY   The table of known parameters: the source for parsing, defaults, validation and
@@ -262,16 +263,19 @@ public final class ParameterTable {
                 string("smtpd_tls_eccert_file", ""),
                 string("smtpd_tls_eckey_file", "$smtpd_tls_eccert_file"),
                 list("smtpd_tls_chain_files", ""),
-                string("smtpd_tls_protocols", ">=TLSv1"),
-                string("smtpd_tls_mandatory_protocols", ">=TLSv1"),
-                string("smtpd_tls_ciphers", "medium").withAllowed("export", "low", "medium", "high", "null"),
-                string("smtpd_tls_mandatory_ciphers", "medium").withAllowed("export", "low", "medium", "high", "null"),
+                // Checked with the configuration (postfix check, reload), not first at listener start.
+                string("smtpd_tls_protocols", ">=TLSv1").withSyntax(ValueSyntax.TLS_PROTOCOLS),
+                string("smtpd_tls_mandatory_protocols", ">=TLSv1").withSyntax(ValueSyntax.TLS_PROTOCOLS),
+                string("smtpd_tls_ciphers", "medium").withSyntax(ValueSyntax.TLS_CIPHER_GRADE),
+                string("smtpd_tls_mandatory_ciphers", "medium").withSyntax(ValueSyntax.TLS_CIPHER_GRADE),
                 string("smtpd_tls_exclude_ciphers", ""),
                 string("smtpd_tls_mandatory_exclude_ciphers", ""),
                 bool("smtpd_tls_wrappermode", "no"),
                 bool("smtpd_tls_ask_ccert", "no"),
                 bool("smtpd_tls_req_ccert", "no"),
                 string("smtpd_tls_CAfile", ""),
+                string("smtpd_tls_CApath", ""),
+                string("smtpd_tls_loglevel", "0"),
                 string("smtpd_tls_fingerprint_digest", "sha256"),
                 time("smtpd_tls_session_cache_timeout", "3600s", 's', 0),
                 bool("smtpd_tls_received_header", "no"),

@@ -4,7 +4,9 @@ package org.postern.core.smtpd;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
+import org.postern.api.support.CipherSuites;
 import org.postern.api.support.LogText;
+import org.postern.api.support.TlsLogLevel;
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.tls.RenegotiationGuard;
 import org.postern.core.smtpd.tls.TlsSessionInfo;
@@ -17,8 +19,12 @@ import io.netty.handler.ssl.SslHandler;
  *           puts the renegotiation guard and the TLS handler in front of the decoder and, when
  *           the handshake completes, records the session and logs it as Postfix does.
  * DESCRIPTION
+ *   smtpd_tls_loglevel decides the lines, as Postfix's tls_server_start(): from 1 the summary
  *   "Anonymous TLS connection established from host[addr]: TLSv1.3 with cipher
- *   TLS_AES_256_GCM_SHA384 (256/256 bits)" (Trusted or Untrusted with a client certificate).
+ *   TLS_AES_256_GCM_SHA384 (256/256 bits)" (Trusted or Untrusted with a client certificate);
+ *   from 2 also "setting up TLS connection from ...", the cipher list, "Reusing old session"
+ *   and the client certificate's CN, issuer and fingerprints. A failed handshake is logged at
+ *   every level.
  *   A new session counts against smtpd_client_new_tls_session_rate_limit (421 over it); with
  *   smtpd_tls_req_ccert a client without a trusted certificate gets 421 4.7.1.
  * SECURITY  A failed handshake closes the connection; so does client-initiated renegotiation.
@@ -39,6 +45,12 @@ final class TlsHandshake {
             s.log.warn(s.log.client() + ": client-initiated TLS renegotiation refused");
             s.lost();
         }));
+        TlsLogLevel level = s.cx.ssl().settings().logLevel();
+        if (level.verbose()) {
+            s.log.info("setting up TLS connection from " + s.log.client());
+            s.log.info(s.log.client() + ": TLS cipher list \"" + String.join(":", s.cx.ssl().cipherSuites().stream()
+                    .map(CipherSuites::openSslName).toList()) + "\"");
+        }
         long handshakeStart = System.currentTimeMillis();
         ssl.handshakeFuture().addListener(f -> {
             if (f.isSuccess()) {
@@ -46,7 +58,7 @@ final class TlsHandshake {
                 boolean resumed = session.getCreationTime() < handshakeStart;
                 TlsSessionInfo info = s.cx.ssl().describe(session, resumed);
                 s.security.tlsEstablished(session, info);
-                s.log.info(info.logLine(s.log.client()));
+                logEstablished(s, level, info);
                 SmtpReply tooMany = s.rates.tlsSession(resumed);
                 if (tooMany != null && !s.closing()) {
                     s.close(tooMany);
@@ -72,5 +84,20 @@ final class TlsHandshake {
             }
             ctx.close();
         });
+    }
+
+    private static void logEstablished(SmtpSession s, TlsLogLevel level, TlsSessionInfo info) {
+        String client = s.log.client();
+        if (level.cache() && info.resumed()) {
+            s.log.info(client + ": Reusing old session");
+        }
+        if (level.peerCertificate() && info.client() != null) {
+            s.log.info(client + ": subject_CN=" + info.client().subjectCn() + ", issuer=" + info.client().issuerCn()
+                    + ", fingerprint=" + info.client().fingerprint() + ", pkey_fingerprint="
+                    + info.client().pkeyFingerprint());
+        }
+        if (level.summary()) {
+            s.log.info(info.logLine(client));
+        }
     }
 }

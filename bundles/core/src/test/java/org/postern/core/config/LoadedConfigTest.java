@@ -94,4 +94,41 @@ class LoadedConfigTest {
                 .startsWith("fatal: " + dir.resolve("master.cf") + ", line 1: relay_destination_rate_delay: ")
                 .contains("soon");
     }
+
+    // Before, these showed only when the listener started; now check and reload refuse them.
+    @Test
+    void checkShouldRefuseTlsProtocolsAndCipherGradesNoListenerCouldUse() throws Exception {
+        files("myhostname = mx.example.com\nsmtpd_tls_protocols = >=TLSv1.4\n", "");
+        assertThat(LoadedConfig.check(env())).containsExactly("fatal: " + dir.resolve("main.cf")
+                + ", line 2: smtpd_tls_protocols: unknown TLS protocol \"TLSv1.4\"");
+        files("smtpd_tls_mandatory_ciphers = strong\n", "");
+        assertThat(LoadedConfig.check(env())).singleElement().asString().startsWith("fatal: " + dir.resolve("main.cf")
+                + ", line 1: smtpd_tls_mandatory_ciphers: cipher grade \"strong\" is not supported");
+        files("", "submission inet n - n - - smtpd\n  -o smtpd_tls_mandatory_protocols=SSLv3\n");
+        assertThat(LoadedConfig.check(env())).containsExactly("fatal: " + dir.resolve("master.cf")
+                + ", line 1: smtpd_tls_mandatory_protocols: \"SSLv3\" enables no TLS protocol");
+        files("smtpd_tls_protocols = !SSLv2, !SSLv3, !TLSv1, !TLSv1.1\nsmtpd_tls_ciphers = high\n", "");
+        assertThat(LoadedConfig.check(env())).isEmpty();
+    }
+
+    @Test
+    void checkShouldRefuseCipherExclusionsThatLeaveNoCipher() throws Exception {
+        files("smtpd_tls_mandatory_ciphers = high\nsmtpd_tls_mandatory_exclude_ciphers = ECDHE, TLS_AES_128_GCM_SHA256,"
+                + " TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, DHE\n", "");
+        assertThat(LoadedConfig.check(env())).singleElement().asString().startsWith("fatal: " + dir.resolve("main.cf")
+                + ", line 2: smtpd_tls_mandatory_exclude_ciphers: grade \"high\" less").endsWith("leaves no cipher");
+        files("smtpd_tls_exclude_ciphers = aNULL, RC4, CBC\n",
+                "submission inet n - n - - smtpd\n  -o smtpd_tls_ciphers=high\n  -o smtpd_tls_exclude_ciphers=ECDHE:DHE:AES:CHACHA20\n");
+        assertThat(LoadedConfig.check(env())).singleElement().asString().startsWith("fatal: " + dir.resolve("master.cf")
+                + ", line 1: smtpd_tls_exclude_ciphers: ");
+    }
+
+    @Test
+    void checkShouldRefuseAPluginsTlsProtocolsDeclaredWithTheirSyntax() throws Exception {
+        ParameterTable table = ParameterTable.standard().with(List.of(Parameter.string("smtp_tls_protocols", ">=TLSv1")
+                .withSyntax(org.postern.api.parameter.ValueSyntax.TLS_PROTOCOLS)));
+        files("smtp_tls_protocols = TLSv2\n", "");
+        assertThat(LoadedConfig.check(env(), table)).containsExactly("fatal: " + dir.resolve("main.cf")
+                + ", line 1: smtp_tls_protocols: unknown TLS protocol \"TLSv2\"");
+    }
 }

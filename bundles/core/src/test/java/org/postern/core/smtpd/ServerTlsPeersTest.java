@@ -81,7 +81,7 @@ class ServerTlsPeersTest {
 
     @Test
     void tls12SessionShouldAnswerCommandsAndBeLoggedAsPostfixDoes() throws Exception {
-        int port = start("smtpd_tls_security_level = may");
+        int port = start("smtpd_tls_loglevel = 1", "smtpd_tls_security_level = may");
 
         String out = TlsPeer.run(sClient(port, "-tls1_2"), List.of("NOOP"), 1000, 15);
 
@@ -92,7 +92,7 @@ class ServerTlsPeersTest {
 
     @Test
     void tls13SessionShouldBeLoggedWithItsCipher() throws Exception {
-        int port = start("smtpd_tls_security_level = may");
+        int port = start("smtpd_tls_loglevel = 1", "smtpd_tls_security_level = may");
 
         String out = TlsPeer.run(sClient(port, "-tls1_3"), List.of("NOOP"), 1000, 15);
 
@@ -191,7 +191,7 @@ class ServerTlsPeersTest {
 
     @Test
     void wrapperModeShouldGreetInsideTls() throws Exception {
-        int port = start("smtpd_tls_wrappermode = yes");
+        int port = start("smtpd_tls_loglevel = 1", "smtpd_tls_wrappermode = yes");
 
         String out = TlsPeer.run(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3"),
                 List.of("EHLO client.example"), 1000, 15);
@@ -209,7 +209,7 @@ class ServerTlsPeersTest {
         TestPki.Issued stranger = new TestPki().issue("stranger.example", TestPki.ec());
         Path strangerCert = TestPki.pem(dir.resolve("stranger.pem"), stranger.certificate());
         Path strangerKey = TestPki.pem(dir.resolve("stranger.key"), stranger.keys());
-        int port = start("smtpd_tls_security_level = may", "smtpd_tls_ask_ccert = yes", "smtpd_tls_CAfile = " + ca);
+        int port = start("smtpd_tls_loglevel = 1", "smtpd_tls_security_level = may", "smtpd_tls_ask_ccert = yes", "smtpd_tls_CAfile = " + ca);
 
         TlsPeer.run(sClient(port, "-cert", cert.toString(), "-key", key.toString()), List.of("NOOP"), 800, 15);
         TlsPeer.run(sClient(port, "-cert", strangerCert.toString(), "-key", strangerKey.toString()),
@@ -219,6 +219,55 @@ class ServerTlsPeersTest {
         assertThat(log.text()).contains("Trusted TLS connection established from unknown[127.0.0.1]")
                 .contains("Untrusted TLS connection established from unknown[127.0.0.1]")
                 .contains("Anonymous TLS connection established from unknown[127.0.0.1]");
+    }
+
+    @Test
+    void loglevel0ShouldLogNoSummaryAsPostfixsDefault() throws Exception {
+        int port = start("smtpd_tls_security_level = may");
+
+        String out = TlsPeer.run(sClient(port, "-tls1_3"), List.of("NOOP"), 1000, 15);
+
+        assertThat(out).contains("250 2.0.0 Ok");
+        assertThat(log.text()).doesNotContain("TLS connection established").doesNotContain("setting up TLS");
+    }
+
+    @Test
+    void loglevel2ShouldAddSetupCipherListReuseAndCertificateLines() throws Exception {
+        Path ca = TestPki.pem(dir.resolve("ca.pem"), pki.ca.certificate());
+        TestPki.Issued client = pki.issue("client.example", TestPki.ec());
+        Path cert = TestPki.pem(dir.resolve("client.pem"), client.certificate());
+        Path key = TestPki.pem(dir.resolve("client.key"), client.keys());
+        int port = start("smtpd_tls_security_level = may", "smtpd_tls_loglevel = 2", "smtpd_tls_ask_ccert = yes",
+                "smtpd_tls_CAfile = " + ca);
+        Path session = dir.resolve("s12");
+
+        TlsPeer.run(sClient(port, "-tls1_2", "-sess_out", session.toString(), "-cert", cert.toString(), "-key",
+                key.toString()), List.of("NOOP"), 800, 15);
+        String again = TlsPeer.run(sClient(port, "-tls1_2", "-sess_in", session.toString()), List.of("NOOP"), 800, 15);
+
+        assertThat(again).contains("Reused, TLSv1.2");
+        assertThat(log.text()).contains("setting up TLS connection from unknown[127.0.0.1]")
+                .containsPattern("unknown\\[127\\.0\\.0\\.1\\]: TLS cipher list \"[^\"]*ECDHE-ECDSA-AES256-GCM-SHA384")
+                .containsPattern("unknown\\[127\\.0\\.0\\.1\\]: subject_CN=client\\.example, issuer=[^,]+,"
+                        + " fingerprint=([0-9A-F]{2}:){31}[0-9A-F]{2}, pkey_fingerprint=([0-9A-F]{2}:){31}[0-9A-F]{2}")
+                .contains("Trusted TLS connection established from unknown[127.0.0.1]: TLSv1.2")
+                .contains("unknown[127.0.0.1]: Reusing old session");
+    }
+
+    @Test
+    void clientCertificateShouldBeTrustedWhenItsCaIsInSmtpdTlsCaPath() throws Exception {
+        Path caDir = Files.createDirectories(dir.resolve("certs"));
+        TestPki.pem(caDir.resolve("ca.pem"), pki.ca.certificate());
+        Files.writeString(caDir.resolve("README"), "not a certificate\n");
+        TestPki.Issued client = pki.issue("client.example", TestPki.ec());
+        Path cert = TestPki.pem(dir.resolve("client.pem"), client.certificate());
+        Path key = TestPki.pem(dir.resolve("client.key"), client.keys());
+        int port = start("smtpd_tls_security_level = may", "smtpd_tls_loglevel = 1", "smtpd_tls_ask_ccert = yes",
+                "smtpd_tls_CApath = " + caDir);
+
+        TlsPeer.run(sClient(port, "-cert", cert.toString(), "-key", key.toString()), List.of("NOOP"), 800, 15);
+
+        assertThat(log.text()).contains("Trusted TLS connection established from unknown[127.0.0.1]");
     }
 
     @Test
@@ -272,7 +321,7 @@ class ServerTlsPeersTest {
     @Test
     void gnutlsShouldNegotiateStarttls() throws Exception {
         TlsPeer.require("gnutls-cli", "gnutls-bin");
-        int port = start("smtpd_tls_security_level = may");
+        int port = start("smtpd_tls_loglevel = 1", "smtpd_tls_security_level = may");
 
         String out = TlsPeer.run(List.of("gnutls-cli", "--insecure", "--starttls-proto=smtp", "--port",
                 Integer.toString(port), "127.0.0.1"), List.of("NOOP"), 1500, 15);
@@ -298,6 +347,49 @@ class ServerTlsPeersTest {
         assertThat(named).contains("subject=CN = other.example");
         assertThat(parent).contains("subject=CN = any.wild.example");
         assertThat(unknown).contains("subject=CN = mx.example.test");
+    }
+
+    @Test
+    void sniTableFailureShouldAbortTheHandshakeNotServeTheDefaultCertificate() throws Exception {
+        Path other = pki.chainFile(dir.resolve("other.pem"), pki.issue("other.example", TestPki.ec()));
+        SniTable sni = new SniTable(List.of(new FailingDict(), new MapDict(Map.of("other.example", other.toString())),
+                new MapDict(Map.of("bad.example", dir.resolve("missing.pem").toString()))));
+        server = new SmtpServer("smtp", new InetSocketAddress("127.0.0.1", 0),
+                TestConfigs.config("smtpd_tls_security_level = may"), checks, queue, dir.resolve("tls")).sni(sni);
+        int port = server.start().getPort();
+
+        String failing = TlsPeer.run(sClient(port, "-tls1_3", "-servername", "down.example"), List.of("NOOP"), 500, 15);
+        String unusable = TlsPeer.run(sClient(port, "-tls1_3", "-servername", "bad.example"), List.of("NOOP"), 500, 15);
+        String plain = TlsPeer.run(sClient(port, "-tls1_3"), List.of("NOOP"), 500, 15);
+
+        assertThat(failing).doesNotContain("subject=CN = mx.example.test").doesNotContain("250 2.0.0 Ok");
+        assertThat(unusable).doesNotContain("subject=CN = mx.example.test").doesNotContain("250 2.0.0 Ok");
+        assertThat(plain).contains("subject=CN = mx.example.test").contains("250 2.0.0 Ok");
+        assertThat(log.text()).contains("warning: tls_server_sni_maps: down.example map lookup problem")
+                .contains("entry for \"bad.example\"");
+    }
+
+    /** A table that cannot answer for names under down.example (a database that is down). */
+    private static final class FailingDict implements Dict {
+        @Override
+        public String type() {
+            return "inline";
+        }
+
+        @Override
+        public String name() {
+            return "down";
+        }
+
+        @Override
+        public Set<DictFlag> flags() {
+            return Set.of();
+        }
+
+        @Override
+        public LookupResult lookup(String key) {
+            return key.endsWith("down.example") ? LookupResult.temporaryFailure("server down") : LookupResult.notFound();
+        }
     }
 
     @Test

@@ -65,8 +65,36 @@ class TlsFingerToolTest {
     }
 
     @Test
+    void theSmtpServicesMasterCfOverridesShouldApplyUnderTheOptions() throws IOException {
+        Files.writeString(dir.resolve("etc/master.cf"), "smtp unix - - n - - smtp\n"
+                + "  -o smtp_tls_security_level=encrypt\n  -o smtp_tls_loglevel=1\n"
+                + "relay unix - - n - - smtp\n  -o smtp_tls_security_level=verify\n");
+        assertThat(configuration.reload()).isEmpty();
+
+        assertThat(run(Optional.of(recording), "example.com")).isZero();
+        assertThat(settings.get().get("smtp_tls_security_level")).isEqualTo("encrypt");
+        assertThat(settings.get().get("smtp_tls_loglevel")).isEqualTo("1");
+
+        assertThat(run(Optional.of(recording), "-x", "relay", "example.com")).isZero();
+        assertThat(settings.get().get("smtp_tls_security_level")).isEqualTo("verify");
+
+        assertThat(run(Optional.of(recording), "-o", "smtp_tls_security_level=dane", "-o", "smtp_tls_loglevel = 2",
+                "example.com")).isZero();
+        assertThat(settings.get().get("smtp_tls_security_level")).isEqualTo("dane");
+        assertThat(settings.get().get("smtp_tls_loglevel")).isEqualTo("2");
+    }
+
+    @Test
+    void anUnknownServiceShouldBeAnErrorNotMainCfAlone() {
+        assertThat(run(Optional.of(recording), "-x", "nosuch", "example.com")).isEqualTo(1);
+        assertThat(err.toString()).contains("no unix service \"nosuch\" in master.cf");
+        assertThat(destination.get()).isNull();
+    }
+
+    @Test
     void aBadCommandLineShouldGetTheUsage() {
-        assertThat(run(Optional.of(recording), "-x", "example.com")).isEqualTo(64);
+        assertThat(run(Optional.of(recording), "-Z", "example.com")).isEqualTo(64);
+        assertThat(run(Optional.of(recording), "-o", "novalue", "example.com")).isEqualTo(64);
         assertThat(run(Optional.of(recording))).isEqualTo(64);
         assertThat(run(Optional.of(recording), "a.example", "b.example")).isEqualTo(64);
         assertThat(err.toString()).contains(TlsFingerTool.USAGE);

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -27,7 +28,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *   credential of that type wins. The credentials are fetched from their source at each
  *   handshake, so a certificate replaced on disk serves the next handshake. An alias names
  *   the source, its generation and the index, so the chain and key JSSE asks for next belong
- *   to the same load even when a reload happens in between.
+ *   to the same load even when a reload happens in between. When tls_server_sni_maps fails
+ *   for the name ({@link SniCredentials.Failure}) no key is chosen, so JSSE aborts the
+ *   handshake; the failure is remembered for the rest of that handshake (JSSE asks once per
+ *   key type) so it is looked up and logged once.
  * SECURITY  The SNI name is client input; it is only used as a lookup key.
  */
 final class ServerKeyManager extends X509ExtendedKeyManager {
@@ -42,6 +46,9 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
                 }
             });
 
+    /** Handshakes whose SNI lookup failed: no key for them, whatever the type. */
+    private final Map<SSLEngine, Boolean> failed = Collections.synchronizedMap(new WeakHashMap<>());
+
     ServerKeyManager(CredentialSource defaults, SniCredentials sni) {
         this.defaults = defaults;
         this.sni = sni;
@@ -49,7 +56,17 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return choose(keyType, serverName(engine == null ? null : engine.getHandshakeSession()));
+        if (engine != null && failed.containsKey(engine)) {
+            return null;
+        }
+        try {
+            return choose(keyType, serverName(engine == null ? null : engine.getHandshakeSession()));
+        } catch (SniCredentials.Failure e) {
+            if (engine != null) {
+                failed.put(engine, Boolean.TRUE);
+            }
+            return null;
+        }
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class ServerTls {
 
     static ServerTls create(ServerTlsSettings settings, CredentialSource keys, SniCredentials sni)
             throws IOException, GeneralSecurityException {
-        ClientTrust trust = new ClientTrust(settings.caFile());
+        ClientTrust trust = new ClientTrust(settings.caFile(), settings.caPath());
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(new KeyManager[] {new ServerKeyManager(keys, sni)}, new TrustManager[] {trust}, null);
         ctx.getServerSessionContext().setSessionTimeout((int) Math.min(Integer.MAX_VALUE,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import org.postern.api.support.TlsLogLevel;
 import org.postern.core.config.PostfixConfig;
 
 /**
@@ -26,16 +27,18 @@ import org.postern.core.config.PostfixConfig;
  * @param askCcert            smtpd_tls_ask_ccert (no)
  * @param reqCcert            smtpd_tls_req_ccert (no); only with level encrypt, as Postfix
  * @param caFile              smtpd_tls_CAfile (empty): who signs trusted client certificates
+ * @param caPath              smtpd_tls_CApath (empty): a directory of more such CA certificates
  * @param fingerprintDigest   smtpd_tls_fingerprint_digest (sha256)
  * @param sessionCacheTimeout smtpd_tls_session_cache_timeout (3600s)
  * @param receivedHeader      smtpd_tls_received_header (no)
+ * @param logLevel            smtpd_tls_loglevel (0): which lines a handshake that worked logs
  */
 public record ServerTlsSettings(String level, boolean wrapperMode, String certFile, String keyFile,
                                 String eccertFile, String eckeyFile, List<String> chainFiles, String protocols,
                                 String mandatoryProtocols, String ciphers, String mandatoryCiphers,
                                 String excludeCiphers, String mandatoryExclude, boolean askCcert, boolean reqCcert,
-                                String caFile, String fingerprintDigest, Duration sessionCacheTimeout,
-                                boolean receivedHeader) {
+                                String caFile, String caPath, String fingerprintDigest,
+                                Duration sessionCacheTimeout, boolean receivedHeader, TlsLogLevel logLevel) {
 
     public static ServerTlsSettings from(PostfixConfig c) {
         return new ServerTlsSettings(
@@ -55,9 +58,11 @@ public record ServerTlsSettings(String level, boolean wrapperMode, String certFi
                 c.bool("smtpd_tls_ask_ccert"),
                 c.bool("smtpd_tls_req_ccert"),
                 c.get("smtpd_tls_CAfile").trim(),
+                c.get("smtpd_tls_CApath").trim(),
                 c.get("smtpd_tls_fingerprint_digest").trim(),
                 c.time("smtpd_tls_session_cache_timeout"),
-                c.bool("smtpd_tls_received_header"));
+                c.bool("smtpd_tls_received_header"),
+                TlsLogLevel.parse(c.get("smtpd_tls_loglevel")));
     }
 
     /** Level encrypt (or wrapper mode): the mandatory protocols and ciphers apply. */

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  *   ("mail.example.com", ".example.com", ".com"); the first table and key found win. The value
  *   lists PEM files in smtpd_tls_chain_files format (each a key followed by its chain; RSA
  *   and ECDSA may both be there). A name not found gets the default keys. The files are
- *   watched like the default ones: a replaced file serves the next handshake.
+ *   watched like the default ones: a replaced file serves the next handshake. A table lookup
+ *   error, or an entry whose files cannot be used, aborts the handshake with a warning, as
+ *   Postfix's server_sni_callback does ("tls_server_sni_maps: mx.example map lookup problem"):
+ *   serving the default certificate instead would present the wrong name without a word.
  * SECURITY  The SNI name is client input, used only as a lookup key.
- * BUGS      A table lookup error or an unusable file logs a warning and serves the default
- *           keys; Postfix aborts the handshake instead.
  * SEE ALSO  Postfix postconf(5) tls_server_sni_maps.
  */
 public final class SniTable implements SniCredentials {
@@ -45,13 +46,12 @@ public final class SniTable implements SniCredentials {
             for (Dict table : tables) {
                 LookupResult r = table.lookup(key);
                 if (r instanceof LookupResult.Found) {
-                    CredentialFiles files = files(table, key, ((LookupResult.Found) r).value());
-                    return files == null ? null : new Match(key, files);
+                    return new Match(key, files(table, key, ((LookupResult.Found) r).value()));
                 }
                 if (!(r instanceof LookupResult.NotFound)) {
-                    LOG.warn("warning: tls_server_sni_maps: {} lookup error for \"{}\"; using the default"
-                            + " certificate", table.spec(), LogText.printable(key));
-                    return null;
+                    LOG.warn("warning: tls_server_sni_maps: {} map lookup problem ({})", LogText.printable(serverName),
+                            table.spec());
+                    throw new Failure("tls_server_sni_maps lookup problem");
                 }
             }
         }
@@ -84,9 +84,9 @@ public final class SniTable implements SniCredentials {
                 }
             });
         } catch (IllegalStateException e) {
-            LOG.warn("warning: tls_server_sni_maps: {} entry for \"{}\": {}; using the default certificate",
-                    table.spec(), LogText.printable(key), e.getMessage());
-            return null;
+            LOG.warn("warning: tls_server_sni_maps: {} entry for \"{}\": {}", table.spec(), LogText.printable(key),
+                    e.getMessage());
+            throw new Failure("unusable tls_server_sni_maps entry");
         }
     }
 }

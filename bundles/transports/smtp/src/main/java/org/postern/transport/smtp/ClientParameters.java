@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.postern.api.parameter.Parameter;
 import org.postern.api.parameter.ParameterSyntax;
 import org.postern.api.parameter.ParameterType;
+import org.postern.api.parameter.ValueSyntax;
 
 /**
  * SUMMARY   The declarations of the smtp_* (or lmtp_*) parameters this bundle reads, with
@@ -18,6 +19,8 @@ import org.postern.api.parameter.ParameterType;
  *     smtp_connection_cache_size_limit (default 100; lmtp_ likewise): the number of idle
  *       connections kept per agent; the oldest is closed when a new one would exceed it.
  *   The budget and smtp_connection_cache_time_limit also accept "ms" (Postern extension).
+ *   smtp_tls_session_cache_database is read as a switch: any table turns the client's TLS
+ *   session cache on, kept in memory ({@link TlsContexts}); nothing is written to the table.
  */
 final class ClientParameters {
 
@@ -57,6 +60,9 @@ final class ClientParameters {
     final Parameter tlsTrustAnchorFile;
     final Parameter tlsWrapperMode;
     final Parameter tlsConnectionReuse;
+    final Parameter tlsLogLevel;
+    final Parameter tlsSessionCacheDatabase;
+    final Parameter tlsSessionCacheTimeout;
     final Parameter dnsSupportLevel;
     final Parameter hostLookup;
     final Parameter skip5xxGreeting;
@@ -110,15 +116,21 @@ final class ClientParameters {
         fingerprintDigest = Parameter.string(p.parameter("tls_fingerprint_digest"),
                 "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}").withTemplate();
         tlsServername = Parameter.string(p.parameter("tls_servername"), "");
-        tlsProtocols = Parameter.string(p.parameter("tls_protocols"), ">=TLSv1");
-        tlsMandatoryProtocols = Parameter.string(p.parameter("tls_mandatory_protocols"), ">=TLSv1");
-        tlsCiphers = Parameter.string(p.parameter("tls_ciphers"), "medium");
-        tlsMandatoryCiphers = Parameter.string(p.parameter("tls_mandatory_ciphers"), "medium");
+        // Checked with the configuration (postfix check, reload), not first at a delivery.
+        tlsProtocols = Parameter.string(p.parameter("tls_protocols"), ">=TLSv1").withSyntax(ValueSyntax.TLS_PROTOCOLS);
+        tlsMandatoryProtocols = Parameter.string(p.parameter("tls_mandatory_protocols"), ">=TLSv1")
+                .withSyntax(ValueSyntax.TLS_PROTOCOLS);
+        tlsCiphers = Parameter.string(p.parameter("tls_ciphers"), "medium").withSyntax(ValueSyntax.TLS_CIPHER_GRADE);
+        tlsMandatoryCiphers = Parameter.string(p.parameter("tls_mandatory_ciphers"), "medium")
+                .withSyntax(ValueSyntax.TLS_CIPHER_GRADE);
         tlsExcludeCiphers = Parameter.list(p.parameter("tls_exclude_ciphers"), "");
         tlsMandatoryExcludeCiphers = Parameter.list(p.parameter("tls_mandatory_exclude_ciphers"), "");
         tlsTrustAnchorFile = Parameter.list(p.parameter("tls_trust_anchor_file"), "");
         tlsWrapperMode = Parameter.bool(p.parameter("tls_wrappermode"), "no");
         tlsConnectionReuse = Parameter.bool(p.parameter("tls_connection_reuse"), "no");
+        tlsLogLevel = Parameter.string(p.parameter("tls_loglevel"), "0");
+        tlsSessionCacheDatabase = Parameter.string(p.parameter("tls_session_cache_database"), "");
+        tlsSessionCacheTimeout = Parameter.time(p.parameter("tls_session_cache_timeout"), "3600s", 's', 0);
         dnsSupportLevel = Parameter.string(p.parameter("dns_support_level"), "").withAllowed("disabled", "enabled",
                 "dnssec");
         hostLookup = Parameter.list(p.parameter("host_lookup"), "dns");
@@ -149,7 +161,8 @@ final class ClientParameters {
                 mxAddressLimit, mxSessionLimit, tlsSecurityLevel, tlsPolicyMaps, tlsCaFile, tlsCaPath,
                 verifyCertMatch, secureCertMatch, fingerprintCertMatch, fingerprintDigest, tlsServername, tlsProtocols,
                 tlsMandatoryProtocols, tlsCiphers, tlsMandatoryCiphers, tlsExcludeCiphers, tlsMandatoryExcludeCiphers,
-                tlsTrustAnchorFile, tlsWrapperMode, tlsConnectionReuse, dnsSupportLevel, hostLookup,
+                tlsTrustAnchorFile, tlsWrapperMode, tlsConnectionReuse, tlsLogLevel, tlsSessionCacheDatabase,
+                tlsSessionCacheTimeout, dnsSupportLevel, hostLookup,
                 skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
                 cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
                 saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.postern.api.delivery.ServiceSettings;
 import org.postern.api.parameter.Parameter;
+import org.postern.api.support.TlsLogLevel;
 
 /**
  * SUMMARY   The smtp_* (or lmtp_*) parameters one delivery reads.
@@ -17,6 +18,8 @@ import org.postern.api.parameter.Parameter;
  *   smtp_tcp_port (Postfix: "smtp", lmtp_tcp_port 24) is the port for MX-derived and
  *   portless nexthops; numbers, "smtp" (25), "submission" (587), "smtps" (465) and "lmtp" (24).
  *   An empty smtp_tls_security_level means "may" for smtp (Postern's default) and "none" for lmtp.
+ *   smtp_tls_loglevel (lmtp_tls_loglevel) decides the TLS lines of a session that worked, as
+ *   Postfix's; failures are logged at every level.
  */
 record ClientSettings(Protocol protocol, String heloName, String myHostname, int tcpPort,
                       Duration connectTimeout, Duration connectBudget, Duration heloTimeout,
@@ -26,7 +29,7 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
                       TlsLevel tlsLevel, boolean skip5xxGreeting, boolean neverSendEhlo,
                       boolean mimeOutputConversion, boolean deferIfNoMxAddress, boolean assumeFinal,
                       boolean ipv4, boolean ipv6, boolean cacheConnections, Duration cacheTimeLimit,
-                      Duration reuseTimeLimit, int reuseCountLimit, int cacheSizeLimit) {
+                      Duration reuseTimeLimit, int reuseCountLimit, int cacheSizeLimit, TlsSessionLog tlsLog) {
 
     /** The TLS levels this client acts on ({@link TlsPolicy} maps Postfix's level names to them). */
     enum TlsLevel { NONE, MAY, ENCRYPT, DANE, DANE_ONLY, FINGERPRINT, VERIFY, SECURE }
@@ -66,7 +69,8 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
                 s.time(d.cacheTimeLimit),
                 s.time(d.reuseTimeLimit),
                 s.integer(d.reuseCountLimit),
-                s.integer(d.cacheSizeLimit));
+                s.integer(d.cacheSizeLimit),
+                new TlsSessionLog(TlsLogLevel.parse(s.string(d.tlsLogLevel)), TlsSettings.fingerprintDigest(s, d)));
     }
 
     private static String hostname(String configured, String myHostname) {
@@ -124,6 +128,6 @@ record ClientSettings(Protocol protocol, String heloName, String myHostname, int
                 startTlsTimeout, mailTimeout, rcptTimeout, dataInitTimeout, dataXferTimeout, dataDoneTimeout,
                 rsetTimeout, quitTimeout, mxAddressLimit, mxSessionLimit, level, skip5xxGreeting, neverSendEhlo,
                 mimeOutputConversion, deferIfNoMxAddress, assumeFinal, ipv4, ipv6, cacheConnections, cacheTimeLimit,
-                reuseTimeLimit, reuseCountLimit, cacheSizeLimit);
+                reuseTimeLimit, reuseCountLimit, cacheSizeLimit, tlsLog);
     }
 }

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -120,8 +121,17 @@ final class EndpointTlsPolicy {
             case NONE -> EndpointTls.NONE;
             case MAY -> stsOr(EndpointTls.Requirement.OPPORTUNISTIC, endpoint);
             case ENCRYPT -> stsOr(EndpointTls.Requirement.MANDATORY, endpoint);
-            case VERIFY, SECURE -> verified(new CertificateMatchTrustManager(pkix(), names(endpoint)), endpoint, null);
-            case FINGERPRINT -> verified(fingerprints(), endpoint, null);
+            case VERIFY, SECURE -> {
+                X509TrustManager pkix = pkix();
+                List<String> names = names(endpoint);
+                yield verified(List.of("match", pkix, names), () -> new CertificateMatchTrustManager(pkix, names),
+                        endpoint, null);
+            }
+            case FINGERPRINT -> {
+                X509TrustManager fingerprints = fingerprints();
+                yield verified(List.of("fingerprint", settings.fingerprintDigest(), settings.match()),
+                        () -> fingerprints, endpoint, null);
+            }
             case DANE, DANE_ONLY -> dane(level == ClientSettings.TlsLevel.DANE_ONLY, endpoint);
         };
     }
@@ -145,8 +155,8 @@ final class EndpointTlsPolicy {
                     names.add(nexthopDomain);
                 }
             }
-            return verified(new DaneTrustManager(a.usable(), names), endpoint, a.baseDomain())
-                    .reportedAs(tlsa(a.all()));
+            return verified(List.of("dane", a.usable(), names), () -> new DaneTrustManager(a.usable(), names),
+                    endpoint, a.baseDomain()).reportedAs(tlsa(a.all()));
         }
         if (policy instanceof DanePolicy.Unusable u) {
             return unauthenticated(EndpointTls.Requirement.MANDATORY, endpoint).reportedAs(tlsa(u.all()));
@@ -215,13 +225,19 @@ final class EndpointTlsPolicy {
         return names;
     }
 
-    private EndpointTls verified(X509TrustManager trust, Endpoint endpoint, String serverName) throws Refused {
-        return new EndpointTls(EndpointTls.Requirement.MANDATORY, contexts.trustedBy(trust),
+    /**
+     * @param trustKey equal for equal trust (the level's word, then what it checks against): the
+     *                 connections that may resume each other's TLS sessions ({@link TlsContexts})
+     */
+    private EndpointTls verified(Object trustKey, Supplier<X509TrustManager> trust, Endpoint endpoint,
+                                 String serverName) throws Refused {
+        return new EndpointTls(EndpointTls.Requirement.MANDATORY,
+                contexts.trustedBy(trustKey, trust, settings.sessionCache()),
                 handshake(true, endpoint, serverName), settings.wrapperMode(), "Verified", EndpointTls.ReportedPolicy.NONE);
     }
 
     private EndpointTls unauthenticated(EndpointTls.Requirement requirement, Endpoint endpoint) throws Refused {
-        SSLSocketFactory any = contexts.opportunistic();
+        SSLSocketFactory any = contexts.opportunistic(settings.sessionCache());
         return new EndpointTls(requirement, any, handshake(requirement == EndpointTls.Requirement.MANDATORY, endpoint, null),
                 settings.wrapperMode(), "Untrusted", EndpointTls.ReportedPolicy.NONE);
     }

@@ -123,9 +123,15 @@ final class SmtpSession implements Closeable {
         features = ServerFeatures.parse(again);
     }
 
-    /** The TLS handshake, reported to {@code attempts} and logged as Postfix's smtp(8) does. */
+    /**
+     * The TLS handshake, logged as Postfix's smtp(8) does at smtp_tls_loglevel and reported to
+     * {@code attempts} when it failed or made a new session: a resumed session was reported when
+     * its full handshake was made, and is not counted again.
+     */
     private void negotiate(EndpointTls tls, TlsAttemptListener attempts, String helo, boolean required, Logger log)
             throws SessionFailure.Exception {
+        settings.tlsLog().settingUp(log, endpoint().relay(), tls.handshake());
+        long start = System.currentTimeMillis();
         try {
             connection.startTls(tls.factory(), tls.handshake());
         } catch (IOException e) {
@@ -140,9 +146,16 @@ final class SmtpSession implements Closeable {
                     handshake && !required));
         }
         SSLSession tlsSession = connection.tlsSession();
-        attempts.attempted(endpoint(), helo, connection.localAddress(), Optional.empty(), "");
-        log.info("{} TLS connection established to {}: {} with cipher {}", tls.trust(), endpoint().relay(),
-                tlsSession.getProtocol(), tlsSession.getCipherSuite());
+        boolean resumed = resumed(tlsSession, start);
+        if (!resumed) {
+            attempts.attempted(endpoint(), helo, connection.localAddress(), Optional.empty(), "");
+        }
+        settings.tlsLog().established(log, endpoint().relay(), tls.trust(), tlsSession, resumed);
+    }
+
+    /** JSSE does not say "resumed": a session older than the handshake was taken from the cache. */
+    static boolean resumed(SSLSession session, long handshakeStart) {
+        return session.getCreationTime() < handshakeStart;
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -6,7 +6,12 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -17,32 +22,67 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * SUMMARY   The client's TLS trust: opportunistic (any certificate), PKIX over the JDK's trust
- *           store or the configured anchors ({@link TrustAnchors}), and contexts around a
- *           trust manager of a level (names, fingerprints, DANE).
+ * SUMMARY   The client's TLS trust and session cache: opportunistic (any certificate), PKIX over
+ *           the JDK's trust store or the configured anchors ({@link TrustAnchors}), and contexts
+ *           around a trust manager of a level (names, fingerprints, DANE), one per trust
+ *           configuration, so that sessions resume.
  * DESCRIPTION
  *   Levels may and encrypt accept any server certificate, as Postfix does: they protect
  *   against passive eavesdropping only. verify and secure check the chain with PKIX against
  *   smtp_tls_trust_anchor_file (tafile=) when set, else smtp_tls_CAfile/smtp_tls_CApath when
  *   set (Postfix's tls_append_default_CA = no), else the JDK's trust store; the names are then
  *   checked by the level's own trust manager.
- * SECURITY  The trust-anything manager is used only where Postfix does not authenticate.
- * BUGS      A context is made per connection for authenticated levels, so TLS sessions are not
- *   resumed across connections there.
+ *   <p>Session cache (smtp_tls_session_cache_database, smtp_tls_session_cache_timeout): JSSE
+ *   keeps a client's sessions in its context, by server host and port. With a cache, a
+ *   context is kept per trust configuration (the caller's key: the level, its match list or
+ *   TLSA records, the CA files as loaded, and the session lifetime), so a session is resumed
+ *   only under the same trust that accepted it: one accepted by may is never resumed at
+ *   verify, one accepted under yesterday's TLSA records never under today's. At most
+ *   {@link #CONTEXTS} configurations are kept, the least recently used dropped. Without a
+ *   cache (Postfix's default, an empty smtp_tls_session_cache_database) every connection
+ *   gets a context of its own, so nothing is resumed.
+ * SECURITY  The trust-anything manager is used only where Postfix does not authenticate. A
+ *   resumed session skips the trust manager, hence the per-configuration contexts.
+ * BUGS      The cache is in memory, per delivery agent, and lost at restart: nothing is read
+ *   from or written to the table smtp_tls_session_cache_database names.
  */
 final class TlsContexts {
 
-    private final SSLSocketFactory opportunistic;
+    /** Trust configurations whose sessions are kept (each context holds its own sessions). */
+    static final int CONTEXTS = 256;
+
     private final TrustAnchors anchors = new TrustAnchors();
     private volatile X509TrustManager jdkTrust;
+    private final Map<Object, SSLSocketFactory> kept = Collections.synchronizedMap(
+            new LinkedHashMap<Object, SSLSocketFactory>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Object, SSLSocketFactory> eldest) {
+                    return size() > CONTEXTS;
+                }
+            });
 
-    TlsContexts() {
-        opportunistic = trustedBy(new AcceptAnyCertificate());
+    /** Unauthenticated TLS: any certificate (logged "Untrusted"); {@code sessionCache} as in {@link #trustedBy(Object, Supplier, Duration)}. */
+    SSLSocketFactory opportunistic(Duration sessionCache) {
+        return trustedBy(List.of("any"), AcceptAnyCertificate::new, sessionCache);
     }
 
-    /** Unauthenticated TLS: any certificate (logged "Untrusted"). */
-    SSLSocketFactory opportunistic() {
-        return opportunistic;
+    /**
+     * A context that trusts what the supplied manager accepts, and nothing else.
+     *
+     * @param trustKey     equal for equal trust: two connections with equal keys may resume each
+     *                     other's sessions
+     * @param sessionCache how long sessions are kept; zero: a new context, nothing resumed
+     */
+    SSLSocketFactory trustedBy(Object trustKey, Supplier<X509TrustManager> trust, Duration sessionCache) {
+        if (sessionCache.isZero() || sessionCache.isNegative()) {
+            return trustedBy(trust.get(), Duration.ZERO);
+        }
+        return kept.computeIfAbsent(List.of(trustKey, sessionCache), k -> trustedBy(trust.get(), sessionCache));
+    }
+
+    /** Configurations kept now (for tests). */
+    int keptContexts() {
+        return kept.size();
     }
 
     /**
@@ -86,11 +126,15 @@ final class TlsContexts {
         }
     }
 
-    /** A context that trusts what {@code trust} accepts, and nothing else. */
-    SSLSocketFactory trustedBy(X509TrustManager trust) {
+    /** A new context that trusts what {@code trust} accepts, its sessions kept for {@code sessionCache}. */
+    private static SSLSocketFactory trustedBy(X509TrustManager trust, Duration sessionCache) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {trust}, null);
+            if (!sessionCache.isZero()) {
+                context.getClientSessionContext().setSessionTimeout((int) Math.min(Integer.MAX_VALUE,
+                        sessionCache.toSeconds()));
+            }
             return context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JVM", e);

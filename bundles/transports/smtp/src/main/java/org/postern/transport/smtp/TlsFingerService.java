@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   agent's policy cache), {@link DestinationResolver} (with each host's DNSSEC status) and
  *   {@link EndpointTlsPolicy} (DANE's TLSA records), so what is printed is what a delivery
  *   would do. No mail is sent: the session ends with QUIT after the handshake and EHLO.
- *   main.cf is used as is; master.cf -o overrides of a transport are not applied.
+ *   The settings are the caller's: posttls-finger gives main.cf with the smtp transport's
+ *   master.cf -o overrides and its own options.
  * SECURITY  Connects to hosts from DNS, as the smtp client does; their text is printed through
  *   LogText.
  */
@@ -168,8 +169,7 @@ public final class TlsFingerService implements TlsFinger {
                     out.println("posttls-finger: " + endpoint.relay() + ": no TLS (the server did not offer STARTTLS)");
                     return false;
                 }
-                out.println("posttls-finger: " + tls.trust() + " TLS connection established to " + endpoint.relay() + ": "
-                        + ssl.getProtocol() + " with cipher " + ssl.getCipherSuite());
+                out.println("posttls-finger: " + TlsSessionLog.summary(tls.trust(), endpoint.relay(), ssl));
                 certificates(ssl, out);
                 return true;
             } finally {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.transport.smtp;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,11 +23,18 @@ import org.postern.api.parameter.Parameter;
  * @param servername      SNI: empty (the MX host name), "hostname", "nexthop" or a literal name
  * @param trustAnchorFiles smtp_tls_trust_anchor_file or tafile=: when set, the only anchors
  * @param daneStrictNames smtp_tls_dane_strict_names: DANE-TA names are the TLSA base domain only
+ * @param sessionCache    how long a TLS session may be resumed: smtp_tls_session_cache_timeout
+ *                        (at most Postfix's 100 days) when smtp_tls_session_cache_database names a
+ *                        table, else zero: no session is resumed, as Postfix without a cache
  */
 record TlsSettings(List<String> match, String fingerprintDigest, String protocols, String ciphers,
                    List<String> excludedCiphers, String opportunisticProtocols, String opportunisticCiphers,
                    List<String> opportunisticExcluded, String servername, List<String> trustAnchorFiles,
-                   String caFile, String caPath, boolean wrapperMode, boolean daneStrictNames) {
+                   String caFile, String caPath, boolean wrapperMode, boolean daneStrictNames,
+                   Duration sessionCache) {
+
+    /** Postfix's limit on smtp_tls_session_cache_timeout. */
+    static final Duration LONGEST_SESSION = Duration.ofDays(100);
 
     static TlsSettings of(Protocol p, ServiceSettings s, TlsPolicy policy) {
         ClientParameters d = ClientParameters.of(p);
@@ -50,10 +58,20 @@ record TlsSettings(List<String> match, String fingerprintDigest, String protocol
                 s.string(d.tlsCaFile).strip(),
                 s.string(d.tlsCaPath).strip(),
                 a.wrapperMode().orElse(s.bool(d.tlsWrapperMode)),
-                s.bool(SmtpParameters.DANE_STRICT_NAMES));
+                s.bool(SmtpParameters.DANE_STRICT_NAMES),
+                sessionCache(s, d));
     }
 
-    private static String fingerprintDigest(ServiceSettings s, ClientParameters d) {
+    private static Duration sessionCache(ServiceSettings s, ClientParameters d) {
+        if (s.string(d.tlsSessionCacheDatabase).isBlank()) {
+            return Duration.ZERO;
+        }
+        Duration timeout = s.time(d.tlsSessionCacheTimeout);
+        return timeout.compareTo(LONGEST_SESSION) > 0 ? LONGEST_SESSION : timeout;
+    }
+
+    /** smtp_tls_fingerprint_digest with Postfix's compatibility-level default resolved. */
+    static String fingerprintDigest(ServiceSettings s, ClientParameters d) {
         String value = s.string(d.fingerprintDigest).strip();
         if (!value.equals(d.fingerprintDigest.defaultValue())) {
             return value;

@@ -126,6 +126,22 @@ class AiosmtpdPeerTest {
         assertThat(delivered("starttls") - before).isEqualTo(2);
     }
 
+    // The JSSE client resumes an OpenSSL server's session (Python's ssl): verified once, reported once.
+    @Test
+    void verifiedSessionsShouldResumeWithTheSessionCacheAndBeReportedOnce() {
+        List<org.postern.api.tls.TlsSessionResult> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        agent.addTlsReportSink(reported::add);
+        String[] settings = {"smtp_tls_security_level", "verify", "smtp_tls_CAfile", ca.toString(),
+            "smtp_tls_session_cache_database", "btree:/var/lib/postfix/smtp_scache",
+            "smtp_connection_cache_on_demand", "no"};
+
+        assertThat(deliver(starttlsPort, settings).outcome()).isEqualTo(Outcome.RELAYED);
+        assertThat(deliver(starttlsPort, settings).outcome()).isEqualTo(Outcome.RELAYED);
+        assertThat(deliver(starttlsPort, settings).outcome()).isEqualTo(Outcome.RELAYED);
+
+        assertThat(reported).singleElement().satisfies(r -> assertThat(r.successful()).isTrue());
+    }
+
     @Test
     void aPeerWithoutStarttlsShouldGetMailAtMayAndNoneAtEncrypt() throws IOException {
         long before = delivered("plain");

@@ -37,6 +37,34 @@ class SmtpParametersTest {
         assertThat(defaultOf("lmtp_tcp_port")).isEqualTo("24");
         assertThat(defaultOf("smtp_sasl_tls_security_options")).isEqualTo("$smtp_sasl_security_options");
         assertThat(defaultOf("disable_mime_output_conversion")).isEqualTo("no");
+        assertThat(defaultOf("smtp_tls_loglevel")).isEqualTo("0");
+        assertThat(defaultOf("lmtp_tls_loglevel")).isEqualTo("0");
+        assertThat(defaultOf("smtp_tls_session_cache_database")).isEmpty();
+        assertThat(defaultOf("smtp_tls_session_cache_timeout")).isEqualTo("3600s");
+    }
+
+    // Found by "postfix check" and reload, with file and line, before any delivery tries them.
+    @Test
+    void tlsProtocolsAndCipherGradesShouldBeDeclaredWithTheirSyntax() {
+        Parameter protocols = ClientParameters.SMTP.tlsMandatoryProtocols;
+        Parameter grade = ClientParameters.LMTP.tlsCiphers;
+
+        assertThatThrownBy(() -> protocols.validate(">=TLSv1.9")).hasMessageContaining("unknown TLS protocol");
+        assertThatThrownBy(() -> ClientParameters.SMTP.tlsProtocols.validate("!TLSv1.2 !TLSv1.3 !TLSv1.1 !TLSv1"))
+                .hasMessageContaining("enables no TLS protocol");
+        assertThatThrownBy(() -> grade.validate("null")).hasMessageContaining("cipher grade");
+        protocols.validate("!SSLv2, !SSLv3");
+        grade.validate("high");
+    }
+
+    @Test
+    void sessionCacheShouldNeedATableAndBeBoundedByPostfixsLimit() {
+        TlsPolicy policy = TlsPolicy.parse("may", ClientSettings.TlsLevel.MAY);
+        assertThat(TlsSettings.of(Protocol.SMTP, Map.<String, String>of()::get, policy).sessionCache()).isZero();
+        assertThat(TlsSettings.of(Protocol.SMTP, Map.of("smtp_tls_session_cache_database", "btree:/var/x")::get,
+                policy).sessionCache()).isEqualTo(Duration.ofHours(1));
+        assertThat(TlsSettings.of(Protocol.SMTP, Map.of("smtp_tls_session_cache_database", "lmdb:/var/x",
+                "smtp_tls_session_cache_timeout", "1000d")::get, policy).sessionCache()).isEqualTo(Duration.ofDays(100));
     }
 
     @Test
