@@ -18,9 +18,9 @@ import org.postern.tlsrpt.counts.Tally;
  *   counted into an overflow tally under a short lock instead: merged, never dropped.
  *   While smtp_tlsrpt_enable = no nothing is taken.
  */
-final class ResultRecorder implements TlsReportSink {
+public final class ResultRecorder implements TlsReportSink {
 
-    static final int CAPACITY = 65_536;
+    public static final int CAPACITY = 65_536;
 
     private final BlockingQueue<TlsSessionResult> handoff = new ArrayBlockingQueue<>(CAPACITY);
     private final Object overflowLock = new Object();
@@ -44,7 +44,7 @@ final class ResultRecorder implements TlsReportSink {
     }
 
     /** Everything taken since the last call, counted. */
-    Tally drain() {
+    public Tally drain() {
         List<TlsSessionResult> batch = new ArrayList<>();
         handoff.drainTo(batch);
         Tally tally = new Tally();
