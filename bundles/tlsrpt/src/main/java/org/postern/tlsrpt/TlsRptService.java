@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,9 +27,6 @@ import org.postern.api.parameter.ParameterException;
 import org.postern.api.tls.TlsReportSink;
 import org.postern.api.tls.TlsReporting;
 import org.postern.api.tls.TlsSessionResult;
-import org.postern.tlsrpt.counts.ReportKey;
-import org.postern.tlsrpt.report.ReportJson;
-import org.postern.tlsrpt.store.DeliveryRecord;
 import org.postern.tlsrpt.store.StoreSpec;
 import org.postern.tlsrpt.store.TlsRptStore;
 import org.slf4j.Logger;
@@ -43,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * DESCRIPTION
  *   The {@link TlsReportSink} hands results to {@link ResultRecorder}; {@link CountFlusher}
  *   moves them into the store every second; {@link DailyRun} says when {@link ReportSender}
- *   sends the days before today; {@link TlsReporting} serves tlsrpt-show, -send and -status.
+ *   sends the days before today; {@link ReportCommands} serves tlsrpt-show, -send and -status.
  *   One thread does the flushing, the daily run and the https retries. main.cf is read at each
  *   step, so a reload applies without restarting the bundle; tlsrpt_store is read at start.
  *   Stopping (feature:uninstall, bundle:update) saves what was counted; the next start finds it.
@@ -61,6 +56,7 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
     private final TlsRptStore store;
     private final CountFlusher flusher;
     private final ReportSender sender;
+    private final ReportCommands commands;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -98,6 +94,7 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
             return t;
         });
         this.sender = new ReportSender(store, worker, clock);
+        this.commands = new ReportCommands(store, flusher, sender, this::settings, this::services, clock);
         worker.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
         LOG.info("TLSRPT reporting {}; store {}", settings.enabled() ? "on" : "off (smtp_tlsrpt_enable = no)",
                 settings.store());
@@ -132,8 +129,8 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
             TlsRptSettings settings = settings();
             recorder.enable(settings.enabled());
             if (daily.due(settings.sendTime(), settings.sendJitter())) {
-                sendAll(Optional.empty(), Optional.empty(), settings, null);
-                store.purgeBefore(today().minusDays(settings.retention().toDays()));
+                commands.sendDue(settings);
+                store.purgeBefore(commands.today().minusDays(settings.retention().toDays()));
             }
             lastWarning = "";
         } catch (IOException | RuntimeException e) {
@@ -147,93 +144,22 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
 
     @Override
     public int show(Optional<String> policyDomain, Optional<LocalDate> day, PrintWriter out, PrintWriter err) {
-        try {
-            TlsRptSettings settings = settings();
-            flusher.flush();
-            List<ReportKey> keys = selected(policyDomain, day);
-            if (keys.isEmpty()) {
-                err.println("tlsrpt-show: no counts waiting to be reported" + selection(policyDomain, day));
-                return 1;
-            }
-            for (ReportKey key : keys) {
-                out.println(ReportJson.pretty(sender.preview(key, settings)));
-            }
-            return 0;
-        } catch (IOException | ParameterException e) {
-            err.println("tlsrpt-show: fatal: " + e.getMessage());
-            return 75;
-        }
+        return commands.show(policyDomain, day, out, err);
     }
 
     @Override
     public int send(Optional<String> policyDomain, Optional<LocalDate> day, PrintWriter out, PrintWriter err) {
-        if (day.isPresent() && !day.get().isBefore(today())) {
-            err.println("tlsrpt-send: fatal: " + day.get() + " is not over yet (UTC); its report would be incomplete");
-            return 64;
-        }
-        try {
-            TlsRptSettings settings = settings();
-            flusher.flush();
-            return sendAll(policyDomain, day, settings, out);
-        } catch (IOException | ParameterException e) {
-            err.println("tlsrpt-send: fatal: " + e.getMessage());
-            return 75;
-        }
+        return commands.send(policyDomain, day, out, err);
     }
 
     @Override
     public int status(PrintWriter out, PrintWriter err) {
-        try {
-            flusher.flush();
-            for (ReportKey key : store.unclaimed(Optional.empty())) {
-                out.println("pending: " + key + " (" + store.counts(key).sessions() + " sessions)");
-            }
-            for (DeliveryRecord d : store.lastDeliveries()) {
-                out.println((d.delivered() ? "delivered: " : "failed: ") + d.report() + " " + d.rua() + " "
-                        + d.time() + " " + d.detail());
-            }
-            return 0;
-        } catch (IOException e) {
-            err.println("tlsrpt-status: fatal: " + e.getMessage());
-            return 75;
-        }
+        return commands.status(out, err);
     }
 
-    /** Sends the selected reports of days before today; 0 when all are done, 75 when some wait, 1 when there were none. */
-    private int sendAll(Optional<String> policyDomain, Optional<LocalDate> day, TlsRptSettings settings,
-                        PrintWriter out) throws IOException {
-        List<ReportKey> keys = selected(policyDomain, day).stream().filter(k -> k.day().isBefore(today())).toList();
-        if (keys.isEmpty() && out != null) {
-            out.println("tlsrpt-send: no counts waiting to be reported" + selection(policyDomain, day));
-            return 1;
-        }
-        ReportSender.Services services = new ReportSender.Services(Optional.ofNullable(dns),
-                Optional.ofNullable(submitter), Optional.ofNullable(tables));
-        boolean waiting = false;
-        for (ReportKey key : keys) {
-            ReportSender.Outcome outcome = sender.send(key, settings, services);
-            waiting |= !outcome.finished();
-            if (out != null) {
-                out.println(key + ": " + outcome.text());
-            }
-        }
-        return waiting ? 75 : 0;
-    }
-
-    private List<ReportKey> selected(Optional<String> policyDomain, Optional<LocalDate> day) throws IOException {
-        Optional<LocalDate> before = day.isPresent() ? Optional.empty() : Optional.of(today());
-        return store.unclaimed(before).stream()
-                .filter(k -> policyDomain.isEmpty() || k.policyDomain().equals(policyDomain.get()))
-                .filter(k -> day.isEmpty() || k.day().equals(day.get()))
-                .toList();
-    }
-
-    private static String selection(Optional<String> policyDomain, Optional<LocalDate> day) {
-        return policyDomain.map(d -> " for " + d).orElse("") + day.map(d -> " on " + d).orElse(" before today (UTC)");
-    }
-
-    private LocalDate today() {
-        return clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
+    private ReportSender.Services services() {
+        return new ReportSender.Services(Optional.ofNullable(dns), Optional.ofNullable(submitter),
+                Optional.ofNullable(tables));
     }
 
     private TlsRptSettings settings() {
