@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
@@ -88,11 +88,13 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
         Path etc = Path.of(System.getProperty("karaf.etc", "etc"), "postern").toAbsolutePath();
         this.store = StoreSpec.open(settings.store(), data, etc);
         this.flusher = new CountFlusher(recorder, store);
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "postern-tlsrpt");
             t.setDaemon(true);
             return t;
         });
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);   // pending https retries end with the bundle
+        this.worker = thread;
         this.sender = new ReportSender(store, worker, clock);
         this.commands = new ReportCommands(store, flusher, sender, this::settings, this::services, clock);
         worker.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
@@ -102,9 +104,13 @@ public final class TlsRptService implements TlsReportSink, TlsReporting {
 
     @Deactivate
     public void deactivate() {
-        worker.shutdownNow();
+        // Not shutdownNow first: an interrupted flush could leave a count on disk and in memory, counted twice.
+        worker.shutdown();
         try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
+            if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+                worker.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
