@@ -63,6 +63,7 @@ final class ClientParameters {
     final Parameter tlsLogLevel;
     final Parameter tlsSessionCacheDatabase;
     final Parameter tlsSessionCacheTimeout;
+    final Parameter requireTlsPolicy;
     final Parameter dnsSupportLevel;
     final Parameter hostLookup;
     final Parameter skip5xxGreeting;
@@ -131,6 +132,12 @@ final class ClientParameters {
         tlsLogLevel = Parameter.string(p.parameter("tls_loglevel"), "0");
         tlsSessionCacheDatabase = Parameter.string(p.parameter("tls_session_cache_database"), "");
         tlsSessionCacheTimeout = Parameter.time(p.parameter("tls_session_cache_timeout"), "3600s", 's', 0);
+        // Postfix 3.11's defaults: smtp enforces for all but the own domain, localhost and
+        // addresses; lmtp (message stores, content filters) is opportunistic ({@link RequireTlsPolicy})
+        requireTlsPolicy = Parameter.list(p.parameter("requiretls_policy"), smtp
+                ? "inline:{ {$mydomain = opportunistic}, {.$mydomain = opportunistic}, {localhost = opportunistic} },"
+                  + " cidr:{ {0.0.0.0/0 opportunistic}, {::/0 opportunistic} }, enforce"
+                : "opportunistic");
         dnsSupportLevel = Parameter.string(p.parameter("dns_support_level"), "").withAllowed("disabled", "enabled",
                 "dnssec");
         hostLookup = Parameter.list(p.parameter("host_lookup"), "dns");
@@ -162,7 +169,7 @@ final class ClientParameters {
                 verifyCertMatch, secureCertMatch, fingerprintCertMatch, fingerprintDigest, tlsServername, tlsProtocols,
                 tlsMandatoryProtocols, tlsCiphers, tlsMandatoryCiphers, tlsExcludeCiphers, tlsMandatoryExcludeCiphers,
                 tlsTrustAnchorFile, tlsWrapperMode, tlsConnectionReuse, tlsLogLevel, tlsSessionCacheDatabase,
-                tlsSessionCacheTimeout, dnsSupportLevel, hostLookup,
+                tlsSessionCacheTimeout, requireTlsPolicy, dnsSupportLevel, hostLookup,
                 skip5xxGreeting, deferIfNoMxAddress, cacheOnDemand,
                 cacheDestinations, cacheTimeLimit, reuseTimeLimit, reuseCountLimit, cacheSizeLimit, genericMaps,
                 saslAuthEnable, saslPasswordMaps, saslSecurityOptions, saslTlsSecurityOptions, saslMechanismFilter,

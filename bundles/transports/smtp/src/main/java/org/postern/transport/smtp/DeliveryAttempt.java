@@ -36,9 +36,12 @@ import org.postern.api.support.LogText;
  *   The destination's TLS (policy, DANE, MTA-STS, REQUIRETLS) is {@link DestinationTls}'s; an
  *   MX host that MTA-STS enforce does not allow is skipped; each TLS attempt is reported
  *   ({@link TlsAttemptReporter}).
- *   REQUIRETLS (RFC 8689): a message that asked for it goes only over TLS the policy
- *   authenticates (DANE, MTA-STS enforce, verify, secure, fingerprint) to a server that offers
- *   REQUIRETLS, with REQUIRETLS on MAIL FROM; when no host qualifies it is returned (5.7.10).
+ *   REQUIRETLS (RFC 8689), as smtp_requiretls_policy decides for the destination
+ *   ({@link RequireTlsPolicy}): under enforce a message that asked for it goes only over TLS the
+ *   policy authenticates (DANE, MTA-STS enforce, verify, secure, fingerprint) to a server that
+ *   offers REQUIRETLS; under opportunistic+starttls only over TLS; a host that does not qualify
+ *   is skipped and when no host qualifies the message is returned (5.7.10). REQUIRETLS goes on
+ *   MAIL FROM whenever the TLS session offers it, except under disable.
  *   "TLS-Required: no" in a message without REQUIRETLS turns DANE and MTA-STS off for it.
  * SECURITY  Logs untrusted replies through LogText.
  */
@@ -46,6 +49,8 @@ final class DeliveryAttempt {
 
     /** RFC 8689 section 5: the message could not be sent with REQUIRETLS. */
     static final String REQUIRETLS_DSN = "5.7.10";
+    /** {@link SmtpSession}'s status for a host that does not offer (or refuses) STARTTLS when TLS is required. */
+    private static final String STARTTLS_MISSING_DSN = "4.7.4";
 
     private final SmtpClient client;
     private final DeliveryRequest request;
@@ -98,7 +103,11 @@ final class DeliveryAttempt {
             client.log().warn("warning: {}: cannot read message content: {}", request.queueId(), e.toString());
             return finish(Outcome.DEFERRED, "4.3.0", "error reading the queued message");
         }
-        tls.applyMessage(message, request);
+        try {
+            tls.applyMessage(client, message, request, nexthop);
+        } catch (DestinationTls.Unusable e) {
+            return finish(Outcome.DEFERRED, "4.3.0", e.getMessage());
+        }
         reporter = tls.reporter(client);
         SaslSettings sasl = SaslSettings.of(client.protocol(), request.settings());
         String saslLabel = "";
@@ -212,7 +221,8 @@ final class DeliveryAttempt {
                 client.log().info("{}: {}", request.queueId(), LogText.printable(lastFailure.diagnostic()));
                 return null;
             }
-            if (tls.requireTls() && !endpointTls.authenticated()) {
+            RequireTlsPolicy.Action requireTls = tls.requireTls().orElse(null);
+            if (requireTls == RequireTlsPolicy.Action.ENFORCE && !endpointTls.authenticated()) {
                 lastFailure = SessionFailure.soft(REQUIRETLS_DSN, "REQUIRETLS: the TLS policy for " + endpoint
                         + " does not authenticate the server (no DANE, MTA-STS or verified TLS)");
                 lastRelay = endpoint.relay();
@@ -222,10 +232,14 @@ final class DeliveryAttempt {
             try {
                 SmtpSession session = SmtpSession.open(endpoint, settings, connectTimeout, allowTls, client.watchdog(),
                         endpointTls, reporter.listenerFor(endpointTls), cacheKey, client.log());
-                if (tls.requireTls() && !session.features().requireTls()) {
-                    session.quit();
-                    throw new SessionFailure.Exception(SessionFailure.soft(REQUIRETLS_DSN,
-                            "REQUIRETLS is required, but was not offered by host " + endpoint));
+                if (requireTls != null && !session.features().requireTls()) {
+                    if (requireTls == RequireTlsPolicy.Action.ENFORCE) {
+                        session.quit();
+                        throw new SessionFailure.Exception(SessionFailure.soft(REQUIRETLS_DSN,
+                                "REQUIRETLS is required, but was not offered by host " + endpoint));
+                    }
+                    client.log().info("{}: REQUIRETLS ({}) not offered by host {}: sending without it",
+                            request.queueId(), requireTls.word(), endpoint);
                 }
                 if (authenticator != null) {
                     try {
@@ -239,6 +253,10 @@ final class DeliveryAttempt {
             } catch (SessionFailure.Exception e) {
                 lastFailure = e.failure();
                 lastRelay = endpoint.relay();
+                if (requireTls != null && requireTls.requiresTls() && lastFailure.dsnStatus().equals(STARTTLS_MISSING_DSN)) {
+                    // RFC 8689 section 4.2.1: a host without STARTTLS is no host for this message
+                    lastFailure = SessionFailure.soft(REQUIRETLS_DSN, "REQUIRETLS: " + lastFailure.diagnostic());
+                }
                 String refused = tls.stsRefusedCertificate(endpoint).orElse(null);
                 if (refused != null) {
                     lastFailure = new SessionFailure(false, lastFailure.dsnStatus(), refused, false);
@@ -253,7 +271,9 @@ final class DeliveryAttempt {
     }
 
     private void transact(SmtpSession session, OutgoingMessage message) {
-        Map<Recipient, RecipientResult> results = new MailTransaction(session, settings, message).run(List.copyOf(pending));
+        Map<Recipient, RecipientResult> results = new MailTransaction(session, settings, message,
+                tls.requireTls().map(RequireTlsPolicy.Action::requests).orElse(false) && session.encrypted())
+                .run(List.copyOf(pending));
         for (RecipientResult r : results.values()) {
             if (r.outcome() == Outcome.DEFERRED) {
                 deferred.put(r.recipient(), r);

@@ -17,8 +17,12 @@ import org.postern.transport.smtp.sts.StsDecision;
  *   MTA-STS applies to an MX-routed domain (not a [host] nexthop, not an address) without a
  *   policy table entry, which wins, and only at levels may, encrypt and dane (DANE wins where
  *   both exist; none and the stronger levels are the administrator's explicit choice).
- *   REQUIRETLS (with requiretls_enable) admits only authenticated TLS to a server that offers
- *   it; "TLS-Required: no" in a message without REQUIRETLS turns DANE and MTA-STS off.
+ *   REQUIRETLS (with requiretls_enable) is carried out as smtp_requiretls_policy says for the
+ *   next-hop name ({@link RequireTlsPolicy}): enforce admits only authenticated TLS to a server
+ *   that offers it; opportunistic+starttls makes TLS mandatory for the message (a host without
+ *   STARTTLS is skipped) and sends REQUIRETLS where offered; opportunistic and disable leave
+ *   the TLS policy as configured. "TLS-Required: no" in a message without REQUIRETLS turns
+ *   DANE and MTA-STS off.
  */
 final class DestinationTls {
 
@@ -41,7 +45,8 @@ final class DestinationTls {
     private final String settingsLabel;
     private final String policyDomain;
     private StsDecision sts;
-    private boolean requireTls;
+    /** The REQUIRETLS action for this message, or null when it did not ask for REQUIRETLS (or it is off). */
+    private RequireTlsPolicy.Action requireTls;
     private boolean tlsRequiredNo;
 
     private DestinationTls(TlsPolicy policy, boolean fromTable, DnsSupport dnsSupport, EndpointTlsPolicy endpoints,
@@ -109,21 +114,49 @@ final class DestinationTls {
                     || level == ClientSettings.TlsLevel.DANE);
     }
 
-    /** The message's REQUIRETLS (when requiretls_enable) and "TLS-Required: no". */
-    void applyMessage(OutgoingMessage message, DeliveryRequest request) {
-        requireTls = message.requireTls() && request.settings().bool(REQUIRETLS_ENABLE, true);
+    /**
+     * The message's REQUIRETLS (when requiretls_enable), with smtp_requiretls_policy's action for
+     * the next-hop name, and "TLS-Required: no".
+     *
+     * @throws Unusable the REQUIRETLS policy could not be evaluated (logged)
+     */
+    void applyMessage(SmtpClient client, OutgoingMessage message, DeliveryRequest request, Nexthop nexthop)
+            throws Unusable {
+        requireTls = null;
+        if (message.requireTls() && request.settings().bool(REQUIRETLS_ENABLE, true)) {
+            String name = nexthop.kind() == Nexthop.Kind.UNIX
+                    ? request.settings().get("myhostname", "localhost") : nexthop.host();
+            try {
+                requireTls = RequireTlsPolicy.evaluate(
+                        request.settings().string(ClientParameters.of(client.protocol()).requireTlsPolicy), name,
+                        client::registry);
+            } catch (ClientTables.Failure e) {
+                client.log().warn("warning: {}: {}: {}", request.queueId(),
+                        ClientParameters.of(client.protocol()).requireTlsPolicy.name(), e.getMessage());
+                throw new Unusable("REQUIRETLS policy lookup failure");
+            }
+        }
         tlsRequiredNo = message.tlsRequiredNo();
         if (tlsRequiredNo) {
             endpoints.ignoreDaneAndMtaSts();
         }
     }
 
-    boolean requireTls() {
-        return requireTls;
+    /** The REQUIRETLS action for this message; empty when it did not ask for REQUIRETLS. */
+    Optional<RequireTlsPolicy.Action> requireTls() {
+        return Optional.ofNullable(requireTls);
     }
 
+    /**
+     * The endpoint's TLS; under opportunistic+starttls (and enforce) never without TLS: a level
+     * that would go on in plaintext (none, may, dane without TLSA records) becomes mandatory.
+     */
     EndpointTls forEndpoint(Endpoint endpoint) throws EndpointTlsPolicy.Refused {
-        return endpoints.forEndpoint(policy.level(), endpoint);
+        if (requireTls != null && requireTls.requiresTls() && policy.level() == ClientSettings.TlsLevel.NONE) {
+            return endpoints.forEndpoint(ClientSettings.TlsLevel.ENCRYPT, endpoint);
+        }
+        EndpointTls tls = endpoints.forEndpoint(policy.level(), endpoint);
+        return requireTls != null && requireTls.requiresTls() ? tls.mandatory(true) : tls;
     }
 
     /** Why MTA-STS enforce does not allow this MX host, if it does not (never under DANE or "TLS-Required: no"). */
@@ -148,7 +181,7 @@ final class DestinationTls {
 
     /** A session set up under one of these must never carry mail that asks for another. */
     String cacheLabel() {
-        return " tls=" + settingsLabel + (sts == null ? "" : sts.cacheLabel()) + (requireTls ? " requiretls" : "")
+        return " tls=" + settingsLabel + (sts == null ? "" : sts.cacheLabel()) + (requireTls == null ? "" : " requiretls=" + requireTls.word())
                 + (tlsRequiredNo ? " tls-required-no" : "");
     }
 }

@@ -59,6 +59,12 @@ record EndpointTls(Requirement requirement, SSLSocketFactory factory, Handshake 
         return new EndpointTls(requirement, factory, handshake, wrapperMode, trust, other);
     }
 
+    /** The same TLS, mandatory when {@code yes} and there is TLS to require (opportunistic+starttls). */
+    EndpointTls mandatory(boolean yes) {
+        return !yes || requirement != Requirement.OPPORTUNISTIC ? this
+                : new EndpointTls(Requirement.MANDATORY, factory, handshake, wrapperMode, trust, policy);
+    }
+
     boolean mandatory() {
         return requirement == Requirement.MANDATORY;
     }

@@ -41,11 +41,14 @@ final class MailTransaction {
     private final ClientSettings settings;
     private final OutgoingMessage message;
     private final ServerFeatures features;
+    private final boolean requestRequireTls;
     private final Map<Recipient, RecipientResult> results = new LinkedHashMap<>();
     private final List<Recipient> accepted = new ArrayList<>();
     private String where = "sending MAIL FROM";
 
-    MailTransaction(SmtpSession session, ClientSettings settings, OutgoingMessage message) {
+    /** @param requestRequireTls whether MAIL FROM carries REQUIRETLS when the server offers it */
+    MailTransaction(SmtpSession session, ClientSettings settings, OutgoingMessage message, boolean requestRequireTls) {
+        this.requestRequireTls = requestRequireTls;
         this.session = session;
         this.connection = session.connection();
         this.settings = settings;
@@ -199,7 +202,7 @@ final class MailTransaction {
         if (message.smtputf8Requested() && features.smtputf8()) {
             b.append(" SMTPUTF8");
         }
-        if (message.requireTls() && features.requireTls()) {
+        if (requestRequireTls && features.requireTls()) {
             b.append(" REQUIRETLS");
         }
         if (features.dsn()) {

@@ -311,6 +311,11 @@ final class SmtpSession implements Closeable {
         return usable;
     }
 
+    /** Whether the session runs over TLS (STARTTLS or wrapper mode). */
+    boolean encrypted() {
+        return connection.tlsSession() != null;
+    }
+
     /** After 421, I/O errors, timeouts: never reuse, never QUIT. */
     void markUnusable() {
         usable = false;

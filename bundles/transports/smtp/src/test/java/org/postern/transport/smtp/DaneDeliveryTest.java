@@ -105,6 +105,60 @@ class DaneDeliveryTest {
         assertThat(deliver("dane").outcome()).isEqualTo(Outcome.HANDED_OFF);
     }
 
+    private static String hex(byte[] data) {
+        return HexFormat.of().formatHex(data).toUpperCase(Locale.ROOT);
+    }
+
+    @Test
+    void daneTaWithTheFullKeyOfAnAnchorTheServerDoesNotSendShouldDeliver() throws Exception {
+        SelfSignedTls.Chain chain = SelfSignedTls.issueByCa("Test CA", MX, 30, false);   // leaf only
+        serve(chain.context());
+        dns.tlsa(tlsaName(), "2 1 0 " + hex(chain.ca().getPublicKey().getEncoded()));
+
+        RecipientResult result = deliver("dane");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.HANDED_OFF);
+        assertThat(server.tlsUsed).isTrue();
+    }
+
+    @Test
+    void daneTaWithTheFullKeyOfAnotherAnchorShouldDefer() throws Exception {
+        SelfSignedTls.Chain chain = SelfSignedTls.issueByCa("Test CA", MX, 30, false);
+        SelfSignedTls.Chain other = SelfSignedTls.issueByCa("Test CA", MX, 30, false);     // same name, other key
+        serve(chain.context());
+        dns.tlsa(tlsaName(), "2 1 0 " + hex(other.ca().getPublicKey().getEncoded()));
+
+        RecipientResult result = deliver("dane");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DEFERRED);
+        assertThat(result.diagnostic()).isEqualTo("Server certificate not verified");
+        assertThat(server.verbs()).doesNotContain("MAIL");
+    }
+
+    @Test
+    void daneTaWithTheFullKeyOfAnAbsentAnchorShouldStillCheckTheNameAndExpiry() throws Exception {
+        SelfSignedTls.Chain elsewhere = SelfSignedTls.issueByCa("Test CA", "mx.elsewhere.test", 30, false);
+        serve(elsewhere.context());
+        dns.tlsa(tlsaName(), "2 1 0 " + hex(elsewhere.ca().getPublicKey().getEncoded()));
+        assertThat(deliver("dane").outcome()).as("another name").isEqualTo(Outcome.DEFERRED);
+
+        server.close();
+        SelfSignedTls.Chain expired = SelfSignedTls.issueByCa("Test CA", MX, -1, false);
+        serve(expired.context());
+        dns.tlsa(tlsaName(), "2 1 0 " + hex(expired.ca().getPublicKey().getEncoded()));
+        assertThat(deliver("dane").outcome()).as("expired").isEqualTo(Outcome.DEFERRED);
+        assertThat(server.verbs()).doesNotContain("MAIL");
+    }
+
+    @Test
+    void aDigestOfAnAnchorTheServerDoesNotSendShouldNotMatch() throws Exception {
+        SelfSignedTls.Chain chain = SelfSignedTls.issueByCa("Test CA", MX, 30, false);
+        serve(chain.context());
+        dns.tlsa(tlsaName(), "2 1 1 " + sha256(chain.ca().getPublicKey().getEncoded()));
+
+        assertThat(deliver("dane").outcome()).isEqualTo(Outcome.DEFERRED);
+    }
+
     @Test
     void daneTaShouldRefuseAServerCertificateForAnotherName() throws Exception {
         SelfSignedTls.Chain chain = SelfSignedTls.issueByCa("Test CA", "mx.elsewhere.test", 30);

@@ -48,6 +48,11 @@ final class SelfSignedTls {
      * from {@code notBefore} for {@code days} (negative: already expired).
      */
     static Chain issueByCa(String caName, String hostName, long days) throws Exception {
+        return issueByCa(caName, hostName, days, true);
+    }
+
+    /** As above; with {@code sendCa} false the server sends its own certificate only. */
+    static Chain issueByCa(String caName, String hostName, long days, boolean sendCa) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
         KeyPair caPair = generator.generateKeyPair();
@@ -67,7 +72,8 @@ final class SelfSignedTls {
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caPair.getPrivate())));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("server", pair.getPrivate(), "x".toCharArray(), new X509Certificate[] {leaf, caCert});
+        store.setKeyEntry("server", pair.getPrivate(), "x".toCharArray(), sendCa ? new X509Certificate[] {leaf, caCert}
+                : new X509Certificate[] {leaf});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(store, "x".toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");

@@ -2,6 +2,7 @@
 package org.postern.transport.smtp.dane;
 
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -18,12 +19,16 @@ import org.postern.transport.smtp.tls.ServerOnlyTrustManager;
  *   server sent matches a record; each certificate below it must be signed by the next one
  *   up and within its validity period, and the server's certificate must name one of the
  *   reference identifiers (the TLSA base domain, the MX host name, the nexthop domain; RFC 7672
- *   section 3.2.3). PKIX-TA(0) and PKIX-EE(1) records are never given to this class: they are
+ *   section 3.2.3). A DANE-TA record that gives the trust anchor's public key in full (selector
+ *   1, matching type 0) also anchors a chain that does not contain it: a certificate of the
+ *   chain signed by that key (and valid now) is then the top, with the same checks below it
+ *   (RFC 7671 section 5.2.3). PKIX-TA(0) and PKIX-EE(1) records are never given to this class: they are
  *   not used for SMTP (section 3.1.3). JSSE has no DANE; nothing falls back to the JDK's CAs.
  * SECURITY  The chain comes from the network: every failure is a CertificateException with a
  *   short reason, which the handshake turns into a deferral.
- * BUGS      A DANE-TA record that names a trust anchor the server does not send in its chain
- *   (a bare public key) is not matched.
+ * BUGS      A trust anchor the server does not send is found only from a full public key
+ *   (2 1 0): a digest (2 x 1, 2 x 2) or a full certificate (2 0 0) must match a certificate in
+ *   the chain, as RFC 7671 section 5.2.2 expects servers to send it.
  */
 public final class DaneTrustManager extends ServerOnlyTrustManager {
 
@@ -71,8 +76,31 @@ public final class DaneTrustManager extends ServerOnlyTrustManager {
                 }
             }
         }
+        for (Tlsa r : records) {
+            PublicKey anchor = r.trustAnchorKey().orElse(null);
+            for (int top = 0; anchor != null && top < chain.length; top++) {
+                if (signedBy(chain[top], anchor)) {
+                    try {
+                        chain[top].checkValidity();
+                        checkBelow(chain, top);
+                        return;
+                    } catch (CertificateException e) {
+                        taFailure = e;
+                    }
+                }
+            }
+        }
         throw taFailure != null ? taFailure
                 : new CertificateException("no TLSA record matches the certificate chain (" + chain.length + " certificates)");
+    }
+
+    private static boolean signedBy(X509Certificate certificate, PublicKey key) {
+        try {
+            certificate.verify(key);
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;                        // another key, or another algorithm
+        }
     }
 
     /** The chain from the server certificate up to {@code chain[top]} is valid and names a reference name. */

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.transport.smtp.dane;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -79,6 +84,31 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
         } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
             return false;
         }
+    }
+
+    /** The key algorithms a bare trust-anchor key is tried as (JDK names). */
+    private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "DSA");
+
+    /**
+     * The public key of a DANE-TA record that gives it in full (selector 1, matching type 0):
+     * the trust anchor may then be absent from the server's chain (RFC 7671 section 5.2.3).
+     * Empty for other records and for data that is no SubjectPublicKeyInfo the JDK knows.
+     */
+    public Optional<PublicKey> trustAnchorKey() {
+        if (usage != DANE_TA || selector != 1 || matchingType != 0) {
+            return Optional.empty();
+        }
+        for (String algorithm : KEY_ALGORITHMS) {
+            try {
+                PublicKey key = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(data));
+                if (Arrays.equals(key.getEncoded(), data)) {      // the algorithm the SPKI names, not a lenient parse
+                    return Optional.of(key);
+                }
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                // not this algorithm: try the next
+            }
+        }
+        return Optional.empty();
     }
 
     /** Presentation form, as RFC 8460 policy strings and the logs show it. */
