@@ -2,9 +2,9 @@
 package org.postern.milter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.postern.milter.ScriptedMilter.int32;
-import static org.postern.milter.ScriptedMilter.packet;
-import static org.postern.milter.ScriptedMilter.z;
+import static org.postern.testing.milter.ScriptedMilter.int32;
+import static org.postern.testing.milter.ScriptedMilter.packet;
+import static org.postern.testing.milter.ScriptedMilter.z;
 
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
@@ -27,6 +27,7 @@ import org.postern.api.milter.MilterSession;
 import org.postern.api.milter.MilterSettings;
 import org.postern.api.milter.MilterStage;
 import org.postern.api.milter.Modification;
+import org.postern.testing.milter.ScriptedMilter;
 
 /**
  * The milter protocol client against {@link ScriptedMilter}: the bytes of negotiation and of
@@ -384,28 +385,35 @@ class MilterClientTest {
 
     @Test
     void twoSessionsShouldNotWaitForEachOther() throws Exception {
+        java.util.concurrent.CountDownLatch slowArrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         milter.on('M', p -> {
             if (p.text().contains("slow")) {
-                sleep(1500);
+                slowArrived.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return List.of(packet('c'));
         });
         MilterSession slow = open(6, DefaultAction.TEMPFAIL);
         slow.connect(CLIENT, MACROS);
-        // ScriptedMilter serves one connection at a time; a second milter serves the fast session.
-        try (ScriptedMilter other = new ScriptedMilter()) {
-            MilterSession fast = new MilterClient().open(settings(other.endpoint(), 6, DefaultAction.TEMPFAIL,
-                    Duration.ofSeconds(5)));
-            fast.connect(CLIENT, MACROS);
-            Thread t = new Thread(() -> slow.mail("slow@x", List.of(), MACROS));
-            t.start();
-            Thread.sleep(100);
-            long start = System.nanoTime();
-            assertThat(fast.mail("fast@x", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
-            t.join();
-            fast.close();
-        }
+        MilterSession fast = new MilterClient().open(settings(milter.endpoint(), 6, DefaultAction.TEMPFAIL,
+                Duration.ofSeconds(20)));
+        fast.connect(CLIENT, MACROS);
+        java.util.concurrent.CompletableFuture<MilterReply> slowMail =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> slow.mail("slow@x", List.of(), MACROS));
+        assertThat(slowArrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // The slow session's filter is stalled now; the fast session must get its answer before it is released.
+        java.util.concurrent.CompletableFuture<MilterReply> fastMail =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> fast.mail("fast@x", List.of(), MACROS));
+        assertThat(fastMail.get(15, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(slowMail).isNotDone();
+        release.countDown();
+        assertThat(slowMail.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(MilterReply.CONTINUE);
+        fast.close();
     }
 
     private static void sleep(long millis) {

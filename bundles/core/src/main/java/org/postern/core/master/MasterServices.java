@@ -147,7 +147,7 @@ public final class MasterServices {
                     config.list("inet_interfaces"), config.get("inet_protocols"))) {
                 SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
                         tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite)
-                        .milterService(() -> milter);
+                        .milterService(() -> milter).processLimit(service.processLimit(config));
                 List<String> sniMaps = config.list("tls_server_sni_maps");
                 if (!sniMaps.isEmpty()) {
                     server.sni(new SniTable(AddressMaps.openAll(sniMaps, dicts)));

@@ -42,7 +42,7 @@ final class MilterEndOfMessage {
 
     static void run(SmtpSession s, Transaction t, HeldMessage held, Consumer<Outcome> then) {
         Map<String, String> macros = s.milters.macros(t, null);
-        s.async(() -> {
+        s.milterAsync(() -> {
             EndOfMessage eom = s.milters.endOfMessage(held, macros);
             if (eom.reply() instanceof MilterReply.Refuse) {
                 return eom;

@@ -44,14 +44,15 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *   CONNECT or HELO refuses every later MAIL (the greeting stays), a discard there discards
  *   every message; at MAIL, RCPT and DATA a refusal answers that command, a discard or
  *   quarantine marks the transaction. Refusals are logged by the handlers as "milter-reject:".
- *   Calls run on the blocking executor, never the event loop, one at a time per session (the
- *   session answers a command before it reads the next); RSET and other aborts are sent before
- *   the next event.
+ *   Calls run on the milter executor ({@link MilterThreads}: a thread per waiting session, up to
+ *   the service's process limit), never the event loop nor the restrictions' executor, one at a
+ *   time per session (the session answers a command before it reads the next); RSET and other
+ *   aborts are sent before the next event. A stalled filter thus delays only its own session.
  * CONFIGURATION PARAMETERS  smtpd_milters, milter_default_action, milter_*_macros (see
  *           {@link org.postern.core.milter.MilterConfig}).
  * SECURITY  Macros carry client input (HELO, addresses); the filters are trusted configuration.
- * BUGS      The calls share smtpd's check executor (16 threads): filters slow in 16 sessions
- *           at once delay the restrictions of others. {i} exists from DATA on (the queue file
+ * BUGS      More sessions waiting on filters than the process limit queue for a thread (Postfix
+ *           would not have accepted them). {i} exists from DATA on (the queue file
  *           is opened there). RCPT events carry no ESMTP arguments; recipients the restrictions
  *           refused are not shown to filters (SMFIP_RCPT_REJ). A refusal's text is its first line
  *           except at the end of the message. An unknown command goes to the filters only when it
@@ -279,7 +280,7 @@ final class SmtpdMilters {
             return;
         }
         try {
-            s.cx.executor().execute(() -> {
+            s.cx.milterExecutor().execute(() -> {
                 synchronized (this) {
                     m.close();
                     session = null;

@@ -96,7 +96,8 @@ final class SessionHarness {
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
                 new SessionContext("smtp", st, checks, wrap.apply(queue), executor, anvil, null, dns, dnsTimeout, sasl,
-                        flushedSites::add, queueSpace, org.postern.core.milter.MilterConfig.smtpd(config), milters),
+                        flushedSites::add, queueSpace, org.postern.core.milter.MilterConfig.smtpd(config), milters,
+                        executor),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
         greeting = settle();
