@@ -81,6 +81,11 @@ public final class MasterServices {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile org.postern.api.milter.MilterService milter;
 
+    /** The milter client now (null when none is installed): non_smtpd_milters of local submissions ask it. */
+    public org.postern.api.milter.MilterService milterService() {
+        return milter;
+    }
+
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private ExecutorService checks;
