@@ -77,6 +77,7 @@ class NonSmtpdMiltersTest {
     @Test
     void theFiltersShouldSeeAnEsmtpSessionFromLocalhostWithTheMessage() throws Exception {
         assertThat(send()).isEqualTo(Sendmail.EX_OK);
+        assertThat(milter.awaitClosed()).isTrue();
         assertThat(milter.commands().replace("D", "")).isEqualTo("OCHMRTLLNBEQ");
         assertThat(milter.all('C').get(0).data()).isEqualTo(concat(z("localhost"), "4".getBytes(
                 StandardCharsets.US_ASCII), new byte[] {0, 25}, z("127.0.0.1")));

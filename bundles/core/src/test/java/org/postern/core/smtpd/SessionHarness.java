@@ -87,6 +87,13 @@ final class SessionHarness {
                 UNLIMITED_SPACE, q -> q, milters);
     }
 
+    /** As above, with the session's queue {@code wrap}ped around {@link #queue} (cleanup). */
+    SessionHarness(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters,
+                   InetSocketAddress remote, UnaryOperator<QueueStore> wrap) {
+        this(config, new ScriptedChecks(), remote, null, Runnable::run, Duration.ofSeconds(10), null, new Anvil(),
+                UNLIMITED_SPACE, wrap, milters);
+    }
+
     private SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
                    Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl, Anvil anvil,
                    FreeSpace queueSpace, UnaryOperator<QueueStore> wrap,
