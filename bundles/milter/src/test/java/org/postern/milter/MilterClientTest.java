@@ -384,6 +384,31 @@ class MilterClientTest {
     }
 
     @Test
+    void aUnixEndpointShouldCarryTheSameDialogue(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (ScriptedMilter local = ScriptedMilter.unix(dir.resolve("milter.sock"))) {
+            assertThat(local.endpoint()).isEqualTo("unix:" + dir.resolve("milter.sock"));
+            session = new MilterClient().open(settings(local.endpoint(), 6, DefaultAction.REJECT,
+                    Duration.ofSeconds(5)));
+            EndOfMessage eom = message(session, bytes("body\r\n"));
+            assertThat(eom.reply()).isEqualTo(MilterReply.CONTINUE);
+            session.close();
+            session = null;
+            assertThat(local.awaitClosed()).isTrue();
+            assertThat(local.commands().replace("D", "")).isEqualTo("OCMRLLLNBEQ");
+            assertThat(local.all('B').get(0).text()).isEqualTo("body\r\n");
+        }
+    }
+
+    @Test
+    void aMissingUnixSocketShouldGiveTheDefaultAction(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        session = new MilterClient().open(settings("unix:" + dir.resolve("nobody-listens.sock"), 6,
+                DefaultAction.REJECT, Duration.ofSeconds(5)));
+        assertThat(session.connect(CLIENT, MACROS)).isEqualTo(
+                new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected")));
+    }
+
+    @Test
     void twoSessionsShouldNotWaitForEachOther() throws Exception {
         java.util.concurrent.CountDownLatch slowArrived = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

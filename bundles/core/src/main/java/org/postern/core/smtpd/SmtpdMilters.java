@@ -5,16 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import org.postern.api.milter.ConnectInfo;
@@ -31,6 +27,8 @@ import org.postern.core.smtpd.codec.SmtpRequest;
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpStage;
+import org.postern.core.smtpd.tls.ClientCertificate;
+import org.postern.core.smtpd.tls.TlsSessionInfo;
 
 /**
  * SUMMARY   The smtpd_milters of one SMTP session: each stage's event after the restrictions
@@ -358,7 +356,7 @@ final class SmtpdMilters {
         if (s.client.helo() != null) {
             m.put("s", s.client.helo());
         }
-        tls(s.security.tls(), m);
+        tls(s.security.tls(), s.security.tlsInfo(), m);
         if (s.security.saslUsername() != null) {
             m.put("{auth_type}", s.security.saslMethod());
             m.put("{auth_authen}", s.security.saslUsername());
@@ -378,25 +376,29 @@ final class SmtpdMilters {
         return m;
     }
 
-    private static void tls(SSLSession tls, Map<String, String> m) {
+    /**
+     * The TLS macros as Postfix's smtpd_milter.c gives them: the protocol, the cipher by its
+     * OpenSSL name and its bits, the client certificate's subject and issuer CN when one was
+     * presented; {verify} as Sendmail's (OK verified, FAIL presented but not verified, NO none).
+     */
+    private static void tls(SSLSession tls, TlsSessionInfo info, Map<String, String> m) {
         if (tls == null) {
             return;
         }
         m.put("{tls_version}", tls.getProtocol());
-        m.put("{cipher}", tls.getCipherSuite());
-        String suite = tls.getCipherSuite();
-        String bits = suite.contains("_256_") || suite.contains("CHACHA20") ? "256"
-                : suite.contains("_128_") ? "128" : null;
-        Optional.ofNullable(bits).ifPresent(b -> m.put("{cipher_bits}", b));
-        try {
-            Certificate[] peer = tls.getPeerCertificates();
-            if (peer.length > 0 && peer[0] instanceof X509Certificate x) {
-                m.put("{cert_subject}", x.getSubjectX500Principal().getName());
-                m.put("{cert_issuer}", x.getIssuerX500Principal().getName());
-                m.put("{verify}", "OK");
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            m.put("{verify}", "NO");
+        if (info == null) {
+            m.put("{cipher}", tls.getCipherSuite());
+            return;
         }
+        m.put("{cipher}", info.openSslCipher());
+        m.put("{cipher_bits}", Integer.toString(info.bits()));
+        ClientCertificate cc = info.client();
+        if (cc == null) {
+            m.put("{verify}", "NO");
+            return;
+        }
+        m.put("{cert_subject}", cc.subjectCn());
+        m.put("{cert_issuer}", cc.issuerCn());
+        m.put("{verify}", cc.trusted() ? "OK" : "FAIL");
     }
 }

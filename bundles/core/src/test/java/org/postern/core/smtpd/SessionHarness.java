@@ -87,6 +87,13 @@ final class SessionHarness {
                 UNLIMITED_SPACE, q -> q, milters);
     }
 
+    /** With config's smtpd_milters served by {@code milters}, and SMTP AUTH against what {@code sasl} makes. */
+    static SessionHarness withMiltersAndSasl(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters,
+                                            InetSocketAddress remote, Supplier<SaslAuthServer> sasl) {
+        return new SessionHarness(config, new ScriptedChecks(), remote, null, Runnable::run, Duration.ofSeconds(10),
+                sasl, new Anvil(), UNLIMITED_SPACE, q -> q, milters);
+    }
+
     /** As above, with the session's queue {@code wrap}ped around {@link #queue} (cleanup). */
     SessionHarness(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters,
                    InetSocketAddress remote, UnaryOperator<QueueStore> wrap) {
