@@ -146,7 +146,9 @@ public final class NonSmtpdMilters implements QueueStore {
                 v = verdict(defaultReply(), "END-OF-MESSAGE");
             }
             if (v.refusal() != null) {
-                log("milter-reject", v.stage(), v.refusal().toString(), envelope);
+                SmtpReply r = v.refusal();
+                log("milter-reject", v.stage(), r.enhancedCode().isEmpty() ? r.text() : r.enhancedCode() + " "
+                        + r.text(), envelope);
                 held.close();
                 return CompletableFuture.failedFuture(new CleanupRejection(v.refusal()));
             }

@@ -121,7 +121,7 @@ class NonSmtpdMiltersTest {
         assertThat(errors.toString()).contains("sendmail: fatal: Spam is not welcome");
         assertThat(queue.last().committed).isNull();
         assertThat(log).contains(queue.last().id + ": milter-reject: END-OF-MESSAGE from localhost[127.0.0.1]: "
-                + "554 5.7.1 Spam is not welcome; from=<alice@example.org> to=<bob@example.test> proto=ESMTP "
+                + "5.7.1 Spam is not welcome; from=<alice@example.org> to=<bob@example.test> proto=ESMTP "
                 + "helo=<localhost>");
     }
 
