@@ -2,6 +2,7 @@
 package org.postern.milter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.postern.testing.milter.ScriptedMilter.int32;
 import static org.postern.testing.milter.ScriptedMilter.packet;
 import static org.postern.testing.milter.ScriptedMilter.z;
@@ -372,6 +373,51 @@ class MilterClientTest {
         assertThat(spec.protocol()).isEqualTo(4);
         assertThat(MilterSpec.parse("unix:/run/opendkim/sock", settings("x", 6, DefaultAction.TEMPFAIL,
                 Duration.ofSeconds(30))).address().toString()).isEqualTo("/run/opendkim/sock");
+    }
+
+    @Test
+    void mdsShouldBeOfferedOnlyWhenConfiguredAndSizeTheBodyChunksWhenTaken() {
+        byte[] body = new byte[300_000];
+        Arrays.fill(body, (byte) 'x');
+        milter.steps = Milter8.SMFIP_MDS_256K;
+        session = new MilterClient().open(settings("{ " + milter.endpoint() + ", data_size=256k }", 6,
+                DefaultAction.TEMPFAIL, Duration.ofSeconds(5)));
+        assertThat(message(session, body).reply()).isEqualTo(MilterReply.CONTINUE);
+        assertThat(milter.all('O').get(0).data()).isEqualTo(ByteBuffer.allocate(12).putInt(6).putInt(0x1FF)
+                .putInt(0x1FFFFF | 0x10000000).array());
+        assertThat(milter.all('B')).extracting(p -> p.data().length).containsExactly(262_143, 37_857);
+        session.close();
+        session = null;
+
+        milter.received.clear();
+        milter.steps = 0; // offered, not taken: the standard size
+        session = new MilterClient().open(settings("{ " + milter.endpoint() + ", data_size=1m }", 6,
+                DefaultAction.TEMPFAIL, Duration.ofSeconds(5)));
+        message(session, body);
+        assertThat(ByteBuffer.wrap(milter.all('O').get(0).data()).getInt(8)).isEqualTo(0x1FFFFF | 0x20000000);
+        assertThat(milter.all('B')).extracting(p -> p.data().length).containsExactly(65_535, 65_535, 65_535,
+                65_535, 37_860);
+        session.close();
+        session = null;
+
+        milter.received.clear();
+        milter.steps = Milter8.SMFIP_MDS_1M; // taken, never offered: ignored
+        session = open(6, DefaultAction.TEMPFAIL);
+        message(session, body);
+        assertThat(ByteBuffer.wrap(milter.all('O').get(0).data()).getInt(8)).isEqualTo(0x1FFFFF);
+        assertThat(milter.all('B')).hasSize(5);
+        assertThatThrownBy(() -> MilterSpec.parse("{ unix:/x, data_size=2m }", settings("x", 6,
+                DefaultAction.TEMPFAIL, Duration.ofSeconds(1)))).hasMessageContaining("data_size must be");
+    }
+
+    @Test
+    void aHeaderLargerThanTheDataSizeShouldBeTheFiltersFailureNotTruncated() {
+        List<HeaderField> big = List.of(HeaderField.of("X-Long", " " + "y".repeat(70_000)));
+        session = open(6, DefaultAction.TEMPFAIL);
+        session.connect(CLIENT, MACROS);
+        assertThat(session.message(big, new ByteArrayInputStream(new byte[0]), MACROS).reply())
+                .isEqualTo(new MilterReply.Refuse(451, "4.7.1", List.of("Service unavailable - try again later")));
+        assertThat(milter.all('L')).isEmpty();
     }
 
     @Test
