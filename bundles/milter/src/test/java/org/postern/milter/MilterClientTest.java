@@ -421,6 +421,21 @@ class MilterClientTest {
     }
 
     @Test
+    void theNextMessageOfASessionShouldUseTheSameConnection() throws Exception {
+        MilterSession s = open(6, DefaultAction.TEMPFAIL);
+        assertThat(message(s, bytes("one\r\n")).reply()).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.mail("a@example.org", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.rcpt("c@example.test", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.message(HEADERS, new ByteArrayInputStream(bytes("two\r\n")), MACROS).reply())
+                .isEqualTo(MilterReply.CONTINUE);
+        s.close();
+        session = null;
+        assertThat(milter.awaitClosed()).isTrue();
+        assertThat(milter.connections()).isEqualTo(1);
+        assertThat(milter.commands().replace("D", "")).isEqualTo("OCMRLLLNBE" + "MRLLLNBE" + "Q");
+    }
+
+    @Test
     void aMalformedEntryShouldGiveTheDefaultActionForTheSession() {
         session = new MilterClient().open(settings("smtp:127.0.0.1:25", 6, DefaultAction.TEMPFAIL,
                 Duration.ofSeconds(1)));
