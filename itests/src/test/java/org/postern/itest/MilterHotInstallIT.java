@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +47,8 @@ public class MilterHotInstallIT {
         smtpPort = Distribution.freePort();
         distribution.listenOn(smtpPort);
         distribution.edit("etc/postern/main.cf", "\\z", "\nmynetworks = 127.0.0.1/32\ndefer_transports = smtp\n"
-                + "smtpd_milters = inet:127.0.0.1:" + milter.port() + "\nmilter_default_action = tempfail\n");
+                + "smtpd_milters = inet:127.0.0.1:" + milter.port() + "\nmilter_default_action = tempfail\n"
+                + "non_smtpd_milters = inet:127.0.0.1:" + milter.port() + "\n");
         Run start = distribution.run("bin/postfix", "start");
         assertEquals(start.toString(), 0, start.status());
         awaitListener();
@@ -69,6 +71,11 @@ public class MilterHotInstallIT {
         String log = Files.readString(distribution.home().resolve("data/log/mail.log"));
         assertTrue("the default action is logged: " + log, log.contains("no milter client is installed"));
         assertEquals("the milter saw nothing", 0, milter.messages.get());
+        Run local = sendmail("joe@example.com");
+        assertEquals("bin/sendmail before postern-milter is installed: " + local, 75, local.status());
+        log = Files.readString(distribution.home().resolve("data/log/mail.log"));
+        assertTrue("non_smtpd_milters' default action is logged: " + log,
+                log.contains("non_smtpd_milters is set but no milter client is installed"));
 
         // 2. Install at runtime: the next sessions are filtered.
         Run install = distribution.console("feature:install postern-milter");
@@ -81,6 +88,13 @@ public class MilterHotInstallIT {
         assertEquals("reply after feature:install postern-milter", 250, code);
         assertTrue("the milter saw the message", milter.messages.get() >= 1);
         assertEquals("the milter refuses its recipient", 550, send("blocked@example.com", "blocked"));
+        int seen = milter.messages.get();
+        local = sendmail("joe@example.com");
+        assertEquals("bin/sendmail after postern-milter is installed: " + local, 0, local.status());
+        assertEquals("non_smtpd_milters saw the local submission", seen + 1, milter.messages.get());
+        local = sendmail("blocked@example.com");
+        assertEquals("a non-SMTP recipient refusal is a configuration error (tempfail): " + local, 75,
+                local.status());
 
         // 3. bundle:update of the client while messages stream in: each is accepted, maybe after 4xx.
         int total = 200;
@@ -135,6 +149,17 @@ public class MilterHotInstallIT {
     private static int send(String from, String to, String subject) throws Exception {
         return MailClient.send(smtpPort, from, to, UUID.randomUUID() + "@client.example.org", subject,
                 "milter hot install itest\r\n");
+    }
+
+    /** bin/sendmail as root with a short message on standard input. */
+    private static Run sendmail(String to) throws Exception {
+        Path message = Files.createTempFile("milter-it", ".txt");
+        try {
+            Files.writeString(message, "Subject: local submission\n\nthrough non_smtpd_milters\n");
+            return distribution.runWithInput(message, "bin/sendmail", "-oi", to);
+        } finally {
+            Files.deleteIfExists(message);
+        }
     }
 
     private static void awaitListener() throws InterruptedException {

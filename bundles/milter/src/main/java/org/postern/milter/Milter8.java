@@ -86,6 +86,9 @@ final class Milter8 {
     static final int SMFIP_NR_EOH = 0x40000;
     static final int SMFIP_NR_BODY = 0x80000;
     static final int SMFIP_HDR_LEADSPC = 0x100000;
+    /** Sendmail's larger data sizes (MDS): offered only to a filter configured with data_size. */
+    static final int SMFIP_MDS_256K = 0x10000000;
+    static final int SMFIP_MDS_1M = 0x20000000;
 
     // SMFIM_: the stages of a SETSYMLIST macro list
     static final int SMFIM_CONNECT = 0;
@@ -96,8 +99,11 @@ final class Milter8 {
     static final int SMFIM_EOM = 5;
     static final int SMFIM_EOH = 6;
 
-    /** The largest body chunk one SMFIC_BODY carries (MILTER_CHUNK_SIZE). */
+    /** The most data one packet to a filter carries without MDS (MILTER_MDS_64K): a body chunk, a header. */
     static final int CHUNK = 65535;
+    /** MILTER_MDS_256K and MILTER_MDS_1M. */
+    static final int CHUNK_256K = 256 * 1024 - 1;
+    static final int CHUNK_1M = 1024 * 1024 - 1;
     /** The largest packet accepted from a filter: a REPLBODY chunk and some, as Postfix's limit. */
     static final int MAX_PACKET = 2 * 1024 * 1024;
 

@@ -38,10 +38,12 @@ import org.slf4j.LoggerFactory;
  *   (SETSYMLIST) in the answer; they replace milter_*_macros for it. Events it turned off
  *   (SMFIP_NO*) are not sent; events it does not answer (SMFIP_NR_*) are not waited for.
  *   Headers go with their leading space when it asked for SMFIP_HDR_LEADSPC, else with one
- *   space removed, as Sendmail; headers it adds get that space back. The body goes in chunks of
- *   at most 65,535 bytes; SMFIR_SKIP (with SMFIP_SKIP) ends it early. SMFIR_PROGRESS restarts
- *   the timeout. Accept at CONNECT or HELO ends the filter's part in the session, at a later
- *   stage in the message. After a failure (refused or lost connection, a timeout, a malformed
+ *   space removed, as Sendmail; headers it adds get that space back. Body chunks and headers
+ *   are at most 65,535 bytes, or up to 256 KB or 1 MB when the filter was offered and took
+ *   Sendmail's larger data size (data_size in {@link MilterSpec}); a header too large for the
+ *   filter (header_size_limit allows 100 KB) is its failure, not truncated. SMFIR_SKIP (with
+ *   SMFIP_SKIP) ends the body early. SMFIR_PROGRESS restarts the timeout. Accept at CONNECT
+ *   or HELO ends the filter's part in the session, at a later stage in the message. After a failure (refused or lost connection, a timeout, a malformed
  *   or unexpected reply) the filter answers its default action to every later event of the
  *   session and its connection is closed: nothing leaks, nothing is skipped silently.
  * CONFIGURATION PARAMETERS  milter_protocol, milter_default_action, milter_connect_timeout,
@@ -49,7 +51,6 @@ import org.slf4j.LoggerFactory;
  *           ({@link MilterSpec}); milter_*_macros and milter_macro_defaults.
  * SECURITY  Replies come from a configured filter (trusted), but are parsed defensively:
  *           lengths are bounded ({@link Milter8#MAX_PACKET}), reply codes must be 4xx/5xx.
- * BUGS      No SMFIC_QUIT_NC connection reuse across sessions, no MDS (larger body chunks).
  */
 final class MilterConnection {
 
@@ -64,6 +65,8 @@ final class MilterConnection {
     private int version;
     private int actions;
     private int steps;
+    /** The most data one packet to the filter carries: 65535, or more when MDS was negotiated. */
+    private int dataSize = Milter8.CHUNK;
     private final Map<MilterStage, List<String>> symlists = new EnumMap<>(MilterStage.class);
 
     MilterConnection(MilterSpec spec, MilterSettings settings) {
@@ -152,7 +155,15 @@ final class MilterConnection {
                         List<Modification> modifications, List<String> quarantine) {
         MilterReply r;
         for (HeaderField h : headers) {
-            r = event(Milter8.HEADER, header(h), Milter8.SMFIP_NOHDRS, Milter8.SMFIP_NR_HDR, null, macros,
+            byte[] data = header(h);
+            if (data.length > dataSize && state == State.READY && (steps & Milter8.SMFIP_NOHDRS) == 0) {
+                // libmilter drops a connection whose packet exceeds its data size: the filter cannot have it.
+                LOG.warn("warning: milter {}: header {} of {} bytes exceeds the filter's data size of {} bytes{}",
+                        spec.name(), LogText.printable(h.name()), data.length, dataSize,
+                        dataSize < Milter8.CHUNK_1M ? " (a larger data_size offers more)" : "");
+                return early(fail());
+            }
+            r = event(Milter8.HEADER, data, Milter8.SMFIP_NOHDRS, Milter8.SMFIP_NR_HDR, null, macros,
                     spec.contentTimeout());
             if (!(r instanceof MilterReply.Continue)) {
                 return early(r);
@@ -210,7 +221,7 @@ final class MilterConnection {
         if (state != State.READY || (steps & Milter8.SMFIP_NOBODY) != 0) {
             return MilterReply.CONTINUE;
         }
-        byte[] chunk = new byte[Milter8.CHUNK];
+        byte[] chunk = new byte[dataSize];
         try {
             int n;
             while ((n = body.readNBytes(chunk, 0, chunk.length)) > 0) {
@@ -455,7 +466,7 @@ final class MilterConnection {
 
     private void negotiate() throws IOException, ProtocolException {
         int offeredActions = Milter8.actions(spec.protocol());
-        int offeredSteps = Milter8.steps(spec.protocol());
+        int offeredSteps = Milter8.steps(spec.protocol()) | spec.mdsOffer();
         ByteBuffer offer = ByteBuffer.allocate(12).putInt(spec.protocol()).putInt(offeredActions).putInt(offeredSteps);
         channel.send(Milter8.OPTNEG, offer.array(), spec.commandTimeout());
         PacketChannel.Packet p = channel.receive(spec.commandTimeout());
@@ -467,6 +478,9 @@ final class MilterConnection {
         version = b.getInt();
         actions = b.getInt();
         steps = b.getInt();
+        int mds = steps & (Milter8.SMFIP_MDS_256K | Milter8.SMFIP_MDS_1M);
+        steps &= ~mds; // a size not offered is ignored, as Sendmail does, not a refusal
+        dataSize = (mds & spec.mdsOffer()) != 0 ? spec.dataSize() : Milter8.CHUNK;
         if (version < 2 || version > 6) {
             throw new ProtocolException("protocol version " + version + " conflict (MTA offers " + spec.protocol() + ")");
         }

@@ -17,11 +17,13 @@ import org.postern.api.milter.MilterSettings;
  *   per-milter form "{ inet:host:port, connect_timeout=10s, command_timeout=10s,
  *   content_timeout=300s, default_action=accept, protocol=6 }", whose settings override the
  *   milter_* parameters for that filter. Times take Postfix's units (s, m, h, d; seconds
- *   without a unit).
+ *   without a unit). Postern's own "data_size=256k" (or "1m"; "64k" is the default) offers the
+ *   filter Sendmail's larger packets (SMFIP_MDS_256K, SMFIP_MDS_1M): body chunks and headers up
+ *   to that size, as libmilter's smfi_setmaxdatasize() asks for.
  * SECURITY  From main.cf (trusted); a malformed entry is an IllegalArgumentException naming it.
  */
 record MilterSpec(String name, SocketAddress address, Duration connectTimeout, Duration commandTimeout,
-                  Duration contentTimeout, DefaultAction defaultAction, int protocol) {
+                  Duration contentTimeout, DefaultAction defaultAction, int protocol, int dataSize) {
 
     static MilterSpec parse(String entry, MilterSettings defaults) {
         String text = entry.trim();
@@ -41,6 +43,7 @@ record MilterSpec(String name, SocketAddress address, Duration connectTimeout, D
         Duration content = defaults.contentTimeout();
         DefaultAction action = defaults.defaultAction();
         int protocol = defaults.protocol();
+        int dataSize = Milter8.CHUNK;
         for (int i = 1; i < parts.length; i++) {
             int eq = parts[i].indexOf('=');
             if (eq <= 0) {
@@ -54,10 +57,11 @@ record MilterSpec(String name, SocketAddress address, Duration connectTimeout, D
                 case "content_timeout" -> content = time(value, entry);
                 case "default_action" -> action = DefaultAction.of(value);
                 case "protocol" -> protocol = protocol(value, entry);
+                case "data_size" -> dataSize = dataSize(value, entry);
                 default -> throw new IllegalArgumentException("unknown setting " + key + " in milter entry: " + entry);
             }
         }
-        return new MilterSpec(name, address(name), connect, command, content, action, protocol);
+        return new MilterSpec(name, address(name), connect, command, content, action, protocol, dataSize);
     }
 
     private static SocketAddress address(String name) {
@@ -88,6 +92,21 @@ record MilterSpec(String name, SocketAddress address, Duration connectTimeout, D
             throw new IllegalArgumentException("bad port in " + name);
         }
         return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    private static int dataSize(String value, String entry) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "64k" -> Milter8.CHUNK;
+            case "256k" -> Milter8.CHUNK_256K;
+            case "1m" -> Milter8.CHUNK_1M;
+            default -> throw new IllegalArgumentException("data_size must be 64k, 256k or 1m in milter entry: " + entry);
+        };
+    }
+
+    /** The SMFIP_MDS_ bit offered for this filter's data_size; 0 for the default. */
+    int mdsOffer() {
+        return dataSize == Milter8.CHUNK_1M ? Milter8.SMFIP_MDS_1M
+                : dataSize == Milter8.CHUNK_256K ? Milter8.SMFIP_MDS_256K : 0;
     }
 
     private static int protocol(String value, String entry) {

@@ -2,9 +2,10 @@
 package org.postern.milter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.postern.milter.ScriptedMilter.int32;
-import static org.postern.milter.ScriptedMilter.packet;
-import static org.postern.milter.ScriptedMilter.z;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.postern.testing.milter.ScriptedMilter.int32;
+import static org.postern.testing.milter.ScriptedMilter.packet;
+import static org.postern.testing.milter.ScriptedMilter.z;
 
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
@@ -27,6 +28,7 @@ import org.postern.api.milter.MilterSession;
 import org.postern.api.milter.MilterSettings;
 import org.postern.api.milter.MilterStage;
 import org.postern.api.milter.Modification;
+import org.postern.testing.milter.ScriptedMilter;
 
 /**
  * The milter protocol client against {@link ScriptedMilter}: the bytes of negotiation and of
@@ -374,6 +376,66 @@ class MilterClientTest {
     }
 
     @Test
+    void mdsShouldBeOfferedOnlyWhenConfiguredAndSizeTheBodyChunksWhenTaken() {
+        byte[] body = new byte[300_000];
+        Arrays.fill(body, (byte) 'x');
+        milter.steps = Milter8.SMFIP_MDS_256K;
+        session = new MilterClient().open(settings("{ " + milter.endpoint() + ", data_size=256k }", 6,
+                DefaultAction.TEMPFAIL, Duration.ofSeconds(5)));
+        assertThat(message(session, body).reply()).isEqualTo(MilterReply.CONTINUE);
+        assertThat(milter.all('O').get(0).data()).isEqualTo(ByteBuffer.allocate(12).putInt(6).putInt(0x1FF)
+                .putInt(0x1FFFFF | 0x10000000).array());
+        assertThat(milter.all('B')).extracting(p -> p.data().length).containsExactly(262_143, 37_857);
+        session.close();
+        session = null;
+
+        milter.received.clear();
+        milter.steps = 0; // offered, not taken: the standard size
+        session = new MilterClient().open(settings("{ " + milter.endpoint() + ", data_size=1m }", 6,
+                DefaultAction.TEMPFAIL, Duration.ofSeconds(5)));
+        message(session, body);
+        assertThat(ByteBuffer.wrap(milter.all('O').get(0).data()).getInt(8)).isEqualTo(0x1FFFFF | 0x20000000);
+        assertThat(milter.all('B')).extracting(p -> p.data().length).containsExactly(65_535, 65_535, 65_535,
+                65_535, 37_860);
+        session.close();
+        session = null;
+
+        milter.received.clear();
+        milter.steps = Milter8.SMFIP_MDS_1M; // taken, never offered: ignored
+        session = open(6, DefaultAction.TEMPFAIL);
+        message(session, body);
+        assertThat(ByteBuffer.wrap(milter.all('O').get(0).data()).getInt(8)).isEqualTo(0x1FFFFF);
+        assertThat(milter.all('B')).hasSize(5);
+        assertThatThrownBy(() -> MilterSpec.parse("{ unix:/x, data_size=2m }", settings("x", 6,
+                DefaultAction.TEMPFAIL, Duration.ofSeconds(1)))).hasMessageContaining("data_size must be");
+    }
+
+    @Test
+    void aHeaderLargerThanTheDataSizeShouldBeTheFiltersFailureNotTruncated() {
+        List<HeaderField> big = List.of(HeaderField.of("X-Long", " " + "y".repeat(70_000)));
+        session = open(6, DefaultAction.TEMPFAIL);
+        session.connect(CLIENT, MACROS);
+        assertThat(session.message(big, new ByteArrayInputStream(new byte[0]), MACROS).reply())
+                .isEqualTo(new MilterReply.Refuse(451, "4.7.1", List.of("Service unavailable - try again later")));
+        assertThat(milter.all('L')).isEmpty();
+    }
+
+    @Test
+    void theNextMessageOfASessionShouldUseTheSameConnection() throws Exception {
+        MilterSession s = open(6, DefaultAction.TEMPFAIL);
+        assertThat(message(s, bytes("one\r\n")).reply()).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.mail("a@example.org", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.rcpt("c@example.test", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.message(HEADERS, new ByteArrayInputStream(bytes("two\r\n")), MACROS).reply())
+                .isEqualTo(MilterReply.CONTINUE);
+        s.close();
+        session = null;
+        assertThat(milter.awaitClosed()).isTrue();
+        assertThat(milter.connections()).isEqualTo(1);
+        assertThat(milter.commands().replace("D", "")).isEqualTo("OCMRLLLNBE" + "MRLLLNBE" + "Q");
+    }
+
+    @Test
     void aMalformedEntryShouldGiveTheDefaultActionForTheSession() {
         session = new MilterClient().open(settings("smtp:127.0.0.1:25", 6, DefaultAction.TEMPFAIL,
                 Duration.ofSeconds(1)));
@@ -383,29 +445,61 @@ class MilterClientTest {
     }
 
     @Test
+    void aUnixEndpointShouldCarryTheSameDialogue(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (ScriptedMilter local = ScriptedMilter.unix(dir.resolve("milter.sock"))) {
+            assertThat(local.endpoint()).isEqualTo("unix:" + dir.resolve("milter.sock"));
+            session = new MilterClient().open(settings(local.endpoint(), 6, DefaultAction.REJECT,
+                    Duration.ofSeconds(5)));
+            EndOfMessage eom = message(session, bytes("body\r\n"));
+            assertThat(eom.reply()).isEqualTo(MilterReply.CONTINUE);
+            session.close();
+            session = null;
+            assertThat(local.awaitClosed()).isTrue();
+            assertThat(local.commands().replace("D", "")).isEqualTo("OCMRLLLNBEQ");
+            assertThat(local.all('B').get(0).text()).isEqualTo("body\r\n");
+        }
+    }
+
+    @Test
+    void aMissingUnixSocketShouldGiveTheDefaultAction(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        session = new MilterClient().open(settings("unix:" + dir.resolve("nobody-listens.sock"), 6,
+                DefaultAction.REJECT, Duration.ofSeconds(5)));
+        assertThat(session.connect(CLIENT, MACROS)).isEqualTo(
+                new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected")));
+    }
+
+    @Test
     void twoSessionsShouldNotWaitForEachOther() throws Exception {
+        java.util.concurrent.CountDownLatch slowArrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         milter.on('M', p -> {
             if (p.text().contains("slow")) {
-                sleep(1500);
+                slowArrived.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return List.of(packet('c'));
         });
         MilterSession slow = open(6, DefaultAction.TEMPFAIL);
         slow.connect(CLIENT, MACROS);
-        // ScriptedMilter serves one connection at a time; a second milter serves the fast session.
-        try (ScriptedMilter other = new ScriptedMilter()) {
-            MilterSession fast = new MilterClient().open(settings(other.endpoint(), 6, DefaultAction.TEMPFAIL,
-                    Duration.ofSeconds(5)));
-            fast.connect(CLIENT, MACROS);
-            Thread t = new Thread(() -> slow.mail("slow@x", List.of(), MACROS));
-            t.start();
-            Thread.sleep(100);
-            long start = System.nanoTime();
-            assertThat(fast.mail("fast@x", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
-            t.join();
-            fast.close();
-        }
+        MilterSession fast = new MilterClient().open(settings(milter.endpoint(), 6, DefaultAction.TEMPFAIL,
+                Duration.ofSeconds(20)));
+        fast.connect(CLIENT, MACROS);
+        java.util.concurrent.CompletableFuture<MilterReply> slowMail =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> slow.mail("slow@x", List.of(), MACROS));
+        assertThat(slowArrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // The slow session's filter is stalled now; the fast session must get its answer before it is released.
+        java.util.concurrent.CompletableFuture<MilterReply> fastMail =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> fast.mail("fast@x", List.of(), MACROS));
+        assertThat(fastMail.get(15, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(slowMail).isNotDone();
+        release.countDown();
+        assertThat(slowMail.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(MilterReply.CONTINUE);
+        fast.close();
     }
 
     private static void sleep(long millis) {

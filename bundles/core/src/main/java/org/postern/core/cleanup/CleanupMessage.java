@@ -48,6 +48,8 @@ public final class CleanupMessage implements IncomingMessage {
     private SpillBuffer spill;
     private OutputStream content;
     private boolean finished;
+    /** What milter_header_checks decided; null when no milter edits were checked. */
+    private ContentDecisions milterDecisions;
 
     CleanupMessage(CleanupSettings settings, AddressRewriter rewriter, IncomingMessage delegate) {
         this.s = settings;
@@ -73,6 +75,19 @@ public final class CleanupMessage implements IncomingMessage {
     }
 
     @Override
+    public List<org.postern.api.milter.Modification> milterEdits(List<org.postern.api.milter.Modification> edits) {
+        if (s.milterHeaderChecks.isEmpty()) {
+            return edits;
+        }
+        Envelope facts = announced != null ? announced
+                : Envelope.builder("", List.of(), java.time.Instant.now()).build();
+        if (milterDecisions == null) {
+            milterDecisions = new ContentDecisions(queueId(), facts, true);
+        }
+        return new MilterHeaderChecks(s.milterHeaderChecks, milterDecisions, queueId()).apply(edits);
+    }
+
+    @Override
     public OutputStream content() throws IOException {
         if (content != null) {
             return content;
@@ -89,11 +104,21 @@ public final class CleanupMessage implements IncomingMessage {
     }
 
     @Override
-    public CompletableFuture<Void> commit(Envelope envelope) {
+    public CompletableFuture<Void> commit(Envelope given) {
         if (finished) {
             return CompletableFuture.failedFuture(new IllegalStateException(queueId() + ": already committed or discarded"));
         }
         finished = true;
+        if (milterDecisions != null) {
+            if (milterDecisions.failure != null) {
+                return refuse(temporaryFailure());
+            }
+            if (milterDecisions.rejection != null) {
+                return refuse(milterDecisions.rejection);
+            }
+        }
+        Envelope envelope = milterDecisions == null ? given
+                : given.toBuilder().actions(withMilterActions(given.actions())).build();
         try {
             if (processor == null) {
                 processor = new ContentProcessor(s, rewriter, queueId(), envelope, delegate.content());
@@ -139,6 +164,31 @@ public final class CleanupMessage implements IncomingMessage {
             return CompletableFuture.completedFuture(null);
         }
         return delegate.commit(out);
+    }
+
+    /**
+     * The actions of milter_header_checks added to smtpd's: HOLD and DISCARD where there was
+     * none, FILTER and REDIRECT replace, BCC adds (as a header check's do).
+     */
+    private MessageActions withMilterActions(MessageActions in) {
+        MessageActions m = milterDecisions.actions;
+        MessageActions out = in;
+        if (in.hold().isEmpty() && m.hold().isPresent()) {
+            out = out.withHold(m.hold().get());
+        }
+        if (in.discard().isEmpty() && m.discard().isPresent()) {
+            out = out.withDiscard(m.discard().get());
+        }
+        if (m.filter().isPresent()) {
+            out = out.withFilter(m.filter().get());
+        }
+        if (m.redirect().isPresent()) {
+            out = out.withRedirect(m.redirect().get());
+        }
+        for (String b : m.bcc()) {
+            out = out.withBcc(b);
+        }
+        return out;
     }
 
     private void droppedPrepends(Envelope last) {

@@ -19,7 +19,7 @@ import org.postern.core.net.NetworkList;
  * CONFIGURATION PARAMETERS
  *   In the parameter table: myhostname, myorigin, mydestination, mynetworks, inet_interfaces,
  *   recipient_delimiter, header_size_limit, line_length_limit, header_checks,
- *   mime_header_checks, nested_header_checks, body_checks, canonical_maps,
+ *   mime_header_checks, nested_header_checks, body_checks, milter_header_checks, canonical_maps,
  *   cleanup_replace_stray_cr_lf (yes, Postfix 3.9's default; see {@link StrayLineBreaks}),
  *   sender_canonical_maps, recipient_canonical_maps, masquerade_domains, virtual_alias_maps,
  *   always_bcc, sender_bcc_maps, recipient_bcc_maps, disable_mime_input_processing (no),
@@ -59,6 +59,8 @@ final class CleanupSettings {
     final TableList mimeHeaderChecks;
     final TableList nestedHeaderChecks;
     final TableList bodyChecks;
+    /** milter_header_checks: header_checks(5) on the headers milters add or change. */
+    final TableList milterHeaderChecks;
     final TableList canonicalMaps;
     final TableList senderCanonicalMaps;
     final TableList recipientCanonicalMaps;
@@ -113,6 +115,7 @@ final class CleanupSettings {
             nestedHeaderChecks = config.get("nested_header_checks").equals(config.get("header_checks"))
                     ? headerChecks : TableList.open(config, "nested_header_checks", dicts);
             bodyChecks = TableList.open(config, "body_checks", dicts);
+            milterHeaderChecks = TableList.open(config, "milter_header_checks", dicts);
             disableMimeInputProcessing = bool(config, "disable_mime_input_processing", "no");
             mimeNestingLimit = config.integer("mime_nesting_limit");
             mimeBoundaryLengthLimit = config.integer("mime_boundary_length_limit");

@@ -31,10 +31,17 @@ final class ContentDecisions {
     TableFailure failure;
     private boolean passed;
     private boolean dead;
+    /** milter_header_checks: logged "milter-header-reject: header ..." as Postfix's cleanup_milter.c. */
+    private final boolean milter;
 
     ContentDecisions(String queueId, Envelope envelope) {
+        this(queueId, envelope, false);
+    }
+
+    ContentDecisions(String queueId, Envelope envelope, boolean milter) {
         this.queueId = queueId;
         this.env = envelope;
+        this.milter = milter;
     }
 
     /** PASS was seen: no more checks for this message. */
@@ -96,7 +103,8 @@ final class ContentDecisions {
             case "OK":
                 return true;
             default:
-                ContentProcessor.LOG.warn("{}: warning: unknown command in {}_checks: \"{}\"", queueId, where, LogText.printable(a.verb()));
+                ContentProcessor.LOG.warn("{}: warning: unknown command in {}{}_checks: \"{}\"", queueId,
+                        milter ? "milter_" : "", where, LogText.printable(a.verb()));
                 return true;
         }
     }
@@ -137,7 +145,9 @@ final class ContentDecisions {
     private void logAction(String action, String where, String what, String text) {
         ClientFacts c = env.client();
         StringBuilder b = new StringBuilder();
-        b.append(queueId).append(": ").append(action).append(": ").append(where).append(' ').append(LogText.printable(what));
+        String label = milter ? "milter-" + where + "-" + action : action;
+        String line = milter && what.length() > 60 ? what.substring(0, 60) : what;
+        b.append(queueId).append(": ").append(label).append(": ").append(where).append(' ').append(LogText.printable(line));
         if (c.isRemote()) {
             b.append(" from ").append(c.name().isEmpty() ? "unknown" : c.name()).append('[').append(c.address()).append(']');
         } else {

@@ -61,6 +61,10 @@ public class SendmailCommand extends PosternAction {
     @Reference
     DictRegistry dicts;
 
+    /** The milter client for non_smtpd_milters; absent, milter_default_action applies. */
+    @Reference(optional = true)
+    org.postern.api.milter.MilterService milter;
+
     @Override
     protected int run(PrintWriter out, PrintWriter err) throws Exception {
         List<String> args = new ArrayList<>();
@@ -97,7 +101,8 @@ public class SendmailCommand extends PosternAction {
             return Sendmail.EX_TEMPFAIL;
         }
         PostfixConfig main = loaded.get().config().main();
-        Sendmail sendmail = new Sendmail(CleanupQueueStore.create(queue, main, dicts), main,
+        Sendmail sendmail = new Sendmail(org.postern.core.milter.NonSmtpdMilters.wrap(
+                CleanupQueueStore.create(queue, main, dicts), main, () -> milter), main,
                 System.getProperty("user.name"), Clock.systemUTC());
         return sendmail.submit(options, stdin(), err).status();
     }

@@ -356,6 +356,7 @@ public final class ParameterTable {
                 // postern-milter bundle, without it smtpd applies milter_default_action.
                 list("smtpd_milters", ""),
                 list("non_smtpd_milters", ""),
+                list("internal_mail_filter_classes", ""),
                 string("milter_protocol", "6").withAllowed("2", "3", "4", "6"),
                 string("milter_default_action", "tempfail").withAllowed("accept", "reject", "tempfail", "quarantine"),
                 time("milter_connect_timeout", "30s", 's', 1),

@@ -81,6 +81,11 @@ public final class MasterServices {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile org.postern.api.milter.MilterService milter;
 
+    /** The milter client now (null when none is installed): non_smtpd_milters of local submissions ask it. */
+    public org.postern.api.milter.MilterService milterService() {
+        return milter;
+    }
+
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private ExecutorService checks;
@@ -147,7 +152,7 @@ public final class MasterServices {
                     config.list("inet_interfaces"), config.get("inet_protocols"))) {
                 SmtpServer server = new SmtpServer(service.service(), address, config, restrictions, cleanup,
                         tlsDirectory, bossGroup, workerGroup, checks, anvil, dns).siteFlush(this::flushSite)
-                        .milterService(() -> milter);
+                        .milterService(() -> milter).processLimit(service.processLimit(config));
                 List<String> sniMaps = config.list("tls_server_sni_maps");
                 if (!sniMaps.isEmpty()) {
                     server.sni(new SniTable(AddressMaps.openAll(sniMaps, dicts)));

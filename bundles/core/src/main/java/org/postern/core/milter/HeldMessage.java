@@ -18,7 +18,8 @@ import org.postern.core.queue.IncomingMessage;
  * DESCRIPTION
  *   The content smtpd receives is held ({@link SpillBuffer}); {@link #headers} and {@link #body}
  *   give the milters what was received; {@link #release} then writes the content, edited as the
- *   milters asked, into the message underneath, whose {@link #commit} follows. Nothing reaches
+ *   milters asked (after the message underneath checked their headers: milter_header_checks in
+ *   cleanup), into the message underneath, whose {@link #commit} follows. Nothing reaches
  *   the queue file before the milters have answered, so a rejected message leaves no trace.
  * SECURITY  Content is untrusted; see {@link SpillBuffer} for the memory bound.
  * BUGS      The milters see the message as received, without the Received: header cleanup adds
@@ -67,6 +68,7 @@ public final class HeldMessage implements IncomingMessage {
     /** Writes the content, with {@code edits} applied, into the message underneath. Blocks (I/O). */
     public void release(MessageEdits edits) throws IOException {
         released = true;
+        edits = edits.checked(delegate::milterEdits);
         OutputStream out = delegate.content();
         if (!edits.changesContent()) {
             try (InputStream in = held.open()) {

@@ -44,6 +44,11 @@ public final class MessageEdits {
 
     public static final MessageEdits NONE = new MessageEdits(List.of(), Optional.empty());
 
+    /** These edits with the modifications {@code check} leaves (milter_header_checks). */
+    MessageEdits checked(java.util.function.UnaryOperator<List<Modification>> check) {
+        return new MessageEdits(check.apply(modifications), quarantine);
+    }
+
     /** Whether the content changes (headers or body). */
     boolean changesContent() {
         for (Modification m : modifications) {

@@ -15,7 +15,8 @@ import org.postern.core.config.PostfixLists;
 /**
  * SUMMARY   The milter_* parameters of one service as the api's {@link MilterSettings}.
  * CONFIGURATION PARAMETERS
- *   smtpd_milters, non_smtpd_milters (empty), milter_protocol (6), milter_default_action
+ *   smtpd_milters, non_smtpd_milters (empty), internal_mail_filter_classes (empty, never
+ *   applied), milter_header_checks (empty; applied by cleanup), milter_protocol (6), milter_default_action
  *   (tempfail), milter_connect_timeout (30s), milter_command_timeout (30s),
  *   milter_content_timeout (300s), milter_*_macros, milter_macro_defaults (name=value list),
  *   milter_macro_daemon_name ($myhostname), milter_macro_v ($mail_name $mail_version).
@@ -26,11 +27,12 @@ public final class MilterConfig {
     }
 
     /**
-     * Says that non_smtpd_milters and milter_header_checks are set but not applied yet (mail from
-     * sendmail and pickup is not filtered), so that nothing configured is skipped silently.
+     * Says that a milter parameter is set that is not applied (internal_mail_filter_classes: mail
+     * Postern makes itself, such as bounces, is never filtered), so that nothing configured is
+     * skipped silently.
      */
     public static void warnUnsupported(PostfixConfig config, java.util.function.Consumer<String> warn) {
-        for (String name : List.of("non_smtpd_milters", "milter_header_checks")) {
+        for (String name : List.of("internal_mail_filter_classes")) {
             if (!config.get(name).isBlank()) {
                 warn.accept("warning: " + name + " is not supported yet and is ignored: " + config.get(name));
             }

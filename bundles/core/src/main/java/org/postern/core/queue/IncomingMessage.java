@@ -3,8 +3,10 @@ package org.postern.core.queue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.postern.api.milter.Modification;
 import org.postern.core.message.Envelope;
 
 /**
@@ -26,6 +28,16 @@ public interface IncomingMessage extends AutoCloseable {
      * of holding it until commit. Call before {@link #content()}; stores ignore it.
      */
     default void announce(Envelope preliminary) {
+    }
+
+    /**
+     * The milters' modifications, before they are applied to the content: cleanup runs
+     * milter_header_checks on the headers they add or change and returns what is left to apply
+     * (its REJECT, HOLD, DISCARD ... take effect at {@link #commit}); a plain store returns them
+     * as they are. Call after {@link #announce}, before {@link #content()}.
+     */
+    default List<Modification> milterEdits(List<Modification> modifications) {
+        return modifications;
     }
 
     /** Headers and body as received (dot-unstuffed, CRLF line ends). Not thread-safe. */

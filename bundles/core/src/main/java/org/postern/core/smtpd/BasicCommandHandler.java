@@ -42,7 +42,7 @@ final class BasicCommandHandler {
         } else if (r instanceof SmtpRequest.Unknown u && s.milters.active()) {
             // As Postfix: the milters see the unknown command; a refusal of theirs is the answer.
             java.util.Map<String, String> macros = s.milters.macros(s.tx(), null);
-            s.async(() -> s.milters.unknown(u.line(), macros),
+            s.milterAsync(() -> s.milters.unknown(u.line(), macros),
                     refusal -> s.answer(verb, refusal != null ? refusal : SmtpdReplies.COMMAND_NOT_RECOGNIZED));
         } else if (r instanceof SmtpRequest.Unknown) {
             s.answer(verb, SmtpdReplies.COMMAND_NOT_RECOGNIZED);

@@ -42,7 +42,7 @@ final class MilterEndOfMessage {
 
     static void run(SmtpSession s, Transaction t, HeldMessage held, Consumer<Outcome> then) {
         Map<String, String> macros = s.milters.macros(t, null);
-        s.async(() -> {
+        s.milterAsync(() -> {
             EndOfMessage eom = s.milters.endOfMessage(held, macros);
             if (eom.reply() instanceof MilterReply.Refuse) {
                 return eom;
@@ -66,8 +66,7 @@ final class MilterEndOfMessage {
             String rcpt = t.recipients.size() == 1 ? t.recipients.get(0).address() : null;
             if (eom.reply() instanceof MilterReply.Refuse r) {
                 SmtpReply first = SmtpdMilters.reply(r);
-                s.log.milterRefusal(first);
-                s.log.reject(t, "END-OF-MESSAGE", first, rcpt);
+                s.log.milterEndOfMessageReject(t, first, rcpt);
                 s.abortTransaction();
                 s.milters.messageDone();
                 then.accept(new Outcome(response(r), null));

@@ -20,20 +20,22 @@ import org.postern.core.smtpd.tls.ServerTls;
  * What all sessions of one listener share: its master.cf service name and settings, the
  * restrictions, the queue, the blocking executor, the anvil, TLS, the DNS for client hostname
  * lookups, the authentication servers (null without SMTP AUTH), the ETRN flush (null: ETRN
- * answers 458), the free space of the queue's file system, smtpd_milters (null when none) and the
- * milter client present now (null when none is installed).
+ * answers 458), the free space of the queue's file system, smtpd_milters (null when none), the
+ * milter client present now (null when none is installed) and the executor the milter calls
+ * block on (apart from the restrictions' {@code executor}, so that a stalled filter delays no
+ * other session's restrictions).
  */
 record SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue,
                       Executor executor, Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
                       Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace,
-                      MilterSettings milters, Supplier<MilterService> milterService) {
+                      MilterSettings milters, Supplier<MilterService> milterService, Executor milterExecutor) {
 
     /** Without milters. */
     SessionContext(String service, SmtpdSettings settings, SmtpdChecks checks, QueueStore queue, Executor executor,
                    Anvil anvil, ServerTls ssl, DnsResolver dns, Duration dnsTimeout,
                    Supplier<SaslAuthServer> saslServers, Consumer<String> siteFlush, FreeSpace queueSpace) {
         this(service, settings, checks, queue, executor, anvil, ssl, dns, dnsTimeout, saslServers, siteFlush,
-                queueSpace, null, () -> null);
+                queueSpace, null, () -> null, executor);
     }
 
     /** The queue's free space measured in queue_directory. */

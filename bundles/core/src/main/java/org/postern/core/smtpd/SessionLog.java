@@ -72,6 +72,16 @@ final class SessionLog {
                 + reply + ";" + context(t, recipient));
     }
 
+    /**
+     * "QUEUEID: milter-reject: END-OF-MESSAGE from host[addr]: 5.7.1 text; from=&lt;&gt; ...": as
+     * Postfix's cleanup logs a filter's refusal of the content, the reply without its code.
+     */
+    void milterEndOfMessageReject(Transaction t, SmtpReply reply, String recipient) {
+        String text = reply.enhancedCode().isEmpty() ? reply.text() : reply.enhancedCode() + " " + reply.text();
+        SmtpdLog.info(service, t.queueId(), t.queueId() + ": milter-reject: END-OF-MESSAGE from " + client() + ": "
+                + text + ";" + context(t, recipient));
+    }
+
     /** The "hold:" and "discard:" lines Postfix's smtpd logs when an access action fires. */
     void actions(Transaction t, String command, CheckResult result, String recipient) {
         for (MessageAction action : result.actions()) {

@@ -99,6 +99,10 @@ public final class SmtpServer {
     /** smtpd_milters; null when none. */
     private final org.postern.api.milter.MilterSettings milters;
     private volatile java.util.function.Supplier<org.postern.api.milter.MilterService> milterService = () -> null;
+    /** How many sessions may wait on their milters at once (master.cf maxproc); see {@link #processLimit}. */
+    private volatile int processLimit;
+    /** The threads the milter calls block on; null without smtpd_milters. */
+    private volatile ExecutorService milterThreads;
 
     /** A listener with its own event loops, executor and anvil. */
     public SmtpServer(String serviceName, InetSocketAddress address, PostfixConfig config, SmtpdChecks checks,
@@ -153,6 +157,7 @@ public final class SmtpServer {
         this.blocking = ownExecutor ? new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory("postern-smtpd-check-" + n, true)) : blocking;
         this.anvil = anvil == null ? new Anvil() : anvil;
+        this.processLimit = config.integer("default_process_limit");
     }
 
     /** What ETRN calls for a fast_flush_domains domain (the queue manager's site flush); before {@link #start()}. */
@@ -173,6 +178,16 @@ public final class SmtpServer {
         return this;
     }
 
+    /**
+     * master.cf's maxproc for this service (0: unlimited, taken as 1000): as many milter calls may
+     * block at once, each on its own thread, before one session's call waits for another's (a
+     * Postfix smtpd process per session gives the same bound). Before {@link #start()}.
+     */
+    public SmtpServer processLimit(int limit) {
+        this.processLimit = limit;
+        return this;
+    }
+
     /** Binds the listener; returns the bound address once it accepts connections. */
     public InetSocketAddress start() throws IOException, InterruptedException {
         ServerTls ssl = null;
@@ -189,10 +204,14 @@ public final class SmtpServer {
             SmtpdLog.warn(service, null, spaceWarning);
         }
         SaslSettings sasl = settings.sasl();
+        if (milters != null && milterThreads == null) {
+            milterThreads = MilterThreads.create(service, processLimit <= 0 ? 1000 : processLimit);
+        }
         SessionContext context = new SessionContext(service, settings, checks, queue, blocking, anvil, ssl,
                 dns, CLIENT_LOOKUP_TIMEOUT, sasl.enabled()
                         ? () -> new DovecotAuthClient(sasl, DovecotAuthClient.DEFAULT_TIMEOUT) : null, siteFlush,
-                FreeSpace.of(settings.queueDirectory()), milters, () -> milterService.get());
+                FreeSpace.of(settings.queueDirectory()), milters, () -> milterService.get(),
+                milterThreads != null ? milterThreads : blocking);
         long timeout = settings.timeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -280,6 +299,11 @@ public final class SmtpServer {
         }
         if (ownExecutor) {
             blocking.shutdownNow();
+        }
+        ExecutorService m = milterThreads;
+        milterThreads = null;
+        if (m != null) {
+            m.shutdownNow(); // the sessions are closed: a call still blocked is on a dead session
         }
     }
 }

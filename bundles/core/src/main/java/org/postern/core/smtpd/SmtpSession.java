@@ -351,26 +351,55 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
 
-    /** Runs the restrictions of {@code stage} off the event loop; {@code then} runs on it. */
+    /**
+     * Runs the restrictions of {@code stage} off the event loop, then (when they accepted) the
+     * milters' event on the milter executor; {@code then} runs on the event loop. The two
+     * executors are apart so that a stalled filter holds no thread the restrictions need.
+     */
     void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
         SmtpFacts facts = checks.facts(tx, recipient, size, pipelining.violated(), ctx.channel().localAddress());
         SmtpdMilters.Event event = milters.event(stage, lastCommand, tx, recipient);
-        async(() -> milters.after(event, checks.check(stage, facts)), then);
-    }
-
-    /** Runs {@code work} on the blocking executor, then {@code then} with its value on the event loop. */
-    <T> void async(Supplier<T> work, Consumer<T> then) {
         try {
             cx.executor().execute(() -> {
-                T value = work.get();
+                CheckResult result = checks.check(stage, facts);
+                if (event == null || !result.accepted()) {
+                    onEventLoop(result, then);
+                    return;
+                }
                 try {
-                    ctx.executor().execute(() -> then.accept(value));
+                    cx.milterExecutor().execute(() -> onEventLoop(milters.after(event, result), then));
                 } catch (RejectedExecutionException e) {
-                    // the event loop is gone (server stopped); the channel is closed with it
+                    onEventLoop(result, r -> close(SmtpdReplies.serverLocalError(st.myhostname())));
                 }
             });
         } catch (RejectedExecutionException e) {
             close(SmtpdReplies.serverLocalError(st.myhostname()));
+        }
+    }
+
+    /** Runs {@code work} on the blocking executor, then {@code then} with its value on the event loop. */
+    <T> void async(Supplier<T> work, Consumer<T> then) {
+        async(cx.executor(), work, then);
+    }
+
+    /** As {@link #async(Supplier, Consumer)} on the milter executor (calls that may wait for a filter). */
+    <T> void milterAsync(Supplier<T> work, Consumer<T> then) {
+        async(cx.milterExecutor(), work, then);
+    }
+
+    private <T> void async(java.util.concurrent.Executor on, Supplier<T> work, Consumer<T> then) {
+        try {
+            on.execute(() -> onEventLoop(work.get(), then));
+        } catch (RejectedExecutionException e) {
+            close(SmtpdReplies.serverLocalError(st.myhostname()));
+        }
+    }
+
+    private <T> void onEventLoop(T value, Consumer<T> then) {
+        try {
+            ctx.executor().execute(() -> then.accept(value));
+        } catch (RejectedExecutionException e) {
+            // the event loop is gone (server stopped); the channel is closed with it
         }
     }
 

@@ -5,16 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import org.postern.api.milter.ConnectInfo;
@@ -31,6 +27,8 @@ import org.postern.core.smtpd.codec.SmtpRequest;
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpStage;
+import org.postern.core.smtpd.tls.ClientCertificate;
+import org.postern.core.smtpd.tls.TlsSessionInfo;
 
 /**
  * SUMMARY   The smtpd_milters of one SMTP session: each stage's event after the restrictions
@@ -44,14 +42,15 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *   CONNECT or HELO refuses every later MAIL (the greeting stays), a discard there discards
  *   every message; at MAIL, RCPT and DATA a refusal answers that command, a discard or
  *   quarantine marks the transaction. Refusals are logged by the handlers as "milter-reject:".
- *   Calls run on the blocking executor, never the event loop, one at a time per session (the
- *   session answers a command before it reads the next); RSET and other aborts are sent before
- *   the next event.
+ *   Calls run on the milter executor ({@link MilterThreads}: a thread per waiting session, up to
+ *   the service's process limit), never the event loop nor the restrictions' executor, one at a
+ *   time per session (the session answers a command before it reads the next); RSET and other
+ *   aborts are sent before the next event. A stalled filter thus delays only its own session.
  * CONFIGURATION PARAMETERS  smtpd_milters, milter_default_action, milter_*_macros (see
  *           {@link org.postern.core.milter.MilterConfig}).
  * SECURITY  Macros carry client input (HELO, addresses); the filters are trusted configuration.
- * BUGS      The calls share smtpd's check executor (16 threads): filters slow in 16 sessions
- *           at once delay the restrictions of others. {i} exists from DATA on (the queue file
+ * BUGS      More sessions waiting on filters than the process limit queue for a thread (Postfix
+ *           would not have accepted them). {i} exists from DATA on (the queue file
  *           is opened there). RCPT events carry no ESMTP arguments; recipients the restrictions
  *           refused are not shown to filters (SMFIP_RCPT_REJ). A refusal's text is its first line
  *           except at the end of the message. An unknown command goes to the filters only when it
@@ -279,7 +278,7 @@ final class SmtpdMilters {
             return;
         }
         try {
-            s.cx.executor().execute(() -> {
+            s.cx.milterExecutor().execute(() -> {
                 synchronized (this) {
                     m.close();
                     session = null;
@@ -357,7 +356,7 @@ final class SmtpdMilters {
         if (s.client.helo() != null) {
             m.put("s", s.client.helo());
         }
-        tls(s.security.tls(), m);
+        tls(s.security.tls(), s.security.tlsInfo(), m);
         if (s.security.saslUsername() != null) {
             m.put("{auth_type}", s.security.saslMethod());
             m.put("{auth_authen}", s.security.saslUsername());
@@ -377,25 +376,29 @@ final class SmtpdMilters {
         return m;
     }
 
-    private static void tls(SSLSession tls, Map<String, String> m) {
+    /**
+     * The TLS macros as Postfix's smtpd_milter.c gives them: the protocol, the cipher by its
+     * OpenSSL name and its bits, the client certificate's subject and issuer CN when one was
+     * presented; {verify} as Sendmail's (OK verified, FAIL presented but not verified, NO none).
+     */
+    private static void tls(SSLSession tls, TlsSessionInfo info, Map<String, String> m) {
         if (tls == null) {
             return;
         }
         m.put("{tls_version}", tls.getProtocol());
-        m.put("{cipher}", tls.getCipherSuite());
-        String suite = tls.getCipherSuite();
-        String bits = suite.contains("_256_") || suite.contains("CHACHA20") ? "256"
-                : suite.contains("_128_") ? "128" : null;
-        Optional.ofNullable(bits).ifPresent(b -> m.put("{cipher_bits}", b));
-        try {
-            Certificate[] peer = tls.getPeerCertificates();
-            if (peer.length > 0 && peer[0] instanceof X509Certificate x) {
-                m.put("{cert_subject}", x.getSubjectX500Principal().getName());
-                m.put("{cert_issuer}", x.getIssuerX500Principal().getName());
-                m.put("{verify}", "OK");
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            m.put("{verify}", "NO");
+        if (info == null) {
+            m.put("{cipher}", tls.getCipherSuite());
+            return;
         }
+        m.put("{cipher}", info.openSslCipher());
+        m.put("{cipher_bits}", Integer.toString(info.bits()));
+        ClientCertificate cc = info.client();
+        if (cc == null) {
+            m.put("{verify}", "NO");
+            return;
+        }
+        m.put("{cert_subject}", cc.subjectCn());
+        m.put("{cert_issuer}", cc.issuerCn());
+        m.put("{verify}", cc.trusted() ? "OK" : "FAIL");
     }
 }

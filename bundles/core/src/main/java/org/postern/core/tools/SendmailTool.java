@@ -11,6 +11,7 @@ import org.postern.core.cleanup.CleanupQueueStore;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.config.PostfixLists;
+import org.postern.core.milter.NonSmtpdMilters;
 import org.postern.core.pickup.Sendmail;
 import org.postern.core.queue.QueueStore;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *   nothing, there being no daemon to run), -bi is newaliases, run by the caller's own process,
  *   -bs an SMTP dialogue on standard input ({@link SmtpOnStandardInput}).
  *   Each accepted message is logged as Postfix's pickup does: "ID: uid=N from=&lt;sender&gt;".
+ *   non_smtpd_milters see each message before cleanup commits it ({@link NonSmtpdMilters}).
  * SECURITY  Arguments and the message are untrusted local input; the uid and login name come
  *           from SO_PEERCRED.
  * BUGS      -bs talks to the loopback SMTP listener: see {@link SmtpOnStandardInput}.
@@ -90,7 +92,8 @@ final class SendmailTool {
         Caller caller = call.caller();
         Sendmail sendmail;
         try {
-            sendmail = new Sendmail(CleanupQueueStore.create(queue, main, context.tables()), main, caller.user(),
+            QueueStore cleanup = CleanupQueueStore.create(queue, main, context.tables());
+            sendmail = new Sendmail(NonSmtpdMilters.wrap(cleanup, main, context.milters()), main, caller.user(),
                     Clock.systemUTC());
         } catch (ConfigException e) {
             err.println("sendmail: fatal: " + e.getMessage());

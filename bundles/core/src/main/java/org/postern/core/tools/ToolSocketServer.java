@@ -91,7 +91,7 @@ public final class ToolSocketServer {
                             @Reference QueueManagerComponent qmgr, @Reference DictRegistry tables,
                             @Reference DictInventory inventory, @Reference MasterServices master) {
         this.configuration = configuration;
-        ToolContext context = new ToolContext(configuration, tables);
+        ToolContext context = new ToolContext(configuration, tables, master::milterService);
         this.runner = new ToolRunner(context, new QueueTools(queue, qmgr, context),
                 new AdminTools(queue, qmgr, configuration, inventory, master), queue,
                 new SmtpOnStandardInput(master::listeners), CallerAuthority.forThisProcess(),

@@ -50,13 +50,14 @@ class MilterConfigTest {
     }
 
     @Test
-    void nonSmtpdMiltersAndMilterHeaderChecksShouldBeWarnedAboutNotSkippedSilently() throws Exception {
+    void internalMailFilterClassesShouldBeWarnedAboutNotSkippedSilently() throws Exception {
         List<String> warnings = new ArrayList<>();
-        MilterConfig.warnUnsupported(config("non_smtpd_milters = inet:127.0.0.1:8891"), warnings::add);
+        MilterConfig.warnUnsupported(config("internal_mail_filter_classes = bounce"), warnings::add);
         assertThat(warnings).containsExactly(
-                "warning: non_smtpd_milters is not supported yet and is ignored: inet:127.0.0.1:8891");
+                "warning: internal_mail_filter_classes is not supported yet and is ignored: bounce");
         warnings.clear();
-        MilterConfig.warnUnsupported(config("smtpd_milters = inet:127.0.0.1:8891"), warnings::add);
+        MilterConfig.warnUnsupported(config("smtpd_milters = inet:127.0.0.1:8891",
+                "non_smtpd_milters = inet:127.0.0.1:8891"), warnings::add);
         assertThat(warnings).isEmpty();
     }
 }

@@ -87,6 +87,20 @@ final class SessionHarness {
                 UNLIMITED_SPACE, q -> q, milters);
     }
 
+    /** With config's smtpd_milters served by {@code milters}, and SMTP AUTH against what {@code sasl} makes. */
+    static SessionHarness withMiltersAndSasl(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters,
+                                            InetSocketAddress remote, Supplier<SaslAuthServer> sasl) {
+        return new SessionHarness(config, new ScriptedChecks(), remote, null, Runnable::run, Duration.ofSeconds(10),
+                sasl, new Anvil(), UNLIMITED_SPACE, q -> q, milters);
+    }
+
+    /** As above, with the session's queue {@code wrap}ped around {@link #queue} (cleanup). */
+    SessionHarness(PostfixConfig config, Supplier<org.postern.api.milter.MilterService> milters,
+                   InetSocketAddress remote, UnaryOperator<QueueStore> wrap) {
+        this(config, new ScriptedChecks(), remote, null, Runnable::run, Duration.ofSeconds(10), null, new Anvil(),
+                UNLIMITED_SPACE, wrap, milters);
+    }
+
     private SessionHarness(PostfixConfig config, ScriptedChecks checks, InetSocketAddress remote, DnsResolver dns,
                    Executor executor, Duration dnsTimeout, Supplier<SaslAuthServer> sasl, Anvil anvil,
                    FreeSpace queueSpace, UnaryOperator<QueueStore> wrap,
@@ -96,7 +110,8 @@ final class SessionHarness {
         SmtpServerDecoder decoder = new SmtpServerDecoder(st.lineLengthLimit(), st.bareNewline());
         SmtpSession session = new SmtpSession(
                 new SessionContext("smtp", st, checks, wrap.apply(queue), executor, anvil, null, dns, dnsTimeout, sasl,
-                        flushedSites::add, queueSpace, org.postern.core.milter.MilterConfig.smtpd(config), milters),
+                        flushedSites::add, queueSpace, org.postern.core.milter.MilterConfig.smtpd(config), milters,
+                        executor),
                 decoder);
         channel = new RemoteChannel(remote, decoder, SmtpResponseEncoder.INSTANCE, session);
         greeting = settle();

@@ -138,7 +138,7 @@ class SmtpdMiltersTest {
             reply[0] = s.send(MESSAGE);
         });
         assertThat(reply[0]).isEqualTo("554-5.7.1 Spam\r\n554 5.7.1 go away\r\n");
-        assertThat(log).contains("4Xtest0001: milter-reject: END-OF-MESSAGE from unknown[unknown]: 554 5.7.1 Spam;"
+        assertThat(log).contains("4Xtest0001: milter-reject: END-OF-MESSAGE from unknown[unknown]: 5.7.1 Spam;"
                 + " from=<alice@example.org> to=<bob@example.test> proto=ESMTP helo=<client.example>");
         assertThat(s.queue.committed).isEmpty();
         assertThat(s.queue.discarded.get()).isEqualTo(1);
