@@ -18,6 +18,7 @@
 # Prints one line per run and the medians with their ratio. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/private-postfix.sh
 
 CLIENTS=${CLIENTS:-20}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
@@ -46,28 +47,12 @@ printf '\nsmtpd_tls_cert_file = %s\nsmtpd_tls_key_file = %s\n' "$WORK/cert.pem" 
 
 # ---- Postfix, private
 PF="$WORK/postfix"
-mkdir -p "$PF/conf" "$PF/queue" "$PF/data"
-chown postfix "$PF/data"
-cp /usr/share/postfix/master.cf.dist "$PF/conf/master.cf" 2>/dev/null || cp /etc/postfix/master.cf "$PF/conf/master.cf"
-cat > "$PF/conf/main.cf" <<CONF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-meta_directory = /etc/postfix
-myhostname = bench.localdomain
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-smtpd_peername_lookup = no
-maillog_file_prefixes = $WORK
-maillog_file = $PF/maillog
+private_postfix_conf "$PF" "$WORK"
+cat >> "$PF/conf/main.cf" <<CONF
 smtpd_tls_cert_file = $WORK/cert.pem
 smtpd_tls_key_file = $WORK/key.pem
-default_process_limit = 100
 CONF
-postconf -c "$PF/conf" -MX smtp/inet submission/inet smtps/inet 2>/dev/null || true
 postconf -c "$PF/conf" -Me "127.0.0.1:$POSTFIX_PORT/inet=127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt"
-postconf -c "$PF/conf" -F '*/*/chroot = n'
 
 cleanup() {
     postfix -c "$PF/conf" stop >/dev/null 2>&1 || true

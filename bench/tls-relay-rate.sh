@@ -23,6 +23,7 @@
 # and the medians with their ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/private-postfix.sh
 
 MESSAGES=${MESSAGES:-10000}
 WARMUP=${WARMUP:-2000}
@@ -57,31 +58,15 @@ CF
 
 # ---- Postfix, private
 PF="$WORK/postfix"
-mkdir -p "$PF/conf" "$PF/queue" "$PF/data"
-chown postfix "$PF/data"
-cp /usr/share/postfix/master.cf.dist "$PF/conf/master.cf" 2>/dev/null || cp /etc/postfix/master.cf "$PF/conf/master.cf"
-cat > "$PF/conf/main.cf" <<CONF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-meta_directory = /etc/postfix
-myhostname = bench.localdomain
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-smtpd_peername_lookup = no
-maillog_file_prefixes = $WORK
-maillog_file = $PF/maillog
+private_postfix_conf "$PF" "$WORK"
+cat >> "$PF/conf/main.cf" <<CONF
 relayhost = [127.0.0.1]:$SINK_PORT
 smtp_tls_security_level = may
 smtp_tls_session_cache_database = btree:\${data_directory}/smtp_scache
 smtp_tls_connection_reuse = $POSTFIX_TLS_REUSE
-default_process_limit = 100
 CONF
-postconf -c "$PF/conf" -MX smtp/inet submission/inet smtps/inet 2>/dev/null || true
 postconf -c "$PF/conf" -Me "127.0.0.1:$POSTFIX_PORT/inet=127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd"
 postconf -c "$PF/conf" -Me "tlsproxy/unix=tlsproxy unix - - n - 0 tlsproxy"
-postconf -c "$PF/conf" -F '*/*/chroot = n'
 
 sink_pid=
 cleanup() {
