@@ -8,6 +8,7 @@
 #   discard@     -> DISCARD at end of message
 #   modify@      -> every end-of-message modification
 #   quarantine@  -> quarantine with a reason
+# It asks for SMFIP_RCPT_REJ, and notes every recipient with its parameters and macros.
 import json
 import sys
 
@@ -54,6 +55,11 @@ class Peer(Milter.Base):
         return Milter.CONTINUE
 
     def envrcpt(self, rcpt, *params):
+        # With SMFIP_RCPT_REJ the MTA's own refusals come here too, as Sendmail's error mailer.
+        note(event="rcpt", rcpt=rcpt, params=list(params), rcpt_mailer=self.getsymval("{rcpt_mailer}"),
+             rcpt_host=self.getsymval("{rcpt_host}"), rcpt_addr=self.getsymval("{rcpt_addr}"))
+        if self.getsymval("{rcpt_mailer}") == "error":
+            return Milter.CONTINUE
         self.rcpts.append(rcpt)
         if rcpt.startswith("<reject@"):
             self.setreply("550", "5.7.1", "first line", "second line")
@@ -91,7 +97,7 @@ class Peer(Milter.Base):
         return Milter.ACCEPT
 
 
-Milter.enable_protocols(Peer, Milter.P_HDR_LEADSPC)
+Milter.enable_protocols(Peer, Milter.P_HDR_LEADSPC | Milter.P_RCPT_REJ)
 Milter.factory = Peer
 Milter.set_flags(Milter.ADDHDRS | Milter.CHGHDRS | Milter.ADDRCPT | Milter.ADDRCPT_PAR | Milter.DELRCPT
                  | Milter.CHGFROM | Milter.CHGBODY | Milter.QUARANTINE | Milter.SETSYMLIST)

@@ -23,7 +23,8 @@ import org.postern.api.milter.Modification;
  *           still taking part; the first refusal, discard or quarantine answers it.
  * DESCRIPTION
  *   Accept from a filter ends its part (in the session at CONNECT/HELO, in the message later);
- *   the chain answers Accept only when every filter accepted the session. At the end of the
+ *   the chain answers Accept only when every filter accepted the session. A recipient smtpd
+ *   refused goes only to the filters that negotiated SMFIP_RCPT_REJ. At the end of the
  *   message the filters' modifications are collected in order; the first quarantine reason is
  *   kept. Each filter has its own connection: no lock is shared with another session.
  * BUGS      Each filter sees the message as received, not as changed by the filters before it
@@ -56,6 +57,17 @@ final class FilterChain implements MilterSession {
     @Override
     public MilterReply rcpt(String recipient, List<String> args, Map<String, String> macros) {
         return each(f -> f.rcpt(recipient, args, macros));
+    }
+
+    /** As Postfix's milter_rcpt_event: the filters that asked for it, up to the first one not continuing. */
+    @Override
+    public void rejectedRcpt(String recipient, List<String> args, Map<String, String> macros) {
+        for (MilterConnection f : filters) {
+            MilterReply r = f.rejectedRcpt(recipient, args, macros);
+            if (!(r instanceof MilterReply.Continue) && !(r instanceof MilterReply.Accept)) {
+                return;
+            }
+        }
     }
 
     @Override

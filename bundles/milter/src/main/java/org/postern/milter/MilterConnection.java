@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *   are at most 65,535 bytes, or up to 256 KB or 1 MB when the filter was offered and took
  *   Sendmail's larger data size (data_size in {@link MilterSpec}); a header too large for the
  *   filter (header_size_limit allows 100 KB) is its failure, not truncated. SMFIR_SKIP (with
- *   SMFIP_SKIP) ends the body early. SMFIR_PROGRESS restarts the timeout. Accept at CONNECT
+ *   SMFIP_SKIP) ends the body early. A filter that takes SMFIP_RCPT_REJ also hears of the
+ *   recipients smtpd refused. SMFIR_PROGRESS restarts the timeout. Accept at CONNECT
  *   or HELO ends the filter's part in the session, at a later stage in the message. After a failure (refused or lost connection, a timeout, a malformed
  *   or unexpected reply) the filter answers its default action to every later event of the
  *   session and its connection is closed: nothing leaks, nothing is skipped silently.
@@ -129,6 +130,18 @@ final class MilterConnection {
     MilterReply rcpt(String recipient, List<String> args, Map<String, String> macros) {
         return event(Milter8.RCPT, envelope(recipient, args), Milter8.SMFIP_NORCPT, Milter8.SMFIP_NR_RCPT,
                 MilterStage.RCPT, macros, spec.commandTimeout());
+    }
+
+    /**
+     * A recipient smtpd refused, sent only when the filter asked for those (SMFIP_RCPT_REJ, as
+     * Postfix's milter8.c): the same SMFIC_RCPT with the refusal in the macros. The reply is
+     * the caller's to ignore; an accept or a failure still counts for the filter's later events.
+     */
+    MilterReply rejectedRcpt(String recipient, List<String> args, Map<String, String> macros) {
+        if ((steps & Milter8.SMFIP_RCPT_REJ) == 0) {
+            return MilterReply.CONTINUE;
+        }
+        return rcpt(recipient, args, macros);
     }
 
     MilterReply data(Map<String, String> macros) {

@@ -30,7 +30,7 @@ import org.postern.testing.RequiredService;
 /**
  * The client against an independent implementation: Debian's python3-milter, libmilter
  * underneath ({@code libmilter-peer.py}), negotiating SMFIP_HDR_LEADSPC, SMFIP_NR_HDR, SKIP
- * and a SETSYMLIST list, answering with a multi-line reply, tempfail, discard, quarantine and
+ * SMFIP_RCPT_REJ and a SETSYMLIST list, answering with a multi-line reply, tempfail, discard, quarantine and
  * every end-of-message modification.
  */
 class LibmilterPeerTest {
@@ -80,6 +80,7 @@ class LibmilterPeerTest {
         Map<MilterStage, List<String>> macros = new EnumMap<>(MilterStage.class);
         macros.put(MilterStage.CONNECT, List.of("j", "{daemon_name}", "v"));
         macros.put(MilterStage.MAIL, List.of("i"));
+        macros.put(MilterStage.RCPT, List.of("{rcpt_mailer}", "{rcpt_host}", "{rcpt_addr}"));
         macros.put(MilterStage.END_OF_DATA, List.of("i"));
         Duration t = Duration.ofSeconds(10);
         session = new MilterClient().open(new MilterSettings(List.of("inet:127.0.0.1:" + PORT),
@@ -150,5 +151,19 @@ class LibmilterPeerTest {
                 new Modification.AddRecipient("<added@example.test>", List.of("NOTIFY=NEVER")),
                 new Modification.DeleteRecipient("<modify@example.test>"),
                 new Modification.ReplaceBody("replaced body\r\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void rcptParametersAndARefusedRecipientShouldReachLibmilter() throws Exception {
+        session.rejectedRcpt("mallory@elsewhere.example", List.of("NOTIFY=NEVER"), Map.of("{rcpt_mailer}", "error",
+                "{rcpt_host}", "5.7.1", "{rcpt_addr}", "Relay access denied"));
+        assertThat(session.rcpt("bob@example.test", List.of("NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;bob@example.test"),
+                Map.of("{rcpt_addr}", "bob@example.test"))).isEqualTo(MilterReply.CONTINUE);
+        assertThat(seen()).contains("{\"event\": \"rcpt\", \"rcpt\": \"<mallory@elsewhere.example>\", "
+                + "\"params\": [\"NOTIFY=NEVER\"], \"rcpt_mailer\": \"error\", \"rcpt_host\": \"5.7.1\", "
+                + "\"rcpt_addr\": \"Relay access denied\"}",
+                "{\"event\": \"rcpt\", \"rcpt\": \"<bob@example.test>\", "
+                + "\"params\": [\"NOTIFY=SUCCESS,FAILURE\", \"ORCPT=rfc822;bob@example.test\"], "
+                + "\"rcpt_mailer\": null, \"rcpt_host\": null, \"rcpt_addr\": \"bob@example.test\"}");
     }
 }

@@ -127,10 +127,13 @@ class MilterClientTest {
         s.helo("client.example", MACROS);
         s.mail("a@example.org", List.of("SIZE=10", "BODY=8BITMIME"), MACROS);
         s.rcpt("b@example.test", List.of(), MACROS);
+        s.rcpt("c@example.test", List.of("NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;c+2Bx@example.test"), MACROS);
         s.data(MACROS);
         assertThat(milter.all('H').get(0).data()).isEqualTo(z("client.example"));
         assertThat(milter.all('M').get(0).data()).isEqualTo(z("<a@example.org>", "SIZE=10", "BODY=8BITMIME"));
         assertThat(milter.all('R').get(0).data()).isEqualTo(z("<b@example.test>"));
+        assertThat(milter.all('R').get(1).data()).isEqualTo(z("<c@example.test>", "NOTIFY=SUCCESS,FAILURE",
+                "ORCPT=rfc822;c+2Bx@example.test"));
         assertThat(milter.all('T').get(0).data()).isEmpty();
         // MAIL's macros: those of milter_mail_macros that have a value, "{auth_authen}" has none
         assertThat(milter.all('D').get(1).data()).isEqualTo(concat(bytes("M"),
@@ -193,6 +196,57 @@ class MilterClientTest {
         s.mail("a@example.org", List.of(), MACROS);
         assertThat(milter.all('D').get(1).data()).isEqualTo(concat(bytes("M"),
                 z("{mail_addr}", "a@example.org", "j", "mx.example.test")));
+    }
+
+    private static final Map<String, String> REFUSED = Map.of("{rcpt_mailer}", "error", "{rcpt_host}", "5.7.1",
+            "{rcpt_addr}", "Relay access denied", "i", "4XQUEUE");
+
+    private static MilterSettings withRcptMacros(MilterSettings s) {
+        Map<MilterStage, List<String>> macros = new EnumMap<>(MilterStage.class);
+        macros.putAll(s.macros());
+        macros.put(MilterStage.RCPT, List.of("{rcpt_mailer}", "{rcpt_host}", "{rcpt_addr}"));
+        return new MilterSettings(s.milters(), s.defaultAction(), s.protocol(), s.connectTimeout(),
+                s.commandTimeout(), s.contentTimeout(), macros, Map.of(), "mx", "Postern 1");
+    }
+
+    @Test
+    void aRefusedRecipientShouldReachAFilterThatAskedForRcptRejWithItsMacrosAndArguments() {
+        milter.steps = 0x800; // SMFIP_RCPT_REJ
+        milter.on('R', p -> List.of(packet(p.text().contains("bad") ? 'r' : 'c')));
+        session = new MilterClient().open(withRcptMacros(settings(milter.endpoint(), 6, DefaultAction.TEMPFAIL,
+                Duration.ofSeconds(5))));
+        session.connect(CLIENT, MACROS);
+        session.mail("a@example.org", List.of(), MACROS);
+        milter.received.clear();
+        session.rejectedRcpt("bad@elsewhere.example", List.of("NOTIFY=NEVER"), REFUSED);
+        assertThat(milter.commands()).isEqualTo("DR");
+        assertThat(milter.received.get(0).data()).isEqualTo(concat(bytes("R"),
+                z("{rcpt_mailer}", "error", "{rcpt_host}", "5.7.1", "{rcpt_addr}", "Relay access denied")));
+        assertThat(milter.received.get(1).data()).isEqualTo(z("<bad@elsewhere.example>", "NOTIFY=NEVER"));
+        // Its reject answered nothing and ended nothing: the next recipient goes on as before.
+        assertThat(session.rcpt("ok@example.test", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(milter.commands()).isEqualTo("DRR");
+    }
+
+    @Test
+    void aRefusedRecipientShouldGoOnlyToTheFiltersThatAskedForIt() throws Exception {
+        try (ScriptedMilter second = new ScriptedMilter()) {
+            second.steps = 0x800; // only the second filter takes SMFIP_RCPT_REJ
+            MilterSettings one = settings(milter.endpoint(), 6, DefaultAction.TEMPFAIL, Duration.ofSeconds(5));
+            MilterSettings both = new MilterSettings(List.of(milter.endpoint(), second.endpoint()),
+                    one.defaultAction(), 6, one.connectTimeout(), one.commandTimeout(), one.contentTimeout(),
+                    one.macros(), Map.of(), "mx", "Postern 1");
+            session = new MilterClient().open(withRcptMacros(both));
+            session.connect(CLIENT, MACROS);
+            session.mail("a@example.org", List.of(), MACROS);
+            session.rejectedRcpt("bad@elsewhere.example", List.of(), REFUSED);
+            session.rcpt("ok@example.test", List.of(), MACROS);
+            assertThat(milter.all('R')).extracting(ScriptedMilter.Packet::text).containsExactly("<ok@example.test>\0");
+            assertThat(second.all('R')).extracting(ScriptedMilter.Packet::text)
+                    .containsExactly("<bad@elsewhere.example>\0", "<ok@example.test>\0");
+            session.close();
+            session = null;
+        }
     }
 
     // ------------------------------------------------------------------ replies and modifications

@@ -23,7 +23,20 @@ public interface MilterSession extends AutoCloseable {
     /** @param args the MAIL command's ESMTP parameters as sent ("SIZE=123", "BODY=8BITMIME") */
     MilterReply mail(String sender, List<String> args, Map<String, String> macros);
 
+    /** @param args the RCPT command's ESMTP parameters as sent ("NOTIFY=SUCCESS,FAILURE") */
     MilterReply rcpt(String recipient, List<String> args, Map<String, String> macros);
+
+    /**
+     * A recipient the MTA's own restrictions refused, for the filters that asked to see those
+     * (SMFIP_RCPT_REJ); the others do not hear of it. Their reply never changes the refusal.
+     * {@code macros} describe the refusal as Sendmail's error mailer: {@code {rcpt_mailer}} is
+     * "error", {@code {rcpt_host}} the enhanced status code, {@code {rcpt_addr}} the text. The
+     * default does nothing (an implementation that offers no such filters).
+     *
+     * @since 0.2
+     */
+    default void rejectedRcpt(String recipient, List<String> args, Map<String, String> macros) {
+    }
 
     MilterReply data(Map<String, String> macros);
 

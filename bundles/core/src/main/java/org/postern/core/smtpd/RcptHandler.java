@@ -70,7 +70,7 @@ final class RcptHandler {
             s.answer(verb, refusal);
             return;
         }
-        s.check(SmtpStage.RCPT, r.recipient(), 0, result -> {
+        s.check(SmtpStage.RCPT, r.recipient(), r.parameters(), 0, result -> {
             s.log.warnings(result, "RCPT", r.recipient());
             if (!result.accepted()) {
                 s.log.reject("RCPT", result.reply(), r.recipient());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -357,12 +358,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
      * executors are apart so that a stalled filter holds no thread the restrictions need.
      */
     void check(SmtpStage stage, String recipient, long size, Consumer<CheckResult> then) {
+        check(stage, recipient, List.of(), size, then);
+    }
+
+    /** As {@link #check(SmtpStage, String, long, Consumer)} for RCPT, with its ESMTP parameters for the milters. */
+    void check(SmtpStage stage, String recipient, List<String> rcptParameters, long size,
+               Consumer<CheckResult> then) {
         SmtpFacts facts = checks.facts(tx, recipient, size, pipelining.violated(), ctx.channel().localAddress());
-        SmtpdMilters.Event event = milters.event(stage, lastCommand, tx, recipient);
+        SmtpdMilters.Event event = milters.event(stage, lastCommand, tx, recipient, rcptParameters);
         try {
             cx.executor().execute(() -> {
                 CheckResult result = checks.check(stage, facts);
-                if (event == null || !result.accepted()) {
+                if (event == null || !result.accepted() && !milters.seesRefusal(event, result)) {
                     onEventLoop(result, then);
                     return;
                 }

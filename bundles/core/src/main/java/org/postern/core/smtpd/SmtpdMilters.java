@@ -23,7 +23,6 @@ import org.postern.api.milter.MilterSession;
 import org.postern.api.milter.MilterSettings;
 import org.postern.core.milter.HeldMessage;
 import org.postern.core.smtp.SmtpReply;
-import org.postern.core.smtpd.codec.SmtpRequest;
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.MessageAction;
 import org.postern.core.smtpd.restrict.SmtpStage;
@@ -42,6 +41,9 @@ import org.postern.core.smtpd.tls.TlsSessionInfo;
  *   CONNECT or HELO refuses every later MAIL (the greeting stays), a discard there discards
  *   every message; at MAIL, RCPT and DATA a refusal answers that command, a discard or
  *   quarantine marks the transaction. Refusals are logged by the handlers as "milter-reject:".
+ *   MAIL and RCPT events carry the command's ESMTP parameters as the client gave them. A
+ *   recipient the restrictions refused still goes to the filters that asked for it
+ *   (SMFIP_RCPT_REJ), as Postfix does; the refusal stands whatever they answer.
  *   Calls run on the milter executor ({@link MilterThreads}: a thread per waiting session, up to
  *   the service's process limit), never the event loop nor the restrictions' executor, one at a
  *   time per session (the session answers a command before it reads the next); RSET and other
@@ -50,11 +52,10 @@ import org.postern.core.smtpd.tls.TlsSessionInfo;
  *           {@link org.postern.core.milter.MilterConfig}).
  * SECURITY  Macros carry client input (HELO, addresses); the filters are trusted configuration.
  * BUGS      More sessions waiting on filters than the process limit queue for a thread (Postfix
- *           would not have accepted them). {i} exists from DATA on (the queue file
- *           is opened there). RCPT events carry no ESMTP arguments; recipients the restrictions
- *           refused are not shown to filters (SMFIP_RCPT_REJ). A refusal's text is its first line
- *           except at the end of the message. An unknown command goes to the filters only when it
- *           is not a forbidden one (those hang up first).
+ *           would not have accepted them). {i} exists from DATA on (the queue file is opened
+ *           there). A refusal's text is its first line except at the end of the message. An
+ *           unknown command goes to the filters only when it is not a forbidden one (those hang
+ *           up first).
  */
 final class SmtpdMilters {
 
@@ -92,8 +93,12 @@ final class SmtpdMilters {
         return !off && session != null;
     }
 
-    /** On the event loop: the event for a restriction stage, or null when the filters have none. */
-    Event event(SmtpStage stage, String command, Transaction t, String recipient) {
+    /**
+     * On the event loop: the event for a restriction stage, or null when the filters have none.
+     * {@code rcptParameters} are the RCPT command's ESMTP parameters as given (the MAIL event
+     * takes the transaction's).
+     */
+    Event event(SmtpStage stage, String command, Transaction t, String recipient, List<String> rcptParameters) {
         if (off) {
             return null;
         }
@@ -116,12 +121,26 @@ final class SmtpdMilters {
                 return null;
         }
         ConnectInfo client = new ConnectInfo(s.client.name(), s.client.address(), s.client.port());
-        return new Event(stage, client, s.client.helo(), t == null ? null : t.sender(),
-                t == null ? List.of() : mailArgs(t.mail), recipient, macros(t, recipient));
+        List<String> args = stage == SmtpStage.RCPT ? rcptParameters
+                : t == null ? List.of() : t.mail.parameters();
+        return new Event(stage, client, s.client.helo(), t == null ? null : t.sender(), args, recipient,
+                macros(t, recipient));
+    }
+
+    /**
+     * Whether the filters hear of a stage the restrictions refused: a refused recipient goes to
+     * those that asked for it (SMFIP_RCPT_REJ); the client service decides which those are.
+     */
+    boolean seesRefusal(Event e, CheckResult result) {
+        return e != null && e.stage() == SmtpStage.RCPT && !result.accepted() && result.reply() != null && !off;
     }
 
     /** On the executor: the filters' event after the restrictions gave {@code result}. */
     CheckResult after(Event e, CheckResult result) {
+        if (seesRefusal(e, result)) {
+            rejectedRcpt(e, result.reply());
+            return result;
+        }
         if (e == null || !result.accepted()) {
             return result;
         }
@@ -144,7 +163,7 @@ final class SmtpdMilters {
                 reply = switch (e.stage()) {
                     case HELO -> session.helo(e.helo() == null ? "" : e.helo(), e.macros());
                     case MAIL -> session.mail(e.sender(), e.args(), e.macros());
-                    case RCPT -> session.rcpt(e.recipient(), List.of(), e.macros());
+                    case RCPT -> session.rcpt(e.recipient(), e.args(), e.macros());
                     case DATA -> session.data(e.macros());
                     default -> MilterReply.CONTINUE;
                 };
@@ -160,6 +179,44 @@ final class SmtpdMilters {
             }
             return apply(e, reply, result);
         }
+    }
+
+    /**
+     * The refused recipient to the filters that want it, with the refusal as Postfix's
+     * smtpd_milter.c describes it to them; their reply does not change the refusal.
+     */
+    private void rejectedRcpt(Event e, SmtpReply refusal) {
+        synchronized (this) {
+            if (off || session == null || sessionVerdict != null) {
+                return;
+            }
+            sendAbort();
+            try {
+                session.rejectedRcpt(e.recipient(), e.args(), refusalMacros(e.macros(), refusal));
+            } catch (RuntimeException ex) {
+                s.log.warn("milter client failed at RCPT: " + ex);
+            }
+        }
+    }
+
+    /**
+     * Sendmail's error mailer: {rcpt_mailer} "error", {rcpt_host} the word after the reply code
+     * (the enhanced status), {rcpt_addr} the text after the next word (the address), as Postfix
+     * splits "554 5.7.1 <user@example.com>: Relay access denied".
+     */
+    static Map<String, String> refusalMacros(Map<String, String> macros, SmtpReply refusal) {
+        Map<String, String> m = new HashMap<>(macros);
+        m.put("{rcpt_mailer}", "error");
+        String rest = refusal.toString().substring(4);
+        int sp = rest.indexOf(' ');
+        m.put("{rcpt_host}", sp < 0 ? rest : rest.substring(0, sp));
+        int next = sp < 0 ? -1 : rest.indexOf(' ', sp + 1);
+        if (next < 0) {
+            m.remove("{rcpt_addr}");
+        } else {
+            m.put("{rcpt_addr}", rest.substring(next + 1));
+        }
+        return m;
     }
 
     private CheckResult connect(Event e, CheckResult result) {
@@ -311,30 +368,6 @@ final class SmtpdMilters {
 
     static SmtpReply reply(MilterReply.Refuse r) {
         return new SmtpReply(r.code(), r.status(), r.lines().get(0));
-    }
-
-    /** The MAIL command's ESMTP parameters, as the client may have sent them. */
-    private static List<String> mailArgs(SmtpRequest.Mail m) {
-        List<String> args = new ArrayList<>();
-        if (m.size() >= 0) {
-            args.add("SIZE=" + m.size());
-        }
-        if (m.body() != null) {
-            args.add("BODY=" + m.body());
-        }
-        if (m.smtputf8()) {
-            args.add("SMTPUTF8");
-        }
-        if (m.ret() != null) {
-            args.add("RET=" + m.ret());
-        }
-        if (m.envid() != null) {
-            args.add("ENVID=" + m.envid());
-        }
-        if (m.auth() != null) {
-            args.add("AUTH=" + m.auth());
-        }
-        return args;
     }
 
     /** On the event loop: every macro known now (the service sends those its stage lists). */

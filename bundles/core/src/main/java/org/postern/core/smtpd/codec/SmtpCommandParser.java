@@ -185,7 +185,7 @@ public final class SmtpCommandParser {
             }
         }
         return new SmtpRequest.Mail(path.address(), size, body, smtputf8, ret, envid, path.nonAscii(),
-                !params.isEmpty(), params.isEmpty() ? null : params.get(0), auth, path.bracketed(), requireTls);
+                !params.isEmpty(), params.isEmpty() ? null : params.get(0), auth, path.bracketed(), requireTls, params);
     }
 
     private static SmtpRequest rcpt(String line, int sp) {
@@ -219,7 +219,7 @@ public final class SmtpCommandParser {
             }
         }
         return new SmtpRequest.Rcpt(path.address(), notify, orcpt, path.nonAscii(), !params.isEmpty(),
-                params.isEmpty() ? null : params.get(0), path.bracketed());
+                params.isEmpty() ? null : params.get(0), path.bracketed(), params);
     }
 
     // RFC 3461 section 4.1: NOTIFY=NEVER / 1#( SUCCESS / FAILURE / DELAY )

@@ -38,11 +38,17 @@ public sealed interface SmtpRequest {
      * @param auth      AUTH= (RFC 4954 section 5) decoded from xtext ("<>" when so given), or null
      * @param bracketed the address was enclosed in angle brackets
      * @param requireTls REQUIRETLS was given (RFC 8689)
+     * @param parameters the ESMTP parameters exactly as given ("SIZE=123", "body=8bitmime"), as
+     *                  Postfix hands them to milters
      */
     record Mail(String sender, long size, String body, boolean smtputf8, String ret, String envid,
                 boolean nonAscii, boolean hasEsmtpParameters, String firstParameter, String auth,
-                boolean bracketed, boolean requireTls)
+                boolean bracketed, boolean requireTls, java.util.List<String> parameters)
             implements SmtpRequest {
+        public Mail {
+            parameters = java.util.List.copyOf(parameters);
+        }
+
         @Override
         public String verb() {
             return "mail";
@@ -56,9 +62,15 @@ public sealed interface SmtpRequest {
      * @param notifyOn   NOTIFY=, or null when absent
      * @param orcpt      ORCPT= with the xtext value decoded ("rfc822;user@example.com"), or null
      * @param bracketed  the address was enclosed in angle brackets
+     * @param parameters the ESMTP parameters exactly as given ("NOTIFY=SUCCESS,FAILURE")
      */
     record Rcpt(String recipient, Set<DsnNotify> notifyOn, String orcpt, boolean nonAscii,
-                boolean hasEsmtpParameters, String firstParameter, boolean bracketed) implements SmtpRequest {
+                boolean hasEsmtpParameters, String firstParameter, boolean bracketed,
+                java.util.List<String> parameters) implements SmtpRequest {
+        public Rcpt {
+            parameters = java.util.List.copyOf(parameters);
+        }
+
         @Override
         public String verb() {
             return "rcpt";

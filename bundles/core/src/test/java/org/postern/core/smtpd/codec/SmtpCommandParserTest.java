@@ -110,6 +110,9 @@ class SmtpCommandParserTest {
         assertThat(m.envid()).isEqualTo("QQ+=x"); // RFC 3461 section 4: xtext "+2B" is '+'
         assertThat(m.smtputf8()).isTrue();
         assertThat(m.hasEsmtpParameters()).isTrue();
+        // and kept as given, for the milters
+        assertThat(m.parameters()).containsExactly("size=1234", "body=8bitmime", "RET=hdrs", "ENVID=QQ+2B+3Dx",
+                "SMTPUTF8");
     }
 
     // RFC 4954 section 5: AUTH=<> or an xtext mailbox; a value that is not xtext is kept as given (Postfix).
@@ -130,6 +133,7 @@ class SmtpCommandParserTest {
                 + "ORCPT=rfc822;x+2Btag@y.example");
         assertThat(r.notifyOn()).isEqualTo(EnumSet.of(DsnNotify.SUCCESS, DsnNotify.FAILURE));
         assertThat(r.orcpt()).isEqualTo("rfc822;x+tag@y.example");
+        assertThat(r.parameters()).containsExactly("NOTIFY=SUCCESS,failure", "ORCPT=rfc822;x+2Btag@y.example");
         SmtpRequest.Rcpt never = (SmtpRequest.Rcpt) parse("RCPT TO:<x@y.example> NOTIFY=NEVER");
         assertThat(never.notifyOn()).containsExactly(DsnNotify.NEVER);
     }

@@ -138,9 +138,10 @@ class SmtpServerDecoderTest {
         assertThat(whole).containsExactly(
                 "Helo[domain=client.example, extended=true]",
                 "Mail[sender=a@b.example, size=100, body=null, smtputf8=false, ret=null, envid=null, nonAscii=false,"
-                        + " hasEsmtpParameters=true, firstParameter=SIZE=100, auth=null, bracketed=true, requireTls=false]",
+                        + " hasEsmtpParameters=true, firstParameter=SIZE=100, auth=null, bracketed=true, requireTls=false,"
+                        + " parameters=[SIZE=100]]",
                 "Rcpt[recipient=c@d.example, notifyOn=null, orcpt=null, nonAscii=false, hasEsmtpParameters=false,"
-                        + " firstParameter=null, bracketed=true]",
+                        + " firstParameter=null, bracketed=true, parameters=[]]",
                 "Data[]",
                 "content:Subject: hi<EOL>",
                 "content:<EOL>",
