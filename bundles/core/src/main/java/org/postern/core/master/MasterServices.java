@@ -3,6 +3,7 @@ package org.postern.core.master;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +51,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *   Postfix's anvil does). A line that cannot start (bad -o value, unknown restriction, port in
  *   use) is logged with the reason and skipped; the others run. {@link #restart()} applies a
  *   reloaded configuration: new listeners start, old ones stop after their sessions end or
- *   after a grace period.
+ *   after a grace period. A new listener whose address the old one still holds for a moment
+ *   (the NIO selector releases a closed socket on its next pass) tries again for up to 5 s;
+ *   before, such a listener was logged "Address already in use" and stayed down until the next
+ *   reload.
  * SECURITY  Listens where master.cf says; the shipped master.cf uses 127.0.0.1 only.
  * BUGS      Transports (unix services) come with the delivery issue; "unix" lines are ignored.
  */
@@ -58,6 +62,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class MasterServices {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.master");
+
+    /** How long a restart waits for a listener's address to be released by the listener it replaces. */
+    private static final Duration RESTART_BIND_RETRY = Duration.ofSeconds(5);
+
+    /** Zero at start (an address in use is another program's: fail at once), RESTART_BIND_RETRY during a restart. */
+    private Duration bindRetry = Duration.ZERO;
     private static final long STOP_GRACE_SECONDS = 10;
 
     @Reference
@@ -113,7 +123,12 @@ public final class MasterServices {
     /** Stops the listeners and starts them again from the running configuration (after a reload). */
     public synchronized void restart() {
         stopAll();
-        startAll();
+        bindRetry = RESTART_BIND_RETRY;
+        try {
+            startAll();
+        } finally {
+            bindRetry = Duration.ZERO;
+        }
     }
 
     /** The bound addresses, as "service address:port" (for postfix status and tests). */
@@ -158,7 +173,7 @@ public final class MasterServices {
                     server.sni(new SniTable(AddressMaps.openAll(sniMaps, dicts)));
                 }
                 try {
-                    InetSocketAddress bound = server.start();
+                    InetSocketAddress bound = server.start(bindRetry);
                     running.add(server);
                     LOG.info("{}: listening on {}:{}", service.service(), bound.getAddress().getHostAddress(),
                             bound.getPort());

@@ -2,6 +2,7 @@
 package org.postern.core.smtpd;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -190,6 +191,16 @@ public final class SmtpServer {
 
     /** Binds the listener; returns the bound address once it accepts connections. */
     public InetSocketAddress start() throws IOException, InterruptedException {
+        return start(Duration.ZERO);
+    }
+
+    /**
+     * Binds the listener, trying again for up to {@code bindRetry} while the address is still in
+     * use: after a reload the previous listener's socket can outlive its close by a moment (the
+     * NIO selector releases it on its next pass), and giving up at once would leave the service
+     * without a listener until the next reload.
+     */
+    public InetSocketAddress start(Duration bindRetry) throws IOException, InterruptedException {
         ServerTls ssl = null;
         if (settings.tlsConfigured()) {
             try {
@@ -239,15 +250,21 @@ public final class SmtpServer {
                                 .addLast("session", session);
                     }
                 });
-        try {
-            listener = b.bind(address).sync().channel();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                throw (InterruptedException) e;
+        long deadline = System.nanoTime() + bindRetry.toNanos();
+        while (true) {
+            try {
+                listener = b.bind(address).sync().channel();
+                return localAddress();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    throw (InterruptedException) e;
+                }
+                if (!(e instanceof BindException) || System.nanoTime() >= deadline) {
+                    throw new IOException("smtpd " + service + ": cannot bind " + address + ": " + e.getMessage(), e);
+                }
+                Thread.sleep(100);
             }
-            throw new IOException("smtpd " + service + ": cannot bind " + address + ": " + e.getMessage(), e);
         }
-        return localAddress();
     }
 
     public InetSocketAddress localAddress() {
