@@ -28,3 +28,16 @@ CONF
     postconf -c "$pf/conf" -MX smtp/inet submission/inet smtps/inet 2>/dev/null || true
     postconf -c "$pf/conf" -F '*/*/chroot = n'
 }
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (90 s at most).
+wait_port() { for _ in $(seq 90); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 1; done; return 1; }
+
+# start_side_by_side PF POSTERN_HOME POSTFIX_PORT POSTERN_PORT: starts the private Postfix and
+# the unpacked Postern, and waits until both listen.
+start_side_by_side() {
+    postfix -c "$1/conf" check
+    postfix -c "$1/conf" start >/dev/null 2>&1
+    "$2/bin/postfix" start >/dev/null
+    wait_port "$3" || { echo "Postfix did not start" >&2; exit 1; }
+    wait_port "$4" || { echo "Postern did not start" >&2; exit 1; }
+}

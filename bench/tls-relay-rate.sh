@@ -75,13 +75,7 @@ cleanup() {
     "$WORK/postern/bin/stop" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-wait_port() { for _ in $(seq 90); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 1; done; return 1; }
-
-postfix -c "$PF/conf" check
-postfix -c "$PF/conf" start >/dev/null 2>&1
-"$WORK/postern/bin/postfix" start >/dev/null
-wait_port "$POSTFIX_PORT" || { echo "Postfix did not start" >&2; exit 1; }
-wait_port "$POSTERN_PORT" || { echo "Postern did not start" >&2; exit 1; }
+start_side_by_side "$PF" "$WORK/postern" "$POSTFIX_PORT" "$POSTERN_PORT"
 
 # Relays N messages through the MTA on port; prints messages per second (and the sink's line to stderr).
 rate() {
