@@ -4,10 +4,12 @@ package org.postern.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -15,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.After;
 import org.junit.Test;
@@ -31,6 +36,7 @@ import org.postern.itest.Distribution.Run;
 public class HotSwapUnderLoadIT {
 
     private static final int CLIENTS = 4;
+    private static final Pattern MESSAGE_ID_LINE = Pattern.compile("(\\w+): message-id=<([^>]+)>");
 
     private Distribution distribution;
     private ScriptedMailServer sink;
@@ -94,8 +100,8 @@ public class HotSwapUnderLoadIT {
         assertTrue("client failures (5xx or errors): " + failures, failures.isEmpty());
 
         Set<String> missing = sink.awaitMessageIds(acknowledged, "hot swap itest", 180_000);
-        assertTrue(missing.size() + " of " + acknowledged.size() + " acknowledged messages never arrived",
-                missing.isEmpty());
+        assertTrue(missing.size() + " of " + acknowledged.size() + " acknowledged messages never arrived; their log:\n"
+                + logOf(missing), missing.isEmpty());
         System.out.println("HotSwapUnderLoadIT: " + acknowledged.size() + " acknowledged and delivered, "
                 + deferrals.get() + " 4xx replies, 0 5xx; per operation " + overlaps);
     }
@@ -156,13 +162,28 @@ public class HotSwapUnderLoadIT {
         }
     }
 
+    /** The log lines of these messages: their message-id lines give the queue IDs to follow. */
+    private String logOf(Set<String> messageIds) throws IOException {
+        List<String> lines = Files.readAllLines(distribution.home().resolve("data/log/karaf.log"));
+        Set<String> queueIds = new HashSet<>();
+        for (String line : lines) {
+            Matcher m = MESSAGE_ID_LINE.matcher(line);
+            if (m.find() && messageIds.contains(m.group(2))) {
+                queueIds.add(m.group(1));
+            }
+        }
+        return lines.stream().filter(l -> queueIds.stream().anyMatch(l::contains)
+                || l.contains("WARN") || l.contains("ERROR")).limit(400)
+                .collect(Collectors.joining("\n"));
+    }
+
     private void awaitListener() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", smtpPort), 1000);
                 return;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 Thread.sleep(200);
             }
         }

@@ -58,7 +58,8 @@ import org.postern.core.rewrite.LookupFailure;
  *   or is returned to the sender once maximal_queue_lifetime (bounce_queue_lifetime for
  *   the null sender) has passed.
  *   A transport whose agent is not installed defers with "mail transport unavailable"; its
- *   mail is tried again the moment an agent of that name registers.
+ *   mail is tried again the moment an agent of that name registers. So is mail that an agent
+ *   deferred without reaching a server while it was being withdrawn (bundle:update).
  *   Threads: one scheduler thread owns all scheduling state; deliveries and queue file
  *   updates run on a worker pool.
  * SECURITY  Addresses and diagnostics come from the network: log text goes through LogText.
@@ -460,27 +461,41 @@ public final class QueueManager {
             List<RecipientResult> results = held ? runs.deferredTransport(job)
                     : missing ? runs.unavailable(job) : runs.deliver(agent, transport, job, softBounce);
             runs.record(job, results, started, clock.instant());
-            onScheduler(() -> completed(d, job, results, missing, held));
+            boolean withdrawn = !missing && !held && withdrawnMeanwhile(transport, agent) && reachedNobody(results);
+            onScheduler(() -> completed(d, job, results, missing || withdrawn, held || withdrawn));
         });
+    }
+
+    /**
+     * The agent was unregistered while it delivered (bundle:update, feature:uninstall): a
+     * stopping agent defers what it did not start, and that says nothing about the
+     * destination. Such mail waits for the next agent, as if none had been there.
+     */
+    private boolean withdrawnMeanwhile(TransportService transport, DeliveryAgent agent) {
+        return agents.get(transport.agent()) != agent;
+    }
+
+    /** Every recipient deferred without a server reached: the agents' way of saying "could not connect". */
+    private static boolean reachedNobody(List<RecipientResult> results) {
+        return results.stream().allMatch(r -> r.outcome() == Outcome.DEFERRED
+                && (r.relay() == null || r.relay().isEmpty() || r.relay().equals("none")));
     }
 
     // ------------------------------------------------------------------ completion
 
     /**
-     * @param missing      the transport had no agent (the message waits for one)
+     * @param missing      the transport had no agent, or its agent was withdrawn meanwhile (the message waits for one)
      * @param noDelivery   nothing was tried (no agent, defer_transports, suspended): no concurrency feedback
      */
     private void completed(Destination d, DeliveryJob job, List<RecipientResult> results, boolean missing,
                            boolean noDelivery) {
         d.running--;
         runningPerTransport.merge(d.route.transport(), -1, Integer::sum);
-        boolean reachedNobody = results.stream().allMatch(r -> r.outcome() == Outcome.DEFERRED
-                && (r.relay() == null || r.relay().isEmpty() || r.relay().equals("none")));
         if (missing) {
             job.message().missingTransports.add(d.route.transport());
         } else if (noDelivery) {
             // no feedback: the destination was not tried
-        } else if (reachedNobody) {
+        } else if (reachedNobody(results)) {
             d.lastFailure = results.isEmpty() ? "" : results.get(0).diagnostic();
             d.window.failure();
             if (d.window.isDead()) {

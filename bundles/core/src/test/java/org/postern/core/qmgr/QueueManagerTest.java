@@ -361,6 +361,34 @@ class QueueManagerTest {
     }
 
     @Test
+    void mailThatAStoppingAgentDeferredGoesToItsSuccessorAtOnce() throws Exception {
+        // bundle:update: the old agent is unregistered, then refuses what it has not started.
+        DeliveryAgent stopping = new DeliveryAgent() {
+            @Override
+            public DeliveryResult deliver(DeliveryRequest request) {
+                manager.agentRemoved("smtp", this);
+                return new DeliveryResult(request.recipients().stream().map(r -> new RecipientResult(r,
+                        Outcome.DEFERRED, "4.3.0", "smtp delivery agent is stopping", "none")).toList());
+            }
+        };
+        start(settings(), Map.of("smtp", stopping));
+        String id = queue("alice@example.org", "bob@remote.example");
+        await(() -> {
+            try {
+                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        ScriptedAgent successor = ScriptedAgent.delivering();
+        manager.agentAdded("smtp", successor);
+        await(() -> gone(id));   // not after minimal_backoff_time (300 s)
+        String next = queue("alice@example.org", "carol@remote.example");
+        await(() -> gone(next));   // the destination was not marked dead
+        assertThat(successor.requests).hasSize(2);
+    }
+
+    @Test
     void finishedRecipientsAreNeverDeliveredAgainAfterARestart() throws Exception {
         ScriptedAgent first = new ScriptedAgent(r -> r.address().startsWith("ok")
                 ? new RecipientResult(r, Outcome.DELIVERED, "2.0.0", "250 ok", "mx")
