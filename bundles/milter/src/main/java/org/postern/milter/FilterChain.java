@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import org.postern.api.milter.ConnectInfo;
 import org.postern.api.milter.EndOfMessage;
+import org.postern.api.milter.HeaderEdits;
 import org.postern.api.milter.HeaderField;
 import org.postern.api.milter.MilterReply;
 import org.postern.api.milter.MilterSession;
@@ -25,11 +26,11 @@ import org.postern.api.milter.Modification;
  *   Accept from a filter ends its part (in the session at CONNECT/HELO, in the message later);
  *   the chain answers Accept only when every filter accepted the session. A recipient smtpd
  *   refused goes only to the filters that negotiated SMFIP_RCPT_REJ. At the end of the
- *   message the filters' modifications are collected in order; the first quarantine reason is
- *   kept. Each filter has its own connection: no lock is shared with another session.
- * BUGS      Each filter sees the message as received, not as changed by the filters before it
- *           (Postfix shows each the previous ones' changes). The body is read into memory when
- *           there are several filters.
+ *   message each filter sees the headers and body the filters before it left ({@link
+ *   HeaderEdits}), and their modifications are collected in order, so that applying them in
+ *   that order gives what the last filter saw plus its own changes; the first quarantine
+ *   reason is kept. Each filter has its own connection: no lock is shared with another session.
+ * BUGS      The body is read into memory when there are several filters.
  */
 final class FilterChain implements MilterSession {
 
@@ -97,6 +98,7 @@ final class FilterChain implements MilterSession {
 
     @Override
     public EndOfMessage message(List<HeaderField> headers, InputStream body, Map<String, String> macros) {
+        List<HeaderField> current = headers;
         byte[] copy = null;
         List<Modification> modifications = new ArrayList<>();
         List<String> quarantine = new ArrayList<>();
@@ -112,7 +114,7 @@ final class FilterChain implements MilterSession {
                 b = new ByteArrayInputStream(copy);
             }
             List<Modification> mine = new ArrayList<>();
-            MilterReply r = filters.get(i).message(headers, b, macros, mine, quarantine);
+            MilterReply r = filters.get(i).message(current, b, macros, mine, quarantine);
             modifications.addAll(mine);
             if (r instanceof MilterReply.Refuse) {
                 for (int j = i + 1; j < filters.size(); j++) {
@@ -123,9 +125,23 @@ final class FilterChain implements MilterSession {
             if (r instanceof MilterReply.Discard || r instanceof MilterReply.Quarantine) {
                 reply = reply instanceof MilterReply.Continue ? r : reply;
             }
+            // The next filter sees the message as this one left it, as in Postfix (whose
+            // milters read the queue file that cleanup edits as they answer).
+            current = HeaderEdits.apply(current, mine);
+            copy = replacedBody(mine).orElse(copy);
         }
         Optional<String> hold = quarantine.isEmpty() ? Optional.empty() : Optional.of(quarantine.get(0));
         return new EndOfMessage(reply, modifications, hold);
+    }
+
+    private static Optional<byte[]> replacedBody(List<Modification> modifications) {
+        byte[] body = null;
+        for (Modification m : modifications) {
+            if (m instanceof Modification.ReplaceBody r) {
+                body = r.body();
+            }
+        }
+        return Optional.ofNullable(body);
     }
 
     @Override

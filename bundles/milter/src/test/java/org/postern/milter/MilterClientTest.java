@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.postern.api.milter.ConnectInfo;
 import org.postern.api.milter.DefaultAction;
 import org.postern.api.milter.EndOfMessage;
+import org.postern.api.milter.HeaderEdits;
 import org.postern.api.milter.HeaderField;
 import org.postern.api.milter.MilterReply;
 import org.postern.api.milter.MilterSession;
@@ -244,6 +245,31 @@ class MilterClientTest {
             assertThat(milter.all('R')).extracting(ScriptedMilter.Packet::text).containsExactly("<ok@example.test>\0");
             assertThat(second.all('R')).extracting(ScriptedMilter.Packet::text)
                     .containsExactly("<bad@elsewhere.example>\0", "<ok@example.test>\0");
+            session.close();
+            session = null;
+        }
+    }
+
+    @Test
+    void theSecondFilterShouldSeeTheMessageAsTheFirstLeftIt() throws Exception {
+        try (ScriptedMilter second = new ScriptedMilter()) {
+            milter.on('E', p -> List.of(packet('i', int32(0), z("X-First", "one")),
+                    packet('m', int32(1), z("Subject", "changed")), packet('b', bytes("new body\r\n")), packet('c')));
+            // Indexes count the headers the second filter saw: X-First is its first header.
+            second.on('E', p -> List.of(packet('m', int32(1), z("X-First", "")), packet('c')));
+            MilterSettings one = settings(milter.endpoint(), 6, DefaultAction.TEMPFAIL, Duration.ofSeconds(5));
+            session = new MilterClient().open(new MilterSettings(List.of(milter.endpoint(), second.endpoint()),
+                    one.defaultAction(), 6, one.connectTimeout(), one.commandTimeout(), one.contentTimeout(),
+                    one.macros(), Map.of(), "mx", "Postern 1"));
+            EndOfMessage eom = message(session, bytes("old body\r\n"));
+            assertThat(eom.reply()).isEqualTo(MilterReply.CONTINUE);
+            assertThat(second.all('L')).extracting(ScriptedMilter.Packet::text)
+                    .containsExactly("X-First\0one\0", "From\0a@example.org\0", "Subject\0changed\0",
+                            "X-Folded\0one\n\ttwo\0");
+            assertThat(second.all('B')).extracting(ScriptedMilter.Packet::text).containsExactly("new body\r\n");
+            // Applied in order, the modifications give what the second filter saw and then its change.
+            assertThat(HeaderEdits.apply(HEADERS, eom.modifications())).extracting(HeaderField::name)
+                    .containsExactly("From", "Subject", "X-Folded");
             session.close();
             session = null;
         }

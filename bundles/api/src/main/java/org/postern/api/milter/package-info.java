@@ -7,7 +7,7 @@
  * milter_default_action itself.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.postern.api.milter;
 
 import org.osgi.annotation.bundle.Export;

@@ -322,6 +322,7 @@ public final class ParameterTable {
                 bool("smtpd_reject_unlisted_recipient", "yes"),
                 bool("smtpd_reject_unlisted_sender", "no"),
                 bool("smtpd_delay_reject", "yes"),
+                bool("smtpd_delay_open_until_valid_rcpt", "yes"),
                 bool("disable_vrfy_command", "no"),
                 // Limits.
                 size("message_size_limit", "10240000", 0),

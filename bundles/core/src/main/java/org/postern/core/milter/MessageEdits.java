@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.postern.api.delivery.Recipient.DsnNotify;
 import org.postern.api.message.DsnRequest;
+import org.postern.api.milter.HeaderEdits;
 import org.postern.api.milter.HeaderField;
 import org.postern.api.milter.Modification;
 import org.postern.core.message.Envelope;
@@ -24,10 +25,8 @@ import org.postern.core.message.EnvelopeRecipient;
  * SUMMARY   Applies the milters' end-of-message modifications: header edits and a new body to
  *           the content, sender and recipient changes and the quarantine to the envelope.
  * DESCRIPTION
- *   As Postfix's cleanup_milter.c: SMFIR_ADDHEADER appends after the last header,
- *   SMFIR_INSHEADER inserts at a position (0 is first), SMFIR_CHGHEADER replaces the n-th header
- *   of that name (names compared case-insensitively) and deletes it when the value is empty, an
- *   index past the last one appends. SMFIR_CHGFROM keeps RET= and ENVID= only; SMFIR_ADDRCPT_PAR
+ *   As Postfix's cleanup_milter.c: the header edits in order ({@link HeaderEdits}), the last
+ *   body a milter sent. SMFIR_CHGFROM keeps RET= and ENVID= only; SMFIR_ADDRCPT_PAR
  *   keeps NOTIFY= and ORCPT=; SMFIR_DELRCPT removes every recipient with that address (angle
  *   brackets ignored). Quarantine puts the message on hold with the milter's reason.
  * SECURITY  Values come from the milters (trusted configuration, untrusted content in them).
@@ -62,38 +61,7 @@ public final class MessageEdits {
 
     /** The headers after the header modifications. */
     List<HeaderField> headers(List<HeaderField> in) {
-        List<HeaderField> out = new ArrayList<>(in);
-        for (Modification m : modifications) {
-            if (m instanceof Modification.AddHeader a) {
-                out.add(a.header());
-            } else if (m instanceof Modification.InsertHeader i) {
-                out.add(Math.max(0, Math.min(i.index(), out.size())), i.header());
-            } else if (m instanceof Modification.ChangeHeader c) {
-                change(out, c);
-            }
-        }
-        return out;
-    }
-
-    private static void change(List<HeaderField> headers, Modification.ChangeHeader c) {
-        String name = c.header().name();
-        int seen = 0;
-        for (int i = 0; i < headers.size(); i++) {
-            if (headers.get(i).name().trim().equalsIgnoreCase(name)) {
-                seen++;
-                if (seen == Math.max(1, c.index())) {
-                    if (c.deletes()) {
-                        headers.remove(i);
-                    } else {
-                        headers.set(i, c.header());
-                    }
-                    return;
-                }
-            }
-        }
-        if (!c.deletes()) {
-            headers.add(c.header());
-        }
+        return HeaderEdits.apply(in, modifications);
     }
 
     /** The new body, when a milter replaced it. */

@@ -11,6 +11,7 @@ import org.postern.api.dict.DictRegistry;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.LoadedConfig;
 import org.postern.core.config.PostfixConfig;
+import org.postern.core.rewrite.DeliveryRouter;
 
 /** The queue manager's view of main.cf and master.cf, rebuilt on reload. */
 record QmgrSettings(PostfixConfig main, DeliveryRouter router, Map<String, TransportService> transports,

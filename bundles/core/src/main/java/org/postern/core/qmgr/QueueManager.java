@@ -44,7 +44,7 @@ import org.postern.core.rewrite.LookupFailure;
  *   Messages stay in the queue directory they are in while active (incoming or deferred):
  *   an in-memory table of active queue IDs replaces Postfix's rename to active/, the
  *   wishlist's "eliminate the (incoming,deferred)->active rename".
- *   Each recipient is routed by {@link DeliveryRouter}; recipients with the same route
+ *   Each recipient is routed by {@link org.postern.core.rewrite.DeliveryRouter}; recipients with the same route
  *   share a delivery, at most <transport>_destination_recipient_limit at a time. Each route
  *   is a {@link Destination} with Postfix's concurrency window (slow start, feedback, dead
  *   site after the failed cohort limit), rate delay (sub-second) and, per transport, the
@@ -307,7 +307,7 @@ public final class QueueManager {
         for (int index : pending) {
             String address = m.envelope.recipients().get(index).address();
             try {
-                Route route = filter != null ? filter : settings.router().route(address, m.envelope.sender());
+                Route route = filter != null ? filter : Route.of(settings.router().route(address, m.envelope.sender()));
                 byRoute.computeIfAbsent(route, r -> new ArrayList<>()).add(index);
             } catch (LookupFailure e) {
                 m.record(new RecipientStatus(index, Outcome.DEFERRED, clock.instant(), "4.3.0", "none",

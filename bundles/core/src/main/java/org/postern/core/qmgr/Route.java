@@ -3,12 +3,18 @@ package org.postern.core.qmgr;
 
 import java.util.Locale;
 
+import org.postern.core.rewrite.DeliveryRouter;
+
 /**
  * Where one recipient goes: the master.cf transport (service name) and its nexthop, e.g.
  * {@code smtp} and {@code example.com}, {@code relay} and {@code [mail.isp.example]:587},
  * {@code error} and {@code 5.1.1 User unknown}. Recipients with equal routes share deliveries.
  */
 record Route(String transport, String nexthop) {
+
+    static Route of(DeliveryRouter.Channel channel) {
+        return new Route(channel.transport(), channel.nexthop());
+    }
 
     /**
      * The queue (Postfix's qmgr queue name) one recipient of this route waits in when the

@@ -186,6 +186,9 @@ final class ConnectHandler {
                 s.accessDenied(result.reply());
                 s.log.reject("CONNECT", result.reply(), null);
                 s.send(result.reply());
+            } else if (s.milters.refusedConnection()) {
+                // As Postfix: the session goes on, and MAIL gets the filter's refusal.
+                s.send(SmtpdReplies.notAcceptingConnections(s.st.myhostname()));
             } else {
                 s.send(SmtpdReplies.greeting(s.st.banner()));
             }

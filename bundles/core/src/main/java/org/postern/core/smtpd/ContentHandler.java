@@ -26,7 +26,7 @@ final class ContentHandler {
 
     ContentHandler(SmtpSession session) {
         this.s = session;
-        this.intake = new MessageIntake(session);
+        this.intake = session.intake;
     }
 
     /** A piece of content: into the queue file, unless the chunk is being discarded. */

@@ -11,6 +11,8 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  * DESCRIPTION
  *   The transaction is current while the restrictions run (they see the sender) and dropped
  *   when they refuse. Access actions (HOLD, DISCARD, ...) from the sender stage go into it.
+ *   With smtpd_delay_open_until_valid_rcpt = no the queue file (and the queue ID) is created
+ *   now rather than at the first accepted RCPT.
  * SECURITY  Client input; the limits are message_size_limit (SIZE=), smtpd_tls_security_level
  *           (encrypt), smtpd_helo_required, strict_rfc821_envelopes, strict_smtputf8,
  *           smtpd_client_message_rate_limit ({@link ClientRateLimits}) and, once the sender
@@ -83,7 +85,16 @@ final class MailHandler {
             }
             candidate.actions.addAll(result.actions());
             s.log.actions(candidate, "MAIL", result, null);
-            s.answer(verb, SmtpdReplies.MAIL_OK);
+            if (st.delayOpenUntilValidRcpt()) {
+                s.answer(verb, SmtpdReplies.MAIL_OK);
+                return;
+            }
+            s.intake.openQueueFile(candidate, failure -> {
+                if (failure != null) {
+                    s.mailRefused();
+                }
+                s.answer(verb, failure != null ? failure : SmtpdReplies.MAIL_OK);
+            });
         });
     }
 }

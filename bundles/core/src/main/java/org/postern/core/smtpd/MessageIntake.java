@@ -17,20 +17,21 @@ import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.SmtpStage;
 
 /**
- * SUMMARY   The queue file of one transaction: opened after the DATA restrictions, committed
- *           after the END_OF_DATA ones, and the final reply only once the commit completed.
+ * SUMMARY   The queue file of one transaction: created after the first accepted RCPT (or
+ *           MAIL), readied for the content after the DATA restrictions, committed after the
+ *           END_OF_DATA ones, and the final reply only once the commit completed.
  * DESCRIPTION
- *   {@link #open} runs at DATA and at the first BDAT chunk: the DATA restrictions, then a new
- *   {@link IncomingMessage} announced with the envelope (cleanup writes Received: from it
- *   first) and the {@link MessageReceiver} the content streams through; it logs
- *   "QUEUEID: client=". {@link #finish} checks the size and write errors, runs the END_OF_DATA
+ *   {@link #openQueueFile} creates the {@link IncomingMessage}, which names the queue ID
+ *   (milters get it as {i} from then on) and logs "QUEUEID: client=", where Postfix's smtpd
+ *   opens its cleanup stream. {@link #open} runs at DATA and at the first BDAT chunk: the
+ *   DATA restrictions, then the file announced with the envelope (cleanup writes Received:
+ *   from it first) and the {@link MessageReceiver} the content streams through.
+ *   {@link #finish} checks the size and write errors, runs the END_OF_DATA
  *   restrictions and commits. If the client hung up before, the message is discarded rather
  *   than committed (RFC 1047 duplicates).
  * SECURITY  A {@link CleanupRejection} from the commit is sent to the client as it is. A queue
  *           file past the file system's size limit (EFBIG) is refused as too big (552 5.3.4),
  *           other write errors as temporary (451 4.3.0), as Postfix's cleanup does.
- * BUGS      The queue file is opened at DATA/first BDAT, so "QUEUEID: client=" is logged then,
- *           not at the first accepted RCPT as in Postfix.
  */
 final class MessageIntake {
 
@@ -40,7 +41,38 @@ final class MessageIntake {
         this.s = session;
     }
 
-    /** Runs the DATA restrictions and opens the queue file; calls back with null or a refusal. */
+    /**
+     * Opens the transaction's queue file, which gives it its queue ID, as Postfix's
+     * mail_open_stream: after the first accepted RCPT (smtpd_delay_open_until_valid_rcpt = yes)
+     * or after MAIL (no). Calls back on the event loop with null, or with the refusal when the
+     * file cannot be created; a transaction that ended meanwhile gets no file.
+     */
+    void openQueueFile(Transaction t, Consumer<SmtpReply> then) {
+        s.async(() -> {
+            try {
+                return (Object) s.cx.queue().receive();
+            } catch (IOException | RuntimeException e) {
+                return e;
+            }
+        }, value -> {
+            if (value instanceof Exception) {
+                s.log.warn("queue file create failed: " + value);
+                then.accept(SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
+                return;
+            }
+            IncomingMessage msg = (IncomingMessage) value;
+            if (t != s.tx() || !s.ctx().channel().isActive()) {
+                msg.close();
+                then.accept(null);
+                return;
+            }
+            t.message = msg;
+            s.log.info(t.queueId(), t.queueId() + ": client=" + origin(t));
+            then.accept(null);
+        });
+    }
+
+    /** Runs the DATA restrictions and readies the queue file for the content; calls back with null or a refusal. */
     void open(String command, Consumer<SmtpReply> then) {
         Transaction t = s.tx();
         s.check(SmtpStage.DATA, null, 0, result -> {
@@ -52,34 +84,51 @@ final class MessageIntake {
             }
             t.actions.addAll(result.actions());
             s.log.actions(t, command, result, null);
-            s.async(() -> {
-                try {
-                    IncomingMessage msg = s.cx.queue().receive();
-                    if (s.milters.holdsContent()) {
-                        msg = new HeldMessage(msg); // the content waits for the milters' end-of-message
-                    }
-                    msg.announce(EnvelopeBuilder.envelope(t, s.client, s.security, s.st, s.cx.service())); // cleanup writes Received: first
-                    return new Object[] {msg, new MessageReceiver(msg.content(), s.st.messageSizeLimit(),
-                            s.st.headerSizeLimit())};
-                } catch (IOException | RuntimeException e) {
-                    return e;
+            if (t.message != null) {
+                announce(t, then);
+                return;
+            }
+            // A file that could not be written at an earlier DATA was dropped: a new one.
+            openQueueFile(t, refusal -> {
+                if (refusal != null) {
+                    then.accept(refusal);
+                } else if (t.message != null) {
+                    announce(t, then);
                 }
-            }, value -> {
-                if (value instanceof Exception) {
-                    s.log.warn("queue file create failed: " + value);
-                    then.accept(SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
-                    return;
-                }
-                Object[] pair = (Object[]) value;
-                t.message = (IncomingMessage) pair[0];
-                t.receiver = (MessageReceiver) pair[1];
-                if (t != s.tx() || !s.ctx().channel().isActive()) {
-                    t.message.close();
-                    return;
-                }
-                s.log.info(t.queueId(), t.queueId() + ": client=" + origin(t));
-                then.accept(null);
             });
+        });
+    }
+
+    /** Announces the envelope to the open file (cleanup writes Received: first) and readies the receiver. */
+    private void announce(Transaction t, Consumer<SmtpReply> then) {
+        IncomingMessage opened = t.message;
+        s.async(() -> {
+            try {
+                IncomingMessage msg = s.milters.holdsContent()
+                        ? new HeldMessage(opened) // the content waits for the milters' end-of-message
+                        : opened;
+                msg.announce(EnvelopeBuilder.envelope(t, s.client, s.security, s.st, s.cx.service()));
+                return new Object[] {msg, new MessageReceiver(msg.content(), s.st.messageSizeLimit(),
+                        s.st.headerSizeLimit())};
+            } catch (IOException | RuntimeException e) {
+                return e;
+            }
+        }, value -> {
+            if (value instanceof Exception) {
+                s.log.warn(t.queueId(), t.queueId() + ": queue file write failed: " + value);
+                opened.close();
+                t.message = null;
+                then.accept(SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
+                return;
+            }
+            Object[] pair = (Object[]) value;
+            t.message = (IncomingMessage) pair[0];
+            t.receiver = (MessageReceiver) pair[1];
+            if (t != s.tx() || !s.ctx().channel().isActive()) {
+                t.message.close();
+                return;
+            }
+            then.accept(null);
         });
     }
 

@@ -13,8 +13,9 @@ import org.postern.core.smtpd.restrict.SmtpStage;
  *           restrictions; an accepted recipient (with its DSN NOTIFY and ORCPT) joins the
  *           transaction.
  * DESCRIPTION
- *   A recipient accepted after its transaction ended (RSET while the restrictions ran) is
- *   answered but not kept.
+ *   The first accepted recipient opens the transaction's queue file ({@link MessageIntake}),
+ *   unless MAIL did (smtpd_delay_open_until_valid_rcpt = no). A recipient accepted after its
+ *   transaction ended (RSET while the restrictions ran) is answered but not kept.
  * SECURITY  Client input; the limits are smtpd_recipient_limit (the excess gets "452 4.5.3
  *           Error: too many recipients" and, up to smtpd_recipient_overshoot_limit of them per
  *           transaction, is not counted as an error: the transaction goes on to DATA with the
@@ -77,13 +78,33 @@ final class RcptHandler {
                 s.answer(verb, result.reply());
                 return;
             }
-            if (t == s.tx()) {
-                t.actions.addAll(result.actions());
-                s.log.actions(t, "RCPT", result, r.recipient());
-                t.recipients.add(new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
-                        r.notifyOn() == null ? Set.of() : r.notifyOn()));
+            if (t != s.tx()) {
+                s.answer(verb, SmtpdReplies.RCPT_OK);
+                return;
             }
-            s.answer(verb, SmtpdReplies.RCPT_OK);
+            t.actions.addAll(result.actions());
+            s.log.actions(t, "RCPT", result, r.recipient());
+            EnvelopeRecipient accepted = new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
+                    r.notifyOn() == null ? Set.of() : r.notifyOn());
+            if (t.message != null) {
+                keep(t, accepted, verb);
+                return;
+            }
+            // The first valid recipient: the queue file and its ID now, as Postfix's smtpd.
+            s.intake.openQueueFile(t, failure -> {
+                if (failure != null) {
+                    s.answer(verb, failure);
+                } else {
+                    keep(t, accepted, verb);
+                }
+            });
         });
+    }
+
+    private void keep(Transaction t, EnvelopeRecipient accepted, String verb) {
+        if (t == s.tx()) {
+            t.recipients.add(accepted);
+        }
+        s.answer(verb, SmtpdReplies.RCPT_OK);
     }
 }

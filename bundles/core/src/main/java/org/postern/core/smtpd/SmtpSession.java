@@ -63,6 +63,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     final ClientRateLimits rates = new ClientRateLimits(this);
     private final StageChecks checks;
     final SmtpdMilters milters;
+    /** The transaction's queue file, shared by MAIL, RCPT and the content handlers. */
+    final MessageIntake intake = new MessageIntake(this);
 
     private final ConnectHandler connect = new ConnectHandler(this);
     private final HeloHandler helo = new HeloHandler(this);

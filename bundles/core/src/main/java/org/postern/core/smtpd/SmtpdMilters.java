@@ -71,6 +71,8 @@ final class SmtpdMilters {
     /** What a CONNECT or HELO reply (or a missing service) does to every transaction. */
     private volatile MilterReply sessionVerdict;
     private volatile boolean abortPending;
+    /** A filter refused the connection with 5xx: Postfix then greets with 554 (and still answers MAIL with the refusal). */
+    private volatile boolean refusedConnection;
 
     /** One stage's event, with what smtpd knew when it was asked. */
     record Event(SmtpStage stage, ConnectInfo client, String helo, String sender, List<String> args,
@@ -86,6 +88,11 @@ final class SmtpdMilters {
 
     boolean active() {
         return !off;
+    }
+
+    /** Whether a filter refused the connection permanently (set once the CONNECT event was answered). */
+    boolean refusedConnection() {
+        return refusedConnection;
     }
 
     /** Whether the message of this transaction must wait for the filters before it is queued. */
@@ -162,8 +169,9 @@ final class SmtpdMilters {
             try {
                 reply = switch (e.stage()) {
                     case HELO -> session.helo(e.helo() == null ? "" : e.helo(), e.macros());
-                    case MAIL -> session.mail(e.sender(), e.args(), e.macros());
-                    case RCPT -> session.rcpt(e.recipient(), e.args(), e.macros());
+                    case MAIL -> session.mail(e.sender(), e.args(), withRoute(e.macros(), "{mail_", e.sender(), ""));
+                    case RCPT -> session.rcpt(e.recipient(), e.args(),
+                            withRoute(e.macros(), "{rcpt_", e.recipient(), e.sender()));
                     case DATA -> session.data(e.macros());
                     default -> MilterReply.CONTINUE;
                 };
@@ -179,6 +187,23 @@ final class SmtpdMilters {
             }
             return apply(e, reply, result);
         }
+    }
+
+    /**
+     * On the executor: {@code macros} with {mail_mailer} and {mail_host} (or {rcpt_...}): the
+     * transport and nexthop {@code address} resolves to, as Postfix's smtpd gets them from
+     * trivial-rewrite. Without them when the address is empty or a table does not answer.
+     */
+    private Map<String, String> withRoute(Map<String, String> macros, String prefix, String address, String sender) {
+        if (address == null || address.isEmpty()) {
+            return macros;
+        }
+        return s.cx.checks().route(address, sender == null ? "" : sender).map(channel -> {
+            Map<String, String> m = new HashMap<>(macros);
+            m.put(prefix + "mailer}", channel.transport());
+            m.put(prefix + "host}", channel.nexthop());
+            return m;
+        }).orElse(macros);
     }
 
     /**
@@ -246,6 +271,7 @@ final class SmtpdMilters {
                 sessionVerdict = reply;
                 logSessionVerdict("CONNECT", reply);
             }
+            refusedConnection = reply instanceof MilterReply.Refuse r && !r.temporary();
         } catch (RuntimeException ex) {
             s.log.warn("milter client failed at CONNECT: " + ex);
             sessionVerdict = defaultReply();

@@ -140,6 +140,11 @@ final class SmtpdReplies {
         return new SmtpReply(220, "", banner);
     }
 
+    /** The greeting when a milter refused the connection with 5xx (Postfix's text). */
+    static SmtpReply notAcceptingConnections(String myhostname) {
+        return new SmtpReply(554, "", myhostname + " ESMTP not accepting connections");
+    }
+
     /** One line of the HELO or EHLO reply: the host name or a keyword. */
     static SmtpReply heloLine(String text) {
         return new SmtpReply(250, "", text);

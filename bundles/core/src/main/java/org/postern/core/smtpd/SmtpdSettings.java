@@ -75,7 +75,9 @@ public record SmtpdSettings(
         /* smtpd_min_data_rate (500): bytes/s of DATA and BDAT content that keep the deadline from shrinking */
         int minDataRate,
         /* smtpd_recipient_overshoot_limit (1000): recipients over the limit refused before they count as errors */
-        int recipientOvershootLimit) {
+        int recipientOvershootLimit,
+        /* smtpd_delay_open_until_valid_rcpt (yes): the queue file (and its ID) at the first accepted RCPT, not at MAIL */
+        boolean delayOpenUntilValidRcpt) {
 
     public static SmtpdSettings from(PostfixConfig c) {
         NetworkList mynetworks = NetworkList.parse(c.list("mynetworks"));
@@ -121,7 +123,8 @@ public record SmtpdSettings(
                 c.bool("smtpd_forbid_unauth_pipelining"),
                 c.bool("smtpd_per_request_deadline"),
                 c.integer("smtpd_min_data_rate"),
-                c.integer("smtpd_recipient_overshoot_limit"));
+                c.integer("smtpd_recipient_overshoot_limit"),
+                c.bool("smtpd_delay_open_until_valid_rcpt"));
     }
 
     /** STARTTLS is offered (smtpd_tls_security_level = may or encrypt, not in wrapper mode). */

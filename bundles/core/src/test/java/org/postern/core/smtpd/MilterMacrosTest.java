@@ -114,4 +114,35 @@ class MilterMacrosTest {
                 .containsEntry("{auth_author}", "<joe@example.org>").containsEntry("{mail_addr}", "joe@example.org");
         assertThat(Optional.ofNullable(mail.get(1).get("i"))).isEmpty();
     }
+
+    @Test
+    void queueIdAndRoutesShouldReachTheMilterWhenPostfixsSmtpdKnowsThem() throws Exception {
+        SessionHarness s = new SessionHarness(TestConfigs.config("smtpd_milters = " + milter.endpoint(),
+                "relayhost = [relay.example.net]:587", "transport_maps = inline:{special.example=relay:[mx.special.example]}"),
+                MilterClient::new, new InetSocketAddress("192.0.2.1", 40000));
+        assertThat(s.cmd("EHLO client.example")).startsWith("250");
+        assertThat(s.cmd("MAIL FROM:<joe@example.org>")).startsWith("250");
+        assertThat(s.cmd("RCPT TO:<ann@remote.example>")).startsWith("250");
+        assertThat(s.cmd("RCPT TO:<bob@special.example>")).startsWith("250");
+        assertThat(s.cmd("RCPT TO:<postmaster>")).startsWith("250");
+        assertThat(s.cmd("DATA")).startsWith("354");
+        assertThat(s.cmd("Subject: macros\r\n\r\nbody\r\n.")).startsWith("250");
+        s.channel.close();
+        s.settle();
+        assertThat(milter.awaitClosed()).isTrue();
+
+        String queueId = s.queue.committed.get(0).queueId();
+        Map<String, String> mail = macrosBefore('M').get(0);
+        assertThat(mail).containsEntry("{mail_addr}", "joe@example.org").containsEntry("{mail_mailer}", "smtp")
+                .containsEntry("{mail_host}", "[relay.example.net]:587").doesNotContainKey("i");
+        List<Map<String, String>> rcpt = macrosBefore('R');
+        assertThat(rcpt).hasSize(3);
+        // As Postfix's smtpd: the queue file, and with it the ID, comes after the first valid recipient.
+        assertThat(rcpt.get(0)).doesNotContainKey("i").containsEntry("{rcpt_addr}", "ann@remote.example")
+                .containsEntry("{rcpt_mailer}", "smtp").containsEntry("{rcpt_host}", "[relay.example.net]:587");
+        assertThat(rcpt.get(1)).containsEntry("i", queueId).containsEntry("{rcpt_mailer}", "relay")
+                .containsEntry("{rcpt_host}", "[mx.special.example]");
+        assertThat(rcpt.get(2)).containsEntry("i", queueId).containsEntry("{rcpt_mailer}", "local")
+                .containsEntry("{rcpt_host}", "mx.example.test");
+    }
 }

@@ -3,12 +3,15 @@ package org.postern.core.smtpd;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.dict.DictRegistryImpl;
+import org.postern.core.rewrite.DeliveryRouter;
+import org.postern.core.rewrite.LookupFailure;
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.ForbiddenCommands;
@@ -53,10 +56,27 @@ final class ScriptedChecks implements SmtpdChecks {
         }
     }
 
-    /** Takes smtpd_forbidden_commands from {@code config}, as the real restrictions do. */
+    /** trivial-rewrite's resolve for the main.cf {@link #forbidding} read: the milters' route macros. */
+    private volatile DeliveryRouter router;
+
+    /** Takes smtpd_forbidden_commands and the routing from {@code config}, as the real restrictions do. */
     ScriptedChecks forbidding(PostfixConfig config) {
         forbidden = forbiddenCommands(config);
+        try {
+            router = new DeliveryRouter(config, TABLES);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e);
+        }
         return this;
+    }
+
+    @Override
+    public Optional<DeliveryRouter.Channel> route(String address, String sender) {
+        try {
+            return router == null ? Optional.empty() : Optional.of(router.route(address, sender));
+        } catch (LookupFailure e) {
+            return Optional.empty();
+        }
     }
 
     @Override

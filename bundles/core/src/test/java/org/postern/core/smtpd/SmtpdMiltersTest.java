@@ -203,6 +203,20 @@ class SmtpdMiltersTest {
     }
 
     @Test
+    void connectRejectShouldGreetWith554AndRefuseEveryMailAsPostfixDoes() {
+        ScriptedMilterService milter = new ScriptedMilterService().reply(MilterStage.CONNECT,
+                new MilterReply.Refuse(554, "5.7.1", List.of("go away at connect")));
+        SessionHarness s = session(milter);
+        assertThat(s.greeting).isEqualTo("554 mx.example.test ESMTP not accepting connections\r\n");
+        assertThat(s.cmd("EHLO client.example")).startsWith("250-mx.example.test");
+        assertThat(s.cmd("MAIL FROM:<a@example.org>")).isEqualTo("554 5.7.1 go away at connect\r\n");
+        assertThat(s.cmd("RCPT TO:<b@example.org>")).startsWith("503 5.5.1");
+        assertThat(s.cmd("HELO again")).startsWith("250 mx.example.test");
+        assertThat(s.cmd("MAIL FROM:<a@example.org>")).isEqualTo("554 5.7.1 go away at connect\r\n");
+        assertThat(milter.events).containsExactly("connect unknown unknown");
+    }
+
+    @Test
     void rsetShouldAbortTheFiltersTransactionBeforeTheNextEvent() {
         ScriptedMilterService milter = new ScriptedMilterService();
         SessionHarness s = session(milter);

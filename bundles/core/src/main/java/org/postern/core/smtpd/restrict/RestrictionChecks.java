@@ -17,6 +17,7 @@ import org.postern.core.config.PostfixConfig;
 import org.postern.core.net.HostNames;
 import org.postern.core.rewrite.AddressMaps;
 import org.postern.core.rewrite.AddressResolver;
+import org.postern.core.rewrite.DeliveryRouter;
 import org.postern.core.rewrite.HostList;
 import org.postern.core.rewrite.LookupFailure;
 import org.postern.core.smtp.SmtpReply;
@@ -135,6 +136,8 @@ public final class RestrictionChecks implements SmtpdChecks {
     private final HostList fastFlushDomains;
     final Set<String> ownAddresses;
     final AddressResolver resolver;
+    /** The resolver with relayhost and the sender-dependent maps: the milters' route macros. */
+    private final DeliveryRouter router;
     final AddressMaps localRecipientMaps;
     final AddressMaps virtualAliasMaps;
     final AddressMaps virtualMailboxMaps;
@@ -201,6 +204,7 @@ public final class RestrictionChecks implements SmtpdChecks {
                 parentStyle.contains("fast_flush_domains"), false);
         ownAddresses = AddressResolver.ownAddresses(list(config, "inet_interfaces"), list(config, "proxy_interfaces"));
         resolver = AddressResolver.create(config, dicts, ownAddresses);
+        router = new DeliveryRouter(config, dicts, resolver);
         localRecipientMaps = AddressMaps.open("local_recipient_maps", list(config, "local_recipient_maps"), dicts);
         virtualAliasMaps = AddressMaps.open("virtual_alias_maps", list(config, "virtual_alias_maps"), dicts);
         virtualMailboxMaps = AddressMaps.open("virtual_mailbox_maps", list(config, "virtual_mailbox_maps"), dicts);
@@ -252,6 +256,15 @@ public final class RestrictionChecks implements SmtpdChecks {
     public static RestrictionChecks create(PostfixConfig config, DictRegistry dicts, DnsResolver dnsOrNull)
             throws ConfigException {
         return new RestrictionChecks(config, dicts, dnsOrNull);
+    }
+
+    @Override
+    public Optional<DeliveryRouter.Channel> route(String address, String sender) {
+        try {
+            return Optional.of(router.route(address, sender));
+        } catch (LookupFailure e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd.restrict;
 
+import java.util.Optional;
+
+import org.postern.core.rewrite.DeliveryRouter;
 import org.postern.core.rewrite.LookupFailure;
 
 /**
@@ -41,5 +44,14 @@ public interface SmtpdChecks {
      */
     default boolean fastFlushDomain(String domain) throws LookupFailure {
         return false;
+    }
+
+    /**
+     * Where {@code address} goes (transport, nexthop) in mail from {@code sender}, as the milters'
+     * {mail_mailer}, {mail_host}, {rcpt_mailer} and {rcpt_host} tell; empty when a table cannot
+     * answer. May block.
+     */
+    default Optional<DeliveryRouter.Channel> route(String address, String sender) {
+        return Optional.empty();
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.postern.core.qmgr;
+package org.postern.core.rewrite;
 
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +13,6 @@ import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.rewrite.AddressResolver.AddressClass;
 import org.postern.core.rewrite.AddressResolver.Resolved;
-import org.postern.core.rewrite.AddressResolver;
-import org.postern.core.rewrite.LookupFailure;
 
 /**
  * SUMMARY   trivial-rewrite's resolve for delivery: recipient (and sender) to transport and nexthop.
@@ -28,10 +26,16 @@ import org.postern.core.rewrite.LookupFailure;
  *   classes, sender_dependent_relayhost_maps, else relayhost, else the recipient domain; for
  *   the local class $myhostname; for the virtual class the recipient domain. A transport_maps
  *   answer with an empty nexthop keeps the recipient domain (transport(5)).
+ *   The queue manager routes with it, and smtpd tells the milters with it where the sender
+ *   and each recipient go ({mail_mailer}, {rcpt_host} ...), as Postfix's smtpd asks trivial-rewrite.
  * SECURITY  Addresses come from the network; tables from main.cf.
  * SEE ALSO  Postfix trivial-rewrite(8), transport(5), postconf(5) relayhost.
  */
-final class DeliveryRouter {
+public final class DeliveryRouter {
+
+    /** Where an address goes: the master.cf transport and its nexthop ("smtp", "example.com"). */
+    public record Channel(String transport, String nexthop) {
+    }
 
     private final AddressResolver resolver;
     private final String myhostname;
@@ -40,9 +44,14 @@ final class DeliveryRouter {
     private final List<Dict> senderTransportMaps;
     private final String defaultTransport;
 
-    DeliveryRouter(PostfixConfig config, DictRegistry dicts) throws ConfigException {
-        this.resolver = AddressResolver.create(config, dicts,
-                AddressResolver.ownAddresses(config.list("inet_interfaces"), config.list("proxy_interfaces")));
+    public DeliveryRouter(PostfixConfig config, DictRegistry dicts) throws ConfigException {
+        this(config, dicts, AddressResolver.create(config, dicts,
+                AddressResolver.ownAddresses(config.list("inet_interfaces"), config.list("proxy_interfaces"))));
+    }
+
+    /** A router on an address resolver already made from {@code config}. */
+    public DeliveryRouter(PostfixConfig config, DictRegistry dicts, AddressResolver resolver) {
+        this.resolver = resolver;
         this.myhostname = config.get("myhostname");
         this.relayhost = config.get("relayhost").strip();
         this.senderRelayhostMaps = open(config.list("sender_dependent_relayhost_maps"), dicts);
@@ -55,7 +64,7 @@ final class DeliveryRouter {
     }
 
     /** The route of {@code recipient} for a message from {@code sender} ("" = null sender). */
-    Route route(String recipient, String sender) throws LookupFailure {
+    public Channel route(String recipient, String sender) throws LookupFailure {
         Resolved r = resolver.resolve(recipient);
         String transport = r.transport();
         String nexthop = r.nexthop();
@@ -71,7 +80,7 @@ final class DeliveryRouter {
         if (nexthop.isEmpty()) {
             nexthop = defaultNexthop(r, sender);
         }
-        return new Route(transport.strip(), nexthop.strip());
+        return new Channel(transport.strip(), nexthop.strip());
     }
 
     private String defaultNexthop(Resolved r, String sender) throws LookupFailure {
