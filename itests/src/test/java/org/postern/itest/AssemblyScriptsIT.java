@@ -2,8 +2,11 @@
 package org.postern.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,6 +48,29 @@ public class AssemblyScriptsIT {
         if (distribution != null) {
             distribution.stop();
         }
+    }
+
+    @Test
+    public void stopShouldWaitForTheJvmAndAStartRightAfterAStopShouldWork() throws Exception {
+        long pid = Long.parseLong(Files.readString(home.resolve("karaf.pid")).strip());
+        Run stop = distribution.run("bin/postfix", "stop");
+        assertEquals(stop.toString(), 0, stop.status());
+        assertFalse("Postern's JVM " + pid + " is gone when postfix stop returns", karafJvm(pid));
+        Run start = distribution.run("bin/postfix", "start");
+        assertEquals(start.toString(), 0, start.status());
+        // Karaf's bin/stop returns while the JVM is still stopping; postfix start waits for it
+        // to end (Karaf's own start script refuses, silently, while it is there).
+        distribution.stop();
+        Run again = distribution.run("bin/postfix", "start");
+        assertEquals(again.toString(), 0, again.status());
+        assertEquals(0, distribution.run("bin/postfix", "status").status());
+    }
+
+    /** Whether {@code pid} is a running Karaf JVM (a zombie has no command line). */
+    private static boolean karafJvm(long pid) throws IOException {
+        Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+        return Files.exists(cmdline) && new String(Files.readAllBytes(cmdline), StandardCharsets.ISO_8859_1)
+                .contains("karaf.main.Main");
     }
 
     @Test

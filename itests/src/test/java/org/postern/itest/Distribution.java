@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -78,9 +81,15 @@ final class Distribution {
 
     /** Moves master.cf's smtpd listener to 127.0.0.1:{@code smtpPort} and its submission listener to a free port. */
     void listenOn(int smtpPort) throws IOException {
-        edit("etc/postern/master.cf", "(?m)^2525 ", "127.0.0.1:" + smtpPort + " ");
-        edit("etc/postern/master.cf", "(?m)^2587 ", "127.0.0.1:" + freePort() + " ");
-        edit("etc/postern/master.cf", "(?m)^2465 ", "127.0.0.1:" + freePort() + " ");
+        // freePort() may hand out a port it gave before (nothing holds it): three distinct ones.
+        Set<Integer> ports = new LinkedHashSet<>(List.of(smtpPort));
+        while (ports.size() < 3) {
+            ports.add(freePort());
+        }
+        Iterator<Integer> port = ports.iterator();
+        edit("etc/postern/master.cf", "(?m)^2525 ", "127.0.0.1:" + port.next() + " ");
+        edit("etc/postern/master.cf", "(?m)^2587 ", "127.0.0.1:" + port.next() + " ");
+        edit("etc/postern/master.cf", "(?m)^2465 ", "127.0.0.1:" + port.next() + " ");
     }
 
     /** Replaces every match of {@code regex} in a distribution file. */

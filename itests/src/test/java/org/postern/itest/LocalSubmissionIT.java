@@ -94,7 +94,8 @@ public class LocalSubmissionIT {
         assertTrue(Files.exists(etc.resolve("aliases.lmdb")));
 
         // 3. Running: the same user submits, with their login name as sender, no credential anywhere.
-        assertEquals(0, distribution.run("bin/postfix", "start").status());
+        Run started = distribution.run("bin/postfix", "start");
+        assertEquals(started.toString(), 0, started.status());
         Run sent = distribution.runAs(user.name(), message("asuser@it"), "bin/sendmail", "-oi", "rcpt@example.com");
         assertEquals(sent.toString(), 0, sent.status());
         assertTrue(sink.awaitMessageIds(Set.of("asuser@it"), FILLER.substring(0, 60), 60_000).isEmpty());
