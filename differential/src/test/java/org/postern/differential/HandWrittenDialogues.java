@@ -4,7 +4,10 @@ package org.postern.differential;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cases written by hand: syntax, address forms, relay, pipelining, BDAT, limits, restrictions, bare LF. */
+/**
+ * Cases written by hand: syntax, address forms, relay, pipelining, BDAT, limits, restrictions,
+ * bare LF, milter replies.
+ */
 final class HandWrittenDialogues {
 
     private final List<Dialogue> list = new ArrayList<>();
@@ -28,6 +31,7 @@ final class HandWrittenDialogues {
         h.bareNewlines();
         h.smtputf8();
         h.ehloKeywords();
+        h.milters();
         return h.list;
     }
 
@@ -316,6 +320,31 @@ final class HandWrittenDialogues {
                     .cmd("HELO client.example.org").cmd("VRFY postmaster").cmd("NOOP").cmd("QUIT"));
             add(Dialogue.named("accepted client").variant(variant).transaction().cmd("DATA").data("Subject: d")
                     .cmd("QUIT"));
+        }
+    }
+
+    /** What a filter's replies (differential-milter.py) and a filter that is down do to the dialogue. */
+    private void milters() {
+        add(Dialogue.named("accepted message").variant("milter").transaction().cmd("DATA")
+                .data("Subject: hello", "", "body").cmd("QUIT"));
+        for (String what : List.of("reject", "tempfail", "custom", "discard")) {
+            add(Dialogue.named("MAIL mail-" + what).variant("milter").ehlo()
+                    .cmd("MAIL FROM:<mail-" + what + "@example.org>").cmd("RCPT TO:<postmaster@mx.example.test>")
+                    .cmd("DATA").data("Subject: m", "", "body").cmd("RSET").cmd("QUIT"));
+            add(Dialogue.named("RCPT rcpt-" + what).variant("milter").ehlo().cmd("MAIL FROM:<alice@example.org>")
+                    .cmd("RCPT TO:<rcpt-" + what + "@mx.example.test>").cmd("RCPT TO:<postmaster@mx.example.test>")
+                    .cmd("DATA").data("Subject: r", "", "body").cmd("QUIT"));
+            add(Dialogue.named("end of message eom-" + what).variant("milter").transaction().cmd("DATA")
+                    .data("Subject: eom-" + what, "", "body").cmd("MAIL FROM:<alice@example.org>").cmd("QUIT"));
+        }
+        for (String variant : List.of("milter-connect-reject", "milter-connect-tempfail", "milter-helo-reject")) {
+            add(Dialogue.named("session after the refusal").variant(variant).ehlo().cmd("MAIL FROM:<alice@example.org>")
+                    .cmd("RCPT TO:<postmaster@mx.example.test>").cmd("RSET").cmd("NOOP").cmd("HELO again.example.org")
+                    .cmd("MAIL FROM:<alice@example.org>").cmd("QUIT"));
+        }
+        for (String action : List.of("tempfail", "reject", "accept")) {
+            add(Dialogue.named("filter down").variant("milter-down-" + action).transaction().cmd("DATA")
+                    .data("Subject: down", "", "body").cmd("QUIT"));
         }
     }
 

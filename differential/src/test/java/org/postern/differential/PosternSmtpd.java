@@ -18,6 +18,7 @@ import org.postern.core.queue.FileQueueStore;
 import org.postern.core.smtpd.SmtpServer;
 import org.postern.core.smtpd.restrict.RestrictionChecks;
 import org.postern.maps.regexp.RegexpDictFactory;
+import org.postern.milter.MilterClient;
 
 /**
  * Postern's smtpd wired as the master wires an "inet ... smtpd" line (restrictions, cleanup,
@@ -50,7 +51,8 @@ final class PosternSmtpd implements AutoCloseable {
         FileQueueStore queue = FileQueueStore.open(data.resolve("queue"));
         RestrictionChecks restrictions = RestrictionChecks.create(config, dicts, dns);
         SmtpServer server = new SmtpServer("smtp", new InetSocketAddress("127.0.0.1", 0), config, restrictions,
-                CleanupQueueStore.create(queue, config, dicts), data.resolve("tls"), null, null, null, null, dns);
+                CleanupQueueStore.create(queue, config, dicts), data.resolve("tls"), null, null, null, null, dns)
+                .milterService(MilterClient::new); // as with the postern-milter feature installed
         try {
             return new PosternSmtpd(queue, server, server.start());
         } catch (IOException | RuntimeException e) {

@@ -54,6 +54,7 @@ class SmtpDifferentialTest {
     @AfterAll
     static void stopAndReport() {
         stopServers();
+        DifferentialMilters.stop();
         System.out.printf("differential SMTP: %d dialogues, %d replies compared, %d dialogues differ "
                 + "(all listed in docs/postfix-differences.md)%n", DIALOGUES.get(), REPLIES.get(), DIFFERING.size());
     }
@@ -130,6 +131,9 @@ class SmtpDifferentialTest {
             return;
         }
         stopServers();
+        if (DifferentialMilters.isMilterVariant(variant)) {
+            DifferentialMilters.start();
+        }
         List<String> mainCf = Variants.mainCf(variant);
         postfix = PrivatePostfix.start(Files.createTempDirectory("postfix-" + variant), mainCf);
         postern = PosternSmtpd.start(Files.createTempDirectory("postern-" + variant), mainCf);

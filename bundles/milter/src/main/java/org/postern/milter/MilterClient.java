@@ -51,7 +51,7 @@ public final class MilterClient implements MilterService {
             } catch (IllegalArgumentException e) {
                 LOG.warn("warning: smtpd_milters: {}; milter_default_action = {} applies",
                         LogText.printable(e.getMessage()), settings.defaultAction().configName());
-                return new Unusable(MilterConnection.defaultReply(settings.defaultAction()));
+                return new Unusable(settings.defaultAction().reply());
             }
         }
         return new FilterChain(filters);

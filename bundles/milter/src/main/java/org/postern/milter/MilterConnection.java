@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.postern.api.milter.ConnectInfo;
-import org.postern.api.milter.DefaultAction;
 import org.postern.api.milter.HeaderField;
 import org.postern.api.milter.MilterReply;
 import org.postern.api.milter.MilterSettings;
@@ -57,7 +56,8 @@ final class MilterConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.smtpd");
 
-    private enum State { NEW, READY, ACCEPTED_SESSION, ACCEPTED_MESSAGE, FAILED, CLOSED }
+    /** MESSAGE_DONE: the filter accepted or discarded the message and hears nothing more of it. */
+    private enum State { NEW, READY, ACCEPTED_SESSION, MESSAGE_DONE, FAILED, CLOSED }
 
     final MilterSpec spec;
     private final MilterSettings settings;
@@ -120,7 +120,7 @@ final class MilterConnection {
     }
 
     MilterReply mail(String sender, List<String> args, Map<String, String> macros) {
-        if (state == State.ACCEPTED_MESSAGE) {
+        if (state == State.MESSAGE_DONE) {
             state = State.READY; // a new message
         }
         return event(Milter8.MAIL, envelope(sender, args), Milter8.SMFIP_NOMAIL, Milter8.SMFIP_NR_MAIL,
@@ -216,7 +216,7 @@ final class MilterConnection {
 
     /** The filter's part ended before the end of the message: SMFIC_ABORT tells it the message is over. */
     private MilterReply early(MilterReply r) {
-        if (state == State.READY || state == State.ACCEPTED_MESSAGE) {
+        if (state == State.READY || state == State.MESSAGE_DONE) {
             abort();
         }
         return done(r);
@@ -224,7 +224,7 @@ final class MilterConnection {
 
     /** The message is over: a filter that accepted it hears from the next one again. */
     private MilterReply done(MilterReply r) {
-        if (state == State.ACCEPTED_MESSAGE) {
+        if (state == State.MESSAGE_DONE) {
             state = State.READY;
         }
         return r instanceof MilterReply.Accept ? MilterReply.CONTINUE : r;
@@ -256,7 +256,7 @@ final class MilterConnection {
 
     /** SMFIC_ABORT: the transaction ended without a message. */
     void abort() {
-        if (state == State.READY || state == State.ACCEPTED_MESSAGE) {
+        if (state == State.READY || state == State.MESSAGE_DONE) {
             try {
                 channel.send(Milter8.ABORT, new byte[0], spec.commandTimeout());
                 state = State.READY;
@@ -318,9 +318,13 @@ final class MilterConnection {
                     return SKIPPED;
                 }
                 MilterReply r = reply(p, command);
+                boolean sessionEvent = command == Milter8.CONNECT || command == Milter8.HELO;
                 if (r instanceof MilterReply.Accept) {
-                    state = command == Milter8.CONNECT || command == Milter8.HELO ? State.ACCEPTED_SESSION
-                            : State.ACCEPTED_MESSAGE;
+                    state = sessionEvent ? State.ACCEPTED_SESSION : State.MESSAGE_DONE;
+                } else if (r instanceof MilterReply.Discard && !sessionEvent) {
+                    // The filter is done with this message (libmilter answers nothing more until
+                    // the next one), as after an accept: the message is discarded.
+                    state = State.MESSAGE_DONE;
                 }
                 return r;
             }
@@ -563,19 +567,12 @@ final class MilterConnection {
         return defaultReply();
     }
 
+    /** What milter_default_action (or the filter's default_action) answers. */
     private MilterReply defaultReply() {
-        return defaultReply(spec.defaultAction());
+        return spec.defaultAction().reply();
     }
 
-    /** What milter_default_action (or a filter's default_action) answers. */
-    static MilterReply defaultReply(DefaultAction a) {
-        return switch (a) {
-            case ACCEPT -> MilterReply.CONTINUE;
-            case REJECT -> new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected"));
-            case TEMPFAIL -> new MilterReply.Refuse(451, "4.7.1", List.of("Service unavailable - try again later"));
-            case QUARANTINE -> new MilterReply.Quarantine("milter triggers HOLD action");
-        };
-    }
+
 
     // ------------------------------------------------------------------ encoding
 

@@ -289,10 +289,13 @@ class MilterClientTest {
                 new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected")));
         assertThat(s.rcpt("tmp@x", List.of(), MACROS)).isEqualTo(
                 new MilterReply.Refuse(451, "4.7.1", List.of("Service unavailable - try again later")));
-        assertThat(s.rcpt("dis@x", List.of(), MACROS)).isEqualTo(MilterReply.DISCARD);
         assertThat(s.rcpt("code@x", List.of(), MACROS)).isEqualTo(
                 new MilterReply.Refuse(550, "5.7.1", List.of("first line", "second line")));
         assertThat(s.rcpt("ok@x", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(s.rcpt("dis@x", List.of(), MACROS)).isEqualTo(MilterReply.DISCARD);
+        // The filter is done with a discarded message: libmilter would not answer another RCPT.
+        assertThat(s.rcpt("after@x", List.of(), MACROS)).isEqualTo(MilterReply.CONTINUE);
+        assertThat(milter.all('R')).extracting(ScriptedMilter.Packet::text).noneMatch(t -> t.contains("after@x"));
     }
 
     @Test
@@ -392,7 +395,7 @@ class MilterClientTest {
         session.connect(CLIENT, MACROS);
         long start = System.nanoTime();
         assertThat(session.mail("a@b", List.of(), MACROS)).isEqualTo(
-                new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected")));
+                DefaultAction.REJECT.reply());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
         assertThat(milter.awaitClosed()).as("the connection is closed after the failure").isTrue();
     }
@@ -546,7 +549,7 @@ class MilterClientTest {
         session = new MilterClient().open(settings("unix:" + dir.resolve("nobody-listens.sock"), 6,
                 DefaultAction.REJECT, Duration.ofSeconds(5)));
         assertThat(session.connect(CLIENT, MACROS)).isEqualTo(
-                new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected")));
+                DefaultAction.REJECT.reply());
     }
 
     @Test

@@ -268,12 +268,7 @@ public final class NonSmtpdMilters implements QueueStore {
     }
 
     private MilterReply defaultReply() {
-        return switch (settings.defaultAction()) {
-            case ACCEPT -> MilterReply.CONTINUE;
-            case REJECT -> new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected"));
-            case TEMPFAIL -> new MilterReply.Refuse(451, "4.7.1", List.of("Service unavailable - try again later"));
-            case QUARANTINE -> new MilterReply.Quarantine(HOLD_REASON);
-        };
+        return settings.defaultAction().reply();
     }
 
     private static SmtpReply reply(MilterReply.Refuse r) {

@@ -186,7 +186,7 @@ final class ConnectHandler {
                 s.accessDenied(result.reply());
                 s.log.reject("CONNECT", result.reply(), null);
                 s.send(result.reply());
-            } else if (s.milters.refusedConnection()) {
+            } else if (s.milters.sessionRefused()) {
                 // As Postfix: the session goes on, and MAIL gets the filter's refusal.
                 s.send(SmtpdReplies.notAcceptingConnections(s.st.myhostname()));
             } else {

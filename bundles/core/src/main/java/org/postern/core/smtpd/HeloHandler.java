@@ -37,12 +37,16 @@ final class HeloHandler {
             if (!result.accepted()) {
                 s.client.helo(previous);
                 s.log.reject(s.lastCommand(), result.reply(), null);
-                s.answer(verb, result.reply());
+                s.answer(verb, SmtpdReplies.response(result));
                 return;
             }
             s.client.greeted(h.extended());
             if (!h.extended()) {
                 s.answer(verb, SmtpdReplies.heloLine(s.st.myhostname()));
+                return;
+            }
+            if (s.milters.sessionRefused()) {
+                s.answer(verb, SmtpdReplies.ehloOfRefusedSession(s.st.myhostname()));
                 return;
             }
             EhloKeywords discard = s.extensions.discarded();

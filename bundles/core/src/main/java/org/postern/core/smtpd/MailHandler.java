@@ -73,7 +73,7 @@ final class MailHandler {
             if (!result.accepted()) {
                 s.log.reject("MAIL", result.reply(), null);
                 s.mailRefused();
-                s.answer(verb, result.reply());
+                s.answer(verb, SmtpdReplies.response(result));
                 return;
             }
             SmtpReply noRoom = QueueSpace.check(s.cx.queueSpace(), st, s.log, m.size());

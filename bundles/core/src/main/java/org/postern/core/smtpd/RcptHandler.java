@@ -75,7 +75,7 @@ final class RcptHandler {
             s.log.warnings(result, "RCPT", r.recipient());
             if (!result.accepted()) {
                 s.log.reject("RCPT", result.reply(), r.recipient());
-                s.answer(verb, result.reply());
+                s.answer(verb, SmtpdReplies.response(result));
                 return;
             }
             if (t != s.tx()) {

@@ -36,10 +36,12 @@ import org.postern.core.smtpd.tls.TlsSessionInfo;
  *   The {@link MilterService} present when the session starts serves it to the end (a plugin
  *   installed or updated later serves the next sessions). Without one, milter_default_action
  *   applies, logged once per session, never skipped silently: tempfail and reject refuse every
- *   MAIL with Postfix's "451 4.7.1 Service unavailable - try again later" or "550 5.7.1 Command
- *   rejected", quarantine holds every message, accept goes on without filters. A refusal at
- *   CONNECT or HELO refuses every later MAIL (the greeting stays), a discard there discards
- *   every message; at MAIL, RCPT and DATA a refusal answers that command, a discard or
+ *   MAIL with Postfix's "451 4.7.1 Service unavailable - try again later" or "550 5.5.0 Service
+ *   unavailable", quarantine holds every message, accept goes on without filters. A refusal at
+ *   CONNECT or HELO refuses every later MAIL; when it is a 5xx, as in Postfix, the greeting
+ *   (at CONNECT) becomes "554 ... not accepting connections" and EHLO announces only
+ *   ENHANCEDSTATUSCODES. A discard there discards every message; at MAIL, RCPT and DATA a
+ *   refusal answers that command (every line of it), a discard or
  *   quarantine marks the transaction. Refusals are logged by the handlers as "milter-reject:".
  *   MAIL and RCPT events carry the command's ESMTP parameters as the client gave them. A
  *   recipient the restrictions refused still goes to the filters that asked for it
@@ -71,8 +73,6 @@ final class SmtpdMilters {
     /** What a CONNECT or HELO reply (or a missing service) does to every transaction. */
     private volatile MilterReply sessionVerdict;
     private volatile boolean abortPending;
-    /** A filter refused the connection with 5xx: Postfix then greets with 554 (and still answers MAIL with the refusal). */
-    private volatile boolean refusedConnection;
 
     /** One stage's event, with what smtpd knew when it was asked. */
     record Event(SmtpStage stage, ConnectInfo client, String helo, String sender, List<String> args,
@@ -90,9 +90,13 @@ final class SmtpdMilters {
         return !off;
     }
 
-    /** Whether a filter refused the connection permanently (set once the CONNECT event was answered). */
-    boolean refusedConnection() {
-        return refusedConnection;
+    /**
+     * Whether the filters (or milter_default_action) refused the session with a 5xx at CONNECT
+     * or HELO: Postfix then greets with 554 and lets EHLO announce nothing but
+     * ENHANCEDSTATUSCODES, and still answers every MAIL with the refusal.
+     */
+    boolean sessionRefused() {
+        return sessionVerdict instanceof MilterReply.Refuse r && !r.temporary();
     }
 
     /** Whether the message of this transaction must wait for the filters before it is queued. */
@@ -271,7 +275,6 @@ final class SmtpdMilters {
                 sessionVerdict = reply;
                 logSessionVerdict("CONNECT", reply);
             }
-            refusedConnection = reply instanceof MilterReply.Refuse r && !r.temporary();
         } catch (RuntimeException ex) {
             s.log.warn("milter client failed at CONNECT: " + ex);
             sessionVerdict = defaultReply();
@@ -293,7 +296,7 @@ final class SmtpdMilters {
             SmtpReply smtp = reply(r);
             s.log.milterRefusal(smtp);
             return new CheckResult(r.temporary() ? CheckResult.Verdict.DEFER : CheckResult.Verdict.REJECT, smtp,
-                    List.of(), result.warnings());
+                    List.of(), result.warnings(), r.lines().subList(1, r.lines().size()));
         }
         List<MessageAction> actions = new ArrayList<>(result.actions());
         if (reply instanceof MilterReply.Discard) {
@@ -384,12 +387,7 @@ final class SmtpdMilters {
     }
 
     private MilterReply defaultReply() {
-        return switch (settings.defaultAction()) {
-            case ACCEPT -> MilterReply.CONTINUE;
-            case REJECT -> new MilterReply.Refuse(550, "5.7.1", List.of("Command rejected"));
-            case TEMPFAIL -> new MilterReply.Refuse(451, "4.7.1", List.of("Service unavailable - try again later"));
-            case QUARANTINE -> new MilterReply.Quarantine(HOLD_REASON);
-        };
+        return settings.defaultAction().reply();
     }
 
     static SmtpReply reply(MilterReply.Refuse r) {

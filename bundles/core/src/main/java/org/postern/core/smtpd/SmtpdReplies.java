@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.postern.core.smtpd;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.postern.core.smtp.SmtpReply;
+import org.postern.core.smtpd.codec.SmtpResponse;
+import org.postern.core.smtpd.restrict.CheckResult;
 
 /**
  * SUMMARY   The replies smtpd sends of its own (not those of the restrictions): Postfix's texts,
@@ -138,6 +143,28 @@ final class SmtpdReplies {
     /** The 220 greeting: smtpd_banner, expanded. */
     static SmtpReply greeting(String banner) {
         return new SmtpReply(220, "", banner);
+    }
+
+    /** The EHLO reply of a session a milter refused with 5xx: Postfix announces only ENHANCEDSTATUSCODES. */
+    static SmtpResponse ehloOfRefusedSession(String myhostname) {
+        return new SmtpResponse(List.of(heloLine(myhostname), heloLine("ENHANCEDSTATUSCODES")));
+    }
+
+    /** A refusal as sent: its reply, followed by the further lines a milter gave (same code and status). */
+    static Object response(CheckResult refusal) {
+        return lines(refusal.reply(), refusal.moreLines());
+    }
+
+    /** {@code first}, or with {@code more} text lines under the same code and status a multi-line reply. */
+    static Object lines(SmtpReply first, List<String> more) {
+        if (more.isEmpty()) {
+            return first;
+        }
+        List<SmtpReply> all = new ArrayList<>(List.of(first));
+        for (String line : more) {
+            all.add(new SmtpReply(first.code(), first.enhancedCode(), line));
+        }
+        return new SmtpResponse(all);
     }
 
     /** The greeting when a milter refused the connection with 5xx (Postfix's text). */

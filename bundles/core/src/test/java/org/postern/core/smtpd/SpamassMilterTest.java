@@ -11,6 +11,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -102,7 +105,9 @@ class SpamassMilterTest {
         assertThat(s.cmd("RCPT TO:<bob@example.test>")).startsWith("250");
         assertThat(s.cmd("DATA")).startsWith("354");
         return s.send("From: Alice <alice@example.org>\r\nTo: bob@example.test\r\nSubject: " + subject + "\r\n"
-                + "Date: Sun, 6 Dec 2026 10:00:00 +0000\r\nMessage-ID: <" + subject.hashCode() + "@example.org>\r\n"
+                // Now: SpamAssassin scores a Date: hours in the past (DATE_IN_PAST_03_06).
+                + "Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))
+                + "\r\nMessage-ID: <" + subject.hashCode() + "@example.org>\r\n"
                 + "\r\n" + body + "\r\n.\r\n");
     }
 
