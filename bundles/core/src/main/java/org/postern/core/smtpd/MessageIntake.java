@@ -2,9 +2,11 @@
 package org.postern.core.smtpd;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.postern.api.support.LogText;
@@ -14,6 +16,7 @@ import org.postern.core.milter.HeldMessage;
 import org.postern.core.milter.MessageEdits;
 import org.postern.core.queue.IncomingMessage;
 import org.postern.core.smtp.SmtpReply;
+import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.SmtpStage;
 
 /**
@@ -48,28 +51,38 @@ final class MessageIntake {
      * file cannot be created; a transaction that ended meanwhile gets no file.
      */
     void openQueueFile(Transaction t, Consumer<SmtpReply> then) {
-        s.async(() -> {
-            try {
-                return (Object) s.cx.queue().receive();
-            } catch (IOException | RuntimeException e) {
-                return e;
+        AtomicReference<IncomingMessage> created = new AtomicReference<>();
+        s.async(() -> createQueueFile(CheckResult.DUNNO, created), result -> {
+            if (result.accepted()) {
+                adopt(t, created.get());
             }
-        }, value -> {
-            if (value instanceof Exception) {
-                s.log.warn("queue file create failed: " + value);
-                then.accept(SmtpdReplies.QUEUE_FILE_WRITE_ERROR);
-                return;
-            }
-            IncomingMessage msg = (IncomingMessage) value;
-            if (t != s.tx() || !s.ctx().channel().isActive()) {
-                msg.close();
-                then.accept(null);
-                return;
-            }
-            t.message = msg;
-            s.log.info(t.queueId(), t.queueId() + ": client=" + origin(t));
-            then.accept(null);
+            then.accept(result.reply());
         });
+    }
+
+    /**
+     * On a worker, once a stage accepted: creates the queue file into {@code created}, or turns
+     * {@code accepted} into 451 4.3.0 when it cannot.
+     */
+    CheckResult createQueueFile(CheckResult accepted, AtomicReference<IncomingMessage> created) {
+        try {
+            created.set(s.cx.queue().receive());
+            return accepted;
+        } catch (IOException | RuntimeException e) {
+            s.log.warn("queue file create failed: " + e);
+            return new CheckResult(CheckResult.Verdict.DEFER, SmtpdReplies.QUEUE_FILE_WRITE_ERROR, List.of(),
+                    accepted.warnings());
+        }
+    }
+
+    /** On the event loop: the file made for {@code t} joins it and logs "client=", or goes when t has ended. */
+    void adopt(Transaction t, IncomingMessage created) {
+        if (t != s.tx() || !s.ctx().channel().isActive()) {
+            created.close();
+            return;
+        }
+        t.message = created;
+        s.log.info(t.queueId(), t.queueId() + ": client=" + origin(t));
     }
 
     /** Runs the DATA restrictions and readies the queue file for the content; calls back with null or a refusal. */

@@ -2,10 +2,14 @@
 package org.postern.core.smtpd;
 
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.queue.IncomingMessage;
 import org.postern.core.smtp.SmtpReply;
 import org.postern.core.smtpd.codec.SmtpRequest;
+import org.postern.core.smtpd.restrict.CheckResult;
 import org.postern.core.smtpd.restrict.SmtpStage;
 
 /**
@@ -71,40 +75,28 @@ final class RcptHandler {
             s.answer(verb, refusal);
             return;
         }
-        s.check(SmtpStage.RCPT, r.recipient(), r.parameters(), 0, result -> {
+        // The first valid recipient makes the queue file and its ID, as Postfix's smtpd: on the
+        // worker that ran the checks, right after them (see MessageIntake).
+        AtomicReference<IncomingMessage> created = new AtomicReference<>();
+        UnaryOperator<CheckResult> open = t.message != null ? null
+                : accepted -> s.intake.createQueueFile(accepted, created);
+        s.check(SmtpStage.RCPT, r.recipient(), r.parameters(), 0, open, result -> {
             s.log.warnings(result, "RCPT", r.recipient());
             if (!result.accepted()) {
                 s.log.reject("RCPT", result.reply(), r.recipient());
                 s.answer(verb, SmtpdReplies.response(result));
                 return;
             }
-            if (t != s.tx()) {
-                s.answer(verb, SmtpdReplies.RCPT_OK);
-                return;
+            if (created.get() != null) {
+                s.intake.adopt(t, created.get());
             }
-            t.actions.addAll(result.actions());
-            s.log.actions(t, "RCPT", result, r.recipient());
-            EnvelopeRecipient accepted = new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
-                    r.notifyOn() == null ? Set.of() : r.notifyOn());
-            if (t.message != null) {
-                keep(t, accepted, verb);
-                return;
+            if (t == s.tx()) {
+                t.actions.addAll(result.actions());
+                s.log.actions(t, "RCPT", result, r.recipient());
+                t.recipients.add(new EnvelopeRecipient(r.recipient(), r.orcpt() == null ? "" : r.orcpt(),
+                        r.notifyOn() == null ? Set.of() : r.notifyOn()));
             }
-            // The first valid recipient: the queue file and its ID now, as Postfix's smtpd.
-            s.intake.openQueueFile(t, failure -> {
-                if (failure != null) {
-                    s.answer(verb, failure);
-                } else {
-                    keep(t, accepted, verb);
-                }
-            });
+            s.answer(verb, SmtpdReplies.RCPT_OK);
         });
-    }
-
-    private void keep(Transaction t, EnvelopeRecipient accepted, String verb) {
-        if (t == s.tx()) {
-            t.recipients.add(accepted);
-        }
-        s.answer(verb, SmtpdReplies.RCPT_OK);
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.postern.api.support.LogText;
 import org.postern.core.smtp.SmtpReply;
@@ -366,17 +367,29 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** As {@link #check(SmtpStage, String, long, Consumer)} for RCPT, with its ESMTP parameters for the milters. */
     void check(SmtpStage stage, String recipient, List<String> rcptParameters, long size,
                Consumer<CheckResult> then) {
+        check(stage, recipient, rcptParameters, size, null, then);
+    }
+
+    /**
+     * As above, with {@code onAccepted} run on the same worker thread once the restrictions and
+     * the milters accepted: blocking work that must follow the acceptance (the first RCPT's
+     * queue file) without one more round trip through the executors. It may turn the
+     * acceptance into a refusal. Null: nothing to do.
+     */
+    void check(SmtpStage stage, String recipient, List<String> rcptParameters, long size,
+               UnaryOperator<CheckResult> onAccepted, Consumer<CheckResult> then) {
         SmtpFacts facts = checks.facts(tx, recipient, size, pipelining.violated(), ctx.channel().localAddress());
         SmtpdMilters.Event event = milters.event(stage, lastCommand, tx, recipient, rcptParameters);
+        UnaryOperator<CheckResult> finish = onAccepted == null ? r -> r : r -> r.accepted() ? onAccepted.apply(r) : r;
         try {
             cx.executor().execute(() -> {
                 CheckResult result = checks.check(stage, facts);
                 if (event == null || !result.accepted() && !milters.seesRefusal(event, result)) {
-                    onEventLoop(result, then);
+                    onEventLoop(finish.apply(result), then);
                     return;
                 }
                 try {
-                    cx.milterExecutor().execute(() -> onEventLoop(milters.after(event, result), then));
+                    cx.milterExecutor().execute(() -> onEventLoop(finish.apply(milters.after(event, result)), then));
                 } catch (RejectedExecutionException e) {
                     onEventLoop(result, r -> close(SmtpdReplies.serverLocalError(st.myhostname())));
                 }

@@ -223,6 +223,15 @@ class QueueManagerTest {
         }
     }
 
+    /** The message waits in deferred and the manager has let go of it. */
+    private boolean deferredAndIdle(String id) {
+        try {
+            return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private Optional<QueueName> where(String id) throws IOException {
         return store.read(id).map(FileQueueStore.Stored::queue);
     }
@@ -345,13 +354,7 @@ class QueueManagerTest {
     void aMissingAgentDefersAndTheMailFlowsWhenItArrives() throws Exception {
         start(settings(), Map.of());
         String id = queue("alice@example.org", "bob@remote.example");
-        await(() -> {
-            try {
-                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await(() -> deferredAndIdle(id));
         RecipientStatus reason = RecipientStatus.read(store.appendedRecords(id)).get(0);
         assertThat(reason.diagnostic()).isEqualTo("mail transport unavailable");
         ScriptedAgent smtp = ScriptedAgent.delivering();
@@ -373,13 +376,7 @@ class QueueManagerTest {
         };
         start(settings(), Map.of("smtp", stopping));
         String id = queue("alice@example.org", "bob@remote.example");
-        await(() -> {
-            try {
-                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await(() -> deferredAndIdle(id));
         ScriptedAgent successor = ScriptedAgent.delivering();
         manager.agentAdded("smtp", successor);
         await(() -> gone(id));   // not after minimal_backoff_time (300 s)
@@ -395,13 +392,7 @@ class QueueManagerTest {
                 : new RecipientResult(r, Outcome.DEFERRED, "4.4.1", "connection timed out", "none"));
         start(settings(), Map.of("smtp", first));
         String id = queue("alice@example.org", "ok@a.example", "later@b.example");
-        await(() -> {
-            try {
-                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await(() -> deferredAndIdle(id));
         manager.stop(Duration.ofSeconds(5));
         store.close();
 
@@ -534,13 +525,7 @@ class QueueManagerTest {
                 Map.of("smtp", smtp));
         String id = queue("alice@example.org", "a@remote.example", "b@remote.example", "c@remote.example",
                 "d@remote.example", "e@remote.example", "f@remote.example");
-        await(() -> {
-            try {
-                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await(() -> deferredAndIdle(id));
         // failed cohort limit 1: after the first failure the other recipients are not tried
         assertThat(smtp.requests).hasSize(1);
         assertThat(RecipientStatus.read(store.appendedRecords(id))).extracting(RecipientStatus::diagnostic)
@@ -584,13 +569,7 @@ class QueueManagerTest {
         ScriptedAgent smtp = ScriptedAgent.delivering();
         start(settings("defer_transports = smtp"), Map.of("smtp", smtp));
         String id = queue("alice@example.org", "bob@remote.example");
-        await(() -> {
-            try {
-                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await(() -> deferredAndIdle(id));
         assertThat(smtp.requests).isEmpty();
         assertThat(RecipientStatus.read(store.appendedRecords(id)).get(0).diagnostic()).isEqualTo("deferred transport");
         manager.flush();
@@ -605,13 +584,7 @@ class QueueManagerTest {
         };
         start(settings(), Map.of("smtp", broken));
         String id = queue("alice@example.org", "bob@remote.example");
-        await(() -> {
-            try {
-                return where(id).equals(Optional.of(QueueName.DEFERRED)) && manager.activeCount() == 0;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await(() -> deferredAndIdle(id));
         assertThat(RecipientStatus.read(store.appendedRecords(id)).get(0).diagnostic())
                 .isEqualTo("delivery agent smtp gave no result");
     }

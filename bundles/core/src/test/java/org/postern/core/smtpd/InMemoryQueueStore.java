@@ -66,8 +66,14 @@ final class InMemoryQueueStore implements QueueStore {
     /** When set, writing content fails with this (e.g. "File too large", "No space left on device"). */
     volatile IOException writeFailure;
 
+    /** When set, creating a queue file fails with this. */
+    volatile IOException receiveFailure;
+
     @Override
-    public IncomingMessage receive() {
+    public IncomingMessage receive() throws IOException {
+        if (receiveFailure != null) {
+            throw receiveFailure;
+        }
         opened.incrementAndGet();
         String id = String.format("4Xtest%04d", ids.incrementAndGet());
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();

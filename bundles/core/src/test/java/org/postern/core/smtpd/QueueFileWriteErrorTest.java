@@ -46,6 +46,24 @@ class QueueFileWriteErrorTest {
     }
 
     @Test
+    void aQueueFileThatCannotBeCreatedShouldRefuseTheFirstRecipientWith451AndKeepNothing() {
+        SessionHarness s = new SessionHarness(TestConfigs.config(), new ScriptedChecks(),
+                new InetSocketAddress("192.0.2.10", 40000), null, Runnable::run, Duration.ofSeconds(10));
+        s.queue.receiveFailure = new IOException("No space left on device");
+        s.cmd("EHLO client.example");
+        s.cmd("MAIL FROM:<a@example.org>");
+        String[] reply = new String[1];
+        String log = CapturedLog.during(() -> reply[0] = s.cmd("RCPT TO:<b@example.net>"));
+        assertThat(reply[0]).isEqualTo("451 4.3.0 Error: queue file write error\r\n");
+        assertThat(log).contains("queue file create failed: java.io.IOException: No space left on device");
+        assertThat(s.cmd("DATA")).startsWith("554 5.5.1"); // the refused recipient was not kept
+        s.queue.receiveFailure = null;
+        assertThat(s.cmd("RCPT TO:<b@example.net>")).startsWith("250");
+        assertThat(s.cmd("DATA")).startsWith("354");
+        assertThat(s.send("Subject: t\r\n\r\nx\r\n.\r\n")).startsWith("250 2.0.0 Ok: queued as 4Xtest0001");
+    }
+
+    @Test
     void fileTooLargeShouldBeFoundBehindWrappers() {
         assertThat(MessageIntake.fileTooLarge(new java.util.concurrent.CompletionException(
                 new IOException("write failed", new IOException("File too large"))))).isTrue();

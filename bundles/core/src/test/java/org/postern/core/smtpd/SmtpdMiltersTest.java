@@ -208,7 +208,7 @@ class SmtpdMiltersTest {
                 new MilterReply.Refuse(554, "5.7.1", List.of("go away at connect")));
         SessionHarness s = session(milter);
         assertThat(s.greeting).isEqualTo("554 mx.example.test ESMTP not accepting connections\r\n");
-        assertThat(s.cmd("EHLO client.example")).startsWith("250-mx.example.test");
+        assertThat(s.cmd("EHLO client.example")).isEqualTo("250-mx.example.test\r\n250 ENHANCEDSTATUSCODES\r\n");
         assertThat(s.cmd("MAIL FROM:<a@example.org>")).isEqualTo("554 5.7.1 go away at connect\r\n");
         assertThat(s.cmd("RCPT TO:<b@example.org>")).startsWith("503 5.5.1");
         assertThat(s.cmd("HELO again")).startsWith("250 mx.example.test");
