@@ -14,7 +14,6 @@ import org.postern.api.milter.Modification;
 import org.postern.core.milter.HeldMessage;
 import org.postern.core.milter.MessageEdits;
 import org.postern.core.smtp.SmtpReply;
-import org.postern.core.smtpd.codec.SmtpResponse;
 
 /**
  * SUMMARY   The end of a message that waited for the milters: the filters see it, then it is
@@ -99,13 +98,6 @@ final class MilterEndOfMessage {
 
     /** Every line of a filter's reply text. */
     private static Object response(MilterReply.Refuse r) {
-        if (r.lines().size() == 1) {
-            return SmtpdMilters.reply(r);
-        }
-        List<SmtpReply> lines = new ArrayList<>();
-        for (String line : r.lines()) {
-            lines.add(new SmtpReply(r.code(), r.status(), line));
-        }
-        return new SmtpResponse(lines);
+        return SmtpdReplies.lines(SmtpdMilters.reply(r), r.lines().subList(1, r.lines().size()));
     }
 }
