@@ -85,13 +85,13 @@ final class Variants {
         VARIANTS.put("no-smtputf8", List.of("smtputf8_enable = no"));
         VARIANTS.put("no-chunking", List.of("smtpd_discard_ehlo_keywords = chunking, silent-discard"));
         // Milters (DifferentialMilters): one python3-milter filter both servers ask.
-        VARIANTS.put("milter", List.of("smtpd_milters = " + DifferentialMilters.endpoint("envelope"),
+        VARIANTS.put("milter", List.of("smtpd_milters = " + DifferentialMilters.reference("envelope"),
                 "milter_default_action = tempfail"));
         for (String mode : List.of("connect-reject", "connect-tempfail", "helo-reject")) {
-            VARIANTS.put("milter-" + mode, List.of("smtpd_milters = " + DifferentialMilters.endpoint(mode)));
+            VARIANTS.put("milter-" + mode, List.of("smtpd_milters = " + DifferentialMilters.reference(mode)));
         }
         for (String action : List.of("tempfail", "reject", "accept")) {
-            VARIANTS.put("milter-down-" + action, List.of("smtpd_milters = " + DifferentialMilters.endpoint("down"),
+            VARIANTS.put("milter-down-" + action, List.of("smtpd_milters = " + DifferentialMilters.reference("down"),
                     "milter_default_action = " + action));
         }
         // Without the explicit setting: Postern's safer default (normalize) against Postfix 3.7's (no).
@@ -116,7 +116,7 @@ final class Variants {
             all.add("smtpd_forbid_bare_newline = normalize");
             all.add("smtpd_forbid_unauth_pipelining = yes");
         }
-        all.addAll(lines);
+        lines.stream().map(DifferentialMilters::resolve).forEach(all::add);
         return all;
     }
 }
