@@ -2,18 +2,13 @@
 package org.postern.core.cleanup;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 
 import org.postern.api.dict.DictRegistry;
 import org.postern.core.config.ConfigException;
 import org.postern.core.config.PostfixConfig;
-import org.postern.core.queue.QueueFile;
-import org.postern.core.queue.QueueName;
+import org.postern.core.queue.ForwardingQueueStore;
 import org.postern.core.queue.QueueStore;
-import org.postern.core.queue.QueuedMessage;
 
 /**
  * SUMMARY   cleanup - canonicalise and inspect each message on its way into the queue
@@ -39,14 +34,13 @@ import org.postern.core.queue.QueuedMessage;
  *           queue manager; no MIME downgrade; body_checks see encoded parts undecoded.
  * SEE ALSO  Postfix cleanup(8), header_checks(5), canonical(5), virtual(5); {@link MimeState}.
  */
-public final class CleanupQueueStore implements QueueStore {
+public final class CleanupQueueStore extends ForwardingQueueStore {
 
-    private final QueueStore delegate;
     private final CleanupSettings settings;
     private final AddressRewriter rewriter;
 
     private CleanupQueueStore(QueueStore delegate, CleanupSettings settings) {
-        this.delegate = delegate;
+        super(delegate);
         this.settings = settings;
         this.rewriter = new AddressRewriter(settings);
     }
@@ -68,25 +62,5 @@ public final class CleanupQueueStore implements QueueStore {
     @Override
     public CleanupMessage receive() throws IOException {
         return new CleanupMessage(settings, rewriter, delegate.receive());
-    }
-
-    @Override
-    public List<QueuedMessage> list(QueueName queue) throws IOException {
-        return delegate.list(queue);
-    }
-
-    @Override
-    public Optional<QueuedMessage> find(String queueId) throws IOException {
-        return delegate.find(queueId);
-    }
-
-    @Override
-    public InputStream content(String queueId) throws IOException {
-        return delegate.content(queueId);
-    }
-
-    @Override
-    public List<QueueFile.Record> appendedRecords(String queueId) throws IOException {
-        return delegate.appendedRecords(queueId);
     }
 }

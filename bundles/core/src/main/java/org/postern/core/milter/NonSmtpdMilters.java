@@ -4,7 +4,6 @@ package org.postern.core.milter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +22,8 @@ import org.postern.core.cleanup.CleanupRejection;
 import org.postern.core.config.PostfixConfig;
 import org.postern.core.message.Envelope;
 import org.postern.core.message.EnvelopeRecipient;
+import org.postern.core.queue.ForwardingQueueStore;
 import org.postern.core.queue.IncomingMessage;
-import org.postern.core.queue.QueueFile;
-import org.postern.core.queue.QueueName;
-import org.postern.core.queue.QueuedMessage;
 import org.postern.core.queue.QueueStore;
 import org.postern.core.smtp.SmtpReply;
 import org.slf4j.Logger;
@@ -56,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *           internal_mail_filter_classes, is the only behaviour).
  * SEE ALSO  Postfix MILTER_README ("non_smtpd_milters"), cleanup_milter.c's SMTP emulation.
  */
-public final class NonSmtpdMilters implements QueueStore {
+public final class NonSmtpdMilters extends ForwardingQueueStore {
 
     private static final Logger LOG = LoggerFactory.getLogger("postern.cleanup");
     static final ConnectInfo LOCALHOST = new ConnectInfo("localhost", "127.0.0.1", 25);
@@ -65,14 +62,13 @@ public final class NonSmtpdMilters implements QueueStore {
     private static final SmtpReply RECIPIENT_REFUSED = new SmtpReply(451, "4.3.5",
             "Server configuration error");
 
-    private final QueueStore cleanup;
     private final MilterSettings settings;
     private final Supplier<MilterService> service;
     private final String myhostname;
 
     private NonSmtpdMilters(QueueStore cleanup, MilterSettings settings, Supplier<MilterService> service,
                             String myhostname) {
-        this.cleanup = cleanup;
+        super(cleanup);
         this.settings = settings;
         this.service = service;
         this.myhostname = myhostname;
@@ -86,27 +82,7 @@ public final class NonSmtpdMilters implements QueueStore {
 
     @Override
     public IncomingMessage receive() throws IOException {
-        return new Filtered(new HeldMessage(cleanup.receive()));
-    }
-
-    @Override
-    public List<QueuedMessage> list(QueueName queue) throws IOException {
-        return cleanup.list(queue);
-    }
-
-    @Override
-    public Optional<QueuedMessage> find(String queueId) throws IOException {
-        return cleanup.find(queueId);
-    }
-
-    @Override
-    public InputStream content(String queueId) throws IOException {
-        return cleanup.content(queueId);
-    }
-
-    @Override
-    public List<QueueFile.Record> appendedRecords(String queueId) throws IOException {
-        return cleanup.appendedRecords(queueId);
+        return new Filtered(new HeldMessage(delegate.receive()));
     }
 
     /** What the filters decided for one message. */

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,19 @@ class NonSmtpdMiltersTest {
                 new BufferedReader(new StringReader(MESSAGE)), new PrintWriter(errors, true)).status();
     }
 
+    /** The exit status of {@code sending}, with what it logged appended to {@code log}. */
+    private static int logged(StringBuilder log, Callable<Integer> sending) {
+        int[] status = new int[1];
+        log.append(CapturedLog.during(() -> {
+            try {
+                status[0] = sending.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        return status[0];
+    }
+
     private int send() throws Exception {
         return send(config("non_smtpd_milters = " + milter.endpoint()), MilterClient::new);
     }
@@ -109,15 +123,9 @@ class NonSmtpdMiltersTest {
     @Test
     void aRejectShouldFailSendmailWithTheTextAndQueueNothing() throws Exception {
         milter.on('E', p -> List.of(packet('y', z("554 5.7.1 Spam is not welcome"))));
-        int[] status = new int[1];
-        String log = CapturedLog.during(() -> {
-            try {
-                status[0] = send();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(status[0]).isEqualTo(Sendmail.EX_UNAVAILABLE);
+        StringBuilder log = new StringBuilder();
+        int status = logged(log, this::send);
+        assertThat(status).isEqualTo(Sendmail.EX_UNAVAILABLE);
         assertThat(errors.toString()).contains("sendmail: fatal: Spam is not welcome");
         assertThat(queue.last().committed).isNull();
         assertThat(log).contains(queue.last().id + ": milter-reject: END-OF-MESSAGE from localhost[127.0.0.1]: "
@@ -128,15 +136,9 @@ class NonSmtpdMiltersTest {
     @Test
     void aRecipientRefusalShouldBeAConfigurationErrorThatTempfails() throws Exception {
         milter.on('R', p -> List.of(packet('r')));
-        int[] status = new int[1];
-        String log = CapturedLog.during(() -> {
-            try {
-                status[0] = send();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(status[0]).isEqualTo(Sendmail.EX_TEMPFAIL);
+        StringBuilder log = new StringBuilder();
+        int status = logged(log, this::send);
+        assertThat(status).isEqualTo(Sendmail.EX_TEMPFAIL);
         assertThat(queue.last().committed).isNull();
         assertThat(log).contains("a filter refused recipient <bob@example.test>").contains("configuration error");
     }
@@ -153,15 +155,9 @@ class NonSmtpdMiltersTest {
 
     @Test
     void withoutAMilterClientTheDefaultActionShouldApplyWithAWarning() throws Exception {
-        int[] status = new int[1];
-        String log = CapturedLog.during(() -> {
-            try {
-                status[0] = send(config("non_smtpd_milters = " + milter.endpoint()), () -> null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(status[0]).isEqualTo(Sendmail.EX_TEMPFAIL);
+        StringBuilder log = new StringBuilder();
+        int status = logged(log, () -> send(config("non_smtpd_milters = " + milter.endpoint()), () -> null));
+        assertThat(status).isEqualTo(Sendmail.EX_TEMPFAIL);
         assertThat(errors.toString()).contains("Service unavailable - try again later");
         assertThat(log).contains("non_smtpd_milters is set but no milter client is installed");
         assertThat(milter.connections()).isZero();
